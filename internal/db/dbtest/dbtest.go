@@ -1,0 +1,115 @@
+// Package dbtest gives tests real, freshly migrated databases: an SQLite file in a temporary
+// folder and a PostgreSQL schema of its own, so that one storage suite runs against both.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/db"
+)
+
+// DefaultPostgresURL is used when BC_TEST_POSTGRES_URL is not set.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// RequireAll reports whether a missing component must fail the test instead of skipping it
+// (CI sets BC_REQUIRE_ALL=1 so that nothing is silently left untested).
+func RequireAll() bool { return os.Getenv("BC_REQUIRE_ALL") == "1" }
+
+// SkipOrFail skips the test with a loud message, or fails it when BC_REQUIRE_ALL=1.
+func SkipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if RequireAll() {
+		t.Fatalf("BC_REQUIRE_ALL=1 and a required component is missing: "+format, args...)
+	}
+	t.Logf("!!!!!!!! SKIPPED: "+format+" !!!!!!!!", args...)
+	t.SkipNow()
+}
+
+// Each runs fn twice, as subtests "sqlite" and "postgres", each on a new migrated database.
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite returns a migrated database in a new temporary folder, closed at the end of the test.
+func SQLite(t testing.TB) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), "")
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return d
+}
+
+var (
+	pgOnce   sync.Once
+	pgErr    error
+	pgBaseDB *db.DB
+)
+
+func postgresURL() string {
+	if u := os.Getenv("BC_TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// Postgres returns a migrated database in a new schema of the test PostgreSQL server, dropped
+// at the end of the test. Without a reachable server it skips (or fails under BC_REQUIRE_ALL).
+func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	base := postgresURL()
+	pgOnce.Do(func() { pgBaseDB, pgErr = db.Open(ctx, base, "") })
+	if pgErr != nil {
+		SkipOrFail(t, "PostgreSQL not reachable at %s (set BC_TEST_POSTGRES_URL): %v", db.Redact(base), pgErr)
+	}
+	schema := "bctest_" + randomHex(6)
+	if _, err := pgBaseDB.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := pgBaseDB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", db.Redact(base), err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	d, err := db.Open(ctx, u.String(), "")
+	if err != nil {
+		t.Fatalf("open postgres schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return d
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
