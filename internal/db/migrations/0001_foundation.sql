@@ -115,6 +115,14 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_entity ON audit_log (entity_kind, entity_id);
 CREATE INDEX audit_log_actor ON audit_log (actor_id);
 
+-- The head of the chain: the last entry's id and hash, updated with every append, so that
+-- removing the newest entries is detected too.
+CREATE TABLE audit_head (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    last_id BIGINT NOT NULL,
+    last_hash TEXT NOT NULL
+);
+
 -- E-mails to send, written in the same transaction as the change they announce.
 CREATE TABLE outbox (
     id {{id}},
