@@ -1,0 +1,521 @@
+package tally
+
+import (
+	"math"
+	"math/big"
+	"slices"
+)
+
+// The Method of Equal Shares, computed fast and decided exactly.
+//
+// Every voter's money is tracked in float64 for speed. Each float carries a rigorous error
+// bound, and whenever a comparison falls inside the bounds (a near tie between two projects,
+// a voter whose money is close to the price, supporters' money close to a cost) it is
+// recomputed exactly with big.Rat. Exact money is cheap to rebuild because a voter who was
+// never drained holds exactly E − Σ ρ_p·u_p over the projects bought that they support, and a
+// drained voter holds 0: the state is the exact list of prices ρ_p.
+
+const eps = 0x1p-52
+
+// safety widens every float error bound: the bounds are first-order estimates, so the factor
+// keeps them valid with a wide margin. A wider bound only costs an extra exact check.
+const safety = 16
+
+type mesRun struct {
+	d      *satData
+	tb     []int32
+	budget int64 // the real budget, for explanations
+	e      *big.Rat
+	ef     float64
+
+	b    []float64 // money per group
+	zero []bool    // group drained: its exact money is 0
+	sel  []bool    // per local project
+	rho  []*big.Rat
+	rhoF []float64
+	list []int32 // selected local projects, in order
+	// paid counts the purchases so far; it bounds the rounding error of every voter's money.
+	paid  int
+	spent int64
+	round int
+
+	alive []bool // still a candidate
+	lb    []float64
+	t     *trace // nil when explanations are not needed (add1 probes)
+
+	scratch []int32
+	cnt     []int64
+	cntBig  []*big.Int
+}
+
+func newMESRun(d *satData, tb []int32, budget int64, e *big.Rat, t *trace) *mesRun {
+	m := len(d.proj)
+	r := &mesRun{d: d, tb: tb, budget: budget, e: e, t: t,
+		b: make([]float64, d.groups()), zero: make([]bool, d.groups()),
+		sel: make([]bool, m), rho: make([]*big.Rat, m), rhoF: make([]float64, m),
+		alive: make([]bool, m), lb: make([]float64, m), cnt: make([]int64, m), cntBig: make([]*big.Int, m)}
+	r.ef, _ = e.Float64()
+	for g := range r.b {
+		r.b[g] = r.ef
+	}
+	return r
+}
+
+// errB bounds the absolute float error of any voter's money after the purchases so far.
+func (r *mesRun) errB() float64 { return safety * 8 * float64(r.paid+2) * eps * r.ef }
+
+func (r *mesRun) cost(l int32) int64 { return r.d.in.Projects[r.d.proj[l]].Cost }
+
+// run executes MES to the end. With a trace it records an explanation for every project.
+func (r *mesRun) run() {
+	d := r.d
+	// Supported free projects are funded before the first round, as in pabutools.
+	for l := range d.proj {
+		l := int32(l)
+		switch {
+		case d.totalSat[l].Sign() == 0:
+			if r.t != nil {
+				r.t.decide(d.proj[l], false, Reason{Code: ReasonNoSupport, BudgetLeft: r.budget - r.spent})
+			}
+		case r.cost(l) == 0:
+			r.buy(l, new(big.Rat), ReasonMESFree)
+		default:
+			r.alive[l] = true
+			tf, _ := new(big.Float).SetInt(d.totalSat[l]).Float64()
+			r.lb[l] = float64(r.cost(l)) / tf * (1 - 1e-12)
+		}
+	}
+	cand := make([]int32, 0, len(d.proj))
+	for l := range d.proj {
+		if r.alive[l] {
+			cand = append(cand, int32(l))
+		}
+	}
+	type eval struct {
+		l        int32
+		rho, err float64
+	}
+	var evals []eval
+	for len(cand) > 0 {
+		r.round++
+		slices.SortFunc(cand, func(a, b int32) int {
+			if c := cmpF(r.lb[a], r.lb[b]); c != 0 {
+				return c
+			}
+			return int(a - b)
+		})
+		bestHi := math.Inf(1)
+		evals = evals[:0]
+		for _, l := range cand {
+			if r.lb[l] > bestHi {
+				break
+			}
+			ok, money := r.affordable(l)
+			if !ok {
+				r.alive[l] = false
+				if r.t != nil {
+					r.t.decide(d.proj[l], false, Reason{Code: ReasonMESUnaffordable, Round: r.round,
+						BudgetLeft: r.budget - r.spent, SupportersMoney: money})
+				}
+				continue
+			}
+			rho, err := r.evalFloat(l)
+			r.lb[l] = max(r.lb[l], rho-err)
+			evals = append(evals, eval{l, rho, err})
+			bestHi = min(bestHi, rho+err)
+		}
+		cand = slices.DeleteFunc(cand, func(l int32) bool { return !r.alive[l] })
+		if len(evals) == 0 {
+			break
+		}
+		var win int32 = -1
+		var winRho *big.Rat
+		for _, ev := range evals {
+			if ev.rho-ev.err > bestHi {
+				continue // certainly dearer than the best
+			}
+			ex := r.exactRho(ev.l, ev.rho, ev.err)
+			if win < 0 {
+				win, winRho = ev.l, ex
+				continue
+			}
+			c := ex.Cmp(winRho)
+			if c < 0 || (c == 0 && r.tb[d.proj[ev.l]] < r.tb[d.proj[win]]) {
+				win, winRho = ev.l, ex
+			}
+		}
+		r.buy(win, winRho, ReasonMESSelected)
+		r.alive[win] = false
+		cand = slices.DeleteFunc(cand, func(l int32) bool { return l == win })
+	}
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// affordable reports whether the supporters of l together hold at least its cost, exactly.
+// It also returns their money (for explanations; exact only when the check needed it).
+func (r *mesRun) affordable(l int32) (bool, *big.Rat) {
+	d := r.d
+	var s float64
+	var n, mult int64
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if !r.zero[g] {
+			s += float64(d.mult[g]) * r.b[g]
+			n++
+			mult += d.mult[g]
+		}
+	}
+	c := float64(r.cost(l))
+	errS := safety * (float64(n+4)*eps*s + float64(mult)*r.errB())
+	switch {
+	case s+errS < c:
+		return false, ratFromFloat(s)
+	case s-errS >= c:
+		return true, nil
+	}
+	exact := r.exactMoney(l, nil)
+	return exact.Cmp(new(big.Rat).SetInt64(r.cost(l))) >= 0, exact
+}
+
+func ratFromFloat(f float64) *big.Rat {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil
+	}
+	return new(big.Rat).SetFloat64(f)
+}
+
+// evalFloat computes ρ for l in float64 with the poor/rich iteration (supporters who cannot
+// pay ρ·u give all they have, the others pay ρ·u) and returns an error bound on it.
+func (r *mesRun) evalFloat(l int32) (rho, errRho float64) {
+	d := r.d
+	c := float64(r.cost(l))
+	rich := r.scratch[:0]
+	var pSum float64
+	var nP, mP int64
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] {
+			nP++
+			mP += d.mult[g]
+			continue
+		}
+		rich = append(rich, k)
+	}
+	var rU float64
+	for _, k := range rich {
+		rU += float64(d.mult[d.pGrp[k]]) * float64(d.pUtil[k])
+	}
+	rho = (c - pSum) / rU
+	for iter := 0; ; iter++ {
+		if iter == 12 {
+			rho, pSum, nP, mP, rU = r.sweep(c, rich, pSum, nP, mP)
+			break
+		}
+		w := 0
+		moved := false
+		rU = 0
+		for _, k := range rich {
+			g := d.pGrp[k]
+			u := float64(d.pUtil[k])
+			if r.b[g] < rho*u {
+				m := d.mult[g]
+				pSum += float64(m) * r.b[g]
+				nP++
+				mP += m
+				moved = true
+				continue
+			}
+			rU += float64(d.mult[g]) * u
+			rich[w] = k
+			w++
+		}
+		rich = rich[:w]
+		if !moved {
+			break
+		}
+		if w == 0 {
+			// Everyone gives everything: the supporters hold about the cost. Only the exact
+			// computation can tell the price.
+			r.scratch = rich
+			return rho, math.Inf(1)
+		}
+		rho = (c - pSum) / rU
+	}
+	r.scratch = rich
+	errRho = safety * ((float64(nP+4)*eps*(c+pSum)+float64(mP)*r.errB())/rU + float64(len(rich)+4)*eps*rho)
+	return rho, errRho
+}
+
+// sweep is the sorted variant of the poor/rich search, used when the iteration is slow to
+// settle: supporters by increasing money per unit of satisfaction, each either too poor for
+// the current price or the first who can pay it.
+func (r *mesRun) sweep(c float64, rich []int32, pSum float64, nP, mP int64) (float64, float64, int64, int64, float64) {
+	d := r.d
+	slices.SortFunc(rich, func(a, b int32) int {
+		return cmpF(r.b[d.pGrp[a]]/float64(d.pUtil[a]), r.b[d.pGrp[b]]/float64(d.pUtil[b]))
+	})
+	// Suffix sums avoid the cancellation of subtracting from a running total.
+	suffix := make([]float64, len(rich)+1)
+	for i := len(rich) - 1; i >= 0; i-- {
+		k := rich[i]
+		suffix[i] = suffix[i+1] + float64(d.mult[d.pGrp[k]])*float64(d.pUtil[k])
+	}
+	for i, k := range rich {
+		rho := (c - pSum) / suffix[i]
+		g := d.pGrp[k]
+		if rho*float64(d.pUtil[k]) <= r.b[g] {
+			copy(rich, rich[i:])
+			return rho, pSum, nP, mP, suffix[i]
+		}
+		pSum += float64(d.mult[g]) * r.b[g]
+		nP++
+		mP += d.mult[g]
+	}
+	return math.Inf(1), pSum, nP, mP, 0
+}
+
+// exactBudget is the exact money of group g: 0 if drained, else E minus its payments.
+func (r *mesRun) exactBudget(g int32) *big.Rat {
+	if r.zero[g] {
+		return new(big.Rat)
+	}
+	d := r.d
+	out := new(big.Rat).Set(r.e)
+	var t big.Rat
+	for k := d.gStart[g]; k < d.gStart[g+1]; k++ {
+		p := d.gItems[k]
+		if r.sel[p] && r.rho[p].Sign() != 0 {
+			t.SetInt64(d.gUtil[k])
+			t.Mul(&t, r.rho[p])
+			out.Sub(out, &t)
+		}
+	}
+	return out
+}
+
+// exactMoney sums m·money exactly over the undrained supporters of l accepted by keep (all
+// when keep is nil). It groups the payments by project, so it needs one big.Rat product per
+// project bought rather than one per voter.
+func (r *mesRun) exactMoney(l int32, keep func(k int32) bool) *big.Rat {
+	d := r.d
+	for _, p := range r.list {
+		r.cnt[p] = 0
+		r.cntBig[p] = nil
+	}
+	var voters int64
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] || (keep != nil && !keep(k)) {
+			continue
+		}
+		m := d.mult[g]
+		voters += m
+		for j := d.gStart[g]; j < d.gStart[g+1]; j++ {
+			p := d.gItems[j]
+			if !r.sel[p] {
+				continue
+			}
+			add := m
+			if !d.uniform {
+				hi, lo := mul64(m, d.gUtil[j])
+				if hi != 0 || lo > math.MaxInt64/2 {
+					r.addBig(p, new(big.Int).Mul(big.NewInt(m), big.NewInt(d.gUtil[j])))
+					continue
+				}
+				add = int64(lo)
+			}
+			if r.cnt[p] > math.MaxInt64/2-add {
+				r.addBig(p, big.NewInt(r.cnt[p]))
+				r.cnt[p] = 0
+			}
+			r.cnt[p] += add
+		}
+	}
+	out := new(big.Rat).Mul(r.e, new(big.Rat).SetInt64(voters))
+	var coef big.Int
+	var t big.Rat
+	for _, p := range r.list {
+		if r.rho[p].Sign() == 0 {
+			continue
+		}
+		coef.SetInt64(r.cnt[p])
+		if r.cntBig[p] != nil {
+			coef.Add(&coef, r.cntBig[p])
+		}
+		if d.uniform {
+			coef.Mul(&coef, big.NewInt(d.util[p]))
+		}
+		t.SetInt(&coef)
+		t.Mul(&t, r.rho[p])
+		out.Sub(out, &t)
+	}
+	return out
+}
+
+func (r *mesRun) addBig(p int32, v *big.Int) {
+	if r.cntBig[p] == nil {
+		r.cntBig[p] = new(big.Int)
+	}
+	r.cntBig[p].Add(r.cntBig[p], v)
+}
+
+func mul64(a, b int64) (hi, lo uint64) {
+	x, y := uint64(a), uint64(b)
+	hi, lo = mulU(x, y)
+	return
+}
+
+// exactRho returns the exact price of l. The float run gives the split into supporters who
+// pay all they have and those who pay ρ·u; the exact price for that split is then checked
+// against every supporter whose float money is too close to call. Any doubt falls back to
+// the fully exact computation.
+func (r *mesRun) exactRho(l int32, rhoF, errRho float64) *big.Rat {
+	d := r.d
+	if math.IsInf(errRho, 0) || math.IsInf(rhoF, 0) {
+		return r.exactRhoSlow(l)
+	}
+	poor := func(k int32) bool {
+		return r.b[d.pGrp[k]] < rhoF*float64(d.pUtil[k])
+	}
+	num := new(big.Rat).SetInt64(r.cost(l))
+	num.Sub(num, r.exactMoney(l, poor))
+	den := new(big.Int)
+	var acc big.Int
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] || poor(k) {
+			continue
+		}
+		acc.SetInt64(d.mult[g])
+		acc.Mul(&acc, big.NewInt(d.pUtil[k]))
+		den.Add(den, &acc)
+	}
+	if den.Sign() == 0 {
+		return r.exactRhoSlow(l)
+	}
+	rho := num.Quo(num, new(big.Rat).SetInt(den))
+	if f, _ := rho.Float64(); math.Abs(f-rhoF) > errRho {
+		return r.exactRhoSlow(l)
+	}
+	errB := r.errB()
+	var pay, bx big.Rat
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] {
+			continue
+		}
+		u := float64(d.pUtil[k])
+		if math.Abs(r.b[g]-rhoF*u) > safety*(errB+eps*rhoF*u)+u*errRho {
+			continue
+		}
+		pay.SetInt64(d.pUtil[k])
+		pay.Mul(&pay, rho)
+		bx.Set(r.exactBudget(g))
+		c := bx.Cmp(&pay)
+		if (poor(k) && c > 0) || (!poor(k) && c < 0) {
+			return r.exactRhoSlow(l)
+		}
+	}
+	return rho
+}
+
+// exactRhoSlow is the poor/rich iteration in exact arithmetic over every supporter.
+func (r *mesRun) exactRhoSlow(l int32) *big.Rat {
+	d := r.d
+	lo, hi := d.pStart[l], d.pStart[l+1]
+	money := make([]*big.Rat, hi-lo)
+	isPoor := make([]bool, hi-lo)
+	for k := lo; k < hi; k++ {
+		money[k-lo] = r.exactBudget(d.pGrp[k])
+	}
+	cost := new(big.Rat).SetInt64(r.cost(l))
+	var pay big.Rat
+	for {
+		num := new(big.Rat).Set(cost)
+		den := new(big.Int)
+		for k := lo; k < hi; k++ {
+			m := big.NewInt(d.mult[d.pGrp[k]])
+			if isPoor[k-lo] {
+				num.Sub(num, new(big.Rat).Mul(money[k-lo], new(big.Rat).SetInt(m)))
+			} else {
+				den.Add(den, m.Mul(m, big.NewInt(d.pUtil[k])))
+			}
+		}
+		if den.Sign() == 0 {
+			// Unreachable for an affordable project; a huge price keeps it from winning.
+			return new(big.Rat).SetInt64(math.MaxInt64)
+		}
+		rho := num.Quo(num, new(big.Rat).SetInt(den))
+		moved := false
+		for k := lo; k < hi; k++ {
+			if isPoor[k-lo] {
+				continue
+			}
+			pay.SetInt64(d.pUtil[k])
+			pay.Mul(&pay, rho)
+			if money[k-lo].Cmp(&pay) < 0 {
+				isPoor[k-lo] = true
+				moved = true
+			}
+		}
+		if !moved {
+			return rho
+		}
+	}
+}
+
+// buy funds l at price rho: every undrained supporter pays min(money, ρ·u). Whether a
+// supporter is drained is decided exactly when the float money is too close to the price.
+func (r *mesRun) buy(l int32, rho *big.Rat, code ReasonCode) {
+	d := r.d
+	rf, _ := rho.Float64()
+	errB := r.errB()
+	var payers int64
+	var pay, diff big.Rat
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] || rho.Sign() == 0 {
+			continue
+		}
+		payers += d.mult[g]
+		p := rf * float64(d.pUtil[k])
+		left := r.b[g] - p
+		tol := safety * (errB + 2*eps*p)
+		switch {
+		case left > tol:
+			r.b[g] = left
+		case left < -tol:
+			r.b[g], r.zero[g] = 0, true
+		default:
+			pay.SetInt64(d.pUtil[k])
+			pay.Mul(&pay, rho)
+			diff.Sub(r.exactBudget(g), &pay)
+			if diff.Sign() <= 0 {
+				r.b[g], r.zero[g] = 0, true
+			} else {
+				r.b[g], _ = diff.Float64()
+			}
+		}
+	}
+	if r.t != nil {
+		r.t.decide(d.proj[l], true, Reason{Code: code, Round: r.round, Rho: rho, Payers: payers,
+			BudgetLeft: r.budget - r.spent})
+	}
+	r.sel[l] = true
+	r.rho[l] = rho
+	r.rhoF[l] = rf
+	r.list = append(r.list, l)
+	r.spent += r.cost(l)
+	if rho.Sign() != 0 {
+		r.paid++
+	}
+}
