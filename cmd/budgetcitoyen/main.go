@@ -20,6 +20,11 @@ type subcommand struct {
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
+		"serve":   {"run the web site and the background worker", runServe},
+		"demo":    {"seed the demonstration data if the database is empty, then serve", runDemo},
+		"migrate": {"apply the database migrations and exit", runMigrate},
+		"user":    {"manage accounts: user add --email … --role …", runUser},
+		"audit":   {"check the audit log: audit verify", runAudit},
 		"results": {"compute the outcome of a participatory-budgeting election (.pb file)", runResults},
 		"version": {"print the version", runVersion},
 	}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"budgetcitoyen/internal/demo"
+)
+
+func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: budgetcitoyen demo [flags]\n\n"+
+			"Seeds the demonstration campaigns and accounts if the database is empty, prints the demo\n"+
+			"accounts (role, e-mail, password), then serves the site like 'serve'.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var cfg serverConfig
+	bindServerFlags(fs, &cfg)
+	nowFlag := fs.String("now", envOr("BC_NOW", ""), "pretend the current time is this RFC 3339 instant, e.g. 2018-09-05T10:00:00+02:00 (env BC_NOW)")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := cfg.finish(); err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen demo:", err)
+		return 2
+	}
+	now := time.Now
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "budgetcitoyen demo: --now %q: expected an RFC 3339 instant such as 2018-09-05T10:00:00+02:00\n", *nowFlag)
+			return 2
+		}
+		now = offsetClock(t)
+	}
+	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen demo:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		log.Error("start", "err", err)
+		return 1
+	}
+	defer d.Close()
+	empty, err := demo.IsEmpty(ctx, d)
+	if err != nil {
+		log.Error("demo", "err", err)
+		return 1
+	}
+	if empty {
+		start := time.Now()
+		if err := demo.Seed(ctx, d, now()); err != nil {
+			log.Error("seed demo", "err", err)
+			return 1
+		}
+		log.Info("demo data seeded", "duration", time.Since(start).Round(time.Millisecond))
+	} else {
+		log.Info("database not empty: demo data left as it is")
+	}
+	for _, a := range demo.Accounts(now()) {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", a.Role, a.Email, a.Password)
+	}
+	if err := serve(ctx, cfg, d, now, log, nil); err != nil {
+		log.Error("serve", "err", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/web"
+)
+
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: budgetcitoyen serve [flags]\n\nRuns the web site and the background worker (e-mails, clean-ups).\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var cfg serverConfig
+	bindServerFlags(fs, &cfg)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if err := cfg.finish(); err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen serve:", err)
+		return 2
+	}
+	log, err := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen serve:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		log.Error("start", "err", err)
+		return 1
+	}
+	defer d.Close()
+	if err := serve(ctx, cfg, d, time.Now, log, nil); err != nil {
+		log.Error("serve", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func openAndMigrate(ctx context.Context, cfg serverConfig, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.Database, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("database migrated", "applied", n, "dialect", d.Dialect)
+	}
+	return d, nil
+}
+
+// serve runs the HTTP server and the worker until ctx is cancelled (SIGINT/SIGTERM), then
+// shuts down gracefully: in-flight requests finish (up to 20 s), the worker stops between
+// two messages. ready, if not nil, is called once the listener accepts connections.
+func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time, log *slog.Logger, ready func(addr string)) error {
+	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir, Version: versionString()})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		runWorker(workerCtx, d, srv, cfg.sender(log), now, log)
+	}()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "database", d.Dialect, "version", versionString())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-serveErr:
+		stopWorker()
+		<-workerDone
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = httpSrv.Shutdown(shutCtx)
+	stopWorker()
+	<-workerDone
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// runWorker is the background work of one process: sending the outbox and, every few
+// minutes, removing expired sessions. Several processes may run it against one database.
+func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sender, now func() time.Time, log *slog.Logger) {
+	w := &mail.Worker{DB: d, Sender: sender, Now: now, Logger: log}
+	go w.Run(ctx)
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("session clean-up", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,130 @@
+// Package demo seeds a new database with a demonstration: the archived 2018 edition, two
+// current campaigns whose dates are placed around today (one with ideas, comptoirs and
+// dossiers open, one with its vote open), and one account per role with a fixed password.
+// Everything is fictitious. Later areas of the platform add their own demo data here.
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+)
+
+// Account is one demo account, printed by the demo command.
+type Account struct {
+	Role     account.Role
+	Email    string
+	Password string
+	Name     string
+	// Campaigns: the per-campaign role is granted for these slugs; empty means globally.
+	Campaigns []string
+}
+
+// Accounts are the demo accounts. The passwords are public (README): a demo database must
+// never be exposed as a real site.
+func Accounts(now time.Time) []Account {
+	open, vote := Slugs(now)
+	return []Account{
+		{account.Admin, "admin@demo.budgetcitoyen.test", "demo-admin-62", "Camille Administratrice", nil},
+		{account.Agent, "agent@demo.budgetcitoyen.test", "demo-agent-62", "Karim Agent du Département", nil},
+		{account.Animator, "animateur@demo.budgetcitoyen.test", "demo-animateur-62", "Sophie Animatrice ESS", []string{open}},
+		{account.Committee, "comite@demo.budgetcitoyen.test", "demo-comite-62", "Bernard Membre du comité", []string{open, vote}},
+		{account.Carrier, "porteur@demo.budgetcitoyen.test", "demo-porteur-62", "Nadia Porteuse de projet", nil},
+		{account.Citizen, "citoyen@demo.budgetcitoyen.test", "demo-citoyen-62", "Lucas Citoyen", nil},
+	}
+}
+
+// Slugs returns the slugs of the two current demo campaigns, named after their edition year.
+func Slugs(now time.Time) (open, vote string) {
+	o, v := editionYears(now)
+	return "budget-citoyen-" + strconv.Itoa(o), "budget-citoyen-" + strconv.Itoa(v)
+}
+
+// IsEmpty reports whether the database has neither campaign nor account yet.
+func IsEmpty(ctx context.Context, q db.Querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM campaigns) + (SELECT COUNT(*) FROM accounts)").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("count demo data: %w", err)
+	}
+	return n == 0, nil
+}
+
+// Seed fills an empty database. Every change goes through change.Do, so the demo's audit
+// log is a valid chain like any other.
+func Seed(ctx context.Context, d *db.DB, now time.Time) error {
+	env := change.Env{DB: d, Now: func() time.Time { return now }}
+	camps, err := campaigns(now)
+	if err != nil {
+		return err
+	}
+	ids := map[string]int64{}
+	for _, c := range camps {
+		if err := insertCampaign(ctx, env, c); err != nil {
+			return err
+		}
+		ids[c.Slug] = c.ID
+	}
+	for _, a := range Accounts(now) {
+		if err := insertAccount(ctx, env, a, ids, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {
+	_, err := change.Do(ctx, env, change.Request{
+		System: true, SystemLabel: "demo", Action: "campaign.create", EntityKind: "campaign",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			if err := campaign.Insert(ctx, tx, c); err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: c}, nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("demo campaign %s: %w", c.Slug, err)
+	}
+	return nil
+}
+
+func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64, now time.Time) error {
+	_, err := change.Do(ctx, env, change.Request{
+		System: true, SystemLabel: "demo", Action: "account.create", EntityKind: "account",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			acc, err := account.Create(ctx, tx, a.Email, a.Name, a.Password, now)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			if err := account.MarkVerified(ctx, tx, acc.ID, now); err != nil {
+				return change.Outcome{}, err
+			}
+			if len(a.Campaigns) == 0 {
+				err = account.GrantRole(ctx, tx, acc.ID, a.Role, nil, now)
+			}
+			for _, slug := range a.Campaigns {
+				id := campaignIDs[slug]
+				if err = account.GrantRole(ctx, tx, acc.ID, a.Role, &id, now); err != nil {
+					break
+				}
+			}
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			after := map[string]any{"email": a.Email, "role": a.Role, "campaigns": a.Campaigns}
+			return change.Outcome{EntityID: strconv.FormatInt(acc.ID, 10), After: after}, nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("demo account %s: %w", a.Email, err)
+	}
+	return nil
+}

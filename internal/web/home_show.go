@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"budgetcitoyen/internal/campaign"
+)
+
+// phaseRow is one line of a campaign's timeline, in the campaign's time zone.
+type phaseRow struct {
+	Phase      campaign.Phase
+	Start, End time.Time
+	Open       bool
+	Past       bool
+}
+
+// campaignView is a campaign with what pages show about it now.
+type campaignView struct {
+	*campaign.Campaign
+	Timeline []phaseRow
+	Open     []campaign.Phase
+	Next     *phaseRow // the next phase to open, if none is open
+}
+
+func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
+	loc := c.Location()
+	v := campaignView{Campaign: c, Open: c.OpenPhases(now)}
+	for _, p := range campaign.AllPhases() {
+		w, ok := c.Window(p)
+		if !ok {
+			continue
+		}
+		row := phaseRow{Phase: p, Start: w.Start.In(loc), End: w.End.In(loc), Open: w.Contains(now), Past: now.After(w.End)}
+		v.Timeline = append(v.Timeline, row)
+	}
+	if len(v.Open) == 0 {
+		for i := range v.Timeline {
+			if v.Timeline[i].Start.After(now) && (v.Next == nil || v.Timeline[i].Start.Before(v.Next.Start)) {
+				v.Next = &v.Timeline[i]
+			}
+		}
+	}
+	return v
+}
+
+type homePage struct {
+	Base
+	Current []campaignView
+	Past    []campaignView
+}
+
+func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) error {
+	all, err := campaign.List(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	p := homePage{Base: s.base(r, "home.title")}
+	for i := range all {
+		v := viewCampaign(&all[i], now)
+		if all[i].Archived {
+			p.Past = append(p.Past, v)
+		} else {
+			p.Current = append(p.Current, v)
+		}
+	}
+	return s.render(w, r, http.StatusOK, "home", p)
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/i18n"
+)
+
+type ctxKey int
+
+const (
+	ctxRequestID ctxKey = iota
+	ctxLang
+	ctxActor
+	ctxCampaign
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(ctxRequestID).(string)
+	return id
+}
+
+func langOf(r *http.Request) i18n.Lang {
+	if l, ok := r.Context().Value(ctxLang).(i18n.Lang); ok {
+		return l
+	}
+	return i18n.FR
+}
+
+func actorOf(r *http.Request) account.Actor {
+	a, _ := r.Context().Value(ctxActor).(account.Actor)
+	return a
+}
+
+func withValue(r *http.Request, k ctxKey, v any) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), k, v))
+}
+
+// withRequestID gives every request an id, echoed in the X-Request-Id header, written in its
+// log lines and shown on the internal-error page so that a user's report can be traced.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, withValue(r, ctxRequestID, id))
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.fail(w, r, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder remembers the status code for logs and metrics.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+			return
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("id", requestID(r.Context())), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// securityHeaders forbids framing, sniffing and any resource from another origin: the site
+// embeds all its assets, so no request ever leaves it.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxBody bounds every request body; upload handlers set their own, lower, limits per file.
+const maxBody = 32 << 20
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withLang picks the interface language: ?lang= (remembered in a cookie), then the cookie,
+// then French. French is the default whatever the browser says: the platform is French.
+func (s *Server) withLang(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.FR
+		if q := r.URL.Query().Get("lang"); q != "" {
+			if l, ok := i18n.Parse(q); ok {
+				lang = l
+				http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+					HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.baseURL, "https://")})
+			}
+		} else if c, err := r.Cookie("lang"); err == nil {
+			if l, ok := i18n.Parse(c.Value); ok {
+				lang = l
+			}
+		}
+		next.ServeHTTP(w, withValue(r, ctxLang, lang))
+	})
+}
+
+// loadActor reads the signed-in account from the session, with its roles.
+func (s *Server) loadActor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var actor account.Actor
+		if id := s.sessions.GetInt64(r.Context(), sessionAccountKey); id != 0 {
+			a, err := account.ByID(r.Context(), s.db, id)
+			switch {
+			case err == nil && !a.Disabled:
+				actor = account.ActorFor(a)
+			case err == nil || apperr.IsKind(err, apperr.NotFound):
+				// Disabled or deleted since: the session no longer signs anyone in.
+				s.sessions.Remove(r.Context(), sessionAccountKey)
+			default:
+				s.fail(w, r, fmt.Errorf("load signed-in account: %w", err))
+				return
+			}
+		}
+		next.ServeHTTP(w, withValue(r, ctxActor, actor))
+	})
+}
+
+// clientIP is the address used for login throttling. Behind a reverse proxy, the proxy's
+// address is what we see unless it is configured to pass the client's; we do not trust
+// X-Forwarded-For from anyone, since a client could forge it to escape the throttle.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
+)
+
+//go:embed ui/templates
+var templateFiles embed.FS
+
+// Base is what every page shows around its content: the language, the signed-in person,
+// the anti-forgery token for its forms, the flash message, the path (for the language
+// switch and the return after sign-in).
+type Base struct {
+	Lang      i18n.Lang
+	Title     string
+	Actor     account.Actor
+	CSRF      string
+	Path      string
+	Query     string
+	Flash     string
+	RequestID string
+	Now       time.Time
+	CanAdmin  bool
+}
+
+// base fills the common part of a page.
+func (s *Server) base(r *http.Request, titleKey string, args ...any) Base {
+	lang := langOf(r)
+	actor := actorOf(r)
+	b := Base{
+		Lang: lang, Actor: actor, CSRF: s.csrfToken(r), Path: r.URL.Path,
+		RequestID: requestID(r.Context()), Now: s.now(),
+		CanAdmin: account.Allowed(actor, account.PermAdminArea, nil),
+	}
+	if titleKey != "" {
+		b.Title = s.cat.T(lang, titleKey, args...)
+	}
+	if f := s.sessions.PopString(r.Context(), sessionFlashKey); f != "" {
+		b.Flash = s.cat.T(lang, f)
+	}
+	return b
+}
+
+// flash shows a message (an i18n key) on the next page rendered for this session.
+func (s *Server) flash(r *http.Request, key string) { s.sessions.Put(r.Context(), sessionFlashKey, key) }
+
+// templates holds one parsed template set per page: the layout, the partials and the page.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(funcs template.FuncMap) (*templates, error) {
+	common := template.New("layout").Funcs(funcs)
+	common, err := common.ParseFS(templateFiles, "ui/templates/layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout templates: %w", err)
+	}
+	files, err := fs.Glob(templateFiles, "ui/templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list page templates: %w", err)
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		page, err := common.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", f, err)
+		}
+		if _, err := page.ParseFS(templateFiles, f); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		t.pages[strings.TrimSuffix(path.Base(f), ".html")] = page
+	}
+	return t, nil
+}
+
+// render executes a page into a buffer first, so that a template error becomes a clean
+// error page instead of half a page with a 200 status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, page any) error {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// funcs are the template functions. The language is always passed explicitly.
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": func(lang i18n.Lang, key string, args ...any) string { return s.cat.T(lang, key, args...) },
+		"msg": func(lang i18n.Lang, m apperr.Message) string {
+			return s.cat.T(lang, m.Key, m.Args...)
+		},
+		"fieldError": func(lang i18n.Lang, errs apperr.FieldErrors, field string) string {
+			if m, ok := errs[field]; ok {
+				return s.cat.T(lang, m.Key, m.Args...)
+			}
+			return ""
+		},
+		"money":    func(lang i18n.Lang, cents int64) string { return i18n.Money(lang, cents) },
+		"int":      func(lang i18n.Lang, n int) string { return i18n.Int(lang, int64(n)) },
+		"percent":  func(lang i18n.Lang, bp int64) string { return i18n.Percent(lang, bp) },
+		"date":     func(lang i18n.Lang, t time.Time) string { return i18n.Date(lang, t) },
+		"longdate": func(lang i18n.Lang, t time.Time) string { return i18n.LongDate(lang, t) },
+		"datetime": func(lang i18n.Lang, t time.Time) string { return i18n.DateTime(lang, t) },
+		"clock":    func(lang i18n.Lang, t time.Time) string { return i18n.Time(lang, t) },
+		"in":       func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
+		"phaseName": func(lang i18n.Lang, p campaign.Phase) string {
+			return campaign.PhaseName(lang, p)
+		},
+		"ruleText": func(lang i18n.Lang, c campaign.Category) string { return campaign.DescribeRule(lang, c) },
+		"langURL": func(path, query string, lang i18n.Lang) string {
+			q, _ := url.ParseQuery(query)
+			q.Set("lang", string(lang))
+			return path + "?" + q.Encode()
+		},
+		"otherLang": func(lang i18n.Lang) i18n.Lang {
+			if lang == i18n.FR {
+				return i18n.EN
+			}
+			return i18n.FR
+		},
+		"dict": dict,
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"csrfField": func() string { return csrfField },
+	}
+}
+
+// dict builds a map from alternating keys and values, to pass several values to a partial.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}

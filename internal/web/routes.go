@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+
+	"budgetcitoyen/internal/account"
+)
+
+// handler is a request handler that returns its error instead of writing it: one adapter
+// (Server.fail) maps errors to status codes and French pages.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// route is one line of the route table: a ServeMux pattern, the permission it requires
+// (checked on the server before the handler runs; there is no default, so a route that
+// forgets its permission does not compile into the table) and the handler.
+type route struct {
+	pattern string
+	perm    account.Permission
+	h       handler
+}
+
+// routeTable lists every route of the site. Campaign pages live under /{slug}/; literal
+// paths such as /connexion take precedence over {slug} in ServeMux.
+func (s *Server) routeTable() []route {
+	pub := account.PermPublic
+	return []route{
+		// Public site.
+		{"GET /{$}", pub, s.homeShow},
+		{"GET /{slug}", pub, s.campaignShow},
+		{"GET /{slug}/calendrier", pub, s.calendarShow},
+		{"GET /calendrier", pub, s.phaseRedirect("calendrier", "")},
+		{"GET /idees", pub, s.phaseRedirect("idees", "idees")},
+		{"GET /idees/deposer", pub, s.phaseRedirect("idees/deposer", "idees")},
+		{"GET /comptoirs", pub, s.phaseRedirect("comptoirs", "comptoirs")},
+		{"GET /projets", pub, s.phaseRedirect("projets", "vote")},
+		{"GET /vote", pub, s.phaseRedirect("vote", "vote")},
+		{"GET /resultats", pub, s.phaseRedirect("resultats", "laureats")},
+		{"GET /mentions-legales", pub, s.staticPage("legal")},
+		{"GET /donnees-personnelles", pub, s.staticPage("privacy")},
+		{"GET /accessibilite", pub, s.staticPage("accessibility")},
+		{"GET /contact", pub, s.staticPage("contact")},
+
+		// Operations.
+		{"GET /healthz", pub, s.healthz},
+		{"GET /readyz", pub, s.readyz},
+		{"GET /metrics", pub, s.metricsServe},
+	}
+}
+
+// routes builds the whole handler: the mux with each route guarded, inside the middleware.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	// Each asset gets a literal route: a "/static/" prefix would conflict with "/{slug}/…".
+	for _, name := range staticNames() {
+		mux.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, account.PermPublic, s.staticServe})))
+	}
+	for _, rt := range s.routeTable() {
+		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
+	}
+	// Anything else is a French 404 page rather than ServeMux's plain text.
+	mux.Handle("/", s.metrics.instrument("unmatched", s.guard(route{"/", account.PermPublic, s.notFound})))
+
+	var h http.Handler = mux
+	h = s.checkCSRF(h)
+	h = s.loadActor(h)
+	h = s.withLang(h)
+	h = s.sessions.LoadAndSave(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = limitBody(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	h = withRequestID(h)
+	return h
+}

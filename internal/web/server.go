@@ -1,0 +1,85 @@
+// Package web is the platform's HTTP server: the route table, the middleware (request id,
+// logs, metrics, sessions, language, sign-in, permissions, CSRF), the rendering of pages and
+// one handler per file. Handlers are thin: they parse the request, call the domain packages
+// and render a typed page; SQL and rules stay in the domains.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/i18n"
+)
+
+// Config is what the server needs from the outside world. Nothing is global: the clock, the
+// database and the logger are values given here.
+type Config struct {
+	DB      *db.DB
+	Logger  *slog.Logger
+	Now     func() time.Time
+	BaseURL string // public address, e.g. https://budget.example.org; used in e-mails
+	DataDir string
+	Version string
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	db       *db.DB
+	log      *slog.Logger
+	now      func() time.Time
+	baseURL  string
+	dataDir  string
+	version  string
+	cat      *i18n.Catalog
+	tmpl     *templates
+	sessions *scs.SessionManager
+	metrics  *metrics
+	handler  http.Handler
+}
+
+// New builds a server ready to serve.
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("web: no database")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:8080"
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load message catalogs: %w", err)
+	}
+	s := &Server{
+		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
+		version: cfg.Version, cat: cat, metrics: newMetrics(),
+	}
+	if s.tmpl, err = parseTemplates(s.funcs()); err != nil {
+		return nil, err
+	}
+	s.sessions = newSessionManager(cfg.DB, cfg.BaseURL)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// CleanupSessions removes expired sessions; the background worker calls it.
+func (s *Server) CleanupSessions(ctx context.Context) error {
+	_, err := account.NewSessionStore(s.db).Cleanup(ctx, s.now())
+	return err
+}
