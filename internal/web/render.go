@@ -56,7 +56,9 @@ func (s *Server) base(r *http.Request, titleKey string, args ...any) Base {
 }
 
 // flash shows a message (an i18n key) on the next page rendered for this session.
-func (s *Server) flash(r *http.Request, key string) { s.sessions.Put(r.Context(), sessionFlashKey, key) }
+func (s *Server) flash(r *http.Request, key string) {
+	s.sessions.Put(r.Context(), sessionFlashKey, key)
+}
 
 // templates holds one parsed template set per page: the layout, the partials and the page.
 type templates struct {
