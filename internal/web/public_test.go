@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"budgetcitoyen/internal/demo"
+)
+
+func TestPublicPages(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		open, vote := demo.Slugs(testNow)
+		home := b.get("/")
+		wantStatus(t, home, http.StatusOK, "home")
+		wantContains(t, home, "home", `<html lang="fr">`, "Budget citoyen du Pas-de-Calais 2018", "Éditions précédentes",
+			"Ouvert en ce moment", "Dépôt des idées", "Vote des citoyens", `href="#contenu"`)
+
+		c := b.get("/pas-de-calais-2018")
+		wantStatus(t, c, http.StatusOK, "2018 campaign")
+		wantContains(t, c, "2018 campaign", "352\u202f151\u00a0€", "Forfait de 4\u202f500\u00a0€",
+			"10\u00a0% du coût total, plafonné à 15\u202f000\u00a0€", "20\u00a0% du coût total, plafonné à 20\u202f000\u00a0€",
+			"Édition archivée")
+
+		cal := b.get("/pas-de-calais-2018/calendrier")
+		wantStatus(t, cal, http.StatusOK, "calendar")
+		wantContains(t, cal, "calendar", "5 septembre 2018", "30 septembre 2018", "1er mars 2018", "Terminé")
+
+		for _, slug := range []string{open, vote} {
+			wantStatus(t, b.get("/"+slug), http.StatusOK, slug)
+			wantContains(t, b.get("/"+slug+"/calendrier"), slug, "En cours")
+		}
+		wantStatus(t, b.get("/no-such-campaign"), http.StatusNotFound, "unknown campaign")
+		nf := b.get("/no-such-campaign/calendrier")
+		wantStatus(t, nf, http.StatusNotFound, "unknown campaign calendar")
+		for _, path := range []string{"/mentions-legales", "/donnees-personnelles", "/accessibilite", "/contact"} {
+			wantStatus(t, b.get(path), http.StatusOK, path)
+		}
+		wantContains(t, b.get("/accessibilite"), "accessibility statement", "partiellement conforme", "Défenseur des droits")
+	})
+}
+
+func TestPathsWithoutSlugRedirectToTheCampaignInThatPhase(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		open, vote := demo.Slugs(testNow)
+		for path, want := range map[string]string{
+			"/vote":          "/" + vote + "/vote",
+			"/comptoirs":     "/" + open + "/comptoirs",
+			"/idees/deposer": "/" + open + "/idees/deposer",
+			"/resultats?x=1": "/pas-de-calais-2018/resultats?x=1", // no current campaign has results yet
+			"/calendrier":    "/" + open + "/calendrier",
+		} {
+			p := b.get(path)
+			if p.Status != http.StatusSeeOther || p.Location != want {
+				t.Errorf("%s: status %d location %q, want 303 %q", path, p.Status, p.Location, want)
+			}
+		}
+	})
+}
+
+func TestEnglishSwitch(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		p := b.get("/?lang=en")
+		wantContains(t, p, "english home", `<html lang="en">`, "Past editions", "Français")
+		// The choice is remembered.
+		p = b.get("/pas-de-calais-2018")
+		wantContains(t, p, "english campaign", `<html lang="en">`, "€352,151", "10% of the total cost, capped at €15,000")
+		p = b.get("/?lang=fr")
+		wantContains(t, p, "back to french", `<html lang="fr">`)
+	})
+}
+
+func TestOperations(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		wantContains(t, b.get("/healthz"), "healthz", "ok")
+		wantContains(t, b.get("/readyz"), "readyz", "ready")
+		b.get("/")
+		m := b.get("/metrics")
+		wantStatus(t, m, http.StatusOK, "metrics")
+		wantContains(t, m, "metrics", `budgetcitoyen_http_requests_total{code="200",method="GET",route="GET /{$}"}`,
+			`budgetcitoyen_http_request_duration_seconds_bucket{route="GET /{$}"`)
+		if id := b.get("/").Header.Get("X-Request-Id"); len(id) != 16 {
+			t.Errorf("X-Request-Id = %q", id)
+		}
+		css := b.get("/static/site.css")
+		wantStatus(t, css, http.StatusOK, "style sheet")
+		if !strings.HasPrefix(css.Header.Get("Content-Type"), "text/css") {
+			t.Errorf("site.css content type %q", css.Header.Get("Content-Type"))
+		}
+		if csp := b.get("/").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("CSP = %q", csp)
+		}
+	})
+}
+
+func TestStateChangingRequestsNeedTheToken(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		b := s.browser()
+		b.get("/")
+		p := b.postRaw("/deconnexion", url.Values{})
+		wantStatus(t, p, http.StatusForbidden, "POST without token")
+		wantContains(t, p, "csrf page", "refusée par sécurité")
+		p = b.postRaw("/deconnexion", url.Values{"csrf_token": {"forged"}})
+		wantStatus(t, p, http.StatusForbidden, "POST with a forged token")
+	})
+}

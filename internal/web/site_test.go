@@ -1,0 +1,194 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/web"
+)
+
+func TestMain(m *testing.M) {
+	// Cheap password hashing keeps the HTTP suites fast; account's tests check the real cost.
+	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
+}
+
+// testNow is the clock of the HTTP tests: a Friday of November.
+var testNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// site is a running server on a seeded database, reached through real HTTP.
+type site struct {
+	t   *testing.T
+	db  *db.DB
+	srv *httptest.Server
+	now time.Time
+}
+
+// newSite seeds the demo data into d and serves it.
+func newSite(t *testing.T, d *db.DB) *site {
+	t.Helper()
+	if err := demo.Seed(context.Background(), d, testNow); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	s := &site{t: t, db: d, now: testNow}
+	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return s.now }, BaseURL: "http://example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(srv)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// eachSite runs fn on a seeded site over SQLite and over PostgreSQL.
+func eachSite(t *testing.T, fn func(t *testing.T, s *site)) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) { fn(t, newSite(t, d)) })
+}
+
+// browser is one visitor with its own cookies. It does not follow redirects, so tests see them.
+type browser struct {
+	s    *site
+	http *http.Client
+	csrf string
+}
+
+func (s *site) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{s: s, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type page struct {
+	Status   int
+	Body     string
+	Location string
+	Header   http.Header
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) page {
+	b.s.t.Helper()
+	resp, err := b.http.Do(req)
+	if err != nil {
+		b.s.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	if m := csrfRe.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return page{Status: resp.StatusCode, Body: string(body), Location: resp.Header.Get("Location"), Header: resp.Header}
+}
+
+func (b *browser) get(path string) page {
+	b.s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.s.srv.URL+path, nil)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// post sends a form the way a browser does from a page of the site: with the session's
+// anti-forgery token (fetched from the home page if no page was loaded yet) and a
+// same-origin Origin header.
+func (b *browser) post(path string, form url.Values) page {
+	b.s.t.Helper()
+	if b.csrf == "" {
+		b.get("/")
+	}
+	form = cloneValues(form)
+	if form.Get("csrf_token") == "" {
+		form.Set("csrf_token", b.csrf)
+	}
+	return b.postRaw(path, form)
+}
+
+// postRaw sends the form exactly as given (no token added).
+func (b *browser) postRaw(path string, form url.Values) page {
+	b.s.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.s.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.s.srv.URL)
+	return b.do(req)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// signIn signs the browser in with a demo account's e-mail and password.
+func (b *browser) signIn(email, password string) {
+	b.s.t.Helper()
+	b.get("/connexion")
+	p := b.post("/connexion", url.Values{"email": {email}, "password": {password}})
+	if p.Status != http.StatusSeeOther {
+		b.s.t.Fatalf("sign in as %s: status %d, body:\n%s", email, p.Status, excerpt(p.Body))
+	}
+}
+
+// demoAccount returns the demo account of a role.
+func demoAccount(t *testing.T, role account.Role) demo.Account {
+	t.Helper()
+	for _, a := range demo.Accounts(testNow) {
+		if a.Role == role {
+			return a
+		}
+	}
+	t.Fatalf("no demo account for role %s", role)
+	return demo.Account{}
+}
+
+// excerpt shortens a body for failure messages: the main element if there is one.
+func excerpt(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 3000 {
+		body = body[:3000] + "…"
+	}
+	return body
+}
+
+func wantStatus(t *testing.T, p page, want int, what string) {
+	t.Helper()
+	if p.Status != want {
+		t.Fatalf("%s: status %d, want %d; body:\n%s", what, p.Status, want, excerpt(p.Body))
+	}
+}
+
+func wantContains(t *testing.T, p page, what string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(p.Body, sub) {
+			t.Errorf("%s: page lacks %q; body:\n%s", what, sub, excerpt(p.Body))
+		}
+	}
+}
