@@ -98,6 +98,10 @@ func parsePHC(s string) (phc, error) {
 	if p.Time < 1 || p.Time > maxTime || p.Threads < 1 || p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemory {
 		return h, errMalformedHash
 	}
+	// The decoder skips \r and \n even in strict mode; a hash with them is not ours.
+	if !isB64(parts[4]) || !isB64(parts[5]) {
+		return h, errMalformedHash
+	}
 	var err error
 	if h.salt, err = b64.Strict().DecodeString(parts[4]); err != nil || len(h.salt) < minSaltLen || len(h.salt) > maxSaltLen {
 		return h, errMalformedHash
@@ -107,6 +111,15 @@ func parsePHC(s string) (phc, error) {
 	}
 	h.params.SaltLen, h.params.KeyLen = uint32(len(h.salt)), uint32(len(h.key))
 	return h, nil
+}
+
+func isB64(s string) bool {
+	for _, c := range []byte(s) {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
 }
 
 func (h phc) String() string {

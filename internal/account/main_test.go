@@ -1,0 +1,44 @@
+package account
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/db"
+)
+
+func TestMain(m *testing.M) {
+	// Cheap argon2 parameters keep the suites fast; TestDefaultParams checks production's.
+	Params = PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
+}
+
+var t0 = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+
+func ptr[T any](v T) *T { return &v }
+
+// newCampaign inserts a minimal campaign, for the per-campaign grants' foreign key.
+func newCampaign(t *testing.T, d *db.DB, slug string) int64 {
+	t.Helper()
+	var id int64
+	err := d.QueryRowContext(context.Background(),
+		`INSERT INTO campaigns (slug, name, territory, envelope_cents, timezone, vote_rule, aggregation_rule,
+		 tie_break, min_voter_age, ballot_publication, created_at, updated_at)
+		 VALUES ($1, $1, '62', 100, 'Europe/Paris', 'one-per-category', 'greedy_cost', 'lower_support', 11, 'anonymous', $2, $2)
+		 RETURNING id`, slug, t0).Scan(&id)
+	if err != nil {
+		t.Fatalf("insert campaign: %v", err)
+	}
+	return id
+}
+
+func mustCreate(t *testing.T, d *db.DB, email, password string) *Account {
+	t.Helper()
+	a, err := Create(context.Background(), d, email, "Camille Martin", password, t0)
+	if err != nil {
+		t.Fatalf("Create(%s): %v", email, err)
+	}
+	return a
+}
