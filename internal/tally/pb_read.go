@@ -293,8 +293,8 @@ func (p *pbReader) projectRow(rec []string, line int) error {
 			continue
 		}
 		v := strings.TrimSpace(rec[i])
-		if isNone(v) {
-			continue
+		if isNone(v) || v == "" {
+			continue // missing; the writer leaves the cell empty
 		}
 		if name == "category" || name == "categories" {
 			for _, c := range strings.Split(v, ",") {

@@ -140,6 +140,10 @@ func Run(in *Instance, opt Options) (*Outcome, error) {
 		for _, g := range t.order {
 			r := t.reasons[g]
 			r.Envelope = pb.category
+			if r.Rho != nil && (spec.sat != SatCost || spec.kind == "phragmen") && in.Scale > 0 {
+				// Money per unit of satisfaction or per voter: shown in currency units.
+				r.Rho = new(big.Rat).Quo(r.Rho, new(big.Rat).SetInt64(pow10(in.Scale)))
+			}
 			reasons[g] = r
 			order = append(order, g)
 		}
