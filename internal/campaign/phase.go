@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -126,9 +127,16 @@ func (c *Campaign) Location() *time.Location {
 	return loc
 }
 
+// locations caches the zones already loaded: pages format many dates, and loading a zone
+// reads and parses its file each time. Zones are immutable, so sharing them is safe.
+var locations sync.Map // string → *time.Location
+
 // loadLocation is time.LoadLocation without its two surprises: "" and "Local" would give UTC
 // and the server's zone, neither of which is a campaign's territory.
 func loadLocation(name string) (*time.Location, error) {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "" || name == "Local" {
 		return nil, fmt.Errorf("time zone %q: want an IANA name such as Europe/Paris", name)
 	}
@@ -136,6 +144,7 @@ func loadLocation(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q: %w", name, err)
 	}
+	locations.Store(name, loc)
 	return loc, nil
 }
 

@@ -11,7 +11,8 @@ import (
 // points that the platform's ballots (one per category, approval, knapsack) never carry.
 func AggregationRules() []string {
 	return []string{"greedy_cost", "greedy_card", "mes_cost", "mes_card", "mes_cost_greedy",
-		"mes_card_greedy", "mes_cost_add1", "phragmen"}
+		"mes_card_greedy", "mes_cost_add1", "mes_card_add1", "mes_cost_add1_greedy",
+		"mes_card_add1_greedy", "phragmen"}
 }
 
 func knownAggregation(name string) bool {
