@@ -40,6 +40,21 @@ func (s *Server) routeTable() []route {
 		{"GET /accessibilite", pub, s.staticPage("accessibility")},
 		{"GET /contact", pub, s.staticPage("contact")},
 
+		// Accounts.
+		{"GET /connexion", pub, s.signinShow},
+		{"POST /connexion", pub, s.signinSubmit},
+		{"POST /deconnexion", pub, s.signout},
+		{"GET /inscription", pub, s.registerShow},
+		{"POST /inscription", pub, s.registerSubmit},
+		{"GET /verifier", pub, s.verifyShow},
+		{"POST /verifier", pub, s.verifySubmit},
+		{"GET /mot-de-passe-oublie", pub, s.forgotShow},
+		{"POST /mot-de-passe-oublie", pub, s.forgotSubmit},
+		{"GET /reinitialiser", pub, s.resetShow},
+		{"POST /reinitialiser", pub, s.resetSubmit},
+		{"GET /compte", account.PermSignedIn, s.accountShow},
+		{"POST /compte/verification", account.PermSignedIn, s.verifyResend},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},

@@ -192,3 +192,5 @@ func wantContains(t *testing.T, p page, what string, subs ...string) {
 		}
 	}
 }
+
+func sqliteDB(t *testing.T) *db.DB { return dbtest.SQLite(t) }

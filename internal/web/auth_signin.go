@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+)
+
+type signinPage struct {
+	Base
+	Email  string
+	Next   string
+	Error  string // the form's error, shown above it (the same for a wrong e-mail or password)
+	Errors apperr.FieldErrors
+}
+
+func (s *Server) signinShow(w http.ResponseWriter, r *http.Request) error {
+	if actorOf(r).SignedIn() {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("suite")), http.StatusSeeOther)
+		return nil
+	}
+	p := signinPage{Base: s.base(r, "auth.signin.title"), Next: r.URL.Query().Get("suite")}
+	return s.render(w, r, http.StatusOK, "signin", p)
+}
+
+func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) error {
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	next := r.PostFormValue("suite")
+	a, err := account.Authenticate(r.Context(), s.db, email, r.PostFormValue("password"), clientIP(r), s.now())
+	if err != nil {
+		ae, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		status, known := statusOf[ae.Kind]
+		if !known {
+			status = http.StatusBadRequest
+		}
+		p := signinPage{Base: s.base(r, "auth.signin.title"), Email: email, Next: next,
+			Error: s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)}
+		return s.render(w, r, status, "signin", p)
+	}
+	if err := s.startSession(r, a.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return nil
+}
+
+// startSession signs the account in. The session token is renewed so that a token known
+// before sign-in (session fixation) is worth nothing after.
+func (s *Server) startSession(r *http.Request, accountID int64) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionAccountKey, accountID)
+	return nil
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a post-sign-in destination only if it is a path of this site (no
+// "//evil.example" or "/\evil.example", which browsers treat as another host).
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/compte"
+	}
+	return next
+}
