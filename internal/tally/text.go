@@ -19,11 +19,11 @@ const (
 
 type catalog struct {
 	title, budget, spent, left, ballots, selected, none, detail, add1 string
-	project, cost, votes, score                                        string
-	yes, no                                                            string
-	reasons                                                            map[ReasonCode]string
-	envelope                                                           string
-	thousands, decimal                                                 string
+	project, cost, votes, vote, score                                 string
+	yes, no                                                           string
+	reasons                                                           map[ReasonCode]string
+	envelope                                                          string
+	thousands, decimal                                                string
 }
 
 var catalogs = map[Lang]catalog{
@@ -31,7 +31,7 @@ var catalogs = map[Lang]catalog{
 		title: "Résultats — règle %s, départage %s", budget: "Budget", spent: "dépensé", left: "reste",
 		ballots: "Bulletins", selected: "Projets retenus (%d)", none: "aucun",
 		detail: "Détail, dans l'ordre des décisions :", add1: "Complément add1 : part de chaque votant augmentée de %s.",
-		project: "projet", cost: "coût", votes: "voix", score: "score",
+		project: "projet", cost: "coût", votes: "voix", vote: "voix", score: "score",
 		yes: "RETENU", no: "non retenu", envelope: "enveloppe %s",
 		thousands: " ", decimal: ",",
 		reasons: map[ReasonCode]string{
@@ -51,7 +51,7 @@ var catalogs = map[Lang]catalog{
 		title: "Results — rule %s, tie-break %s", budget: "Budget", spent: "spent", left: "left",
 		ballots: "Ballots", selected: "Selected projects (%d)", none: "none",
 		detail: "Details, in the order of the decisions:", add1: "add1 completion: each voter's share raised by %s.",
-		project: "project", cost: "cost", votes: "votes", score: "score",
+		project: "project", cost: "cost", votes: "votes", vote: "vote", score: "score",
 		yes: "SELECTED", no: "not selected", envelope: "envelope %s",
 		thousands: ",", decimal: ".",
 		reasons: map[ReasonCode]string{
@@ -119,8 +119,12 @@ func WriteText(w io.Writer, o *Outcome, lang Lang) error {
 		if r.Envelope != "" {
 			env = " [" + fmt.Sprintf(c.envelope, r.Envelope) + "]"
 		}
+		votes := c.votes
+		if p.Votes == 1 {
+			votes = c.vote
+		}
 		fmt.Fprintf(&b, "%4d. %s %s — %s %s — %s %s%s — %s : %s\n", p.Rank, c.project, p.ID, c.cost, money(p.Cost),
-			num(p.Votes), c.votes, env, verdict, repl.Replace(c.reasons[r.Code]))
+			num(p.Votes), votes, env, verdict, repl.Replace(c.reasons[r.Code]))
 	}
 	if _, err := io.WriteString(w, lang.fix(b.String())); err != nil {
 		return fmt.Errorf("writing text: %w", err)
