@@ -37,9 +37,12 @@ func errSlugTaken() error {
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Insert saves a new campaign with its phases and categories and sets c.ID, the categories'
-// IDs and the timestamps. The campaign should have passed Validate; a slug already in use
-// gives an apperr.Conflict error with a field error on "slug".
+// IDs and the timestamps. An invalid campaign gives Validate's apperr.Invalid error and a slug
+// already in use an apperr.Conflict error with a field error on "slug"; nothing is saved.
 func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
+	if err := c.Validate().Err(); err != nil {
+		return err
+	}
 	if d, ok := q.(*db.DB); ok {
 		return d.InTx(ctx, func(tx *sql.Tx) error { return Insert(ctx, tx, c) })
 	}
@@ -86,8 +89,11 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 // categories, matched by ID so that a category keeps its ID when edited (dossiers and
 // ballots refer to it): a category with ID 0 is added, a stored category missing from c is
 // deleted. CreatedAt and CopiedFrom are not changed. A category ID that belongs to no
-// category of this campaign is refused.
+// category of this campaign is refused. Errors are as for Insert, plus apperr.NotFound.
 func Update(ctx context.Context, q db.Querier, c *Campaign) error {
+	if err := c.Validate().Err(); err != nil {
+		return err
+	}
 	if d, ok := q.(*db.DB); ok {
 		return d.InTx(ctx, func(tx *sql.Tx) error { return Update(ctx, tx, c) })
 	}

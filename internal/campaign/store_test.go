@@ -213,6 +213,11 @@ func TestNotFound(t *testing.T) {
 		if err := campaign.Update(ctx, d, c); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("Update: %v", err)
 		}
+		bad := preset(t)
+		bad.EnvelopeCents = 0
+		if err := campaign.Insert(ctx, d, bad); !apperr.IsKind(err, apperr.Invalid) {
+			t.Errorf("Insert of an invalid campaign: %v", err)
+		}
 		if list, err := campaign.List(ctx, d); err != nil || len(list) != 0 {
 			t.Errorf("List on an empty database: %v, %v", list, err)
 		}
