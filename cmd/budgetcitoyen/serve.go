@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/web"
@@ -132,6 +133,12 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 		case <-t.C:
 			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session clean-up", "err", err)
+			}
+			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.ThrottleWindow)); err != nil && ctx.Err() == nil {
+				log.Warn("sign-in failures purge", "err", err)
+			}
+			if _, err := account.PurgeTokens(ctx, d, now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				log.Warn("token purge", "err", err)
 			}
 		}
 	}
