@@ -55,6 +55,15 @@ func (s *Server) routeTable() []route {
 		{"GET /compte", account.PermSignedIn, s.accountShow},
 		{"POST /compte/verification", account.PermSignedIn, s.verifyResend},
 
+		// Administration: campaigns.
+		{"GET /admin", account.PermAdminArea, s.adminHome},
+		{"GET /admin/campagnes", account.PermManageCampaigns, s.adminCampaigns},
+		{"GET /admin/campagnes/nouvelle", account.PermManageCampaigns, s.adminCampaignNew},
+		{"POST /admin/campagnes/nouvelle", account.PermManageCampaigns, s.adminCampaignCreate},
+		{"GET /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignEdit},
+		{"POST /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignUpdate},
+		{"GET /admin/journal", account.PermAdminArea, s.adminAudit},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},
