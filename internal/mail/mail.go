@@ -72,7 +72,9 @@ func (s SMTPSender) Send(ctx context.Context, m Message) error {
 		auth = smtp.PlainAuth("", s.Config.Username, s.Config.Password, s.Config.Host)
 	}
 	done := make(chan error, 1)
-	go func() { done <- smtp.SendMail(addr, auth, from.Address, []string{to.Address}, compose(from, to, m, time.Now())) }()
+	go func() {
+		done <- smtp.SendMail(addr, auth, from.Address, []string{to.Address}, compose(from, to, m, time.Now()))
+	}()
 	select {
 	case err := <-done:
 		if err != nil {
