@@ -114,6 +114,8 @@ func TestConcurrentWorkersSendEachMessageOnce(t *testing.T) {
 	})
 }
 
+func sqliteDB(t *testing.T) *db.DB { return dbtest.SQLite(t) }
+
 func TestEnqueueRejectsBadAddress(t *testing.T) {
 	d := dbtest.SQLite(t)
 	err := mail.Enqueue(context.Background(), d, mail.Message{To: "not an address"}, time.Now())
