@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,22 +48,29 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := demoMain(ctx, cfg, now, stdout, log, nil); err != nil {
+		log.Error("demo", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// demoMain opens and migrates the database, seeds it if empty, prints the demo accounts and
+// serves until ctx is cancelled.
+func demoMain(ctx context.Context, cfg serverConfig, now func() time.Time, stdout io.Writer, log *slog.Logger, ready func(addr string)) error {
 	d, err := openAndMigrate(ctx, cfg, log)
 	if err != nil {
-		log.Error("start", "err", err)
-		return 1
+		return err
 	}
 	defer d.Close()
 	empty, err := demo.IsEmpty(ctx, d)
 	if err != nil {
-		log.Error("demo", "err", err)
-		return 1
+		return err
 	}
 	if empty {
 		start := time.Now()
 		if err := demo.Seed(ctx, d, now()); err != nil {
-			log.Error("seed demo", "err", err)
-			return 1
+			return fmt.Errorf("seed demo: %w", err)
 		}
 		log.Info("demo data seeded", "duration", time.Since(start).Round(time.Millisecond))
 	} else {
@@ -71,9 +79,5 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	for _, a := range demo.Accounts(now()) {
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", a.Role, a.Email, a.Password)
 	}
-	if err := serve(ctx, cfg, d, now, log, nil); err != nil {
-		log.Error("serve", "err", err)
-		return 1
-	}
-	return 0
+	return serve(ctx, cfg, d, now, log, ready)
 }
