@@ -31,9 +31,15 @@ type mesRun struct {
 	b    []float64 // money per group
 	zero []bool    // group drained: its exact money is 0
 	sel  []bool    // per local project
-	rho  []*big.Rat
+	rho  []*big.Rat // exact price, nil until needed (see rhoOf)
 	rhoF []float64
 	list []int32 // selected local projects, in order
+	// buyIdx is the purchase number of each selected project; drainedAt is the purchase that
+	// drained each group (-1: never). Together they rebuild any exact price on demand.
+	buyIdx    []int32
+	drainedAt []int32
+	// errAcc is the money error added by purchases made at a float price (bounded by errRho).
+	errAcc float64
 	// paid counts the purchases so far; it bounds the rounding error of every voter's money.
 	paid  int
 	spent int64
@@ -53,16 +59,18 @@ func newMESRun(d *satData, tb []int32, budget int64, e *big.Rat, t *trace) *mesR
 	r := &mesRun{d: d, tb: tb, budget: budget, e: e, t: t,
 		b: make([]float64, d.groups()), zero: make([]bool, d.groups()),
 		sel: make([]bool, m), rho: make([]*big.Rat, m), rhoF: make([]float64, m),
-		alive: make([]bool, m), lb: make([]float64, m), cnt: make([]int64, m), cntBig: make([]*big.Int, m)}
+		alive: make([]bool, m), lb: make([]float64, m), cnt: make([]int64, m), cntBig: make([]*big.Int, m),
+		buyIdx: make([]int32, m), drainedAt: make([]int32, d.groups())}
 	r.ef, _ = e.Float64()
 	for g := range r.b {
 		r.b[g] = r.ef
+		r.drainedAt[g] = -1
 	}
 	return r
 }
 
 // errB bounds the absolute float error of any voter's money after the purchases so far.
-func (r *mesRun) errB() float64 { return safety * 8 * float64(r.paid+2) * eps * r.ef }
+func (r *mesRun) errB() float64 { return safety*8*float64(r.paid+2)*eps*r.ef + r.errAcc }
 
 func (r *mesRun) cost(l int32) int64 { return r.d.in.Projects[r.d.proj[l]].Cost }
 
@@ -78,7 +86,7 @@ func (r *mesRun) run() {
 				r.t.decide(d.proj[l], false, Reason{Code: ReasonNoSupport, BudgetLeft: r.budget - r.spent})
 			}
 		case r.cost(l) == 0:
-			r.buy(l, new(big.Rat), ReasonMESFree)
+			r.buy(l, new(big.Rat), 0, 0, ReasonMESFree)
 		default:
 			r.alive[l] = true
 			tf, _ := new(big.Float).SetInt(d.totalSat[l]).Float64()
@@ -128,12 +136,15 @@ func (r *mesRun) run() {
 		if len(evals) == 0 {
 			break
 		}
+		var near []eval
+		for _, ev := range evals {
+			if ev.rho-ev.err <= bestHi {
+				near = append(near, ev)
+			}
+		}
 		var win int32 = -1
 		var winRho *big.Rat
-		for _, ev := range evals {
-			if ev.rho-ev.err > bestHi {
-				continue // certainly dearer than the best
-			}
+		for _, ev := range near {
 			ex := r.exactRho(ev.l, ev.rho, ev.err)
 			if win < 0 {
 				win, winRho = ev.l, ex
@@ -144,7 +155,8 @@ func (r *mesRun) run() {
 				win, winRho = ev.l, ex
 			}
 		}
-		r.buy(win, winRho, ReasonMESSelected)
+		rf, _ := winRho.Float64()
+		r.buy(win, winRho, rf, 0, ReasonMESSelected)
 		r.alive[win] = false
 		cand = slices.DeleteFunc(cand, func(l int32) bool { return l == win })
 	}
@@ -283,45 +295,128 @@ func (r *mesRun) sweep(c float64, rich []int32, pSum float64, nP, mP int64) (flo
 	return math.Inf(1), pSum, nP, mP, 0
 }
 
-// exactBudget is the exact money of group g: 0 if drained, else E minus its payments.
-func (r *mesRun) exactBudget(g int32) *big.Rat {
-	if r.zero[g] {
+// exactBudget is the exact money of group g now: 0 if drained, else E minus its payments.
+func (r *mesRun) exactBudget(g int32) *big.Rat { return r.exactBudgetAt(g, len(r.list)) }
+
+// drainedBefore reports whether group g had no money left before purchase t.
+func (r *mesRun) drainedBefore(g int32, t int) bool {
+	return r.drainedAt[g] >= 0 && int(r.drainedAt[g]) < t
+}
+
+// exactBudgetAt is the exact money of group g just before purchase number t.
+func (r *mesRun) exactBudgetAt(g int32, t int) *big.Rat {
+	if r.drainedBefore(g, t) {
 		return new(big.Rat)
 	}
 	d := r.d
 	out := new(big.Rat).Set(r.e)
-	var t big.Rat
+	var x big.Rat
 	for k := d.gStart[g]; k < d.gStart[g+1]; k++ {
 		p := d.gItems[k]
-		if r.sel[p] && r.rho[p].Sign() != 0 {
-			t.SetInt64(d.gUtil[k])
-			t.Mul(&t, r.rho[p])
-			out.Sub(out, &t)
+		if r.sel[p] && int(r.buyIdx[p]) < t {
+			if rho := r.rhoOf(p); rho.Sign() != 0 {
+				x.SetInt64(d.gUtil[k])
+				x.Mul(&x, rho)
+				out.Sub(out, &x)
+			}
 		}
 	}
 	return out
 }
 
-// exactMoney sums m·money exactly over the undrained supporters of l accepted by keep (all
-// when keep is nil). It groups the payments by project, so it needs one big.Rat product per
-// project bought rather than one per voter.
-func (r *mesRun) exactMoney(l int32, keep func(k int32) bool) *big.Rat {
+// rhoOf returns the exact price of a selected project, rebuilding it when it was bought at a
+// float price: the supporters drained by that purchase gave all they had, the others paid
+// ρ·u, so ρ = (cost − money of the drained) / Σ m·u of the others, all at that time.
+func (r *mesRun) rhoOf(p int32) *big.Rat {
+	if r.rho[p] != nil {
+		return r.rho[p]
+	}
 	d := r.d
-	for _, p := range r.list {
+	t := int(r.buyIdx[p])
+	num := new(big.Rat).SetInt64(r.cost(p))
+	num.Sub(num, r.exactMoneyAt(p, t, func(k int32) bool { return int(r.drainedAt[d.pGrp[k]]) == t }))
+	den := r.sumMU(p, func(k int32) bool {
+		g := d.pGrp[k]
+		return r.drainedAt[g] < 0 || int(r.drainedAt[g]) > t
+	})
+	if den.Sign() == 0 {
+		// Every supporter gave everything: the price is the largest money per unit of
+		// satisfaction among them, reached exactly by the last one.
+		best := new(big.Rat)
+		for k := d.pStart[p]; k < d.pStart[p+1]; k++ {
+			g := d.pGrp[k]
+			if r.drainedBefore(g, t) {
+				continue
+			}
+			q := r.exactBudgetAt(g, t)
+			q.Quo(q, new(big.Rat).SetInt64(d.pUtil[k]))
+			if q.Cmp(best) > 0 {
+				best = q
+			}
+		}
+		r.rho[p] = best
+		return best
+	}
+	r.rho[p] = num.Quo(num, new(big.Rat).SetInt(den))
+	return r.rho[p]
+}
+
+// sumMU is Σ m·u over the supporters of l accepted by keep, exactly.
+func (r *mesRun) sumMU(l int32, keep func(k int32) bool) *big.Int {
+	d := r.d
+	out := new(big.Int)
+	var acc int64
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		if !keep(k) {
+			continue
+		}
+		v := d.mult[d.pGrp[k]]
+		if !d.uniform {
+			hi, lo := mul64(v, d.pUtil[k])
+			if hi != 0 || lo > math.MaxInt64/4 {
+				out.Add(out, new(big.Int).Mul(big.NewInt(v), big.NewInt(d.pUtil[k])))
+				continue
+			}
+			v = int64(lo)
+		}
+		if acc > math.MaxInt64/2-v {
+			out.Add(out, big.NewInt(acc))
+			acc = 0
+		}
+		acc += v
+	}
+	out.Add(out, big.NewInt(acc))
+	if d.uniform {
+		out.Mul(out, big.NewInt(d.util[l]))
+	}
+	return out
+}
+
+// exactMoney sums m·money exactly over the undrained supporters of l accepted by keep (all
+// when keep is nil).
+func (r *mesRun) exactMoney(l int32, keep func(k int32) bool) *big.Rat {
+	return r.exactMoneyAt(l, len(r.list), keep)
+}
+
+// exactMoneyAt is exactMoney just before purchase t. It groups the payments by project, so it
+// needs one big.Rat product per project bought rather than one per voter.
+func (r *mesRun) exactMoneyAt(l int32, t int, keep func(k int32) bool) *big.Rat {
+	d := r.d
+	for _, p := range r.list[:t] {
 		r.cnt[p] = 0
 		r.cntBig[p] = nil
 	}
 	var voters int64
 	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
 		g := d.pGrp[k]
-		if r.zero[g] || (keep != nil && !keep(k)) {
+		if r.drainedBefore(g, t) || (keep != nil && !keep(k)) {
 			continue
 		}
 		m := d.mult[g]
 		voters += m
 		for j := d.gStart[g]; j < d.gStart[g+1]; j++ {
 			p := d.gItems[j]
-			if !r.sel[p] {
+			if !r.sel[p] || int(r.buyIdx[p]) >= t {
 				continue
 			}
 			add := m
@@ -340,23 +435,34 @@ func (r *mesRun) exactMoney(l int32, keep func(k int32) bool) *big.Rat {
 			r.cnt[p] += add
 		}
 	}
+	// Snapshot the counts: rhoOf below may reuse the scratch arrays recursively.
+	type term struct {
+		p    int32
+		coef *big.Int
+	}
+	var terms []term
+	for _, p := range r.list[:t] {
+		coef := big.NewInt(r.cnt[p])
+		if r.cntBig[p] != nil {
+			coef.Add(coef, r.cntBig[p])
+		}
+		if coef.Sign() != 0 {
+			terms = append(terms, term{p, coef})
+		}
+	}
 	out := new(big.Rat).Mul(r.e, new(big.Rat).SetInt64(voters))
-	var coef big.Int
-	var t big.Rat
-	for _, p := range r.list {
-		if r.rho[p].Sign() == 0 {
+	var x big.Rat
+	for _, tm := range terms {
+		rho := r.rhoOf(tm.p)
+		if rho.Sign() == 0 {
 			continue
 		}
-		coef.SetInt64(r.cnt[p])
-		if r.cntBig[p] != nil {
-			coef.Add(&coef, r.cntBig[p])
-		}
 		if d.uniform {
-			coef.Mul(&coef, big.NewInt(d.util[p]))
+			tm.coef.Mul(tm.coef, big.NewInt(d.util[tm.p]))
 		}
-		t.SetInt(&coef)
-		t.Mul(&t, r.rho[p])
-		out.Sub(out, &t)
+		x.SetInt(tm.coef)
+		x.Mul(&x, rho)
+		out.Sub(out, &x)
 	}
 	return out
 }
@@ -388,17 +494,7 @@ func (r *mesRun) exactRho(l int32, rhoF, errRho float64) *big.Rat {
 	}
 	num := new(big.Rat).SetInt64(r.cost(l))
 	num.Sub(num, r.exactMoney(l, poor))
-	den := new(big.Int)
-	var acc big.Int
-	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
-		g := d.pGrp[k]
-		if r.zero[g] || poor(k) {
-			continue
-		}
-		acc.SetInt64(d.mult[g])
-		acc.Mul(&acc, big.NewInt(d.pUtil[k]))
-		den.Add(den, &acc)
-	}
+	den := r.sumMU(l, func(k int32) bool { return !r.zero[d.pGrp[k]] && !poor(k) })
 	if den.Sign() == 0 {
 		return r.exactRhoSlow(l)
 	}
@@ -473,49 +569,89 @@ func (r *mesRun) exactRhoSlow(l int32) *big.Rat {
 	}
 }
 
-// buy funds l at price rho: every undrained supporter pays min(money, ρ·u). Whether a
-// supporter is drained is decided exactly when the float money is too close to the price.
-func (r *mesRun) buy(l int32, rho *big.Rat, code ReasonCode) {
+// splitCertain reports whether, at the float price rhoF (± errRho), every undrained supporter
+// of l is clearly able or clearly unable to pay ρ·u: then the split, hence the exact price,
+// is settled without computing it.
+func (r *mesRun) splitCertain(l int32, rhoF, errRho float64) bool {
+	if math.IsInf(errRho, 0) || math.IsInf(rhoF, 0) {
+		return false
+	}
 	d := r.d
-	rf, _ := rho.Float64()
 	errB := r.errB()
-	var payers int64
-	var pay, diff big.Rat
 	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
 		g := d.pGrp[k]
-		if r.zero[g] || rho.Sign() == 0 {
+		if r.zero[g] {
+			continue
+		}
+		u := float64(d.pUtil[k])
+		if math.Abs(r.b[g]-rhoF*u) <= safety*(errB+2*eps*rhoF*u)+2*u*errRho {
+			return false
+		}
+	}
+	return true
+}
+
+// buy funds l: every undrained supporter pays min(money, ρ·u). rho is the exact price, or nil
+// when the split is certain (splitCertain), in which case rf ± errRho brackets it.
+func (r *mesRun) buy(l int32, rho *big.Rat, rf, errRho float64, code ReasonCode) {
+	d := r.d
+	if rho == nil && !r.splitCertain(l, rf, errRho) {
+		rho = r.exactRho(l, rf, errRho)
+		rf, _ = rho.Float64()
+		errRho = 0
+	}
+	t := int32(len(r.list))
+	errB := r.errB()
+	var payers int64
+	var maxU float64
+	var pay, diff big.Rat
+	free := rf == 0 && (rho == nil || rho.Sign() == 0)
+	for k := d.pStart[l]; k < d.pStart[l+1]; k++ {
+		g := d.pGrp[k]
+		if r.zero[g] || free {
 			continue
 		}
 		payers += d.mult[g]
-		p := rf * float64(d.pUtil[k])
+		u := float64(d.pUtil[k])
+		maxU = max(maxU, u)
+		p := rf * u
 		left := r.b[g] - p
-		tol := safety * (errB + 2*eps*p)
+		tol := safety*(errB+2*eps*p) + 2*u*errRho
 		switch {
 		case left > tol:
 			r.b[g] = left
 		case left < -tol:
-			r.b[g], r.zero[g] = 0, true
+			r.b[g], r.zero[g], r.drainedAt[g] = 0, true, t
 		default:
+			// Only reachable with an exact price: splitCertain excluded close calls.
 			pay.SetInt64(d.pUtil[k])
 			pay.Mul(&pay, rho)
 			diff.Sub(r.exactBudget(g), &pay)
 			if diff.Sign() <= 0 {
-				r.b[g], r.zero[g] = 0, true
+				r.b[g], r.zero[g], r.drainedAt[g] = 0, true, t
 			} else {
 				r.b[g], _ = diff.Float64()
 			}
 		}
 	}
-	if r.t != nil {
-		r.t.decide(d.proj[l], true, Reason{Code: code, Round: r.round, Rho: rho, Payers: payers,
-			BudgetLeft: r.budget - r.spent})
-	}
+	r.errAcc += safety * maxU * errRho
 	r.sel[l] = true
 	r.rho[l] = rho
 	r.rhoF[l] = rf
+	r.buyIdx[l] = t
 	r.list = append(r.list, l)
+	if r.t != nil {
+		// The explanation shows ρ to six digits: the float price is enough when the exact one
+		// was never needed for a decision.
+		shown := rho
+		if shown == nil {
+			shown = ratFromFloat(rf)
+		}
+		r.t.decide(d.proj[l], true, Reason{Code: code, Round: r.round, Rho: shown, Payers: payers,
+			BudgetLeft: r.budget - r.spent})
+	}
 	r.spent += r.cost(l)
-	if rho.Sign() != 0 {
+	if !free {
 		r.paid++
 	}
 }
