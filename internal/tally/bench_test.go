@@ -32,13 +32,19 @@ func benchFile(b *testing.B, file, rule string) {
 	}
 }
 
-func BenchmarkBudapestParse(b *testing.B)      { benchFile(b, "Hungary_Budapest_2024.pb", "") }
-func BenchmarkBudapestGreedyCost(b *testing.B) { benchFile(b, "Hungary_Budapest_2024.pb", "greedy_cost") }
-func BenchmarkBudapestMESCost(b *testing.B)    { benchFile(b, "Hungary_Budapest_2024.pb", "mes_cost") }
-func BenchmarkBudapestPhragmen(b *testing.B)   { benchFile(b, "Hungary_Budapest_2024.pb", "phragmen") }
-func BenchmarkMokotowMESCost(b *testing.B)     { benchFile(b, "Poland_Warszawa_2023_Mokotow.pb", "mes_cost") }
-func BenchmarkMokotowAdd1(b *testing.B)        { benchFile(b, "Poland_Warszawa_2023_Mokotow.pb", "mes_cost_add1") }
-func BenchmarkToulouseAdd1(b *testing.B)       { benchFile(b, "France_Toulouse_2022.pb", "mes_cost_add1") }
+func BenchmarkBudapestParse(b *testing.B) { benchFile(b, "Hungary_Budapest_2024.pb", "") }
+func BenchmarkBudapestGreedyCost(b *testing.B) {
+	benchFile(b, "Hungary_Budapest_2024.pb", "greedy_cost")
+}
+func BenchmarkBudapestMESCost(b *testing.B)  { benchFile(b, "Hungary_Budapest_2024.pb", "mes_cost") }
+func BenchmarkBudapestPhragmen(b *testing.B) { benchFile(b, "Hungary_Budapest_2024.pb", "phragmen") }
+func BenchmarkMokotowMESCost(b *testing.B) {
+	benchFile(b, "Poland_Warszawa_2023_Mokotow.pb", "mes_cost")
+}
+func BenchmarkMokotowAdd1(b *testing.B) {
+	benchFile(b, "Poland_Warszawa_2023_Mokotow.pb", "mes_cost_add1")
+}
+func BenchmarkToulouseAdd1(b *testing.B) { benchFile(b, "France_Toulouse_2022.pb", "mes_cost_add1") }
 
 // synthetic builds an approval election with nVoters ballots of k approvals among nProj
 // projects, popularity skewed so that some projects are much more approved than others,

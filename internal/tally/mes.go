@@ -28,9 +28,9 @@ type mesRun struct {
 	e      *big.Rat
 	ef     float64
 
-	b    []float64 // money per group
-	zero []bool    // group drained: its exact money is 0
-	sel  []bool    // per local project
+	b    []float64  // money per group
+	zero []bool     // group drained: its exact money is 0
+	sel  []bool     // per local project
 	rho  []*big.Rat // exact price, nil until needed (see rhoOf)
 	rhoF []float64
 	list []int32 // selected local projects, in order

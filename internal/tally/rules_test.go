@@ -135,10 +135,10 @@ func TestTieBreaks(t *testing.T) {
 		return in
 	}
 	cases := []struct{ tie, want string }{
-		{"", "10"},         // "10" < "9" as text
-		{"id", "10"},       //
-		{"order", "9"},     // listed first
-		{"cost,id", "10"},  // 9 and 10 cost the same
+		{"", "10"},        // "10" < "9" as text
+		{"id", "10"},      //
+		{"order", "9"},    // listed first
+		{"cost,id", "10"}, // 9 and 10 cost the same
 		{"votes,cost", "10"},
 	}
 	for _, c := range cases {
