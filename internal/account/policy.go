@@ -15,6 +15,7 @@ const (
 	PermDepositIdea     Permission = "deposit_idea"     // propose an idea
 	PermFileDossier     Permission = "file_dossier"     // file a dossier for a structure
 	PermMarkAttendance  Permission = "mark_attendance"  // record who attended a comptoir
+	PermManageWorkshops Permission = "manage_workshops" // create, edit, cancel comptoir sessions; exports, coverage
 	PermReview          Permission = "review"           // review assigned dossiers
 	PermVote            Permission = "vote"             // cast a ballot
 )
@@ -39,6 +40,7 @@ var policy = map[Permission]rule{
 	PermDepositIdea:     {roles: []Role{Citizen, Carrier}},
 	PermFileDossier:     {roles: []Role{Carrier}},
 	PermMarkAttendance:  {roles: []Role{Animator, Agent}},
+	PermManageWorkshops: {roles: []Role{Agent}},
 	PermReview:          {roles: []Role{Committee}},
 	PermVote:            {roles: []Role{Citizen}},
 }
@@ -46,7 +48,7 @@ var policy = map[Permission]rule{
 // Permissions lists every permission of the policy, for tests and documentation.
 func Permissions() []Permission {
 	return []Permission{PermPublic, PermSignedIn, PermAdminArea, PermManageCampaigns, PermManageAccounts,
-		PermModerate, PermDepositIdea, PermFileDossier, PermMarkAttendance, PermReview, PermVote}
+		PermModerate, PermDepositIdea, PermFileDossier, PermMarkAttendance, PermReview, PermVote, PermManageWorkshops}
 }
 
 // Allowed reports whether actor may do perm, for campaignID (nil outside any campaign).

@@ -17,6 +17,7 @@ var expected = map[Permission][]Role{
 	PermDepositIdea:     {Citizen, Carrier, Admin},
 	PermFileDossier:     {Carrier, Admin},
 	PermMarkAttendance:  {Animator, Agent, Admin},
+	PermManageWorkshops: {Agent, Admin},
 	PermReview:          {Committee, Admin},
 	PermVote:            {Citizen, Admin},
 }
