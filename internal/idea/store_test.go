@@ -50,7 +50,7 @@ func TestStore(t *testing.T) {
 			}
 			return i
 		}
-		a := mk("Jardin partagé", idea.ThemeEnvironment, "62119", now)            // Béthune, arr. 622
+		a := mk("Jardin partagé", idea.ThemeEnvironment, "62119", now)             // Béthune, arr. 622
 		b := mk("Épicerie solidaire", idea.ThemeFood, "62041", now.Add(time.Hour)) // Arras, arr. 621
 		cc := mk("Atelier vélo", idea.ThemeMobility, "62119", now.Add(2*time.Hour))
 
