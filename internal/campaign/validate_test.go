@@ -37,6 +37,7 @@ func TestValidate(t *testing.T) {
 		{"slug trailing hyphen", func(c *Campaign) { c.Slug = "budget-" }, "slug", "campaign.slug.format", true},
 		{"slug reserved admin", func(c *Campaign) { c.Slug = "admin" }, "slug", "campaign.slug.reserved", true},
 		{"slug reserved mentions-legales", func(c *Campaign) { c.Slug = "mentions-legales" }, "slug", "campaign.slug.reserved", true},
+		{"slug reserved communes", func(c *Campaign) { c.Slug = "communes" }, "slug", "campaign.slug.reserved", true},
 		{"name required", func(c *Campaign) { c.Name = "  " }, "name", "campaign.name.required", true},
 		{"name too long", func(c *Campaign) { c.Name = strings.Repeat("é", 201) }, "name", "campaign.name.too_long", true},
 		{"territory", func(c *Campaign) { c.Territory = "20" }, "territory", "campaign.territory.invalid", true},

@@ -17,6 +17,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/territory"
 )
 
 // Config is what the server needs from the outside world. Nothing is global: the clock, the
@@ -28,6 +29,8 @@ type Config struct {
 	BaseURL string // public address, e.g. https://budget.example.org; used in e-mails
 	DataDir string
 	Version string
+	// Territory is the official list of communes; loaded from the embedded data when nil.
+	Territory *territory.Data
 }
 
 // Server holds the dependencies of the handlers.
@@ -43,6 +46,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	metrics  *metrics
 	handler  http.Handler
+	// Territory is the official list of communes, shared by the handlers (read-only).
+	Territory *territory.Data
 }
 
 // New builds a server ready to serve.
@@ -63,9 +68,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load message catalogs: %w", err)
 	}
+	if cfg.Territory == nil {
+		if cfg.Territory, err = territory.Load(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
-		version: cfg.Version, cat: cat, metrics: newMetrics(),
+		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory,
 	}
 	if s.tmpl, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
