@@ -39,6 +39,7 @@ func (s *Server) routeTable() []route {
 		{"GET /donnees-personnelles", pub, s.staticPage("privacy")},
 		{"GET /accessibilite", pub, s.staticPage("accessibility")},
 		{"GET /contact", pub, s.staticPage("contact")},
+		{"GET /communes", pub, s.communesSearch},
 
 		// Accounts.
 		{"GET /connexion", pub, s.signinShow},
