@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/web"
 )
 
@@ -46,13 +48,30 @@ func newSite(t *testing.T, d *db.DB) *site {
 	}
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return s.now }, BaseURL: "http://example.test"})
+		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", Territory: territoryData(t),
+		DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.srv = httptest.NewServer(srv)
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+var (
+	territoryOnce sync.Once
+	territoryVal  *territory.Data
+	territoryErr  error
+)
+
+// territoryData loads the embedded communes once for all the tests of the package.
+func territoryData(t *testing.T) *territory.Data {
+	t.Helper()
+	territoryOnce.Do(func() { territoryVal, territoryErr = territory.Load() })
+	if territoryErr != nil {
+		t.Fatal(territoryErr)
+	}
+	return territoryVal
 }
 
 // eachSite runs fn on a seeded site over SQLite and over PostgreSQL.
