@@ -16,6 +16,7 @@ const (
 	PermFileDossier     Permission = "file_dossier"     // file a dossier for a structure
 	PermMarkAttendance  Permission = "mark_attendance"  // record who attended a comptoir
 	PermManageWorkshops Permission = "manage_workshops" // create, edit, cancel comptoir sessions; exports, coverage
+	PermManageDossiers  Permission = "manage_dossiers"  // list, read and export dossiers, grant extensions, set category questions
 	PermReview          Permission = "review"           // review assigned dossiers
 	PermVote            Permission = "vote"             // cast a ballot
 )
@@ -41,6 +42,7 @@ var policy = map[Permission]rule{
 	PermFileDossier:     {roles: []Role{Carrier}},
 	PermMarkAttendance:  {roles: []Role{Animator, Agent}},
 	PermManageWorkshops: {roles: []Role{Agent}},
+	PermManageDossiers:  {roles: []Role{Agent}},
 	PermReview:          {roles: []Role{Committee}},
 	PermVote:            {roles: []Role{Citizen}},
 }
@@ -48,7 +50,8 @@ var policy = map[Permission]rule{
 // Permissions lists every permission of the policy, for tests and documentation.
 func Permissions() []Permission {
 	return []Permission{PermPublic, PermSignedIn, PermAdminArea, PermManageCampaigns, PermManageAccounts,
-		PermModerate, PermDepositIdea, PermFileDossier, PermMarkAttendance, PermReview, PermVote, PermManageWorkshops}
+		PermModerate, PermDepositIdea, PermFileDossier, PermMarkAttendance, PermReview, PermVote, PermManageWorkshops,
+		PermManageDossiers}
 }
 
 // Allowed reports whether actor may do perm, for campaignID (nil outside any campaign).
