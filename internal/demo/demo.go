@@ -77,6 +77,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 			return err
 		}
 	}
+	if err := seedWorkshops(ctx, env, d, now, ids); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -49,7 +49,7 @@ func TestSeed(t *testing.T) {
 			}
 		}
 		rep, err := audit.Verify(ctx, d)
-		if err != nil || !rep.OK() || rep.Entries != 9 {
+		if err != nil || !rep.OK() || rep.Entries < 9 { // 9: campaigns and accounts; later areas add their own
 			t.Fatalf("audit after seeding: %v %+v", err, rep)
 		}
 	})

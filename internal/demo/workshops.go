@@ -1,0 +1,163 @@
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/workshop"
+)
+
+// demoSession is one fictitious comptoir session: where (INSEE code), when (days from the
+// campaign's reference day, local hour), how many seats and registrations.
+type demoSession struct {
+	title, host, address, commune string
+	topics                        []workshop.Topic
+	day, hour, hours              int
+	capacity, registrations       int
+	present                       int // of the registrations, how many were marked present
+	animated                      bool
+}
+
+// sessions2018: 15 meetings across the 7 arrondissements, 180 participants in all (the figures
+// of the 2018 edition; the people are fictitious). Days count from 1 March 2018.
+var sessions2018 = []demoSession{
+	{"Comptoir d'Arras : de l'idée au projet", "Maison des associations d'Arras", "2 rue de la Paix", "62041", []workshop.Topic{workshop.TopicIdeaToProject}, 5, 14, 3, 20, 16, 15, false},
+	{"Comptoir de Bapaume : trouver des financements", "Tiers-lieu La Grange", "5 place Faidherbe", "62080", []workshop.Topic{workshop.TopicFunding}, 19, 18, 2, 12, 10, 9, false},
+	{"Comptoir de Béthune : pitcher son idée", "Coopérative Les Ateliers", "14 rue d'Aire", "62119", []workshop.Topic{workshop.TopicPitch, workshop.TopicCommunication}, 8, 14, 3, 15, 14, 12, false},
+	{"Comptoir de Bruay-la-Buissière", "Association Cité Solidaire", "30 rue Henri Cadot", "62178", []workshop.Topic{workshop.TopicIdeaToProject}, 33, 9, 3, 15, 12, 11, false},
+	{"Comptoir de Boulogne-sur-Mer : de l'idée au projet", "SCIC Côte d'Opale Initiatives", "8 boulevard Daunou", "62160", []workshop.Topic{workshop.TopicIdeaToProject, workshop.TopicFunding}, 12, 14, 3, 15, 13, 12, false},
+	{"Comptoir d'Outreau : communication", "Centre social Jacques Brel", "1 rue Jean Jaurès", "62643", []workshop.Topic{workshop.TopicCommunication}, 40, 18, 2, 12, 10, 8, false},
+	{"Comptoir de Montreuil-sur-Mer", "Association Terre d'Opale", "11 place Gambetta", "62588", []workshop.Topic{workshop.TopicIdeaToProject}, 15, 14, 3, 12, 10, 9, false},
+	{"Comptoir de Berck : trouver des financements", "Régie de quartier de Berck", "40 rue de l'Impératrice", "62108", []workshop.Topic{workshop.TopicFunding}, 47, 14, 2, 12, 9, 8, false},
+	{"Comptoir de Saint-Omer : pitcher son idée", "La Station, tiers-lieu", "Place de la Gare", "62765", []workshop.Topic{workshop.TopicPitch}, 22, 14, 3, 15, 13, 12, false},
+	{"Comptoir d'Aire-sur-la-Lys", "Coopérative Lys Solidaire", "3 Grand'Place", "62014", []workshop.Topic{workshop.TopicIdeaToProject, workshop.TopicOther}, 54, 18, 2, 12, 9, 8, false},
+	{"Comptoir de Calais : de l'idée au projet", "Maison de l'ESS du Calaisis", "21 boulevard Jacquard", "62193", []workshop.Topic{workshop.TopicIdeaToProject}, 26, 14, 3, 20, 15, 14, false},
+	{"Comptoir de Marck : communication", "Association Marck Avenir", "12 rue du Général de Gaulle", "62548", []workshop.Topic{workshop.TopicCommunication, workshop.TopicPitch}, 61, 18, 2, 12, 9, 8, false},
+	{"Comptoir de Lens : trouver des financements", "SCOP Bassin Minier Conseil", "6 place Jean Jaurès", "62498", []workshop.Topic{workshop.TopicFunding}, 29, 14, 3, 20, 17, 15, false},
+	{"Comptoir de Liévin : de l'idée au projet", "Centre social Vachala", "2 rue Montgolfier", "62510", []workshop.Topic{workshop.TopicIdeaToProject}, 68, 14, 3, 15, 12, 11, false},
+	{"Comptoir d'Hénin-Beaumont : pitcher son idée", "Association Les Bâtisseurs", "18 rue Carnot", "62427", []workshop.Topic{workshop.TopicPitch}, 75, 9, 3, 15, 11, 10, false},
+}
+
+// sessionsOpen: 8 sessions in the coming weeks of the open campaign (days from today), one
+// nearly full; no session yet in the Montreuil arrondissement, which the coverage page flags.
+var sessionsOpen = []demoSession{
+	{"Comptoir d'Arras : de l'idée au projet", "Maison des associations d'Arras", "2 rue de la Paix", "62041", []workshop.Topic{workshop.TopicIdeaToProject}, 3, 14, 3, 12, 11, 0, true},
+	{"Comptoir de Béthune : pitcher son idée", "Coopérative Les Ateliers", "14 rue d'Aire", "62119", []workshop.Topic{workshop.TopicPitch}, 6, 18, 2, 15, 4, 0, false},
+	{"Comptoir de Calais : trouver des financements", "Maison de l'ESS du Calaisis", "21 boulevard Jacquard", "62193", []workshop.Topic{workshop.TopicFunding}, 9, 14, 3, 15, 3, 0, true},
+	{"Comptoir de Lens : de l'idée au projet", "SCOP Bassin Minier Conseil", "6 place Jean Jaurès", "62498", []workshop.Topic{workshop.TopicIdeaToProject, workshop.TopicFunding}, 13, 14, 3, 20, 5, 0, false},
+	{"Comptoir de Saint-Omer : communication", "La Station, tiers-lieu", "Place de la Gare", "62765", []workshop.Topic{workshop.TopicCommunication}, 16, 18, 2, 12, 2, 0, true},
+	{"Comptoir de Boulogne-sur-Mer : pitcher son idée", "SCIC Côte d'Opale Initiatives", "8 boulevard Daunou", "62160", []workshop.Topic{workshop.TopicPitch}, 20, 14, 3, 12, 1, 0, false},
+	{"Comptoir de Bapaume : de l'idée au projet", "Tiers-lieu La Grange", "5 place Faidherbe", "62080", []workshop.Topic{workshop.TopicIdeaToProject}, 27, 9, 3, 10, 0, 0, false},
+	{"Comptoir de Liévin : trouver des financements", "Centre social Vachala", "2 rue Montgolfier", "62510", []workshop.Topic{workshop.TopicFunding, workshop.TopicOther}, 34, 18, 2, 15, 0, 0, false},
+}
+
+var firstNames = []string{"Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Gaëlle", "Hugo", "Inès", "Julien",
+	"Kenza", "Louis", "Manon", "Nicolas", "Océane", "Pierre", "Quentin", "Rachida", "Sarah", "Thomas"}
+var lastNames = []string{"Lefebvre", "Dubois", "Leroy", "Moreau", "Lemaire", "Fontaine", "Caron", "Dupont", "Delattre",
+	"Hautecoeur", "Vasseur", "Lecomte", "Duhamel", "Carpentier"}
+
+// seedWorkshops adds the comptoirs: 15 past sessions of the 2018 edition with 180
+// participants (most marked present) and 8 sessions of the open campaign in the coming weeks,
+// some animated by the demo animator. Each session and its registrations are one change.
+func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time, ids map[string]int64) error {
+	openSlug, _ := Slugs(now)
+	archived, err := campaign.ByID(ctx, d, ids[campaign.PresetPasDeCalais2018])
+	if err != nil {
+		return fmt.Errorf("demo comptoirs: %w", err)
+	}
+	open, err := campaign.ByID(ctx, d, ids[openSlug])
+	if err != nil {
+		return fmt.Errorf("demo comptoirs: %w", err)
+	}
+	var animatorID int64
+	for _, a := range Accounts(now) {
+		if a.Role == account.Animator {
+			acc, err := account.ByEmail(ctx, d, a.Email)
+			if err != nil {
+				return fmt.Errorf("demo animator: %w", err)
+			}
+			animatorID = acc.ID
+		}
+	}
+	person := 0
+	loc := archived.Location()
+	base2018 := time.Date(2018, 3, 1, 0, 0, 0, 0, loc)
+	for _, ds := range sessions2018 {
+		start := base2018.AddDate(0, 0, ds.day).Add(time.Duration(ds.hour) * time.Hour)
+		if err := seedSession(ctx, env, d, archived, ds, start, &person, 0, now); err != nil {
+			return err
+		}
+	}
+	loc = open.Location()
+	today := now.In(loc)
+	baseOpen := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
+	for _, ds := range sessionsOpen {
+		start := baseOpen.AddDate(0, 0, ds.day).Add(time.Duration(ds.hour) * time.Hour)
+		anim := int64(0)
+		if ds.animated {
+			anim = animatorID
+		}
+		if err := seedSession(ctx, env, d, open, ds, start, &person, anim, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Campaign, ds demoSession, start time.Time,
+	person *int, animator int64, now time.Time) error {
+	_, err := change.Do(ctx, env, change.Request{
+		System: true, SystemLabel: "demo", Campaign: c, Action: "workshop.create", EntityKind: "workshop_session",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			s := workshop.Session{CampaignID: c.ID, Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune,
+				Topics: ds.topics, StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(),
+				Capacity: ds.capacity}
+			if animator != 0 {
+				s.Animators = []int64{animator}
+			}
+			created := now
+			if start.Before(now) {
+				created = start.AddDate(0, 0, -21)
+			}
+			if err := workshop.Create(ctx, tx, &s, created); err != nil {
+				return change.Outcome{}, err
+			}
+			for i := 0; i < ds.registrations; i++ {
+				*person++
+				n := *person
+				name := firstNames[n%len(firstNames)] + " " + lastNames[(n/len(firstNames)+n)%len(lastNames)]
+				email := "participant" + strconv.Itoa(n) + "@demo.budgetcitoyen.test"
+				acc, err := account.Create(ctx, tx, email, name, "", created)
+				if err != nil {
+					return change.Outcome{}, err
+				}
+				regAt := created.Add(time.Duration(i+1) * time.Hour)
+				if _, err := workshop.Register(ctx, d, tx, s.ID, acc.ID, regAt); err != nil {
+					return change.Outcome{}, err
+				}
+				if i < ds.present {
+					if err := workshop.MarkAttendance(ctx, tx, s.ID, acc.ID, workshop.Present, start); err != nil {
+						return change.Outcome{}, err
+					}
+				} else if start.Before(now) {
+					if err := workshop.MarkAttendance(ctx, tx, s.ID, acc.ID, workshop.Absent, start); err != nil {
+						return change.Outcome{}, err
+					}
+				}
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(s.ID, 10),
+				After: map[string]any{"title": s.Title, "commune": s.Commune, "registrations": ds.registrations}}, nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("demo comptoir %q: %w", ds.title, err)
+	}
+	return nil
+}
