@@ -18,6 +18,7 @@ var expected = map[Permission][]Role{
 	PermFileDossier:     {Carrier, Admin},
 	PermMarkAttendance:  {Animator, Agent, Admin},
 	PermManageWorkshops: {Agent, Admin},
+	PermManageDossiers:  {Agent, Admin},
 	PermReview:          {Committee, Admin},
 	PermVote:            {Citizen, Admin},
 }
