@@ -52,9 +52,9 @@ func FormOf(s Session, loc *time.Location) Form {
 }
 
 // HasTopic reports whether the form ticks topic t (for the checkboxes).
-func (f Form) HasTopic(t Topic) bool {
+func (f Form) HasTopic(t string) bool {
 	for _, x := range f.Topics {
-		if x == string(t) {
+		if x == t {
 			return true
 		}
 	}
