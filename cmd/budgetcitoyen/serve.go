@@ -140,6 +140,9 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			if _, err := account.PurgeTokens(ctx, d, now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				log.Warn("token purge", "err", err)
 			}
+			if _, err := srv.QueueWorkshopReminders(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("comptoir reminders", "err", err)
+			}
 		}
 	}
 }
