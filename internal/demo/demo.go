@@ -80,6 +80,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedWorkshops(ctx, env, d, now, ids); err != nil {
 		return err
 	}
+	if err := seedIdeas(ctx, env, camps, now); err != nil {
+		return err
+	}
 	return nil
 }
 
