@@ -1,0 +1,199 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/mail"
+)
+
+// Agents moderate a campaign's ideas: every idea, hidden ones included; hiding needs a
+// reason, which is e-mailed to the author; a hidden idea can be restored.
+
+const moderationPerPage = 50
+
+type ideaModerationPage struct {
+	Base
+	Campaign   *campaign.Campaign
+	Ideas      []ideaView
+	Total      int
+	State      string // "", "publiees", "masquees"
+	Pages      []ideaPageLink
+	Prev, Next string
+	// The hide form that failed: its idea, the reason typed and the error.
+	ErrorID int64
+	Reason  string
+	Errors  apperr.FieldErrors
+}
+
+func (s *Server) ideaModeration(w http.ResponseWriter, r *http.Request) error {
+	return s.renderModeration(w, r, http.StatusOK, 0, "", nil)
+}
+
+func (s *Server) renderModeration(w http.ResponseWriter, r *http.Request, status int, errID int64, reason string, errs apperr.FieldErrors) error {
+	c := campaignOf(r)
+	lang := langOf(r)
+	q := r.URL.Query()
+	p := ideaModerationPage{Base: s.base(r, "idea.moderation.title", c.Name), Campaign: c,
+		ErrorID: errID, Reason: reason, Errors: errs}
+	f := idea.Filter{CampaignID: c.ID, IncludeHidden: true, Limit: moderationPerPage}
+	switch q.Get("etat") {
+	case "publiees":
+		p.State, f.IncludeHidden = "publiees", false
+	case "masquees":
+		p.State, f.OnlyHidden = "masquees", true
+	}
+	page := 1
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 100000 {
+		page = n
+	}
+	f.Offset = (page - 1) * moderationPerPage
+	list, total, err := idea.List(r.Context(), s.db, f)
+	if err != nil {
+		return err
+	}
+	p.Total = total
+	for _, i := range list {
+		p.Ideas = append(p.Ideas, s.viewIdea(lang, c, i))
+	}
+	link := func(n int) string {
+		v := url.Values{}
+		if p.State != "" {
+			v.Set("etat", p.State)
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + v.Encode()
+	}
+	if count := (total + moderationPerPage - 1) / moderationPerPage; count > 1 {
+		for n := 1; n <= count; n++ {
+			p.Pages = append(p.Pages, ideaPageLink{Num: n, URL: link(n), Current: n == page})
+		}
+		if page > 1 {
+			p.Prev = link(page - 1)
+		}
+		if page < count {
+			p.Next = link(page + 1)
+		}
+	}
+	return s.render(w, r, status, "idea_moderation", p)
+}
+
+func moderationPath(c *campaign.Campaign) string { return "/" + c.Slug + "/idees/moderation" }
+
+// ideaHide hides an idea with the reason given, e-mailed to its author.
+func (s *Server) ideaHide(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	i, err := s.ideaOf(r, c)
+	if err != nil {
+		return err
+	}
+	reason, errs := idea.ParseReason(r.PostFormValue(idea.FieldReason))
+	if len(errs) > 0 {
+		r.URL.Path = moderationPath(c)
+		return s.renderModeration(w, r, http.StatusUnprocessableEntity, i.ID, reason, errs)
+	}
+	actor := actorOf(r)
+	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actor, Permission: account.PermModerate, Campaign: c,
+		Action: "idea.hide", EntityKind: "idea",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			before, err := idea.ByID(ctx, tx, c.ID, i.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			if err := idea.Hide(ctx, tx, c.ID, i.ID, reason, actor.ID(), s.now()); err != nil {
+				return change.Outcome{}, err
+			}
+			after, err := idea.ByID(ctx, tx, c.ID, i.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			m, err := s.moderationMail(ctx, tx, c, after, "hidden")
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(i.ID, 10), Before: auditIdea(before),
+				After: auditIdea(after), Mails: []mail.Message{m}}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.flash(r, "idea.moderation.hidden_done")
+	http.Redirect(w, r, moderationPath(c), http.StatusSeeOther)
+	return nil
+}
+
+// ideaRestore publishes a hidden idea again and tells its author.
+func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	i, err := s.ideaOf(r, c)
+	if err != nil {
+		return err
+	}
+	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actorOf(r), Permission: account.PermModerate, Campaign: c,
+		Action: "idea.restore", EntityKind: "idea",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			before, err := idea.ByID(ctx, tx, c.ID, i.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			if err := idea.Restore(ctx, tx, c.ID, i.ID); err != nil {
+				return change.Outcome{}, err
+			}
+			after, err := idea.ByID(ctx, tx, c.ID, i.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			m, err := s.moderationMail(ctx, tx, c, after, "restored")
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(i.ID, 10), Before: auditIdea(before),
+				After: auditIdea(after), Mails: []mail.Message{m}}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.flash(r, "idea.moderation.restored_done")
+	http.Redirect(w, r, moderationPath(c), http.StatusSeeOther)
+	return nil
+}
+
+// moderationMail tells the author that their idea was hidden (with the reason) or restored,
+// in the author's language.
+func (s *Server) moderationMail(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, i *idea.Idea, kind string) (mail.Message, error) {
+	author, err := account.ByID(ctx, tx, i.AuthorID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	lang := ideaAccountLang(author)
+	link := s.baseURL + ideaPath(c, i.ID)
+	var body string
+	if kind == "hidden" {
+		contact := c.ContactEmail
+		if contact == "" {
+			contact = s.baseURL + "/contact"
+		}
+		body = s.cat.T(lang, "mail.idea.hidden.body", i.Title, c.Name, i.HiddenReason, contact)
+	} else {
+		body = s.cat.T(lang, "mail.idea.restored.body", i.Title, c.Name, link)
+	}
+	body += "\n\n" + s.cat.T(lang, "mail.idea.signature", c.Name)
+	return mail.Message{To: author.Email, Subject: s.cat.T(lang, "mail.idea."+kind+".subject", i.Title), Body: body}, nil
+}
