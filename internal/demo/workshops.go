@@ -122,7 +122,7 @@ func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Camp
 			if animator != 0 {
 				s.Animators = []int64{animator}
 			}
-			created := now
+			created := now.AddDate(0, 0, -7) // the open campaign's sessions were announced last week
 			if start.Before(now) {
 				created = start.AddDate(0, 0, -21)
 			}

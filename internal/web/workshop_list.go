@@ -10,7 +10,6 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -193,10 +192,4 @@ func (s *Server) sessionOf(r *http.Request, c *campaign.Campaign) (*workshop.Ses
 		return nil, apperr.New(apperr.NotFound, "workshop.error.not_found")
 	}
 	return workshop.InCampaign(r.Context(), s.db, c.ID, id)
-}
-
-// communeOf returns the commune of a session (the zero value if unknown).
-func (s *Server) communeOf(ws workshop.Session) territory.Commune {
-	cm, _ := s.Territory.Commune(ws.Commune)
-	return cm
 }
