@@ -65,6 +65,25 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignUpdate},
 		{"GET /admin/journal", account.PermAdminArea, s.adminAudit},
 
+		// Comptoirs.
+		{"GET /{slug}/comptoirs", pub, s.workshopList},
+		{"GET /{slug}/comptoirs/calendrier.ics", pub, s.workshopListICS},
+		{"GET /{slug}/comptoirs/mes-inscriptions", account.PermSignedIn, s.workshopMine},
+		{"GET /{slug}/comptoirs/{id}", pub, s.workshopShow},
+		{"GET /{slug}/comptoirs/{id}/calendrier.ics", pub, s.workshopICS},
+		{"POST /{slug}/comptoirs/{id}/inscription", account.PermSignedIn, s.workshopRegister},
+		{"POST /{slug}/comptoirs/{id}/desinscription", account.PermSignedIn, s.workshopUnregister},
+		{"GET /{slug}/comptoirs/{id}/presences", account.PermMarkAttendance, s.workshopAttendance},
+		{"POST /{slug}/comptoirs/{id}/presences", account.PermMarkAttendance, s.workshopAttendanceSave},
+		{"GET /{slug}/comptoirs/gestion", account.PermManageWorkshops, s.workshopManage},
+		{"GET /{slug}/comptoirs/couverture", account.PermManageWorkshops, s.workshopCoverage},
+		{"GET /{slug}/comptoirs/nouveau", account.PermManageWorkshops, s.workshopNew},
+		{"POST /{slug}/comptoirs/nouveau", account.PermManageWorkshops, s.workshopCreate},
+		{"GET /{slug}/comptoirs/{id}/modifier", account.PermManageWorkshops, s.workshopEdit},
+		{"POST /{slug}/comptoirs/{id}/modifier", account.PermManageWorkshops, s.workshopUpdate},
+		{"POST /{slug}/comptoirs/{id}/annuler", account.PermManageWorkshops, s.workshopCancel},
+		{"GET /{slug}/comptoirs/{id}/inscriptions.csv", account.PermManageWorkshops, s.workshopCSV},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},
