@@ -1,0 +1,181 @@
+package dossier
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The content types a document may have.
+const (
+	TypePDF  = "application/pdf"
+	TypeJPEG = "image/jpeg"
+	TypePNG  = "image/png"
+)
+
+// Errors of the upload checks; the web layer turns them into messages.
+var (
+	ErrUnknownType = errors.New("file type not accepted")
+	ErrExecutable  = errors.New("file is a program")
+	ErrActivePDF   = errors.New("PDF with active content")
+	ErrBadImage    = errors.New("image cannot be read")
+	ErrTooManyPix  = errors.New("image has too many pixels")
+	ErrEmptyFile   = errors.New("empty file")
+)
+
+// SniffLen is how many leading bytes DetectType needs.
+const SniffLen = 512
+
+// DetectType returns the content type of a file from its first bytes, never from its name:
+// PDF, JPEG or PNG. Programs (Windows, Linux, macOS executables, scripts) are reported as
+// such so that the user is told why a "PDF" was refused.
+func DetectType(head []byte) (string, error) {
+	switch {
+	case len(head) == 0:
+		return "", ErrEmptyFile
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		return TypePDF, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return TypeJPEG, nil
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return TypePNG, nil
+	case bytes.HasPrefix(head, []byte("MZ")), // Windows PE
+		bytes.HasPrefix(head, []byte("\x7fELF")),              // Linux
+		bytes.HasPrefix(head, []byte{0xCF, 0xFA, 0xED, 0xFE}), // Mach-O 64
+		bytes.HasPrefix(head, []byte{0xCE, 0xFA, 0xED, 0xFE}), // Mach-O 32
+		bytes.HasPrefix(head, []byte{0xCA, 0xFE, 0xBA, 0xBE}), // Mach-O universal, Java class
+		bytes.HasPrefix(head, []byte("#!")):                   // script
+		return "", ErrExecutable
+	}
+	return "", ErrUnknownType
+}
+
+// pdfActive are the PDF names that launch programs or run scripts when the file is opened.
+var pdfActive = [][]byte{[]byte("/JavaScript"), []byte("/JS "), []byte("/JS("), []byte("/JS<"), []byte("/Launch"), []byte("/EmbeddedFile")}
+
+// CheckPDF refuses a PDF that carries scripts, launch actions or embedded files (a
+// budget or statutes need none of them). Names inside compressed object streams are not
+// seen: this is a guard against the obvious, the reader's own protections do the rest.
+func CheckPDF(data []byte) error {
+	for _, n := range pdfActive {
+		if bytes.Contains(data, n) {
+			return ErrActivePDF
+		}
+	}
+	return nil
+}
+
+// Image limits: a decoded image is held in memory, so its pixel count is checked from the
+// header before decoding (a small file can claim a huge image); what is kept is scaled
+// down to MaxImageSide.
+const (
+	MaxImagePixels = 50_000_000
+	MaxImageSide   = 2400
+)
+
+// Reencode decodes an image and encodes it again in the same format, scaled down to
+// MaxImageSide: this drops EXIF (location, camera), comments and any data hidden after the
+// image, and proves that the file is an image.
+func Reencode(data []byte, contentType string) ([]byte, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrBadImage
+	}
+	if (format == "jpeg") != (contentType == TypeJPEG) || (format == "png") != (contentType == TypePNG) {
+		return nil, ErrBadImage
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+		return nil, ErrTooManyPix
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrBadImage
+	}
+	img = shrink(img, MaxImageSide)
+	var out bytes.Buffer
+	switch contentType {
+	case TypeJPEG:
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 85})
+	default:
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// shrink scales img down (box filter) so that neither side exceeds max; a smaller image is
+// returned as it is.
+func shrink(img image.Image, max int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= max && h <= max {
+		return img
+	}
+	nw, nh := max, h*max/w
+	if h > w {
+		nw, nh = w*max/h, max
+	}
+	nw, nh = maxInt(nw, 1), maxInt(nh, 1)
+	out := image.NewRGBA(image.Rect(0, 0, nw, nh))
+	for y := 0; y < nh; y++ {
+		y0, y1 := b.Min.Y+y*h/nh, b.Min.Y+(y+1)*h/nh
+		y1 = maxInt(y1, y0+1)
+		for x := 0; x < nw; x++ {
+			x0, x1 := b.Min.X+x*w/nw, b.Min.X+(x+1)*w/nw
+			x1 = maxInt(x1, x0+1)
+			var r, g, bl, a, n uint64
+			for yy := y0; yy < y1; yy++ {
+				for xx := x0; xx < x1; xx++ {
+					cr, cg, cb, ca := img.At(xx, yy).RGBA()
+					r, g, bl, a, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), a+uint64(ca), n+1
+				}
+			}
+			out.SetRGBA64(x, y, color.RGBA64{uint16(r / n), uint16(g / n), uint16(bl / n), uint16(a / n)})
+		}
+	}
+	return out
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// CleanFilename keeps the base name of an uploaded file, printable and short, for the
+// download's Content-Disposition; ext is forced to match the detected type.
+func CleanFilename(name, contentType string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) || r == '"' || r == '/' {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimSuffix(name, path.Ext(name))
+	if utf8.RuneCountInString(name) > 80 {
+		name = string([]rune(name)[:80])
+	}
+	if name == "" || name == "." {
+		name = "document"
+	}
+	switch contentType {
+	case TypePDF:
+		return name + ".pdf"
+	case TypeJPEG:
+		return name + ".jpg"
+	case TypePNG:
+		return name + ".png"
+	}
+	return name
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/dossier"
+)
+
+type structuresPage struct {
+	Base
+	Structures []dossier.Structure
+	Campaign   string // slug to return to after creating a structure
+}
+
+type structureFormPage struct {
+	Base
+	S          *dossier.Structure // nil for a new structure
+	V          url.Values
+	Errors     apperr.FieldErrors
+	LegalForms []option
+	Members    []dossier.Member
+	Campaign   string
+	Action     string
+}
+
+// structuresList shows the structures the person acts for.
+func (s *Server) structuresList(w http.ResponseWriter, r *http.Request) error {
+	list, err := dossier.StructuresOf(r.Context(), s.db, actorOf(r).ID())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "dossier_structures", structuresPage{Base: s.base(r, "dossier.structures.title"),
+		Structures: list, Campaign: returnSlug(r)})
+}
+
+// returnSlug is the campaign a structure form was opened from (?campagne=slug), to go back to
+// its dossiers and to check the commune's département.
+func returnSlug(r *http.Request) string {
+	v := r.FormValue("campagne")
+	if v == "" || len(v) > 80 || strings.ContainsAny(v, "/?#&") {
+		return ""
+	}
+	return v
+}
+
+func (s *Server) structureForm(r *http.Request, st *dossier.Structure, v url.Values, errs apperr.FieldErrors) (structureFormPage, error) {
+	lang := langOf(r)
+	p := structureFormPage{S: st, V: v, Errors: errs, Campaign: returnSlug(r)}
+	if st == nil {
+		p.Base = s.base(r, "dossier.structure.new_title")
+		p.Action = "/compte/structures/nouvelle"
+	} else {
+		p.Base = s.base(r, "dossier.structure.edit_title", st.Name)
+		p.Action = "/compte/structures/" + strconv.FormatInt(st.ID, 10)
+		m, err := dossier.Members(r.Context(), s.db, st.ID)
+		if err != nil {
+			return p, err
+		}
+		p.Members = m
+	}
+	if p.Campaign != "" {
+		p.Action += "?campagne=" + url.QueryEscape(p.Campaign)
+	}
+	for _, f := range dossier.LegalForms() {
+		label := s.cat.T(lang, f.MessageKey())
+		if !f.ESS() {
+			label = s.cat.T(lang, "dossier.form.outside_ess", label)
+		}
+		p.LegalForms = append(p.LegalForms, option{string(f), label})
+	}
+	return p, nil
+}
+
+func (s *Server) structureNew(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.structureForm(r, nil, url.Values{}, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "dossier_structure_form", p)
+}
+
+// parseStructureForm reads and checks the form, the commune included: it must be a commune
+// of the territory, and of the campaign's département when the form comes from a campaign.
+func (s *Server) parseStructureForm(r *http.Request) (dossier.Structure, apperr.FieldErrors) {
+	st, fe := dossier.ParseStructure(r.PostForm, s.now())
+	if st.Commune != "" {
+		dep := ""
+		if slug := returnSlug(r); slug != "" {
+			if c, err := campaign.BySlug(r.Context(), s.db, slug); err == nil {
+				dep = c.Territory
+			}
+		}
+		if c, ok := s.resolveCommune(dep, st.Commune); ok {
+			st.Commune = c.Code
+			if st.Postcode == "" && len(c.Postcodes) == 1 {
+				st.Postcode = c.Postcodes[0]
+			}
+		} else if dep != "" {
+			fe.Add(dossier.FieldCommune, "dossier.structure.commune_unknown_dep", dep)
+		} else {
+			fe.Add(dossier.FieldCommune, "dossier.structure.commune_unknown")
+		}
+	}
+	return st, fe
+}
+
+// structureCreate saves a new structure, makes the person its member and a carrier.
+func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "error.invalid_form")
+	}
+	st, fe := s.parseStructureForm(r)
+	if len(fe) > 0 {
+		p, err := s.structureForm(r, nil, r.PostForm, fe)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+	}
+	actor := actorOf(r)
+	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actor, Permission: account.PermSignedIn, Action: "structure.create", EntityKind: "structure",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			now := s.now()
+			if err := dossier.InsertStructure(ctx, tx, &st, actor.ID(), now); err != nil {
+				return change.Outcome{}, err
+			}
+			if err := account.GrantRole(ctx, tx, actor.ID(), account.Carrier, nil, now); err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: st}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.flash(r, "dossier.structure.created")
+	if slug := returnSlug(r); slug != "" {
+		http.Redirect(w, r, "/"+slug+"/dossiers/nouveau", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/compte/structures", http.StatusSeeOther)
+	return nil
+}
+
+// structureOf loads the structure {id}, for one of its members only.
+func (s *Server) structureOf(r *http.Request) (*dossier.Structure, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ok, err := dossier.IsMember(r.Context(), s.db, id, actorOf(r).ID())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.New(apperr.NotFound, "dossier.structure.not_found")
+	}
+	return dossier.StructureByID(r.Context(), s.db, id)
+}
+
+func (s *Server) structureEdit(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.structureOf(r)
+	if err != nil {
+		return err
+	}
+	v := dossier.StructureValues(st)
+	v.Set(dossier.FieldCommune, s.communeLabel(st.Commune))
+	p, err := s.structureForm(r, st, v, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "dossier_structure_form", p)
+}
+
+// structureUpdate saves the structure; invalid input leaves the saved structure as it was and
+// shows the form again with what was typed and the reasons.
+func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
+	before, err := s.structureOf(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "error.invalid_form")
+	}
+	st, fe := s.parseStructureForm(r)
+	if len(fe) > 0 {
+		p, err := s.structureForm(r, before, r.PostForm, fe)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+	}
+	st.ID, st.CreatedBy, st.CreatedAt = before.ID, before.CreatedBy, before.CreatedAt
+	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actorOf(r), Permission: account.PermSignedIn, Action: "structure.update", EntityKind: "structure",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			if err := dossier.UpdateStructure(ctx, tx, &st, s.now()); err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), Before: before, After: st}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.flash(r, "dossier.structure.saved")
+	http.Redirect(w, r, "/compte/structures/"+strconv.FormatInt(st.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// structureAddMember lets another account act for the structure: it must already exist (the
+// person registers first); it becomes a carrier.
+func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.structureOf(r)
+	if err != nil {
+		return err
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	other, err := account.ByEmail(r.Context(), s.db, email)
+	if err != nil {
+		fe := apperr.FieldErrors{}
+		fe.Add("email", "dossier.structure.member_unknown")
+		v := dossier.StructureValues(st)
+		v.Set(dossier.FieldCommune, s.communeLabel(st.Commune))
+		v.Set("email", email)
+		p, perr := s.structureForm(r, st, v, fe)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+	}
+	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actorOf(r), Permission: account.PermSignedIn, Action: "structure.add_member", EntityKind: "structure",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			now := s.now()
+			if err := dossier.AddMember(ctx, tx, st.ID, other.ID, now); err != nil {
+				return change.Outcome{}, err
+			}
+			if err := account.GrantRole(ctx, tx, other.ID, account.Carrier, nil, now); err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: map[string]any{"member": other.ID}}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	s.flash(r, "dossier.structure.member_added")
+	http.Redirect(w, r, "/compte/structures/"+strconv.FormatInt(st.ID, 10), http.StatusSeeOther)
+	return nil
+}
