@@ -1,0 +1,369 @@
+package vote
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	mrand "math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/mail"
+)
+
+// ErrAlreadyVoted is the answer to a second ballot of the same person: a vote is final.
+var ErrAlreadyVoted = apperr.New(apperr.Conflict, "vote.already_voted")
+
+// Cast is one ballot with the participation of its voter: both are written in the same
+// transaction, or neither.
+type Cast struct {
+	CampaignID int64
+	PersonKey  string
+	Commune    string
+	AgeBracket string
+	Choices    []int64 // ascending, validated against the rule by the caller
+	Receipt    string  // NewReceipt(); filled by Box.Cast when empty
+	// Mail, when set, is queued in the same transaction (the receipt e-mail).
+	Mail *mail.Message
+}
+
+// Box is the ballot box of one database: a group-commit writer. Cast queues a ballot and
+// waits; one goroutine per box takes everything queued, writes it in one transaction
+// (ballots in shuffled order) and acknowledges each caller only after the commit, so that an
+// acknowledged ballot survives a crash. The goroutine runs only while there is work: it is
+// started by the first Cast of an empty queue and ends when the queue is empty, so a box
+// holds nothing open. When the queue holds a single ballot, the group is simply that ballot.
+type Box struct {
+	d        *db.DB
+	mu       sync.Mutex
+	queue    []*pending
+	running  bool
+	MaxGroup int // most ballots written in one transaction (default 512)
+
+	groups, ballots, singles int64 // statistics, under mu
+}
+
+type pending struct {
+	c    Cast
+	done chan error
+}
+
+var boxes sync.Map // *db.DB → *Box
+
+// BoxOf returns the ballot box of the database: one per process and database, so that all
+// the ballots of the process are grouped together.
+func BoxOf(d *db.DB) *Box {
+	if b, ok := boxes.Load(d); ok {
+		return b.(*Box)
+	}
+	b, _ := boxes.LoadOrStore(d, &Box{d: d, MaxGroup: 512})
+	return b.(*Box)
+}
+
+// NewReceipt returns a random receipt code: 20 characters of an alphabet without look-alike
+// letters (100 random bits), in four groups, e.g. "K7QX2-M9PAT-3HWZE-RN4C8".
+func NewReceipt() string {
+	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789" // 31 symbols, no I L O 0 1
+	var b strings.Builder
+	for i := 0; i < 20; i++ {
+		if i > 0 && i%5 == 0 {
+			b.WriteByte('-')
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		b.WriteByte(alphabet[n.Int64()])
+	}
+	return b.String()
+}
+
+// NormalizeReceipt folds a typed receipt code (lower case, spaces, missing dashes).
+func NormalizeReceipt(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			if b.Len() > 0 && (b.Len()+1)%6 == 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Cast puts a ballot and its voter's participation in the box and returns the receipt once
+// both are committed. A person already in the register gets ErrAlreadyVoted and nothing is
+// written. Cast waits for the outcome even if ctx ends: a queued ballot is written anyway.
+func (b *Box) Cast(ctx context.Context, c Cast) (string, error) {
+	if c.Receipt == "" {
+		c.Receipt = NewReceipt()
+	}
+	p := &pending{c: c, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.queue = append(b.queue, p)
+	if !b.running {
+		b.running = true
+		go b.run()
+	}
+	b.mu.Unlock()
+	if err := <-p.done; err != nil {
+		return "", err
+	}
+	return c.Receipt, nil
+}
+
+// Stats returns how many groups and ballots the box wrote, and how many groups held one.
+func (b *Box) Stats() (groups, ballots, singles int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.groups, b.ballots, b.singles
+}
+
+func (b *Box) run() {
+	for {
+		b.mu.Lock()
+		n := len(b.queue)
+		if n == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		max := b.MaxGroup
+		if max <= 0 {
+			max = 512
+		}
+		n = min(n, max)
+		batch := b.queue[:n:n]
+		b.queue = append([]*pending(nil), b.queue[n:]...)
+		b.mu.Unlock()
+		b.write(batch)
+	}
+}
+
+// write writes one group and acknowledges its callers. Two ballots of the same person in one
+// group: the first is kept, the others are refused. If the group's transaction fails, each
+// ballot is retried alone, so that one bad ballot cannot sink the others.
+func (b *Box) write(batch []*pending) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	seen := make(map[string]bool, len(batch))
+	items := batch[:0:0]
+	for _, p := range batch {
+		k := fmt.Sprint(p.c.CampaignID) + "/" + p.c.PersonKey
+		if seen[k] {
+			p.done <- ErrAlreadyVoted
+			continue
+		}
+		seen[k] = true
+		items = append(items, p)
+	}
+	results, err := b.writeGroup(ctx, items)
+	if err != nil && len(items) > 1 {
+		for _, p := range items {
+			res, err := b.writeGroup(ctx, []*pending{p})
+			if err != nil {
+				p.done <- err
+				continue
+			}
+			p.done <- res[0]
+		}
+		b.count(len(items), true)
+		return
+	}
+	for i, p := range items {
+		if err != nil {
+			p.done <- err
+		} else {
+			p.done <- results[i]
+		}
+	}
+	b.count(len(items), len(items) == 1)
+}
+
+func (b *Box) count(n int, single bool) {
+	b.mu.Lock()
+	b.groups++
+	b.ballots += int64(n)
+	if single {
+		b.singles++
+	}
+	b.mu.Unlock()
+}
+
+// chunk is how many rows one INSERT statement carries (well under both dialects' limits on
+// parameters).
+const chunk = 200
+
+// writeGroup writes items in one transaction; results[i] is nil for a ballot written and
+// ErrAlreadyVoted for a person already in the register.
+func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
+	results := make([]error, len(items))
+	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
+		for i := range results {
+			results[i] = nil
+		}
+		// The participation register, in shuffled order too (on PostgreSQL the physical order
+		// of rows follows insertion).
+		order := mrand.Perm(len(items))
+		inserted := make(map[string]bool, len(items))
+		for start := 0; start < len(order); start += chunk {
+			part := order[start:min(start+chunk, len(order))]
+			var q strings.Builder
+			args := make([]any, 0, len(part)*4)
+			q.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
+			for j, i := range part {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+				c := items[i].c
+				args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
+			}
+			q.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
+			rows, err := tx.QueryContext(ctx, q.String(), args...)
+			if err != nil {
+				return fmt.Errorf("insert participation: %w", err)
+			}
+			for rows.Next() {
+				var cid int64
+				var key string
+				if err := rows.Scan(&cid, &key); err != nil {
+					rows.Close()
+					return err
+				}
+				inserted[fmt.Sprint(cid)+"/"+key] = true
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		// The ballots of the people just registered, in another shuffled order.
+		var winners []int
+		for _, i := range mrand.Perm(len(items)) {
+			c := items[i].c
+			if inserted[fmt.Sprint(c.CampaignID)+"/"+c.PersonKey] {
+				winners = append(winners, i)
+			} else {
+				results[i] = ErrAlreadyVoted
+			}
+		}
+		for start := 0; start < len(winners); start += chunk {
+			part := winners[start:min(start+chunk, len(winners))]
+			var q strings.Builder
+			args := make([]any, 0, len(part)*4)
+			q.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
+			for j, i := range part {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				id := make([]byte, 16)
+				if _, err := rand.Read(id); err != nil {
+					return err
+				}
+				q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+				c := items[i].c
+				args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("insert ballots: %w", err)
+			}
+		}
+		now := time.Now()
+		for _, i := range winners {
+			if m := items[i].c.Mail; m != nil {
+				if err := mail.Enqueue(ctx, tx, *m, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// ---- The read side (results, publication, open data) ----
+
+// BallotsOf calls fn for every ballot of the campaign, in the order of their random ids (an
+// order that tells nothing), with its receipt code and its chosen projects (ascending).
+func BallotsOf(ctx context.Context, q db.Querier, campaignID int64, fn func(receipt string, projectIDs []int64) error) error {
+	rows, err := q.QueryContext(ctx, "SELECT receipt, choices FROM vote_ballots WHERE campaign_id = $1 ORDER BY id", campaignID)
+	if err != nil {
+		return fmt.Errorf("read ballots: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var receipt, choices string
+		if err := rows.Scan(&receipt, &choices); err != nil {
+			return fmt.Errorf("read ballot: %w", err)
+		}
+		ids, err := parseStoredChoices(choices)
+		if err != nil {
+			return fmt.Errorf("ballot %s: %w", receipt, err)
+		}
+		if err := fn(receipt, ids); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// BallotByReceipt returns the projects of the ballot with this receipt code (typed by a
+// voter: it is normalised), or found=false.
+func BallotByReceipt(ctx context.Context, q db.Querier, campaignID int64, receipt string) (projectIDs []int64, found bool, err error) {
+	var choices string
+	err = q.QueryRowContext(ctx, "SELECT choices FROM vote_ballots WHERE campaign_id = $1 AND receipt = $2",
+		campaignID, NormalizeReceipt(receipt)).Scan(&choices)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read ballot: %w", err)
+	}
+	ids, err := parseStoredChoices(choices)
+	return ids, err == nil, err
+}
+
+// Turnout returns the number of voters, by commune (INSEE code) and by age bracket (see
+// AgeBrackets), from the participation register.
+func Turnout(ctx context.Context, q db.Querier, campaignID int64) (voters int, byCommune map[string]int, byAgeBracket map[string]int, err error) {
+	byCommune, byAgeBracket = map[string]int{}, map[string]int{}
+	for _, g := range []struct {
+		col string
+		m   map[string]int
+	}{{"commune", byCommune}, {"age_bracket", byAgeBracket}} {
+		rows, err := q.QueryContext(ctx, "SELECT "+g.col+", COUNT(*) FROM vote_participation WHERE campaign_id = $1 GROUP BY "+g.col, campaignID)
+		if err != nil {
+			return 0, nil, nil, fmt.Errorf("read turnout: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return 0, nil, nil, err
+			}
+			g.m[k] = n
+			if g.col == "commune" {
+				voters += n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, nil, nil, err
+		}
+	}
+	return voters, byCommune, byAgeBracket, nil
+}

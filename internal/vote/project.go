@@ -1,0 +1,96 @@
+package vote
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/db"
+)
+
+// Project is a project on the ballot, as voters and the results see it.
+type Project struct {
+	ID               int64
+	CategoryID       int64
+	Title            string
+	Summary          string
+	Description      string
+	Communes         []string // INSEE codes where the project acts
+	TotalCostCents   int64
+	SupportCents     int64 // computed support: the project's cost for the results engine
+	StructureName    string
+	StructureCommune string // INSEE code of the carrier structure
+	Theme            string // an idea theme key, or ""
+}
+
+// Option returns what the ballot rules need of the project.
+func (p Project) Option() Option {
+	return Option{ID: p.ID, CategoryID: p.CategoryID, SupportCents: p.SupportCents}
+}
+
+// Options returns the ballot options of projects.
+func Options(ps []Project) []Option {
+	out := make([]Option, len(ps))
+	for i, p := range ps {
+		out[i] = p.Option()
+	}
+	return out
+}
+
+const projectQuery = `SELECT d.id, d.category_id, d.title, d.summary, d.description, d.communes, d.total_cost_cents,
+	d.support_cents, s.name, s.commune, COALESCE(t.theme, '')
+	FROM dossiers d JOIN structures s ON s.id = d.structure_id
+	LEFT JOIN vote_project_themes t ON t.dossier_id = d.id
+	WHERE d.campaign_id = $1 AND d.state = $2`
+
+// BallotProjects returns the projects on the ballot of the campaign (dossiers in state
+// StateOnBallot), in submission order (then by id).
+func BallotProjects(ctx context.Context, q db.Querier, campaignID int64) ([]Project, error) {
+	rows, err := q.QueryContext(ctx, projectQuery+" ORDER BY COALESCE(d.submitted_at, d.created_at), d.id",
+		campaignID, StateOnBallot)
+	if err != nil {
+		return nil, fmt.Errorf("list projects on the ballot: %w", err)
+	}
+	defer rows.Close()
+	var out []Project
+	for rows.Next() {
+		var p Project
+		var communes string
+		if err := rows.Scan(&p.ID, &p.CategoryID, &p.Title, &p.Summary, &p.Description, &communes, &p.TotalCostCents,
+			&p.SupportCents, &p.StructureName, &p.StructureCommune, &p.Theme); err != nil {
+			return nil, fmt.Errorf("read project: %w", err)
+		}
+		for _, c := range strings.Split(communes, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				p.Communes = append(p.Communes, c)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ProjectByID returns one project on the ballot, or NotFound.
+func ProjectByID(ctx context.Context, q db.Querier, campaignID, id int64) (*Project, error) {
+	ps, err := BallotProjects(ctx, q, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p.ID == id {
+			return &p, nil
+		}
+	}
+	return nil, apperr.New(apperr.NotFound, "vote.project.not_found")
+}
+
+// SetTheme records the theme of a project (for the catalogue's filter).
+func SetTheme(ctx context.Context, q db.Querier, dossierID int64, theme string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO vote_project_themes (dossier_id, theme) VALUES ($1, $2)
+		ON CONFLICT (dossier_id) DO UPDATE SET theme = excluded.theme`, dossierID, theme)
+	if err != nil {
+		return fmt.Errorf("set project theme: %w", err)
+	}
+	return nil
+}
