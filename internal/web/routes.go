@@ -84,6 +84,16 @@ func (s *Server) routeTable() []route {
 		{"POST /{slug}/comptoirs/{id}/annuler", account.PermManageWorkshops, s.workshopCancel},
 		{"GET /{slug}/comptoirs/{id}/inscriptions.csv", account.PermManageWorkshops, s.workshopCSV},
 
+		// Ideas.
+		{"GET /{slug}/idees", pub, s.ideaList},
+		{"GET /{slug}/idees/deposer", pub, s.ideaDepositShow},
+		{"POST /{slug}/idees/deposer", pub, s.ideaDepositSubmit},
+		{"GET /{slug}/idees/moderation", account.PermModerate, s.ideaModeration},
+		{"GET /{slug}/idees/{id}", pub, s.ideaShow},
+		{"GET /{slug}/idees/{id}/orientation", pub, s.ideaOrientation},
+		{"POST /{slug}/idees/{id}/masquer", account.PermModerate, s.ideaHide},
+		{"POST /{slug}/idees/{id}/retablir", account.PermModerate, s.ideaRestore},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},
