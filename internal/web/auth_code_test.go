@@ -1,0 +1,173 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/mail"
+)
+
+var codeRe = regexp.MustCompile(`\n(\d{8})\n`)
+
+// codes returns the sign-in codes e-mailed to addr, newest first.
+func (s *site) codes(addr string) []string {
+	s.t.Helper()
+	msgs, err := mail.Sent(context.Background(), s.db, addr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var out []string
+	for _, m := range msgs {
+		if sub := codeRe.FindStringSubmatch(m.Body); sub != nil && strings.Contains(m.Subject, "code de connexion") {
+			out = append(out, sub[1])
+		}
+	}
+	return out
+}
+
+// lastCode returns the latest sign-in code e-mailed to addr.
+func (s *site) lastCode(addr string) string {
+	s.t.Helper()
+	c := s.codes(addr)
+	if len(c) == 0 {
+		s.t.Fatalf("no sign-in code e-mailed to %s", addr)
+	}
+	return c[0]
+}
+
+func TestSignInWithCode(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		citizen := demoAccount(t, account.Citizen)
+		b := s.browser()
+		wantContains(t, b.get("/connexion?suite=/pas-de-calais-2018"), "sign-in page", `href="/connexion/code?suite=%2fpas-de-calais-2018"`)
+		p := b.get("/connexion/code?suite=/pas-de-calais-2018")
+		wantStatus(t, p, http.StatusOK, "code form")
+		wantContains(t, p, "code form", `<label for="f-email">`, "Recevoir un code", `name="suite" value="/pas-de-calais-2018"`)
+
+		p = b.post("/connexion/code", url.Values{"email": {"pas une adresse"}})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "bad address")
+		wantContains(t, p, "bad address", `id="f-email-error"`, `value="pas une adresse"`)
+
+		// The same answer whether or not the address has an account.
+		unknown := b.post("/connexion/code", url.Values{"email": {"personne@exemple.fr"}, "suite": {"/pas-de-calais-2018"}})
+		wantStatus(t, unknown, http.StatusOK, "unknown address")
+		if len(s.codes("personne@exemple.fr")) != 0 {
+			t.Error("a code was sent to an address without an account")
+		}
+		known := b.post("/connexion/code", url.Values{"email": {citizen.Email}, "suite": {"/pas-de-calais-2018"}})
+		wantStatus(t, known, http.StatusOK, "known address")
+		if strings.ReplaceAll(unknown.Body, "personne@exemple.fr", "X") != strings.ReplaceAll(known.Body, citizen.Email, "X") {
+			t.Errorf("the answers differ for a known and an unknown address:\n%s\n---\n%s", excerpt(unknown.Body), excerpt(known.Body))
+		}
+		wantContains(t, known, "code step", "un code à 8 chiffres vient de lui être envoyé", `name="email" value="`+citizen.Email+`"`,
+			`<label for="f-code">`, `autocomplete="one-time-code"`, `inputmode="numeric"`, `action="/connexion/code/verifier"`)
+		code := s.lastCode(citizen.Email)
+
+		p = b.post("/connexion/code/verifier", url.Values{"email": {citizen.Email}, "code": {""}})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "empty code")
+		wantContains(t, p, "empty code", "Saisissez le code reçu")
+		wrong := "00000000"
+		if code == wrong {
+			wrong = "11111111"
+		}
+		p = b.post("/connexion/code/verifier", url.Values{"email": {citizen.Email}, "code": {wrong}, "suite": {"/pas-de-calais-2018"}})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "wrong code")
+		wantContains(t, p, "wrong code", `id="f-code-error"`, "Ce code est incorrect", `name="email" value="`+citizen.Email+`"`,
+			`name="suite" value="/pas-de-calais-2018"`)
+
+		// Typed with a space, as people copy it.
+		p = b.post("/connexion/code/verifier", url.Values{"email": {citizen.Email}, "code": {code[:4] + " " + code[4:]}, "suite": {"/pas-de-calais-2018"}})
+		if p.Status != http.StatusSeeOther || p.Location != "/pas-de-calais-2018" {
+			t.Fatalf("sign in with the code: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
+		}
+		wantContains(t, b.get("/compte"), "signed in", citizen.Email, "Lucas Citoyen")
+		// Signed in, the code page goes on where it was going.
+		if p := b.get("/connexion/code"); p.Status != http.StatusSeeOther || p.Location != "/compte" {
+			t.Errorf("code page when signed in: %d → %q", p.Status, p.Location)
+		}
+
+		// A code works once.
+		b.post("/deconnexion", nil)
+		other := s.browser()
+		other.get("/connexion/code")
+		p = other.post("/connexion/code/verifier", url.Values{"email": {citizen.Email}, "code": {code}})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "code used twice")
+		wantContains(t, p, "code used twice", "Ce code est incorrect")
+		// And an unknown address is told the same as a wrong code.
+		p = other.post("/connexion/code/verifier", url.Values{"email": {"personne@exemple.fr"}, "code": {code}})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "unknown address")
+		wantContains(t, p, "unknown address", "Ce code est incorrect")
+	})
+}
+
+func TestSignInWithCodeThrottle(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		carrier := demoAccount(t, account.Carrier)
+		b := s.browser()
+		b.get("/connexion/code")
+		b.post("/connexion/code", url.Values{"email": {carrier.Email}})
+		code := s.lastCode(carrier.Email)
+		wrong := "00000000"
+		if code == wrong {
+			wrong = "11111111"
+		}
+		for i := range account.MaxFailuresPerAccount {
+			p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {wrong}})
+			wantStatus(t, p, http.StatusUnprocessableEntity, "wrong code "+string(rune('1'+i)))
+		}
+		// Even the right code is refused until the window passes.
+		p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {code}})
+		wantStatus(t, p, http.StatusTooManyRequests, "right code while throttled")
+		wantContains(t, p, "throttled", "Trop de tentatives", `name="email" value="`+carrier.Email+`"`)
+		s.now = s.now.Add(account.ThrottleWindow + 1)
+		// The code lived 15 minutes: it expired meanwhile. A new one works.
+		b.post("/connexion/code", url.Values{"email": {carrier.Email}})
+		p = b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {s.lastCode(carrier.Email)}})
+		wantStatus(t, p, http.StatusSeeOther, "new code after the window")
+	})
+}
+
+func TestSignInCodeRequestsAreLimited(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		animator := demoAccount(t, account.Animator)
+		b := s.browser()
+		b.get("/connexion/code")
+		for range 8 {
+			p := b.post("/connexion/code", url.Values{"email": {animator.Email}})
+			wantStatus(t, p, http.StatusOK, "code request")
+			wantContains(t, p, "code request", "vient de lui être envoyé")
+		}
+		codes := s.codes(animator.Email)
+		if len(codes) != 5 {
+			t.Fatalf("%d codes sent for 8 requests, want 5", len(codes))
+		}
+		// Only the latest code sent works.
+		p := b.post("/connexion/code/verifier", url.Values{"email": {animator.Email}, "code": {codes[1]}})
+		if codes[1] != codes[0] {
+			wantStatus(t, p, http.StatusUnprocessableEntity, "earlier code")
+		}
+		p = b.post("/connexion/code/verifier", url.Values{"email": {animator.Email}, "code": {codes[0]}})
+		wantStatus(t, p, http.StatusSeeOther, "latest code")
+
+		// A disabled account is sent nothing.
+		agent := demoAccount(t, account.Agent)
+		a, err := account.ByEmail(context.Background(), s.db, agent.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := account.SetDisabled(context.Background(), s.db, a.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		other := s.browser()
+		other.get("/connexion/code")
+		wantStatus(t, other.post("/connexion/code", url.Values{"email": {agent.Email}}), http.StatusOK, "disabled account")
+		if len(s.codes(agent.Email)) != 0 {
+			t.Error("a code was sent to a disabled account")
+		}
+	})
+}
