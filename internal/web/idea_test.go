@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/workshop"
@@ -275,7 +276,11 @@ func TestIdeaOrientationOffersTheNearestComptoirs(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		slug := openSlug()
-		cid := s.campaignID(slug)
+		c, err := campaign.BySlug(ctx, s.db, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cid := c.ID
 		mk := func(title, commune string, days int) int64 {
 			start := testNow.AddDate(0, 0, days)
 			ws := &workshop.Session{CampaignID: cid, Title: title, Topics: []workshop.Topic{workshop.TopicPitch},
