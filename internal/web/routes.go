@@ -120,6 +120,18 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/dossiers/{id}", account.PermManageDossiers, s.adminDossierShow},
 		{"POST /admin/campagnes/{slug}/dossiers/{id}/prolongation", account.PermManageDossiers, s.adminDossierExtend},
 
+		// Vote.
+		{"GET /{slug}/projets", pub, s.projectsList},
+		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
+		{"GET /{slug}/vote", pub, s.voteHome},
+		{"POST /{slug}/vote/courriel", pub, s.voteEmail},
+		{"POST /{slug}/vote/identite", account.PermVote, s.voteIdentity},
+		{"POST /{slug}/vote/verifier", account.PermVote, s.voteReview},
+		{"POST /{slug}/vote/confirmer", account.PermVote, s.voteConfirm},
+		{"GET /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdmin},
+		{"POST /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdminSave},
+		{"POST /admin/campagnes/{slug}/vote/liste", account.PermManageCampaigns, s.voteCensusImport},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"database/sql"
+	"fmt"
+	"net/http"
+
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/vote"
+)
+
+type voteAdminPage struct {
+	Base
+	Campaign   *campaign.Campaign
+	Settings   vote.Settings
+	CensusSize int
+	Voters     int
+	Message    string
+	Error      string
+	BadLines   []vote.CensusLineError
+}
+
+func (s *Server) voteAdminPage(r *http.Request) (voteAdminPage, error) {
+	c := campaignOf(r)
+	p := voteAdminPage{Base: s.base(r, "vote.admin.title", c.Name), Campaign: c}
+	var err error
+	if p.Settings, err = vote.SettingsOf(r.Context(), s.db, c.ID); err != nil {
+		return p, err
+	}
+	if p.CensusSize, err = vote.CensusSize(r.Context(), s.db, c.ID); err != nil {
+		return p, err
+	}
+	p.Voters, err = vote.VoterCount(r.Context(), s.db, c.ID)
+	return p, err
+}
+
+// voteAdmin shows the vote settings of a campaign (identity methods) and its census list.
+func (s *Server) voteAdmin(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.voteAdminPage(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "vote_admin", p)
+}
+
+// voteAdminSave saves the identity methods. Not in the audit log: the settings are no
+// ballot, but the log is kept for the campaign's own data, which is someone else's.
+func (s *Server) voteAdminSave(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	st := vote.Settings{EmailDeclaration: r.PostFormValue("email") == "1", Census: r.PostFormValue("census") == "1",
+		OIDC: r.PostFormValue("oidc") == "1"}
+	if err := vote.SaveSettings(r.Context(), s.db, c.ID, st, s.now()); err != nil {
+		if ae, ok := apperr.As(err); ok {
+			p, perr := s.voteAdminPage(r)
+			if perr != nil {
+				return perr
+			}
+			p.Error = s.cat.T(langOf(r), ae.Message.Key)
+			return s.render(w, r, http.StatusUnprocessableEntity, "vote_admin", p)
+		}
+		return err
+	}
+	s.flash(r, "vote.admin.saved")
+	http.Redirect(w, r, "/admin/campagnes/"+c.Slug+"/vote", http.StatusSeeOther)
+	return nil
+}
+
+// voteCensusImport replaces the campaign's census list with an uploaded CSV.
+func (s *Server) voteCensusImport(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	lang := langOf(r)
+	p, err := s.voteAdminPage(r)
+	if err != nil {
+		return err
+	}
+	f, _, err := r.FormFile("fichier")
+	if err != nil {
+		p.Error = s.cat.T(lang, "vote.admin.census_invalid", err.Error())
+		return s.render(w, r, http.StatusUnprocessableEntity, "vote_admin", p)
+	}
+	defer f.Close()
+	rows, bad, err := vote.ParseCensus(f)
+	if err != nil {
+		p.Error = s.cat.T(lang, "vote.admin.census_invalid", err.Error())
+		return s.render(w, r, http.StatusUnprocessableEntity, "vote_admin", p)
+	}
+	var n int
+	if err := s.db.InTx(r.Context(), func(tx *sql.Tx) error {
+		var err error
+		n, err = vote.ImportCensus(r.Context(), tx, c.ID, rows)
+		return err
+	}); err != nil {
+		return fmt.Errorf("import census: %w", err)
+	}
+	p.CensusSize, p.BadLines = n, bad
+	p.Message = s.cat.T(lang, "vote.admin.census_imported", n)
+	return s.render(w, r, http.StatusOK, "vote_admin", p)
+}

@@ -1,0 +1,461 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/vote"
+)
+
+// The steps of the vote page.
+const (
+	voteStepBefore   = "before"   // the vote has not opened
+	voteStepAfter    = "after"    // the vote is closed
+	voteStepStart    = "start"    // a visitor: prove one's e-mail first
+	voteStepNoRole   = "norole"   // signed in with an account that may not vote (staff)
+	voteStepIdentity = "identity" // say who one is (declaration or census)
+	voteStepBallot   = "ballot"   // choose
+	voteStepVoted    = "voted"    // already voted: a vote is final
+)
+
+// voteCategory is one category of the ballot with its projects.
+type voteCategory struct {
+	ID        int64
+	Name      string
+	Projects  []voteProjectView
+	Abstained bool // one per category: no project chosen here
+}
+
+type voteHomePage struct {
+	Base
+	Campaign     *campaign.Campaign
+	Step         string
+	Voters       int
+	Settings     vote.Settings
+	Rule         string
+	K            int
+	Categories   []voteCategory
+	Error        string
+	Errors       apperr.FieldErrors
+	Form         voteIdentityForm
+	Communes     []option
+	Publication  string
+	ContactEmail string
+	Email        string
+}
+
+// voteIdentityForm keeps what the voter typed.
+type voteIdentityForm struct {
+	Method, Nom, Prenom, Naissance, Commune string
+}
+
+// voteHome is /{slug}/vote: what it shows depends on the window and on who asks.
+func (s *Server) voteHome(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.votePage(r)
+	if err != nil {
+		return err
+	}
+	if p.Step == voteStepBallot {
+		// Coming back from the review page ("change my choices") keeps the choices.
+		chosen, _ := vote.ParseChoices(r.URL.Query())
+		if err := s.voteFillBallot(r, &p, chosen); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, http.StatusOK, "vote_home", p)
+}
+
+// votePage works out the step of the vote page for this request.
+func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
+	c := campaignOf(r)
+	ctx := r.Context()
+	now := s.now()
+	p := voteHomePage{Base: s.base(r, "vote.title", c.Name), Campaign: c, Rule: c.VoteRule.Kind, K: c.VoteRule.K,
+		Publication: c.BallotPublication, ContactEmail: c.ContactEmail}
+	var err error
+	if p.Voters, err = vote.VoterCount(ctx, s.db, c.ID); err != nil {
+		return p, err
+	}
+	if p.Settings, err = vote.SettingsOf(ctx, s.db, c.ID); err != nil {
+		return p, err
+	}
+	w, ok := c.Window(campaign.PhaseVote)
+	switch {
+	case !ok || now.Before(w.Start):
+		p.Step = voteStepBefore
+		return p, nil
+	case !w.Contains(now):
+		p.Step = voteStepAfter
+		return p, nil
+	}
+	actor := actorOf(r)
+	switch {
+	case !actor.SignedIn():
+		p.Step = voteStepStart
+		return p, nil
+	case !account.Allowed(actor, account.PermVote, &c.ID):
+		p.Step = voteStepNoRole
+		return p, nil
+	}
+	v, err := vote.VoterOf(ctx, s.db, c.ID, actor.ID())
+	if apperr.IsKind(err, apperr.NotFound) {
+		p.Step = voteStepIdentity
+		p.Communes = s.voteCommuneOptions(c)
+		if p.Settings.EmailDeclaration {
+			p.Form.Method = vote.MethodEmail
+		} else {
+			p.Form.Method = vote.MethodCensus
+		}
+		return p, nil
+	}
+	if err != nil {
+		return p, err
+	}
+	voted, err := vote.HasVoted(ctx, s.db, c.ID, v.PersonKey)
+	if err != nil {
+		return p, err
+	}
+	if voted {
+		p.Step = voteStepVoted
+	} else {
+		p.Step = voteStepBallot
+	}
+	return p, nil
+}
+
+func (s *Server) voteCommuneOptions(c *campaign.Campaign) []option {
+	cs := s.Territory.Communes(c.Territory)
+	out := make([]option, 0, len(cs))
+	for _, cm := range cs {
+		label := cm.Name
+		if len(cm.Postcodes) > 0 {
+			label += " (" + cm.Postcodes[0] + ")"
+		}
+		out = append(out, option{cm.Code, label})
+	}
+	return out
+}
+
+// voteFillBallot puts the projects on the page, by category, with the given choices ticked.
+func (s *Server) voteFillBallot(r *http.Request, p *voteHomePage, chosen []int64) error {
+	c := p.Campaign
+	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	views := s.voteViews(langOf(r), c, ps)
+	p.Categories = groupByCategory(c, views, chosen)
+	return nil
+}
+
+func groupByCategory(c *campaign.Campaign, views []voteProjectView, chosen []int64) []voteCategory {
+	var out []voteCategory
+	for _, cat := range c.Categories {
+		vc := voteCategory{ID: cat.ID, Name: cat.Name, Abstained: true}
+		for _, v := range views {
+			if v.CategoryID != cat.ID {
+				continue
+			}
+			if _, ok := slices.BinarySearch(chosen, v.ID); ok {
+				v.Checked = true
+				vc.Abstained = false
+			}
+			vc.Projects = append(vc.Projects, v)
+		}
+		if len(vc.Projects) > 0 {
+			out = append(out, vc)
+		}
+	}
+	return out
+}
+
+// voteReady checks, for the review and the confirmation, that the vote is open and the
+// person registered and not yet voted; it returns the voter.
+func (s *Server) voteReady(r *http.Request) (*vote.Voter, error) {
+	c := campaignOf(r)
+	if !c.IsOpen(campaign.PhaseVote, s.now()) {
+		return nil, apperr.New(apperr.Conflict, "vote.closed")
+	}
+	v, err := vote.VoterOf(r.Context(), s.db, c.ID, actorOf(r).ID())
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+type voteReviewPage struct {
+	Base
+	Campaign   *campaign.Campaign
+	Categories []voteCategory
+	Chosen     []int64
+	BackURL    string
+	TotalCents int64
+	Rule       string
+}
+
+// voteChoices parses and validates the ballot of the request.
+func (s *Server) voteChoices(r *http.Request) ([]int64, []vote.Project, error) {
+	c := campaignOf(r)
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, apperr.New(apperr.Invalid, "vote.ballot.unknown_project")
+	}
+	choices, err := vote.ParseChoices(r.PostForm)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return choices, ps, vote.RuleOf(c).Validate(choices, vote.Options(ps))
+}
+
+// voteReview shows the chosen projects before the final confirmation. An invalid ballot
+// goes back to the form with the choices kept and the reason.
+func (s *Server) voteReview(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.voteReady(r); err != nil {
+		return s.voteNotReady(w, r, err)
+	}
+	c := campaignOf(r)
+	choices, ps, err := s.voteChoices(r)
+	if err != nil {
+		return s.voteBallotError(w, r, choices, err)
+	}
+	views := s.voteViews(langOf(r), c, ps)
+	q := url.Values{}
+	for _, id := range choices {
+		q.Add("p", strconv.FormatInt(id, 10))
+	}
+	return s.render(w, r, http.StatusOK, "vote_review", voteReviewPage{
+		Base: s.base(r, "vote.review.title"), Campaign: c, Categories: groupByCategory(c, views, choices),
+		Chosen: choices, BackURL: "/" + c.Slug + "/vote?" + q.Encode(),
+		TotalCents: vote.SumSupport(choices, vote.Options(ps)), Rule: c.VoteRule.Kind})
+}
+
+// voteBallotError shows the ballot again with the user's choices and what is wrong.
+func (s *Server) voteBallotError(w http.ResponseWriter, r *http.Request, choices []int64, err error) error {
+	ae, ok := apperr.As(err)
+	if !ok {
+		return err
+	}
+	p, perr := s.votePage(r)
+	if perr != nil {
+		return perr
+	}
+	if p.Step != voteStepBallot {
+		return s.render(w, r, http.StatusConflict, "vote_home", p)
+	}
+	if err := s.voteFillBallot(r, &p, choices); err != nil {
+		return err
+	}
+	p.Error = s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)
+	return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
+}
+
+// voteNotReady answers a review or a confirmation that cannot go on: not registered, closed.
+func (s *Server) voteNotReady(w http.ResponseWriter, r *http.Request, err error) error {
+	if apperr.IsKind(err, apperr.NotFound) {
+		http.Redirect(w, r, "/"+campaignOf(r).Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	return err
+}
+
+type voteReceiptPage struct {
+	Base
+	Campaign    *campaign.Campaign
+	Receipt     string
+	Emailed     bool
+	Publication string
+}
+
+// voteConfirm casts the ballot: the window (to the second), the registration and the rule
+// are checked again, then the ballot and the participation go in the box together. The
+// confirmation page is sent only once both are committed.
+func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.voteReady(r)
+	if err != nil {
+		return s.voteNotReady(w, r, err)
+	}
+	c := campaignOf(r)
+	choices, _, err := s.voteChoices(r)
+	if err != nil {
+		return s.voteBallotError(w, r, choices, err)
+	}
+	lang := langOf(r)
+	now := s.now()
+	loc := c.Location()
+	y, m, d := now.In(loc).Date()
+	cast := vote.Cast{CampaignID: c.ID, PersonKey: v.PersonKey, Commune: v.Commune,
+		AgeBracket: vote.AgeBracket(v.BirthDate, vote.Date{Year: y, Month: m, Day: d}), Choices: choices,
+		Receipt: vote.NewReceipt()}
+	acc := actorOf(r).Account
+	if acc != nil && acc.Email != "" {
+		cast.Mail = &mail.Message{To: acc.Email, Subject: s.cat.T(lang, "mail.vote.receipt.subject", c.Name),
+			Body: s.cat.T(lang, "mail.vote.receipt.body", c.Name, cast.Receipt, s.baseURL+"/"+c.Slug+"/vote")}
+	}
+	receipt, err := vote.BoxOf(s.db).Cast(r.Context(), cast)
+	if errors.Is(err, vote.ErrAlreadyVoted) {
+		p, perr := s.votePage(r)
+		if perr != nil {
+			return perr
+		}
+		p.Error = s.cat.T(lang, "vote.already_voted")
+		return s.render(w, r, http.StatusConflict, "vote_home", p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "vote_receipt", voteReceiptPage{Base: s.base(r, "vote.receipt.title"),
+		Campaign: c, Receipt: receipt, Emailed: cast.Mail != nil, Publication: c.BallotPublication})
+}
+
+// ---- Identity ----
+
+// voteEmail starts the vote of a visitor: the account of the address is created if needed
+// (without password: it signs in with codes), a code is sent, and the code page comes back
+// to the vote.
+func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	next := "/" + c.Slug + "/vote"
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	p := s.codePage(r, email, next)
+	if key, ok := account.CheckEmail(email); !ok {
+		hp, err := s.votePage(r)
+		if err != nil {
+			return err
+		}
+		hp.Email = email
+		hp.Errors = apperr.FieldErrors{"email": apperr.Msg(key)}
+		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", hp)
+	}
+	if !c.IsOpen(campaign.PhaseVote, s.now()) {
+		return apperr.New(apperr.Conflict, "vote.closed")
+	}
+	a, err := account.ByEmail(r.Context(), s.db, email)
+	if apperr.IsKind(err, apperr.NotFound) {
+		a, err = s.voteCreateAccount(r, email)
+	}
+	if err != nil {
+		return err
+	}
+	if !a.Disabled {
+		if err := s.sendLoginCode(r, a); err != nil {
+			return err
+		}
+	}
+	p.CodeSent = true
+	return s.render(w, r, http.StatusOK, "signin_code", p)
+}
+
+// voteCreateAccount makes a password-less citizen account for a voter.
+func (s *Server) voteCreateAccount(r *http.Request, email string) (*account.Account, error) {
+	var a *account.Account
+	name, _, _ := strings.Cut(email, "@")
+	if len(name) > account.MaxDisplayNameLen || name == "" {
+		name = "Votant"
+	}
+	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actorOf(r), Permission: account.PermPublic, Action: "account.create", EntityKind: "account",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			var err error
+			if a, err = account.Create(ctx, tx, email, name, "", s.now()); err != nil {
+				return change.Outcome{}, err
+			}
+			if err := account.GrantRole(ctx, tx, a.ID, account.Citizen, nil, s.now()); err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
+				After: map[string]any{"email": a.Email, "role": account.Citizen}}, nil
+		},
+	})
+	if err != nil {
+		if apperr.IsKind(err, apperr.Invalid) {
+			// Created by a concurrent request meanwhile: use it.
+			return account.ByEmail(r.Context(), s.db, email)
+		}
+		return nil, err
+	}
+	return a, nil
+}
+
+// voteIdentity registers the signed-in account as a voter of the campaign: by declaration
+// (names, birth date, commune) or by the census list (names and birth date). Eligibility is
+// checked here; a person already registered by another account is refused with the contact.
+func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	ctx := r.Context()
+	p, err := s.votePage(r)
+	if err != nil {
+		return err
+	}
+	if p.Step != voteStepIdentity {
+		if p.Step == voteStepBefore || p.Step == voteStepAfter {
+			return apperr.New(apperr.Conflict, "vote.closed")
+		}
+		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	f := voteIdentityForm{Method: r.PostFormValue("methode"), Nom: r.PostFormValue("nom"), Prenom: r.PostFormValue("prenom"),
+		Naissance: r.PostFormValue("naissance"), Commune: r.PostFormValue("commune")}
+	p.Form = f
+	census := f.Method == vote.MethodCensus
+	if census && !p.Settings.Census || !census && !p.Settings.EmailDeclaration {
+		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
+	}
+	commune := f.Commune
+	if census {
+		commune = "00000" // the list says where the person lives
+	}
+	decl, fe := vote.ParseDeclaration(f.Nom, f.Prenom, f.Naissance, commune)
+	if len(fe) == 0 && census {
+		decl.Commune, err = vote.MatchCensus(ctx, s.db, c.ID, decl.FamilyName, decl.GivenName, decl.BirthDate)
+		if ae, ok := apperr.As(err); ok {
+			p.Error = s.cat.T(langOf(r), ae.Message.Key, c.ContactEmail)
+			return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(fe) > 0 {
+		p.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
+	}
+	cm, known := s.Territory.Commune(decl.Commune)
+	rule := vote.Rule{Territory: c.Territory, MinAge: c.MinVoterAge, Location: c.Location()}
+	if refusal := rule.Check(vote.Person{BirthDate: decl.BirthDate, CommuneKnown: known, CommuneDepartment: cm.Departement}, s.now()); refusal != nil {
+		p.Error = s.cat.T(langOf(r), refusal.Message.Key, refusal.Message.Args...)
+		return s.render(w, r, http.StatusForbidden, "vote_home", p)
+	}
+	key, err := vote.HashKey(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	method := vote.MethodEmail
+	if census {
+		method = vote.MethodCensus
+	}
+	v := &vote.Voter{CampaignID: c.ID, AccountID: actorOf(r).ID(), PersonKey: vote.PersonKey(key, c.ID, decl),
+		Commune: decl.Commune, BirthDate: decl.BirthDate, Method: method}
+	if err := vote.RegisterVoter(ctx, s.db, v, c.ContactEmail); err != nil {
+		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict {
+			p.Error = s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)
+			return s.render(w, r, http.StatusConflict, "vote_home", p)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+	return nil
+}

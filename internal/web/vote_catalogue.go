@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/vote"
+)
+
+// voteProjectView is a project on the ballot with what pages show of it.
+type voteProjectView struct {
+	vote.Project
+	Category         string
+	CategoryID       int64
+	Places           []string // names of the communes where it acts
+	StructurePlace   string   // commune of the carrier structure
+	Arrondissements  []string // codes, for the filter
+	ThemeName        string
+	HasPhoto         bool
+	ChosenInCategory bool // on the ballot form: this project is the current choice
+	Checked          bool
+}
+
+// voteViews dresses projects for pages: category names, commune names, arrondissements.
+func (s *Server) voteViews(lang i18n.Lang, c *campaign.Campaign, ps []vote.Project) []voteProjectView {
+	out := make([]voteProjectView, 0, len(ps))
+	for _, p := range ps {
+		v := voteProjectView{Project: p, CategoryID: p.CategoryID}
+		if cat, ok := c.Category(p.CategoryID); ok {
+			v.Category = cat.Name
+		}
+		for _, code := range p.Communes {
+			if cm, ok := s.Territory.Commune(code); ok {
+				v.Places = append(v.Places, cm.Name)
+				if cm.Arrondissement != "" && !slices.Contains(v.Arrondissements, cm.Arrondissement) {
+					v.Arrondissements = append(v.Arrondissements, cm.Arrondissement)
+				}
+			}
+		}
+		if cm, ok := s.Territory.Commune(p.StructureCommune); ok {
+			v.StructurePlace = cm.Name
+			if len(v.Arrondissements) == 0 && cm.Arrondissement != "" {
+				v.Arrondissements = append(v.Arrondissements, cm.Arrondissement)
+			}
+		}
+		if p.Theme != "" {
+			v.ThemeName = s.cat.T(lang, "idea.theme."+p.Theme)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+type projectsListPage struct {
+	Base
+	Campaign        *campaign.Campaign
+	Projects        []voteProjectView
+	Total           int
+	Category        string
+	Arrondissement  string
+	Theme           string
+	Categories      []option
+	Arrondissements []option
+	Themes          []option
+	VoteOpen        bool
+}
+
+// projectsList is the catalogue of the projects on the ballot, with filters by category,
+// arrondissement and theme (a plain GET form: it works without JavaScript).
+func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	lang := langOf(r)
+	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	p := projectsListPage{Base: s.base(r, "vote.projects.title", c.Name), Campaign: c,
+		Arrondissements: s.ideaArrondissementOptions(c), Themes: s.ideaThemeOptions(lang),
+		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())}
+	for _, cat := range c.Categories {
+		p.Categories = append(p.Categories, option{strconv.FormatInt(cat.ID, 10), cat.Name})
+	}
+	if v := q.Get("categorie"); ideaHasOption(p.Categories, v) {
+		p.Category = v
+	}
+	if v := q.Get("arrondissement"); ideaHasOption(p.Arrondissements, v) {
+		p.Arrondissement = v
+	}
+	if v := q.Get("theme"); ideaHasOption(p.Themes, v) {
+		p.Theme = v
+	}
+	all := s.voteViews(lang, c, ps)
+	p.Total = len(all)
+	for _, v := range all {
+		if p.Category != "" && strconv.FormatInt(v.CategoryID, 10) != p.Category ||
+			p.Arrondissement != "" && !slices.Contains(v.Arrondissements, p.Arrondissement) ||
+			p.Theme != "" && v.Theme != p.Theme {
+			continue
+		}
+		p.Projects = append(p.Projects, v)
+	}
+	return s.render(w, r, http.StatusOK, "projects_list", p)
+}
+
+type projectsShowPage struct {
+	Base
+	Campaign *campaign.Campaign
+	Project  voteProjectView
+	VoteOpen bool
+}
+
+// projectsShow is the page of one project on the ballot.
+func (s *Server) projectsShow(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return apperr.New(apperr.NotFound, "vote.project.not_found")
+	}
+	pr, err := vote.ProjectByID(r.Context(), s.db, c.ID, id)
+	if err != nil {
+		return err
+	}
+	v := s.voteViews(langOf(r), c, []vote.Project{*pr})[0]
+	return s.render(w, r, http.StatusOK, "projects_show", projectsShowPage{
+		Base: s.base(r, "vote.project.title", pr.Title), Campaign: c, Project: v,
+		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())})
+}
