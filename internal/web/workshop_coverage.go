@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -86,15 +87,23 @@ func buildCoverageChart(cov workshop.Coverage, heads []measureHead) coverageChar
 	return ch
 }
 
-// workshopCoverage shows the territorial coverage of the campaign's comptoirs: sessions,
-// registrations and attendances per arrondissement and per EPCI of its département.
+// measureIdeas is the coverage column of the ideas deposited in each commune.
+const measureIdeas = "ideas"
+
+// workshopCoverage shows the territorial coverage of the campaign: comptoir sessions,
+// registrations and attendances, and ideas, per arrondissement and per EPCI of its département.
 func (s *Server) workshopCoverage(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	counts, err := workshop.CountsByCommune(r.Context(), s.db, c.ID)
 	if err != nil {
 		return err
 	}
-	cov := workshop.ComputeCoverage(s.Territory, c.Territory, counts.Measures())
+	ideas, err := idea.CountByCommune(r.Context(), s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	measures := append(counts.Measures(), workshop.Measure{Key: measureIdeas, ByCommune: ideas})
+	cov := workshop.ComputeCoverage(s.Territory, c.Territory, measures)
 	lang := langOf(r)
 	p := workshopCoveragePage{Base: s.base(r, "workshop.coverage.title", c.Name), C: c, Cov: cov,
 		Empty: workshop.Without(cov.Arrondissements, workshop.MeasureSessions)}

@@ -154,12 +154,15 @@ func TestWorkshopCoverageFlagsEmpty(t *testing.T) {
 	agent.signIn(agentAcc.Email, agentAcc.Password)
 	p := agent.get("/" + open + "/comptoirs/couverture")
 	wantStatus(t, p, http.StatusOK, "coverage")
-	// The demo has no session in the Montreuil arrondissement; Arras has 2 sessions with 11 registrations.
+	// The demo has no session in the Montreuil arrondissement, but one idea there; Arras has 2
+	// sessions with 11 registrations. Columns: sessions, registrations, attendances, ideas.
 	wantContains(t, p, "coverage", "Arrondissements sans aucune séance : 1", "<li>Montreuil</li>",
-		"<tr><th scope=\"row\">Arras</th><td>2</td><td>11</td><td>0</td></tr>",
-		"<tr><th scope=\"row\">Montreuil <strong class=\"badge\">aucune séance</strong></th><td>0</td><td>0</td><td>0</td></tr>")
+		"<tr><th scope=\"row\">Arras</th><td>2</td><td>11</td><td>0</td><td>0</td></tr>",
+		"<tr><th scope=\"row\">Montreuil <strong class=\"badge\">aucune séance</strong></th><td>0</td><td>0</td><td>0</td><td>1</td></tr>",
+		"<th scope=\"col\">Idées</th>", "<td>8</td><td>26</td><td>0</td><td>10</td>")
 	p = agent.get("/pas-de-calais-2018/comptoirs/couverture")
-	wantContains(t, p, "2018 coverage", "<td>15</td><td>180</td>")
+	// 2018: 15 sessions, 180 registrations, and the 120 ideas of the demo.
+	wantContains(t, p, "2018 coverage", "<td>15</td><td>180</td><td>162</td><td>120</td>")
 	if strings.Contains(p.Body, "Arrondissements sans aucune séance") {
 		t.Error("2018 coverage flags an arrondissement")
 	}
