@@ -55,6 +55,10 @@ func (s *Server) routeTable() []route {
 		{"POST /reinitialiser", pub, s.resetSubmit},
 		{"GET /compte", account.PermSignedIn, s.accountShow},
 		{"POST /compte/verification", account.PermSignedIn, s.verifyResend},
+		{"POST /compte/mot-de-passe", account.PermSignedIn, s.accountPasswordChange},
+		{"GET /connexion/code", pub, s.signinCodeShow},
+		{"POST /connexion/code", pub, s.signinCodeSend},
+		{"POST /connexion/code/verifier", pub, s.signinCodeVerify},
 
 		// Administration: campaigns.
 		{"GET /admin", account.PermAdminArea, s.adminHome},
@@ -64,6 +68,13 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignEdit},
 		{"POST /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignUpdate},
 		{"GET /admin/journal", account.PermAdminArea, s.adminAudit},
+
+		// Account administration.
+		{"GET /admin/comptes", account.PermManageAccounts, s.adminAccounts},
+		{"GET /admin/comptes/{id}", account.PermManageAccounts, s.adminAccount},
+		{"POST /admin/comptes/{id}/roles", account.PermManageAccounts, s.adminAccountGrant},
+		{"POST /admin/comptes/{id}/roles/retirer", account.PermManageAccounts, s.adminAccountRevoke},
+		{"POST /admin/comptes/{id}/statut", account.PermManageAccounts, s.adminAccountStatus},
 
 		// Comptoirs.
 		{"GET /{slug}/comptoirs", pub, s.workshopList},
