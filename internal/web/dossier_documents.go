@@ -177,4 +177,3 @@ func (s *Server) dossierDocumentDelete(w http.ResponseWriter, r *http.Request) e
 	http.Redirect(w, r, dossierURL(c, d)+"/documents", http.StatusSeeOther)
 	return nil
 }
-
