@@ -20,7 +20,20 @@ type campaignView struct {
 	*campaign.Campaign
 	Timeline []phaseRow
 	Open     []campaign.Phase
-	Next     *phaseRow // the next phase to open, if none is open
+	Next     *phaseRow    // the next phase to open, if none is open
+	Actions  []actionLink // what a visitor can do now, from the open phases
+}
+
+// actionLink is a link to a page of the campaign, with the i18n key of its text.
+type actionLink struct {
+	Path, Key string
+}
+
+// phaseActions lists, for each phase, the pages that become useful while it is open.
+var phaseActions = map[campaign.Phase][]actionLink{
+	campaign.PhaseIdeas:     {{"idees/deposer", "cpage.action.deposit_idea"}, {"idees", "cpage.action.ideas"}},
+	campaign.PhaseComptoirs: {{"comptoirs", "cpage.action.comptoirs"}},
+	campaign.PhaseDossiers:  {{"dossiers", "cpage.action.dossiers"}},
 }
 
 func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
@@ -33,6 +46,14 @@ func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
 		}
 		row := phaseRow{Phase: p, Start: w.Start.In(loc), End: w.End.In(loc), Open: w.Contains(now), Past: now.After(w.End)}
 		v.Timeline = append(v.Timeline, row)
+	}
+	for _, p := range v.Open {
+		for _, a := range phaseActions[p] {
+			if a.Path == "idees" && !c.IdeasPublic {
+				continue
+			}
+			v.Actions = append(v.Actions, actionLink{"/" + c.Slug + "/" + a.Path, a.Key})
+		}
 	}
 	if len(v.Open) == 0 {
 		for i := range v.Timeline {

@@ -28,6 +28,12 @@ func TestPublicPages(t *testing.T) {
 		wantStatus(t, cal, http.StatusOK, "calendar")
 		wantContains(t, cal, "calendar", "5 septembre 2018", "30 septembre 2018", "1er mars 2018", "Terminé")
 
+		cur := b.get("/" + open)
+		wantContains(t, cur, "open campaign", "Participer maintenant", `href="/`+open+`/idees/deposer"`,
+			`href="/`+open+`/comptoirs"`, `href="/`+open+`/dossiers"`)
+		if strings.Contains(c.Body, "Participer maintenant") {
+			t.Error("the archived campaign offers actions")
+		}
 		for _, slug := range []string{open, vote} {
 			wantStatus(t, b.get("/"+slug), http.StatusOK, slug)
 			wantContains(t, b.get("/"+slug+"/calendrier"), slug, "En cours")
