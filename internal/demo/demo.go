@@ -83,6 +83,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedIdeas(ctx, env, camps, now); err != nil {
 		return err
 	}
+	if err := seedVote(ctx, env, d, now); err != nil {
+		return err
+	}
 	return nil
 }
 

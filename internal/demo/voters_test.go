@@ -1,0 +1,77 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+	"budgetcitoyen/internal/territory"
+	"budgetcitoyen/internal/vote"
+)
+
+func TestSeedVote(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+		start := time.Now()
+		if err := Seed(ctx, d, now); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("seed: %v", time.Since(start))
+		_, voteSlug := Slugs(now)
+		cur, err := campaign.BySlug(ctx, d, voteSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := vote.BallotProjects(ctx, d, cur.ID)
+		if err != nil || len(ps) != len(currentBallot) {
+			t.Fatalf("%d projects on the current ballot (%v)", len(ps), err)
+		}
+		cats := map[int64]int{}
+		for _, p := range ps {
+			cats[p.CategoryID]++
+			if p.SupportCents <= 0 || p.Theme == "" {
+				t.Errorf("project %+v", p)
+			}
+		}
+		if len(cats) != len(cur.Categories) {
+			t.Errorf("projects in %d categories", len(cats))
+		}
+		// 2018: no project on its ballot yet, so no voter.
+		old, _ := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
+		if n, _ := vote.VoterCount(ctx, d, old.ID); n != 0 {
+			t.Errorf("%d voters in 2018 without projects", n)
+		}
+		// Once projects are on its ballot, the voters follow the 2018 rule.
+		if _, err := d.ExecContext(ctx, "UPDATE dossiers SET campaign_id = $1", old.ID); err != nil {
+			t.Fatal(err)
+		}
+		terr, err := territory.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		n, err := SeedVoters(ctx, d, terr, old, Voters2018)
+		if err != nil || n < Voters2018-5 {
+			t.Fatalf("seeded %d voters: %v", n, err)
+		}
+		t.Logf("%d voters in %v", n, time.Since(start))
+		voters, byCommune, byAge, err := vote.Turnout(ctx, d, old.ID)
+		if err != nil || voters != n || len(byCommune) < 200 || len(byAge) < 5 {
+			t.Errorf("turnout %d, %d communes, %v", voters, len(byCommune), byAge)
+		}
+		rule := vote.RuleOf(old)
+		ballots := 0
+		projects, _ := vote.BallotProjects(ctx, d, old.ID)
+		err = vote.BallotsOf(ctx, d, old.ID, func(_ string, ids []int64) error {
+			ballots++
+			return rule.Validate(ids, vote.Options(projects))
+		})
+		if err != nil || ballots != n {
+			t.Errorf("%d ballots: %v", ballots, err)
+		}
+	})
+}
