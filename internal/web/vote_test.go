@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/vote"
+)
+
+var voteCodeRe = regexp.MustCompile(`\b(\d{8})\b`)
+
+// voteAs goes through the e-mail code and the declaration; it returns the browser, signed in
+// and registered as a voter of the campaign voting now.
+func voteAs(t *testing.T, s *site, email, family, birth, commune string) (*browser, page) {
+	t.Helper()
+	_, slug := demo.Slugs(testNow)
+	b := s.browser()
+	p := b.get("/" + slug + "/vote")
+	wantStatus(t, p, http.StatusOK, "vote page")
+	wantContains(t, p, "vote page (visitor)", `action="/`+slug+`/vote/courriel"`)
+	p = b.post("/"+slug+"/vote/courriel", url.Values{"email": {email}})
+	wantStatus(t, p, http.StatusOK, "send code")
+	sent, err := mail.Sent(context.Background(), s.db, email)
+	if err != nil || len(sent) == 0 {
+		t.Fatalf("no code e-mail: %v", err)
+	}
+	m := voteCodeRe.FindStringSubmatch(sent[0].Body)
+	if m == nil {
+		t.Fatalf("no code in %q", sent[0].Body)
+	}
+	p = b.post("/connexion/code/verifier", url.Values{"email": {email}, "code": {m[1]}, "suite": {"/" + slug + "/vote"}})
+	wantStatus(t, p, http.StatusSeeOther, "verify code")
+	p = b.get("/" + slug + "/vote")
+	wantContains(t, p, "identity step", `name="naissance"`, `value="62041"`)
+	p = b.post("/"+slug+"/vote/identite", url.Values{"methode": {"email"}, "nom": {family}, "prenom": {"Zoé"},
+		"naissance": {birth}, "commune": {commune}})
+	return b, p
+}
+
+func TestVoteJourney(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		_, slug := demo.Slugs(testNow)
+		c, err := campaign.BySlug(ctx, s.db, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects, err := vote.BallotProjects(ctx, s.db, c.ID)
+		if err != nil || len(projects) < 3 {
+			t.Fatalf("projects on the ballot: %d %v", len(projects), err)
+		}
+		// The catalogue and its filters.
+		anon := s.browser()
+		p := anon.get("/" + slug + "/projets")
+		wantStatus(t, p, http.StatusOK, "catalogue")
+		wantContains(t, p, "catalogue", projects[0].Title, `name="categorie"`, `name="arrondissement"`, `name="theme"`)
+		p = anon.get("/" + slug + "/projets?theme=culture")
+		if strings.Count(p.Body, `class="card"`) != 1 {
+			t.Errorf("theme filter: %d cards", strings.Count(p.Body, `class="card"`))
+		}
+		p = anon.get("/" + slug + "/projets/" + strconv.FormatInt(projects[0].ID, 10))
+		wantContains(t, p, "project page", projects[0].Title, "photo-placeholder", projects[0].StructureName)
+
+		b, p := voteAs(t, s, "zoe@example.test", "Lefèvre", "2000-05-06", "62041")
+		wantStatus(t, p, http.StatusSeeOther, "declaration")
+		p = b.get("/" + slug + "/vote")
+		wantContains(t, p, "ballot", `name="cat-`, `action="/`+slug+`/vote/verifier"`)
+
+		// Two projects of one category: refused, choices kept.
+		byCat := map[int64][]int64{}
+		for _, pr := range projects {
+			byCat[pr.CategoryID] = append(byCat[pr.CategoryID], pr.ID)
+		}
+		cat0 := c.Categories[0].ID
+		bad := url.Values{"p": {strconv.FormatInt(byCat[cat0][0], 10), strconv.FormatInt(byCat[cat0][1], 10)}}
+		p = b.post("/"+slug+"/vote/verifier", bad)
+		wantStatus(t, p, http.StatusUnprocessableEntity, "two in one category")
+
+		form := url.Values{}
+		for _, cat := range c.Categories {
+			form.Set("cat-"+strconv.FormatInt(cat.ID, 10), strconv.FormatInt(byCat[cat.ID][0], 10))
+		}
+		form.Set("cat-"+strconv.FormatInt(c.Categories[2].ID, 10), "") // abstain in one category
+		p = b.post("/"+slug+"/vote/verifier", form)
+		wantStatus(t, p, http.StatusOK, "review")
+		wantContains(t, p, "review", `action="/`+slug+`/vote/confirmer"`, `name="p"`)
+		confirm := url.Values{"p": {strconv.FormatInt(byCat[cat0][0], 10), strconv.FormatInt(byCat[c.Categories[1].ID][0], 10)}}
+		p = b.post("/"+slug+"/vote/confirmer", confirm)
+		wantStatus(t, p, http.StatusOK, "confirm")
+		receipt := regexp.MustCompile(`id="receipt">([A-Z0-9-]{23})<`).FindStringSubmatch(p.Body)
+		if receipt == nil {
+			t.Fatalf("no receipt on the confirmation page:\n%s", excerpt(p.Body))
+		}
+		ids, found, err := vote.BallotByReceipt(ctx, s.db, c.ID, receipt[1])
+		if err != nil || !found || len(ids) != 2 {
+			t.Errorf("ballot of the receipt: %v %v %v", ids, found, err)
+		}
+		sent, _ := mail.Sent(ctx, s.db, "zoe@example.test")
+		if len(sent) < 2 || !strings.Contains(sent[0].Body, receipt[1]) {
+			t.Errorf("receipt e-mail missing")
+		}
+		// A vote is final.
+		p = b.post("/"+slug+"/vote/confirmer", confirm)
+		wantStatus(t, p, http.StatusConflict, "second ballot")
+		p = b.get("/" + slug + "/vote")
+		wantContains(t, p, "after voting", "1")
+		if n, _ := vote.VoterCount(ctx, s.db, c.ID); n != 1 {
+			t.Errorf("%d voters", n)
+		}
+
+		// The same person through another account: refused, told whom to contact.
+		_, p = voteAs(t, s, "zoe2@example.test", "LEFEVRE", "2000-05-06", "62041")
+		wantStatus(t, p, http.StatusConflict, "duplicate person")
+		wantContains(t, p, "duplicate person", c.ContactEmail)
+		// Too young, and outside the territory.
+		_, p = voteAs(t, s, "kid@example.test", "Petit", testNow.AddDate(-10, 0, 0).Format(time.DateOnly), "62041")
+		wantStatus(t, p, http.StatusForbidden, "too young")
+		wantContains(t, p, "too young", "11 ans")
+		_, p = voteAs(t, s, "lille@example.test", "Nord", "1990-01-01", "59350")
+		wantStatus(t, p, http.StatusForbidden, "other département")
+
+		// The window, to the second.
+		b2, p := voteAs(t, s, "late@example.test", "Tard", "1990-01-01", "62041")
+		wantStatus(t, p, http.StatusSeeOther, "late voter")
+		w, _ := c.Window(campaign.PhaseVote)
+		s.now = w.End.Add(time.Second)
+		p = b2.post("/"+slug+"/vote/confirmer", confirm)
+		wantStatus(t, p, http.StatusConflict, "after the close")
+		s.now = w.End
+		p = b2.post("/"+slug+"/vote/confirmer", confirm)
+		wantStatus(t, p, http.StatusOK, "last second")
+	})
+}
+
+func TestVoteAdmin(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		_, slug := demo.Slugs(testNow)
+		agent := demoAccount(t, "agent")
+		b := s.browser()
+		b.signIn(agent.Email, agent.Password)
+		p := b.get("/admin/campagnes/" + slug + "/vote")
+		wantStatus(t, p, http.StatusOK, "vote admin")
+		p = b.post("/admin/campagnes/"+slug+"/vote", url.Values{"email": {"1"}, "census": {"1"}})
+		wantStatus(t, p, http.StatusSeeOther, "save settings")
+		p = b.post("/admin/campagnes/"+slug+"/vote", url.Values{})
+		wantStatus(t, p, http.StatusUnprocessableEntity, "no method")
+		citizen := demoAccount(t, "citizen")
+		c := s.browser()
+		c.signIn(citizen.Email, citizen.Password)
+		p = c.get("/admin/campagnes/" + slug + "/vote")
+		wantStatus(t, p, http.StatusForbidden, "citizen on the admin page")
+	})
+}
