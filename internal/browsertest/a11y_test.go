@@ -1,0 +1,149 @@
+package browsertest
+
+import (
+	"net/http"
+	"testing"
+
+	"budgetcitoyen/internal/account"
+)
+
+// a11yPage is one page to check: opened as a role (or as a visitor when role is empty),
+// then optionally acted upon (to re-display a form with its errors) before the checks.
+type a11yPage struct {
+	name   string
+	role   account.Role
+	path   string
+	status int                          // expected status of path; 200 when zero
+	action func(t *testing.T, tab *Tab) // optional: e.g. submit the form with errors
+}
+
+// submitWithErrors submits the main form and wants it re-displayed with its errors.
+func submitWithErrors(t *testing.T, tab *Tab) {
+	t.Helper()
+	if st := tab.Submit(mainSubmit); st != http.StatusUnprocessableEntity {
+		t.Fatalf("submit: status %d, want 422; page:\n%s", st, tab.MainText())
+	}
+	if !tab.Has(`.error-summary, .error-msg`) {
+		t.Fatalf("the form came back without error messages:\n%s", tab.MainText())
+	}
+}
+
+// a11yPages lists every page of the site as it exists now, and its main forms both empty
+// and re-displayed with errors. A new page adds its line here.
+func a11yPages(s *Site) []a11yPage {
+	open, vote := s.Slugs()
+	return []a11yPage{
+		// Public pages.
+		{name: "home", path: "/"},
+		{name: "home-en", path: "/?lang=en"},
+		{name: "campaign-open", path: "/" + open},
+		{name: "campaign-vote", path: "/" + vote},
+		{name: "campaign-archived", path: "/" + ArchivedSlug},
+		{name: "calendar", path: "/" + open + "/calendrier"},
+		{name: "calendar-en", path: "/" + vote + "/calendrier?lang=en"},
+		{name: "legal", path: "/mentions-legales"},
+		{name: "privacy", path: "/donnees-personnelles"},
+		{name: "accessibility", path: "/accessibilite"},
+		{name: "contact", path: "/contact"},
+		{name: "not-found", path: "/pas-de-page-ici/vraiment", status: http.StatusNotFound},
+
+		// Accounts.
+		{name: "signin", path: "/connexion"},
+		{name: "signin-errors", path: "/connexion", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "personne@example.org", "password", "pas le bon mot de passe")
+			submitWithErrors(t, tab)
+		}},
+		{name: "register", path: "/inscription"},
+		{name: "register-errors", path: "/inscription", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "marie.dupont@example.org", "name", "Marie Dupont",
+				"password", "une longue phrase secrète", "password_confirm", "une autre phrase secrète")
+			submitWithErrors(t, tab)
+		}},
+		{name: "forgot", path: "/mot-de-passe-oublie"},
+		{name: "forgot-errors", path: "/mot-de-passe-oublie", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "pas une adresse")
+			submitWithErrors(t, tab)
+		}},
+		{name: "reset", path: "/reinitialiser?jeton=inconnu"},
+		{name: "reset-errors", path: "/reinitialiser?jeton=inconnu", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("password", "une longue phrase secrète", "password_confirm", "une autre")
+			submitWithErrors(t, tab)
+		}},
+		{name: "verify", path: "/verifier?jeton=inconnu"},
+		{name: "verify-errors", path: "/verifier?jeton=inconnu", action: submitWithErrors},
+		{name: "account", role: account.Citizen, path: "/compte"},
+		{name: "forbidden", role: account.Citizen, path: "/admin", status: http.StatusForbidden},
+
+		// Administration.
+		{name: "admin-home", role: account.Agent, path: "/admin"},
+		{name: "admin-campaigns", role: account.Agent, path: "/admin/campagnes"},
+		{name: "admin-campaign-new", role: account.Agent, path: "/admin/campagnes/nouvelle"},
+		{name: "admin-campaign-new-errors", role: account.Agent, path: "/admin/campagnes/nouvelle", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("years", "cent", "name", "", "slug", "Pas Valide !")
+			submitWithErrors(t, tab)
+		}},
+		{name: "admin-campaign-edit", role: account.Agent, path: "/admin/campagnes/" + open},
+		{name: "admin-campaign-edit-errors", role: account.Agent, path: "/admin/campagnes/" + open, action: func(t *testing.T, tab *Tab) {
+			tab.Fill("envelope", "beaucoup", "slug", "Pas Valide !", "phase_vote_start", "2000-01-01")
+			submitWithErrors(t, tab)
+		}},
+		{name: "admin-audit", role: account.Admin, path: "/admin/journal"},
+	}
+}
+
+// TestAccessibility checks every page with axe-core (zero WCAG 2.1 A/AA violations) and at
+// 375 px (no horizontal scrolling).
+func TestAccessibility(t *testing.T) {
+	s := NewSite(t)
+	for _, p := range a11yPages(s) {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			tab := s.NewTab(t)
+			if p.role != "" {
+				tab.SignInAs(p.role)
+			}
+			want := p.status
+			if want == 0 {
+				want = http.StatusOK
+			}
+			if st := tab.OpenStatus(p.path); st != want {
+				t.Fatalf("open %s: status %d, want %d; page:\n%s", p.path, st, want, tab.MainText())
+			}
+			if p.action != nil {
+				p.action(t, tab)
+			}
+			tab.CheckAxe()
+			tab.CheckNoHorizontalScroll()
+		})
+	}
+}
+
+// TestChecksCatchFaults breaks a page on purpose, to show that the checks above would fail:
+// a field without its label, text without contrast, an element wider than a phone.
+func TestChecksCatchFaults(t *testing.T) {
+	t.Parallel()
+	s := NewSite(t)
+	tab := s.NewTab(t)
+	tab.Open("/connexion")
+	Eval[bool](tab, `(() => {
+  document.querySelector('label[for=f-email]').remove();
+  document.querySelector('h1').style.color = '#bbb';
+  const wide = document.createElement('div');
+  wide.style.width = '500px';
+  wide.textContent = 'trop large';
+  document.querySelector('main').appendChild(wide);
+  return true;
+})()`)
+	found := map[string]bool{}
+	for _, v := range tab.Axe() {
+		found[v.ID] = true
+	}
+	for _, id := range []string{"label", "color-contrast"} {
+		if !found[id] {
+			t.Errorf("axe-core did not report %q on a broken page; it found %v", id, found)
+		}
+	}
+	if o := tab.PhoneOverflow(); o.ScrollWidth <= phoneWidth {
+		t.Errorf("a 500 px element did not make the page wider than %d px: %+v", phoneWidth, o)
+	}
+}
