@@ -86,6 +86,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedVote(ctx, env, d, now); err != nil {
 		return err
 	}
+	if err := seedDossiers(ctx, env, d, now); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -48,7 +48,7 @@ func nullTime(t *time.Time) sql.NullTime {
 	return sql.NullTime{Time: utc(*t), Valid: true}
 }
 
-// InsertStructure saves a new structure and makes the account its first member.
+// InsertStructure saves a new structure and makes the account (if not 0) its first member.
 func InsertStructure(ctx context.Context, q db.Querier, s *Structure, accountID int64, now time.Time) error {
 	now = utc(now)
 	s.CreatedBy, s.CreatedAt, s.UpdatedAt = accountID, now, now
@@ -59,6 +59,9 @@ func InsertStructure(ctx context.Context, q db.Querier, s *Structure, accountID 
 		s.Commune, nullID(accountID), now, now).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("insert structure: %w", err)
+	}
+	if accountID == 0 {
+		return nil // imported or demo structure without an account yet
 	}
 	return AddMember(ctx, q, s.ID, accountID, now)
 }
