@@ -26,6 +26,7 @@ func subcommands() map[string]subcommand {
 		"user":    {"manage accounts: user add --email … --role …", runUser},
 		"audit":   {"check the audit log: audit verify", runAudit},
 		"results": {"compute the outcome of a participatory-budgeting election (.pb file)", runResults},
+		"bench":   {"measure the vote under load: bench vote [--database URL] [--voters N] [--concurrency C]", runBench},
 		"version": {"print the version", runVersion},
 	}
 }

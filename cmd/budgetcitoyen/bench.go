@@ -1,0 +1,431 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/vote"
+	"budgetcitoyen/internal/web"
+)
+
+// runBench measures the platform under load: "bench vote" registers voters and casts their
+// ballots through real HTTP requests against a server in the same process.
+func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "vote" {
+		fmt.Fprintln(stderr, "Usage: budgetcitoyen bench vote [--database URL] [--voters N] [--concurrency C]")
+		return 2
+	}
+	fs := flag.NewFlagSet("bench vote", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: budgetcitoyen bench vote [flags]\n\nRegisters N eligible voters, casts their "+
+			"ballots through real HTTP requests (session, forgery protection, validation, confirmation page) against a "+
+			"server in this process, and compares with a bare net/http form handler.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	database := fs.String("database", "", "database URL: empty = a new SQLite file in a temporary folder; postgres://… = a new schema there, dropped at the end")
+	voters := fs.Int("voters", 2000, "number of voters")
+	concurrency := fs.Int("concurrency", 256, "voters voting at the same time")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	if code, ok := parseFlags(fs, args[1:], stderr); !ok {
+		return code
+	}
+	if *voters < 1 || *concurrency < 1 {
+		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive")
+		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	res, err := benchVote(context.Background(), *database, *voters, *concurrency, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
+		return 1
+	}
+	res.print(stdout)
+	return 0
+}
+
+type benchResult struct {
+	Dialect             db.Dialect
+	Voters, Concurrency int
+	Ballots             int
+	Elapsed             time.Duration
+	P50, P99            time.Duration
+	BareRate            float64
+	Groups, Singles     int64
+}
+
+func (r benchResult) rate() float64 { return float64(r.Ballots) / r.Elapsed.Seconds() }
+
+func (r benchResult) print(w io.Writer) {
+	fmt.Fprintf(w, "database     %s\n", r.Dialect)
+	fmt.Fprintf(w, "voters       %d, %d at a time\n", r.Voters, r.Concurrency)
+	fmt.Fprintf(w, "ballots      %d counted in %.2fs\n", r.Ballots, r.Elapsed.Seconds())
+	fmt.Fprintf(w, "ballots/s    %.0f\n", r.rate())
+	fmt.Fprintf(w, "latency      p50 %.1f ms, p99 %.1f ms\n", ms(r.P50), ms(r.P99))
+	fmt.Fprintf(w, "groups       %d transactions (%.1f ballots each, %d with one ballot)\n", r.Groups,
+		float64(r.Ballots)/float64(max(r.Groups, 1)), r.Singles)
+	fmt.Fprintf(w, "bare handler %.0f req/s\n", r.BareRate)
+	fmt.Fprintf(w, "ratio        %.1f %%\n", 100*r.rate()/r.BareRate)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// benchDB opens the database of the bench: a new SQLite file, or a new schema of PostgreSQL.
+func benchDB(ctx context.Context, rawURL string) (*db.DB, func(), error) {
+	if rawURL == "" || strings.HasPrefix(rawURL, "sqlite:") || strings.HasPrefix(rawURL, "file:") {
+		dir := ""
+		if rawURL == "" {
+			var err error
+			if dir, err = os.MkdirTemp("", "bcbench"); err != nil {
+				return nil, nil, err
+			}
+			rawURL = "sqlite:" + filepath.Join(dir, "bench.db")
+		}
+		d, err := db.Open(ctx, rawURL, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, func() {
+			d.Close()
+			if dir != "" {
+				os.RemoveAll(dir)
+			}
+		}, nil
+	}
+	base, err := db.Open(ctx, rawURL, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "bcbench_" + hex.EncodeToString(b)
+	if _, err := base.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		base.Close()
+		return nil, nil, err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	d, err := db.Open(ctx, u.String(), "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, func() {
+		d.Close()
+		base.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		base.Close()
+	}, nil
+}
+
+var benchReceiptRe = regexp.MustCompile(`id="receipt">([A-Z0-9-]{23})<`)
+var benchCSRFRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// benchVoter is one voter of the bench: a signed-in browser and the ballot it will cast.
+type benchVoter struct {
+	client *http.Client
+	csrf   string
+	form   url.Values
+}
+
+func benchVote(ctx context.Context, rawURL string, n, conc int, stderr io.Writer) (benchResult, error) {
+	res := benchResult{Voters: n, Concurrency: conc}
+	d, cleanup, err := benchDB(ctx, rawURL)
+	if err != nil {
+		return res, err
+	}
+	defer cleanup()
+	res.Dialect = d.Dialect
+	if _, err := d.Migrate(ctx); err != nil {
+		return res, err
+	}
+	now := time.Now()
+	c, projects, err := benchCampaign(ctx, d, now)
+	if err != nil {
+		return res, err
+	}
+	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://127.0.0.1"})
+	if err != nil {
+		return res, err
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	tr := &http.Transport{MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2, MaxConnsPerHost: 0}
+	defer tr.CloseIdleConnections()
+
+	fmt.Fprintf(stderr, "registering %d voters…\n", n)
+	voters, err := benchRegister(ctx, d, ts.URL, tr, c, projects, n, conc)
+	if err != nil {
+		return res, err
+	}
+
+	fmt.Fprintf(stderr, "casting %d ballots, %d at a time…\n", n, conc)
+	lat := make([]time.Duration, n)
+	g0, _, s0 := vote.BoxOf(d).Stats()
+	start := time.Now()
+	err = parallel(n, conc, func(i int) error {
+		v := voters[i]
+		t0 := time.Now()
+		body, status, err := benchPost(v.client, ts.URL+"/"+c.Slug+"/vote/confirmer", v.form, v.csrf, ts.URL)
+		lat[i] = time.Since(t0)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK || !benchReceiptRe.MatchString(body) {
+			return fmt.Errorf("voter %d: status %d, no receipt", i, status)
+		}
+		return nil
+	})
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	g1, _, s1 := vote.BoxOf(d).Stats()
+	res.Groups, res.Singles = g1-g0, s1-s0
+	if res.Ballots, err = vote.VoterCount(ctx, d, c.ID); err != nil {
+		return res, err
+	}
+	ballots := 0
+	if err := vote.BallotsOf(ctx, d, c.ID, func(string, []int64) error { ballots++; return nil }); err != nil {
+		return res, err
+	}
+	if ballots != n || res.Ballots != n {
+		return res, fmt.Errorf("%d ballots and %d participations for %d voters", ballots, res.Ballots, n)
+	}
+	slices.Sort(lat)
+	res.P50, res.P99 = lat[n/2], lat[min(n-1, n*99/100)]
+
+	fmt.Fprintln(stderr, "measuring a bare net/http form handler…")
+	res.BareRate, err = benchBare(max(n, 20000), conc)
+	return res, err
+}
+
+// benchCampaign makes a campaign whose vote is open, with twelve projects on its ballot.
+func benchCampaign(ctx context.Context, d *db.DB, now time.Time) (*campaign.Campaign, []int64, error) {
+	c, err := campaign.Preset(campaign.PresetPasDeCalais2018)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.Slug = "bench-vote"
+	c.ContactEmail = "bench@example.test"
+	loc := c.Location()
+	day := func(off int) campaign.Date { return campaign.DateOf(now.In(loc).AddDate(0, 0, off)) }
+	for i, p := range campaign.AllPhases() {
+		if p == campaign.PhaseVote {
+			c.SetDays(p, day(-1), day(1))
+			continue
+		}
+		if p.Index() < campaign.PhaseVote.Index() {
+			c.SetDays(p, day(-80+i*10), day(-75+i*10))
+		} else {
+			c.SetDays(p, day(10*i), day(10*i+5))
+		}
+	}
+	if err := campaign.Insert(ctx, d, c); err != nil {
+		return nil, nil, err
+	}
+	acc, err := account.Create(ctx, d, "carrier@bench.test", "Carrier", "", now)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &dossier.Structure{Name: "Structure du banc d'essai", LegalForm: dossier.FormAssociation, Commune: "62041"}
+	if err := dossier.InsertStructure(ctx, d, s, acc.ID, now); err != nil {
+		return nil, nil, err
+	}
+	var ids []int64
+	for i := 0; i < 12; i++ {
+		cat := c.Categories[i%len(c.Categories)]
+		ds := &dossier.Dossier{CampaignID: c.ID, StructureID: s.ID, CategoryID: cat.ID, State: vote.StateOnBallot,
+			Title: fmt.Sprintf("Projet %d", i+1), Summary: "Projet du banc d'essai.", Communes: []string{"62041"},
+			SupportCents: cat.Rule.Support(50_000_00)}
+		if err := dossier.Insert(ctx, d, ds, now); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, ds.ID)
+	}
+	return c, ids, nil
+}
+
+// benchRegister creates n citizen accounts and their voter registrations, signs each in
+// through the e-mail code form and reads its ballot page (for the anti-forgery token).
+func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transport, c *campaign.Campaign,
+	projects []int64, n, conc int) ([]benchVoter, error) {
+	key, err := vote.HashKey(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	voters := make([]benchVoter, n)
+	err = parallel(n, min(conc, 16), func(i int) error {
+		email := fmt.Sprintf("votant%d@bench.test", i)
+		a, err := account.Create(ctx, d, email, fmt.Sprintf("Votant %d", i), "", now)
+		if err != nil {
+			return err
+		}
+		if err := account.GrantRole(ctx, d, a.ID, account.Citizen, nil, now); err != nil {
+			return err
+		}
+		decl := vote.Declaration{FamilyName: fmt.Sprint("Votant", i), GivenName: "Banc", BirthDate: vote.Date{Year: 1990, Month: 1, Day: 1}, Commune: "62041"}
+		v := &vote.Voter{CampaignID: c.ID, AccountID: a.ID, PersonKey: vote.PersonKey(key, c.ID, decl), Commune: "62041",
+			BirthDate: decl.BirthDate, Method: vote.MethodEmail}
+		if err := vote.RegisterVoter(ctx, d, v, c.ContactEmail); err != nil {
+			return err
+		}
+		code, err := account.IssueToken(ctx, d, a.ID, account.PurposeLoginCode, account.LoginCodeTTL, now)
+		if err != nil {
+			return err
+		}
+		jar, _ := cookiejar.New(nil)
+		cl := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		body, _, err := benchGet(cl, base+"/connexion/code")
+		if err != nil {
+			return err
+		}
+		m := benchCSRFRe.FindStringSubmatch(body)
+		if m == nil {
+			return errors.New("no anti-forgery token on the sign-in page")
+		}
+		_, status, err := benchPost(cl, base+"/connexion/code/verifier", url.Values{"email": {email}, "code": {code}}, m[1], base)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusSeeOther {
+			return fmt.Errorf("sign-in of voter %d: status %d", i, status)
+		}
+		body, _, err = benchGet(cl, base+"/"+c.Slug+"/vote")
+		if err != nil {
+			return err
+		}
+		if m = benchCSRFRe.FindStringSubmatch(body); m == nil || !strings.Contains(body, "/vote/verifier") {
+			return fmt.Errorf("voter %d: no ballot page", i)
+		}
+		// One project in each category, varied.
+		form := url.Values{}
+		for k := range c.Categories {
+			form.Add("p", strconv.FormatInt(projects[(i*3+k*4)%len(projects)/3*3+k], 10))
+		}
+		voters[i] = benchVoter{client: cl, csrf: m[1], form: form}
+		return nil
+	})
+	return voters, err
+}
+
+func benchGet(cl *http.Client, u string) (string, int, error) {
+	resp, err := cl.Get(u)
+	if err != nil {
+		return "", 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode, err
+}
+
+func benchPost(cl *http.Client, u string, form url.Values, csrf, origin string) (string, int, error) {
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	f.Set("csrf_token", csrf)
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(f.Encode()))
+	if err != nil {
+		return "", 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", origin)
+	resp, err := cl.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode, err
+}
+
+// benchBare measures a bare net/http handler that parses a form and redirects, with the same
+// client and concurrency: the ceiling of any handler on this machine.
+func benchBare(n, conc int) (float64, error) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		_ = r.PostForm.Get("p")
+		http.Redirect(w, r, "/merci", http.StatusSeeOther)
+	}))
+	defer ts.Close()
+	tr := &http.Transport{MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2}
+	defer tr.CloseIdleConnections()
+	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := url.Values{"p": {"1", "5", "9"}}
+	start := time.Now()
+	err := parallel(n, conc, func(int) error {
+		_, status, err := benchPost(cl, ts.URL+"/vote", form, "x", ts.URL)
+		if err == nil && status != http.StatusSeeOther {
+			err = fmt.Errorf("bare handler: status %d", status)
+		}
+		return err
+	})
+	return float64(n) / time.Since(start).Seconds(), err
+}
+
+// parallel runs fn(0..n-1) on conc goroutines and returns the first error.
+func parallel(n, conc int, fn func(i int) error) error {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	next := make(chan int)
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(i); err != nil {
+					once.Do(func() { first = err })
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
