@@ -381,6 +381,12 @@ func (tab *Tab) Fill(pairs ...string) {
 	}
 }
 
+// Value is the current value of a form control, by its name.
+func (tab *Tab) Value(name string) string {
+	tab.t.Helper()
+	return value(tab, "read "+name, chromedp.Value(chromedp.CSS(field(name))))
+}
+
 // Check ticks or unticks a checkbox by its name, with a click.
 func (tab *Tab) Check(name string, on bool) {
 	tab.t.Helper()

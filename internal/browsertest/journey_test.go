@@ -1,0 +1,159 @@
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+)
+
+// journey is what the steps of the journey hand on to each other: one site, one clock, and
+// what earlier steps created.
+type journey struct {
+	site *Site
+
+	citizenEmail, citizenPassword string // the account registered in the journey
+	newSlug                       string // the edition the administrator created
+}
+
+// journeyStep is one step of the campaign's life, done in the browser as that role's user;
+// only the clock is set directly (j.site.SetNow).
+type journeyStep struct {
+	name string
+	run  func(t *testing.T, j *journey)
+}
+
+// journeySteps is the journey so far. Later features append their steps in the campaign's
+// order: a citizen deposits an idea, registers to a comptoir, the animator marks attendance,
+// the carrier files a dossier, the reviewers score, the commission validates, citizens vote
+// (one without JavaScript, one on a phone), the results, the proclamation, the receipts.
+var journeySteps = []journeyStep{
+	{"visitor-home-and-language", stepVisitorHome},
+	{"visitor-registers-and-verifies", stepRegister},
+	{"admin-creates-next-edition", stepAdminNextEdition},
+	{"citizen-refused-admin", stepCitizenRefusedAdmin},
+}
+
+// TestJourney runs the steps in order on one site; a failed step stops the journey.
+func TestJourney(t *testing.T) {
+	t.Parallel()
+	j := &journey{site: NewSite(t)}
+	for _, st := range journeySteps {
+		if !t.Run(st.name, func(t *testing.T) { st.run(t, j) }) {
+			t.Fatalf("step %s failed: the journey stops there", st.name)
+		}
+	}
+}
+
+// htmlLang is the language the page declares.
+func htmlLang(tab *Tab) string { return Eval[string](tab, `document.documentElement.lang`) }
+
+func stepVisitorHome(t *testing.T, j *journey) {
+	tab := j.site.NewTab(t)
+	tab.Open("/")
+	if lang := htmlLang(tab); lang != "fr" {
+		t.Fatalf("home page in %q, want fr", lang)
+	}
+	open, vote := j.site.Slugs()
+	if !tab.Has(`main a[href="/`+open+`"]`) || !tab.Has(`main a[href="/`+vote+`"]`) {
+		t.Fatalf("the home page does not link to the current campaigns:\n%s", tab.MainText())
+	}
+	tab.Screenshot("home")
+
+	tab.SubmitOK(`header a[hreflang=en]`)
+	if lang := htmlLang(tab); lang != "en" {
+		t.Fatalf("after the switch to English the page is in %q", lang)
+	}
+	if brand := tab.Text("header .brand"); brand != "Citizen budget" {
+		t.Errorf("the site's name in English is %q", brand)
+	}
+	tab.Screenshot("home-en")
+	// The choice sticks for the next page.
+	tab.SubmitOK(`header a[href="/calendrier"]`)
+	if lang := htmlLang(tab); lang != "en" {
+		t.Errorf("the calendar after the switch is in %q, want en", lang)
+	}
+	tab.SubmitOK(`header a[hreflang=fr]`)
+	if lang := htmlLang(tab); lang != "fr" {
+		t.Fatalf("after the switch back the page is in %q", lang)
+	}
+}
+
+func stepRegister(t *testing.T, j *journey) {
+	j.citizenEmail, j.citizenPassword = "marie.dupont@example.org", "une longue phrase secrète"
+	tab := j.site.NewTab(t)
+	tab.Open("/")
+	tab.SubmitOK(`header a[href="/connexion"]`)
+	tab.SubmitOK(`main a[href="/inscription"]`)
+	tab.Fill("email", j.citizenEmail, "name", "Marie Dupont",
+		"password", j.citizenPassword, "password_confirm", j.citizenPassword)
+	tab.Screenshot("register")
+	tab.SubmitOK(mainSubmit)
+	if p := tab.Path(); p != "/compte" {
+		t.Fatalf("after registering: on %s, want /compte", p)
+	}
+	tab.WantText("Votre compte est créé", j.citizenEmail, "non confirmée")
+
+	// The e-mail's link, then the confirm button (the link alone changes nothing).
+	tab.Open(j.site.LastLink(t, j.citizenEmail, "verifier"))
+	tab.Screenshot("verify")
+	tab.SubmitOK(`main form[action="/verifier"] button[type=submit]`)
+	tab.WantText("Votre adresse e-mail est confirmée")
+	if strings.Contains(tab.MainText(), "non confirmée") {
+		t.Errorf("the account page still says the address is not confirmed:\n%s", tab.MainText())
+	}
+	tab.Screenshot("account")
+	tab.SignOut()
+}
+
+func stepAdminNextEdition(t *testing.T, j *journey) {
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Admin)
+	tab.SubmitOK(`header a[href="/admin"]`)
+	tab.SubmitOK(`main a[href="/admin/campagnes/nouvelle"]`)
+	j.newSlug = "budget-citoyen-2028"
+	tab.Fill("source", "copy:"+ArchivedSlug, "years", "10",
+		"name", "Budget citoyen du Pas-de-Calais 2028", "slug", j.newSlug)
+	tab.SubmitOK(mainSubmit)
+	if p := tab.Path(); p != "/admin/campagnes/"+j.newSlug {
+		t.Fatalf("after creating the edition: on %s, want its edit form; page:\n%s", p, tab.MainText())
+	}
+	tab.WantText("La campagne est créée")
+	if v := tab.Value("phase_vote_start"); !strings.HasPrefix(v, "2028-") {
+		t.Errorf("the copy's vote starts on %q, want a day of 2028", v)
+	}
+
+	tab.Type("envelope", "500 000")
+	tab.SubmitOK(mainSubmit)
+	tab.WantText("Les modifications sont enregistrées")
+	tab.Screenshot("campaign-edited")
+	c, err := campaign.BySlug(context.Background(), j.site.DB, j.newSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EnvelopeCents != 500_000_00 {
+		t.Errorf("envelope of %s: %d cents, want 500 000 €", j.newSlug, c.EnvelopeCents)
+	}
+	tab.Open("/" + j.newSlug)
+	tab.WantText("Budget citoyen du Pas-de-Calais 2028")
+	tab.Screenshot("campaign-page")
+}
+
+func stepCitizenRefusedAdmin(t *testing.T, j *journey) {
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Citizen)
+	if tab.Has(`header a[href="/admin"]`) {
+		t.Errorf("a citizen's header links to the administration")
+	}
+	if st := tab.OpenStatus("/admin"); st != http.StatusForbidden {
+		t.Fatalf("a citizen on /admin: status %d, want 403", st)
+	}
+	if lang := htmlLang(tab); lang != "fr" {
+		t.Errorf("the 403 page is in %q, want fr", lang)
+	}
+	tab.WantText("Vous n'avez pas accès à cette page.")
+	tab.Screenshot("forbidden")
+}
