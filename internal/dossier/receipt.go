@@ -173,7 +173,11 @@ func lineAmount(lang i18n.Lang, l Line) string {
 func sizeText(lang i18n.Lang, n int64) string {
 	switch {
 	case n >= 1<<20:
-		return T(lang, "dossier.size.mb", fmt.Sprintf("%.1f", float64(n)/(1<<20)))
+		mb := fmt.Sprintf("%.1f", float64(n)/(1<<20))
+		if lang == i18n.FR {
+			mb = strings.Replace(mb, ".", ",", 1)
+		}
+		return T(lang, "dossier.size.mb", mb)
 	default:
 		return T(lang, "dossier.size.kb", (n+1023)/1024)
 	}
