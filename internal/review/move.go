@@ -1,0 +1,420 @@
+package review
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/mail"
+)
+
+var catalog = sync.OnceValues(i18n.Load)
+
+// T returns a message of the catalogs in lang (e-mails and exports are written here).
+func T(lang i18n.Lang, key string, args ...any) string {
+	c, err := catalog()
+	if err != nil {
+		return "⟦" + key + "⟧"
+	}
+	return c.T(lang, key, args...)
+}
+
+// Who is who acts: an account, or the system (demo seeding, command line) which skips the
+// permission and phase checks and is audited under its label.
+type Who struct {
+	Actor  account.Actor
+	System string // "demo", "cli"; empty for an account
+}
+
+// Env is what a move needs: the change environment and the site's address for the links
+// in the e-mails.
+type Env struct {
+	Change  change.Env
+	BaseURL string
+}
+
+// Step is one dossier moving to a state.
+type Step struct {
+	DossierID  int64
+	To         dossier.State
+	Motivation string // public: shown to the carrier
+}
+
+// stepState is what the audit entry keeps of a step.
+type stepState struct {
+	Dossier    int64         `json:"dossier"`
+	State      dossier.State `json:"state"`
+	Motivation string        `json:"motivation,omitempty"`
+}
+
+// request builds the change of one or several steps (all of the same transition).
+func request(who Who, c *campaign.Campaign, t Transition, action, kind string) change.Request {
+	r := change.Request{Campaign: c, Action: "review." + action, EntityKind: kind, Permission: t.Perm}
+	if who.System != "" {
+		r.System, r.SystemLabel = true, who.System
+	} else {
+		r.Actor, r.Phases = who.Actor, t.Phases
+	}
+	return r
+}
+
+// Move applies one step: checks (role, phase, current state, motivation), new state, public
+// history line, audit entry and e-mail to the carrier, in one transaction.
+func Move(ctx context.Context, env Env, who Who, c *campaign.Campaign, s Step) error {
+	t, ok := TransitionTo(s.To)
+	if !ok {
+		return apperr.New(apperr.Conflict, "review.illegal.unknown")
+	}
+	r := request(who, c, t, t.Action, "dossier")
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		before, after, mails, err := step(ctx, env, tx, c, s, nil)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		return change.Outcome{EntityID: strconv.FormatInt(s.DossierID, 10), Before: before, After: after, Mails: mails}, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return err
+}
+
+// MoveAll applies steps of one transition in one transaction with one audit entry (kind
+// "campaign", the list of dossiers before and after): all of them or none. extra runs in the
+// transaction after the steps (the commission's record, the grants).
+func MoveAll(ctx context.Context, env Env, who Who, c *campaign.Campaign, action string, steps []Step,
+	extra func(ctx context.Context, tx *sql.Tx) (any, error)) error {
+	if len(steps) == 0 && extra == nil {
+		return apperr.New(apperr.Invalid, "review.bulk.empty")
+	}
+	perm := account.PermManageDossiers
+	var phases []campaign.Phase
+	if len(steps) > 0 {
+		t, ok := TransitionTo(steps[0].To)
+		if !ok {
+			return apperr.New(apperr.Conflict, "review.illegal.unknown")
+		}
+		perm, phases = t.Perm, t.Phases
+	}
+	r := request(who, c, Transition{Perm: perm, Phases: phases}, action, "campaign")
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		var before, after []any
+		var mails []mail.Message
+		for _, s := range steps {
+			b, a, m, err := step(ctx, env, tx, c, s, &phases)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			before, after, mails = append(before, b), append(after, a), append(mails, m...)
+		}
+		out := change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), Before: before, After: map[string]any{"dossiers": after}, Mails: mails}
+		if extra != nil {
+			x, err := extra(ctx, tx)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			out.After = map[string]any{"dossiers": after, "record": x}
+		}
+		return out, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return err
+}
+
+// step performs one step inside a transaction. In a batch, every step must have the same
+// phases as the first (phases non-nil).
+func step(ctx context.Context, env Env, tx *sql.Tx, c *campaign.Campaign, s Step, phases *[]campaign.Phase) (before, after stepState, mails []mail.Message, err error) {
+	d, err := dossier.ByID(ctx, tx, s.DossierID)
+	if err != nil {
+		return before, after, nil, err
+	}
+	if d.CampaignID != c.ID {
+		return before, after, nil, apperr.New(apperr.NotFound, "dossier.not_found")
+	}
+	s.Motivation = trimmed(s.Motivation)
+	if tooLong(s.Motivation, MaxMotivation) {
+		return before, after, nil, apperr.New(apperr.Invalid, "review.too_long", MaxMotivation)
+	}
+	t, err := Check(d.State, s.To, s.Motivation)
+	if err != nil {
+		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict && phases != nil {
+			// In a batch, say which dossier stops it.
+			return before, after, nil, apperr.New(apperr.Conflict, "review.bulk.illegal", d.ID, d.Title)
+		}
+		return before, after, nil, err
+	}
+	if phases != nil && len(t.Phases) != len(*phases) {
+		return before, after, nil, apperr.New(apperr.Conflict, "review.illegal.unknown")
+	}
+	now := env.Change.Now()
+	if err := dossier.SetState(ctx, tx, d.ID, d.State, s.To, now); err != nil {
+		return before, after, nil, err
+	}
+	if err := addHistory(ctx, tx, d.ID, d.State, s.To, s.Motivation, now); err != nil {
+		return before, after, nil, err
+	}
+	before = stepState{Dossier: d.ID, State: d.State}
+	after = stepState{Dossier: d.ID, State: s.To, Motivation: s.Motivation}
+	if t.Mail {
+		mails, err = carrierMails(ctx, tx, env, c, d, s)
+	}
+	return before, after, mails, err
+}
+
+// Recipient is an account to write to, in its language.
+type Recipient struct {
+	Email string
+	Lang  i18n.Lang
+}
+
+// Carriers returns the members of the dossier's structure, the people the e-mails go to.
+func Carriers(ctx context.Context, q db.Querier, structureID int64) ([]Recipient, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.email, a.lang FROM structure_members m JOIN accounts a ON a.id = m.account_id
+		WHERE m.structure_id = $1 AND a.disabled = FALSE ORDER BY a.id`, structureID)
+	if err != nil {
+		return nil, fmt.Errorf("carriers: %w", err)
+	}
+	defer rows.Close()
+	var out []Recipient
+	for rows.Next() {
+		var r Recipient
+		var lang string
+		if err := rows.Scan(&r.Email, &lang); err != nil {
+			return nil, err
+		}
+		r.Lang = i18n.FR
+		if l, ok := i18n.Parse(lang); ok {
+			r.Lang = l
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func carrierMails(ctx context.Context, q db.Querier, env Env, c *campaign.Campaign, d *dossier.Dossier, s Step) ([]mail.Message, error) {
+	rs, err := Carriers(ctx, q, d.StructureID)
+	if err != nil {
+		return nil, err
+	}
+	link := env.BaseURL + HistoryURL(c.Slug, d.ID)
+	var out []mail.Message
+	for _, r := range rs {
+		motivation := s.Motivation
+		if motivation == "" {
+			motivation = T(r.Lang, "mail.review.no_motivation")
+		}
+		out = append(out, mail.Message{To: r.Email,
+			Subject: T(r.Lang, "mail.review.subject", d.ID, T(r.Lang, s.To.MessageKey())),
+			Body: T(r.Lang, "mail.review.body", d.Title, c.Name, T(r.Lang, s.To.MessageKey()),
+				T(r.Lang, "mail.review.explain."+string(s.To)), motivation, link)})
+	}
+	return out, nil
+}
+
+// HistoryURL is the carrier's page of the project's history.
+func HistoryURL(slug string, dossierID int64) string {
+	return "/" + slug + "/dossiers/" + strconv.FormatInt(dossierID, 10) + "/historique"
+}
+
+// ---- Assignments as changes ----
+
+// AssignManual gives a dossier to a member of the committee. A submitted dossier starts its
+// review (state under_review) with its first reviewer.
+func AssignManual(ctx context.Context, env Env, who Who, c *campaign.Campaign, p Pair) error {
+	r := request(who, c, Transition{Perm: account.PermManageDossiers, Phases: labelling}, "assign", "dossier")
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		mails, err := assign(ctx, tx, env, c, []Pair{p}, false)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		return change.Outcome{EntityID: strconv.FormatInt(p.DossierID, 10),
+			After: map[string]any{"reviewer": p.AccountID}, Mails: mails}, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return err
+}
+
+// AssignBalanced gives each dossier under review (or submitted) of the campaign at least N
+// active reviewers (the campaign's setting), balancing the members' load. It returns how many
+// assignments it made.
+func AssignBalanced(ctx context.Context, env Env, who Who, c *campaign.Campaign) (int, error) {
+	var made int
+	r := request(who, c, Transition{Perm: account.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		n, err := MinReviewers(ctx, tx, c.ID)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		members, err := Members(ctx, tx, c.ID)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		if len(members) == 0 {
+			return change.Outcome{}, apperr.New(apperr.Conflict, "review.assign.no_members")
+		}
+		ids := make([]int64, len(members))
+		for i, m := range members {
+			ids[i] = m.AccountID
+		}
+		var dossiers []int64
+		for _, st := range []dossier.State{StateSubmitted, StateUnderReview} {
+			list, err := dossier.List(ctx, tx, dossier.Filter{CampaignID: c.ID, State: st})
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			for _, d := range list {
+				dossiers = append(dossiers, d.ID)
+			}
+		}
+		existing, err := Assignments(ctx, tx, c.ID)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		pairs := Balance(dossiers, ids, n, existing)
+		mails, err := assign(ctx, tx, env, c, pairs, true)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		made = len(pairs)
+		return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10),
+			After: map[string]any{"min_reviewers": n, "assignments": pairs}, Mails: mails}, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return made, err
+}
+
+// assign writes the pairs; each dossier still submitted moves to under review (with its
+// history line and the carrier's e-mail).
+func assign(ctx context.Context, tx *sql.Tx, env Env, c *campaign.Campaign, pairs []Pair, automatic bool) ([]mail.Message, error) {
+	now := env.Change.Now()
+	started := map[int64]bool{}
+	var mails []mail.Message
+	for _, p := range pairs {
+		ok, err := IsMember(ctx, tx, c.ID, p.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.New(apperr.Invalid, "review.assign.not_member")
+		}
+		d, err := dossier.ByID(ctx, tx, p.DossierID)
+		if err != nil {
+			return nil, err
+		}
+		if d.CampaignID != c.ID {
+			return nil, apperr.New(apperr.NotFound, "dossier.not_found")
+		}
+		if d.State != StateSubmitted && d.State != StateUnderReview && d.State != StateEligible {
+			return nil, apperr.New(apperr.Conflict, "review.assign.closed")
+		}
+		if err := EnsureCriteria(ctx, tx, d.CategoryID); err != nil {
+			return nil, err
+		}
+		added, err := Assign(ctx, tx, c.ID, p, automatic, now)
+		if err != nil {
+			return nil, err
+		}
+		if !added && !automatic {
+			return nil, apperr.New(apperr.Conflict, "review.assign.already")
+		}
+		if d.State == StateSubmitted && !started[d.ID] {
+			started[d.ID] = true
+			_, _, m, err := step(ctx, env, tx, c, Step{DossierID: d.ID, To: StateUnderReview}, nil)
+			if err != nil {
+				return nil, err
+			}
+			mails = append(mails, m...)
+		}
+	}
+	return mails, nil
+}
+
+// DeclareConflict records a member's declaration about an assigned dossier. With a conflict,
+// the dossier is given at once to the least loaded member not yet on it (if any), so that it
+// keeps its N reviewers. It returns the account the dossier went to (0: none available).
+func DeclareConflict(ctx context.Context, env Env, who Who, c *campaign.Campaign, dossierID int64, conflict bool, note string) (int64, error) {
+	note = trimmed(note)
+	if tooLong(note, MaxComment) {
+		return 0, apperr.New(apperr.Invalid, "review.too_long", MaxComment)
+	}
+	var replacement int64
+	r := request(who, c, Transition{Perm: account.PermReview}, "declare", "dossier")
+	r.Phases = nil // a declaration is possible whenever the dossier is assigned
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		a, err := AssignmentFor(ctx, tx, dossierID, who.Actor.ID())
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		if a.CampaignID != c.ID {
+			return change.Outcome{}, apperr.New(apperr.NotFound, "review.not_assigned")
+		}
+		state := ConflictNone
+		if conflict {
+			state = ConflictDeclared
+		}
+		if err := Declare(ctx, tx, a.ID, state, note, env.Change.Now()); err != nil {
+			return change.Outcome{}, err
+		}
+		after := map[string]any{"conflict": state}
+		if conflict {
+			n, err := MinReviewers(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			members, err := Members(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			ids := make([]int64, len(members))
+			for i, m := range members {
+				ids[i] = m.AccountID
+			}
+			existing, err := Assignments(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			for _, p := range Balance([]int64{dossierID}, ids, n, existing) {
+				if _, err := Assign(ctx, tx, c.ID, p, true, env.Change.Now()); err != nil {
+					return change.Outcome{}, err
+				}
+				replacement = p.AccountID
+				after["reassigned_to"] = p.AccountID
+			}
+		}
+		// The note stays private to the committee and agents; the audit keeps that there is one.
+		after["note"] = note != ""
+		return change.Outcome{EntityID: strconv.FormatInt(dossierID, 10), Before: map[string]any{"conflict": a.Conflict},
+			After: after}, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return replacement, err
+}
+
+// SubmitReview saves a member's review (final: hands it in). Audited without its content,
+// which stays private.
+func SubmitReview(ctx context.Context, env Env, who Who, c *campaign.Campaign, dossierID int64, rv Review, final bool) error {
+	r := request(who, c, Transition{Perm: account.PermReview, Phases: labelling}, "score", "dossier")
+	if !final {
+		r.Action = "review.score_draft"
+	}
+	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		a, err := CanOpen(ctx, tx, dossierID, who.Actor.ID())
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		if err := SaveReview(ctx, tx, a.ID, rv, final, env.Change.Now()); err != nil {
+			return change.Outcome{}, err
+		}
+		return change.Outcome{EntityID: strconv.FormatInt(dossierID, 10),
+			After: map[string]any{"submitted": final, "opinion": rv.Opinion}}, nil
+	}
+	_, err := change.Do(ctx, env.Change, r)
+	return err
+}
