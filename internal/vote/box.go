@@ -204,92 +204,108 @@ const chunk = 200
 // writeGroup writes items in one transaction; results[i] is nil for a ballot written and
 // ErrAlreadyVoted for a person already in the register.
 func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
-	results := make([]error, len(items))
+	casts := make([]Cast, len(items))
+	for i, p := range items {
+		casts[i] = p.c
+	}
+	var results []error
 	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
-		for i := range results {
-			results[i] = nil
-		}
-		// The participation register, in shuffled order too (on PostgreSQL the physical order
-		// of rows follows insertion).
-		order := mrand.Perm(len(items))
-		inserted := make(map[string]bool, len(items))
-		for start := 0; start < len(order); start += chunk {
-			part := order[start:min(start+chunk, len(order))]
-			var q strings.Builder
-			args := make([]any, 0, len(part)*4)
-			q.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
-			for j, i := range part {
-				if j > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-				c := items[i].c
-				args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
-			}
-			q.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
-			rows, err := tx.QueryContext(ctx, q.String(), args...)
-			if err != nil {
-				return fmt.Errorf("insert participation: %w", err)
-			}
-			for rows.Next() {
-				var cid int64
-				var key string
-				if err := rows.Scan(&cid, &key); err != nil {
-					rows.Close()
-					return err
-				}
-				inserted[fmt.Sprint(cid)+"/"+key] = true
-			}
-			if err := rows.Close(); err != nil {
-				return err
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		// The ballots of the people just registered, in another shuffled order.
-		var winners []int
-		for _, i := range mrand.Perm(len(items)) {
-			c := items[i].c
-			if inserted[fmt.Sprint(c.CampaignID)+"/"+c.PersonKey] {
-				winners = append(winners, i)
-			} else {
-				results[i] = ErrAlreadyVoted
-			}
-		}
-		for start := 0; start < len(winners); start += chunk {
-			part := winners[start:min(start+chunk, len(winners))]
-			var q strings.Builder
-			args := make([]any, 0, len(part)*4)
-			q.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
-			for j, i := range part {
-				if j > 0 {
-					q.WriteString(", ")
-				}
-				id := make([]byte, 16)
-				if _, err := rand.Read(id); err != nil {
-					return err
-				}
-				q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-				c := items[i].c
-				args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
-			}
-			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-				return fmt.Errorf("insert ballots: %w", err)
-			}
-		}
-		now := time.Now()
-		for _, i := range winners {
-			if m := items[i].c.Mail; m != nil {
-				if err := mail.Enqueue(ctx, tx, *m, now); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		var err error
+		results, err = WriteGroup(ctx, tx, casts)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return results, nil
+}
+
+// WriteGroup writes ballots and their participations inside the caller's transaction, in
+// shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
+// already in the register (or twice in casts). The box uses it for each group; the demo
+// uses it to seed a past vote.
+func WriteGroup(ctx context.Context, tx *sql.Tx, casts []Cast) ([]error, error) {
+	results := make([]error, len(casts))
+	// The participation register, in shuffled order too (on PostgreSQL the physical order
+	// of rows follows insertion).
+	order := mrand.Perm(len(casts))
+	inserted := make(map[string]bool, len(casts))
+	for start := 0; start < len(order); start += chunk {
+		part := order[start:min(start+chunk, len(order))]
+		var q strings.Builder
+		args := make([]any, 0, len(part)*4)
+		q.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
+		for j, i := range part {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+			c := casts[i]
+			args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
+		}
+		q.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("insert participation: %w", err)
+		}
+		for rows.Next() {
+			var cid int64
+			var key string
+			if err := rows.Scan(&cid, &key); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			inserted[fmt.Sprint(cid)+"/"+key] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// The ballots of the people just registered, in another shuffled order.
+	var winners []int
+	for _, i := range mrand.Perm(len(casts)) {
+		k := fmt.Sprint(casts[i].CampaignID) + "/" + casts[i].PersonKey
+		if inserted[k] {
+			winners = append(winners, i)
+			delete(inserted, k) // a second cast of the same person in casts loses
+		} else {
+			results[i] = ErrAlreadyVoted
+		}
+	}
+	for start := 0; start < len(winners); start += chunk {
+		part := winners[start:min(start+chunk, len(winners))]
+		var q strings.Builder
+		args := make([]any, 0, len(part)*4)
+		q.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
+		for j, i := range part {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			id := make([]byte, 16)
+			if _, err := rand.Read(id); err != nil {
+				return nil, err
+			}
+			q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+			c := casts[i]
+			if c.Receipt == "" {
+				c.Receipt = NewReceipt()
+			}
+			args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return nil, fmt.Errorf("insert ballots: %w", err)
+		}
+	}
+	now := time.Now()
+	for _, i := range winners {
+		if m := casts[i].Mail; m != nil {
+			if err := mail.Enqueue(ctx, tx, *m, now); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return results, nil
 }
