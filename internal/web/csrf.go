@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -36,7 +37,17 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				_ = r.ParseMultipartForm(maxBody)
+				// An upload larger than any form accepts is refused as such, before reading it:
+				// the person must learn that the file is too big, not that the form expired.
+				if r.ContentLength > maxBody {
+					s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+					return
+				}
+				var tooBig *http.MaxBytesError
+				if err := r.ParseMultipartForm(maxBody); errors.As(err, &tooBig) {
+					s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+					return
+				}
 			}
 			got = r.PostFormValue(csrfField)
 		}

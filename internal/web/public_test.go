@@ -115,3 +115,19 @@ func TestStateChangingRequestsNeedTheToken(t *testing.T) {
 		wantStatus(t, p, http.StatusForbidden, "POST with a forged token")
 	})
 }
+
+func TestOversizedUploadGetsASizeMessage(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	b := s.browser()
+	b.get("/")
+	body := strings.NewReader(strings.Repeat("x", 33<<20))
+	req, err := http.NewRequest(http.MethodPost, s.srv.URL+"/compte/structures/nouvelle", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=xyz")
+	req.Header.Set("Origin", s.srv.URL)
+	p := b.do(req)
+	wantStatus(t, p, http.StatusRequestEntityTooLarge, "33 MB upload")
+	wantContains(t, p, "33 MB upload", "trop volumineux")
+}
