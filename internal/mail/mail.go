@@ -22,6 +22,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// Sensitive bodies (a vote receipt) are never written to the log and are erased from the
+	// outbox once the message is sent or given up.
+	Sensitive bool
 }
 
 // Sender delivers one message.
@@ -37,7 +40,11 @@ type LogSender struct {
 
 // Send logs the message.
 func (s LogSender) Send(_ context.Context, m Message) error {
-	s.Logger.Info("e-mail (not sent: no SMTP server configured)", "to", m.To, "subject", m.Subject, "body", m.Body)
+	body := m.Body
+	if m.Sensitive {
+		body = "(withheld: sensitive content)"
+	}
+	s.Logger.Info("e-mail (not sent: no SMTP server configured)", "to", m.To, "subject", m.Subject, "body", body)
 	return nil
 }
 

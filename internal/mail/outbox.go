@@ -15,8 +15,8 @@ func Enqueue(ctx context.Context, q db.Querier, m Message, now time.Time) error 
 	if _, err := mail.ParseAddress(m.To); err != nil {
 		return fmt.Errorf("queue e-mail to %q: %w", m.To, err)
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO outbox (created_at, to_addr, subject, body_text, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $1)`, now.UTC(), m.To, m.Subject, m.Body)
+	_, err := q.ExecContext(ctx, `INSERT INTO outbox (created_at, to_addr, subject, body_text, next_attempt_at, sensitive)
+		VALUES ($1, $2, $3, $4, $1, $5)`, now.UTC(), m.To, m.Subject, m.Body, m.Sensitive)
 	if err != nil {
 		return fmt.Errorf("queue e-mail to %s: %w", m.To, err)
 	}
@@ -110,7 +110,7 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 		WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
 			AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3)
 		AND sent_at IS NULL AND failed_at IS NULL AND (locked_until IS NULL OR locked_until < $2)
-		RETURNING id, attempts, to_addr, subject, body_text`, now.Add(w.Lease), now, w.Batch)
+		RETURNING id, attempts, to_addr, subject, body_text, sensitive`, now.Add(w.Lease), now, w.Batch)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox messages: %w", err)
 	}
@@ -118,7 +118,7 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 	var out []claimed
 	for rows.Next() {
 		var c claimed
-		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body); err != nil {
+		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body, &c.msg.Sensitive); err != nil {
 			return nil, fmt.Errorf("scan outbox message: %w", err)
 		}
 		out = append(out, c)
@@ -131,9 +131,11 @@ func (w *Worker) settle(ctx context.Context, c claimed, sendErr error, now time.
 	var err error
 	switch {
 	case sendErr == nil:
-		_, err = w.DB.ExecContext(ctx, "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = '' WHERE id = $2", now, c.id)
+		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = '',
+			body_text = CASE WHEN sensitive THEN '' ELSE body_text END WHERE id = $2`, now, c.id)
 	case c.attempts+1 >= w.MaxAttempts:
-		_, err = w.DB.ExecContext(ctx, "UPDATE outbox SET failed_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2 WHERE id = $3", now, truncate(sendErr.Error()), c.id)
+		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET failed_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2,
+			body_text = CASE WHEN sensitive THEN '' ELSE body_text END WHERE id = $3`, now, truncate(sendErr.Error()), c.id)
 	default:
 		backoff := time.Duration(1<<min(c.attempts, 10)) * 30 * time.Second
 		_, err = w.DB.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2 WHERE id = $3", now.Add(backoff), truncate(sendErr.Error()), c.id)

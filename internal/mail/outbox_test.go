@@ -123,3 +123,33 @@ func TestEnqueueRejectsBadAddress(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestSensitiveBodiesAreErasedOnceSent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		for _, m := range []mail.Message{
+			{To: "voter@example.org", Subject: "Votre reçu", Body: "Code : ABCD-EFGH", Sensitive: true},
+			{To: "other@example.org", Subject: "Bienvenue", Body: "Bonjour"},
+		} {
+			if err := mail.Enqueue(ctx, d, m, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec := &recorder{}
+		if n, err := (&mail.Worker{DB: d, Sender: rec}).RunOnce(ctx); err != nil || n != 2 {
+			t.Fatalf("sent %d, %v", n, err)
+		}
+		if rec.sent[0].Body != "Code : ABCD-EFGH" {
+			t.Errorf("the recipient did not get the receipt: %q", rec.sent[0].Body)
+		}
+		voter, _ := mail.Sent(ctx, d, "voter@example.org")
+		other, _ := mail.Sent(ctx, d, "other@example.org")
+		if len(voter) != 1 || voter[0].Body != "" {
+			t.Errorf("the outbox still holds the receipt: %+v", voter)
+		}
+		if len(other) != 1 || other[0].Body != "Bonjour" {
+			t.Errorf("an ordinary body was erased: %+v", other)
+		}
+	})
+}

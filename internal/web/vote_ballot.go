@@ -303,7 +303,7 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 	acc := actorOf(r).Account
 	if acc != nil && acc.Email != "" {
 		cast.Mail = &mail.Message{To: acc.Email, Subject: s.cat.T(lang, "mail.vote.receipt.subject", c.Name),
-			Body: s.cat.T(lang, "mail.vote.receipt.body", c.Name, cast.Receipt, s.baseURL+"/"+c.Slug+"/vote")}
+			Body: s.cat.T(lang, "mail.vote.receipt.body", c.Name, cast.Receipt, s.baseURL+"/"+c.Slug+"/vote"), Sensitive: true}
 	}
 	receipt, err := vote.BoxOf(s.db).Cast(r.Context(), cast)
 	if errors.Is(err, vote.ErrAlreadyVoted) {
