@@ -89,6 +89,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedDossiers(ctx, env, d, now); err != nil {
 		return err
 	}
+	if err := seedReviews(ctx, env, d, now); err != nil {
+		return err
+	}
 	return nil
 }
 

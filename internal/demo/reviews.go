@@ -1,0 +1,240 @@
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/review"
+)
+
+// Labelled2018 is how many 2018 projects the committee labelled (public figure).
+const Labelled2018 = 41
+
+// demoCommittee are the fictitious members of the 2018 committee (no password), besides the
+// demo committee member.
+var demoCommittee = []struct {
+	email, name, org string
+	kind             review.Kind
+}{
+	{"comite.dgas@demo.budgetcitoyen.test", "Hélène Duhamel", "Direction de l'action sociale", review.KindDepartement},
+	{"comite.deveco@demo.budgetcitoyen.test", "Olivier Lefebvre", "Direction du développement économique", review.KindDepartement},
+	{"comite.insertion@demo.budgetcitoyen.test", "Fatima Benali", "Service insertion et emploi", review.KindDepartement},
+	{"comite.cress@demo.budgetcitoyen.test", "Jean-Marc Delattre", "CRESS Hauts-de-France", review.KindESS},
+	{"comite.urscop@demo.budgetcitoyen.test", "Claire Vasseur", "Union régionale des SCOP", review.KindESS},
+	{"comite.france-active@demo.budgetcitoyen.test", "Thomas Caron", "France Active Pas-de-Calais", review.KindFinancer},
+	{"comite.nef@demo.budgetcitoyen.test", "Isabelle Moreau", "La Nef", review.KindFinancer},
+	{"comite.credit-coop@demo.budgetcitoyen.test", "Rachid Hamdi", "Crédit coopératif", review.KindFinancer},
+}
+
+// seedReviews has the 2018 committee (nine members) review the 2018 dossiers, label 41 of
+// them and the commission validate the list: the labelled projects go on the ballot. Each
+// step is one audited change, dated in 2018 within its phase.
+func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) error {
+	c, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
+	if err != nil {
+		return fmt.Errorf("demo reviews: %w", err)
+	}
+	submitted, err := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: dossier.StateSubmitted})
+	if err != nil || len(submitted) == 0 {
+		return err
+	}
+	lw, _ := c.Window(campaign.PhaseLabelling)
+	cw, _ := c.Window(campaign.PhaseCommission)
+	clock := lw.Start.Add(10 * 24 * time.Hour)
+	renv := review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
+	who := review.Who{System: "demo"}
+
+	// The nine members: the demo committee member and eight fictitious accounts.
+	var bernard string
+	for _, a := range Accounts(now) {
+		if a.Role == account.Committee {
+			bernard = a.Email
+		}
+	}
+	members := []review.NewMember{{Email: bernard, Kind: review.KindESS, Organisation: "Réseau des acteurs de l'ESS"}}
+	for _, m := range demoCommittee {
+		members = append(members, review.NewMember{Email: m.email, Name: m.name, Kind: m.kind, Organisation: m.org})
+	}
+	for _, m := range members {
+		if _, err := review.AddMember(ctx, renv, who, c, m); err != nil {
+			return fmt.Errorf("demo committee member %s: %w", m.Email, err)
+		}
+	}
+	if err := review.SaveSettings(ctx, renv, who, c, 3); err != nil {
+		return err
+	}
+	if _, err := review.AssignBalanced(ctx, renv, who, c); err != nil {
+		return fmt.Errorf("demo assignments: %w", err)
+	}
+
+	// A quality per dossier decides the outcome: the 41 best are labelled, a few fail the
+	// eligibility checklist, the rest are not labelled.
+	r := rand.New(rand.NewPCG(2018, 4))
+	quality := map[int64]float64{}
+	order := make([]int64, len(submitted))
+	for i, ds := range submitted {
+		quality[ds.ID] = r.Float64()
+		order[i] = ds.ID
+	}
+	sort.Slice(order, func(i, j int) bool { return quality[order[i]] > quality[order[j]] })
+	labelled := min(Labelled2018, len(order))
+	ineligible := map[int64]bool{}
+	for _, id := range order[labelled:] {
+		if len(ineligible) < 5 && r.IntN(2) == 0 {
+			ineligible[id] = true
+		}
+	}
+	rank := map[int64]int{}
+	for i, id := range order {
+		rank[id] = i
+	}
+
+	// The declarations and the reviews, in one change: one member declares a conflict and the
+	// dossier goes to another member.
+	clock = lw.Start.Add(30 * 24 * time.Hour)
+	_, err = change.Do(ctx, renv.Change, change.Request{System: true, SystemLabel: "demo", Campaign: c,
+		Action: "review.demo_2018", EntityKind: "campaign",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			as, err := review.Assignments(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			ids := make([]int64, len(c.Categories))
+			for i, cat := range c.Categories {
+				ids[i] = cat.ID
+			}
+			crit, err := review.Criteria(ctx, tx, ids...)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			cat := map[int64]int64{}
+			for _, ds := range submitted {
+				cat[ds.ID] = ds.CategoryID
+			}
+			conflictDone := false
+			reviews := 0
+			for _, a := range as {
+				if !conflictDone {
+					conflictDone = true
+					if err := review.Declare(ctx, tx, a.ID, review.ConflictDeclared, "Je suis adhérent de cette structure.", clock); err != nil {
+						return change.Outcome{}, err
+					}
+					continue
+				}
+				if err := review.Declare(ctx, tx, a.ID, review.ConflictNone, "", clock); err != nil {
+					return change.Outcome{}, err
+				}
+				if err := review.SaveReview(ctx, tx, a.ID, demoReview(r, crit[cat[a.DossierID]], rank[a.DossierID], labelled, ineligible[a.DossierID]), true, clock); err != nil {
+					return change.Outcome{}, err
+				}
+				reviews++
+			}
+			// The dossier of the conflict gets its replacement reviewer, who reviews it too.
+			first := as[0]
+			ms, err := review.Members(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			mids := make([]int64, len(ms))
+			for i, m := range ms {
+				mids[i] = m.AccountID
+			}
+			as[0].Conflict = review.ConflictDeclared
+			for _, p := range review.Balance([]int64{first.DossierID}, mids, 3, as) {
+				if _, err := review.Assign(ctx, tx, c.ID, p, true, clock); err != nil {
+					return change.Outcome{}, err
+				}
+				a, err := review.AssignmentFor(ctx, tx, p.DossierID, p.AccountID)
+				if err != nil {
+					return change.Outcome{}, err
+				}
+				if err := review.Declare(ctx, tx, a.ID, review.ConflictNone, "", clock); err != nil {
+					return change.Outcome{}, err
+				}
+				if err := review.SaveReview(ctx, tx, a.ID, demoReview(r, crit[cat[p.DossierID]], rank[p.DossierID], labelled, ineligible[p.DossierID]), true, clock); err != nil {
+					return change.Outcome{}, err
+				}
+				reviews++
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: map[string]any{"reviews": reviews, "conflicts": 1}}, nil
+		}})
+	if err != nil {
+		return fmt.Errorf("demo reviews: %w", err)
+	}
+
+	// The session: decisions in three batches.
+	clock = lw.End.Add(-3 * 24 * time.Hour)
+	var inel, notLab, lab []review.Step
+	for i, id := range order {
+		switch {
+		case i < labelled:
+			lab = append(lab, review.Step{DossierID: id, To: review.StateLabelled,
+				Motivation: "Projet d'utilité sociale avéré, budget réaliste et partenariats solides."})
+		case ineligible[id]:
+			inel = append(inel, review.Step{DossierID: id, To: review.StateIneligible,
+				Motivation: "Le projet ne relève pas des compétences du Département."})
+		default:
+			notLab = append(notLab, review.Step{DossierID: id, To: review.StateNotLabelled,
+				Motivation: "Projet intéressant mais insuffisamment abouti : plan de financement et calendrier à consolider."})
+		}
+	}
+	for _, batch := range []struct {
+		action string
+		steps  []review.Step
+	}{{"decide_bulk", inel}, {"decide_bulk", notLab}, {"decide_bulk", lab}} {
+		if len(batch.steps) == 0 {
+			continue
+		}
+		if err := review.MoveAll(ctx, renv, who, c, batch.action, batch.steps, nil); err != nil {
+			return fmt.Errorf("demo decisions: %w", err)
+		}
+	}
+
+	// The commission validates the list: the labelled projects go on the ballot.
+	clock = cw.Start.Add(24 * time.Hour)
+	held := campaign.DateOf(clock.In(c.Location()))
+	return review.ValidateCommission(ctx, renv, who, c, review.Commission{
+		Name: "Commission Attractivité départementale et emploi", HeldOn: held, Reference: "C1-2018-07-10"}, nil)
+}
+
+// demoReview writes a plausible review: better scores for better-ranked dossiers, a "no" on
+// the competences item for the ineligible ones.
+func demoReview(r *rand.Rand, crit []review.Criterion, rank, labelled int, ineligible bool) review.Review {
+	rv := review.Review{Checklist: map[review.Item]review.ItemCheck{}, Scores: map[int64]review.Score{}}
+	for _, it := range review.Items() {
+		rv.Checklist[it] = review.ItemCheck{Answer: review.AnswerYes}
+	}
+	base := 3
+	switch {
+	case ineligible:
+		base = 1
+		rv.Checklist[review.ItemCompetences] = review.ItemCheck{Answer: review.AnswerNo, Comment: "Hors des compétences départementales."}
+	case rank >= labelled:
+		base = 1
+	case rank >= labelled/2:
+		base = 2
+	}
+	for _, c := range crit {
+		s := base + r.IntN(2) - r.IntN(2)
+		rv.Scores[c.ID] = review.Score{Score: max(0, min(review.MaxScore, s))}
+	}
+	switch {
+	case ineligible || base == 1:
+		rv.Opinion, rv.Motivation = review.OpinionUnfavourable, "Projet encore fragile."
+	case base == 2:
+		rv.Opinion, rv.Motivation = review.OpinionReserved, "Intéressant ; budget à préciser."
+	default:
+		rv.Opinion, rv.Motivation = review.OpinionFavourable, "Projet solide et utile au territoire."
+	}
+	return rv
+}
