@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -91,39 +92,73 @@ func a11yPages(s *Site) []a11yPage {
 	}
 }
 
+// pagesPerTab is how many pages one tab checks in turn. A tab that goes on from page to
+// page saves its start, its sign-in and most of axe-core's start (the renderer keeps the
+// compiled script); two tabs side by side keep the two cores busy.
+const pagesPerTab = 12
+
 // TestAccessibility checks every page with axe-core (zero WCAG 2.1 A/AA violations) and at
-// 375 px (no horizontal scrolling).
+// 375 px (no horizontal scrolling). The pages are grouped by role; each group goes through
+// its pages in one tab, and the groups run side by side.
 func TestAccessibility(t *testing.T) {
-	s := NewSite(t)
+	t.Parallel()
+	s := SharedSite(t)
+	type group struct {
+		name  string
+		role  account.Role
+		pages []a11yPage
+	}
+	var groups []*group
+	byRole := map[account.Role][]*group{}
 	for _, p := range a11yPages(s) {
-		t.Run(p.name, func(t *testing.T) {
+		gs := byRole[p.role]
+		if len(gs) == 0 || len(gs[len(gs)-1].pages) == pagesPerTab {
+			name := string(p.role)
+			if name == "" {
+				name = "visitor"
+			}
+			g := &group{name: fmt.Sprintf("%s-%d", name, len(gs)+1), role: p.role}
+			groups = append(groups, g)
+			byRole[p.role] = append(gs, g)
+			gs = byRole[p.role]
+		}
+		g := gs[len(gs)-1]
+		g.pages = append(g.pages, p)
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
 			t.Parallel()
 			tab := s.NewTab(t)
-			if p.role != "" {
-				tab.SignInAs(p.role)
+			if g.role != "" {
+				tab.SignInAs(g.role)
 			}
-			want := p.status
-			if want == 0 {
-				want = http.StatusOK
+			for _, p := range g.pages {
+				t.Run(p.name, func(t *testing.T) { checkPage(t, tab.For(t), p) })
 			}
-			if st := tab.OpenStatus(p.path); st != want {
-				t.Fatalf("open %s: status %d, want %d; page:\n%s", p.path, st, want, tab.MainText())
-			}
-			if p.action != nil {
-				p.action(t, tab)
-			}
-			tab.CheckAxe()
-			tab.CheckNoHorizontalScroll()
 		})
 	}
+}
+
+func checkPage(t *testing.T, tab *Tab, p a11yPage) {
+	want := p.status
+	if want == 0 {
+		want = http.StatusOK
+	}
+	if st := tab.OpenStatus(p.path); st != want {
+		t.Fatalf("open %s: status %d, want %d; page:\n%s", p.path, st, want, tab.MainText())
+	}
+	if p.action != nil {
+		p.action(t, tab)
+	}
+	tab.CheckAxe()
+	tab.CheckNoHorizontalScroll()
 }
 
 // TestChecksCatchFaults breaks a page on purpose, to show that the checks above would fail:
 // a field without its label, text without contrast, an element wider than a phone.
 func TestChecksCatchFaults(t *testing.T) {
 	t.Parallel()
-	s := NewSite(t)
-	tab := s.NewTab(t)
+	tab := SharedSite(t).NewTab(t)
 	tab.Open("/connexion")
 	Eval[bool](tab, `(() => {
   document.querySelector('label[for=f-email]').remove();

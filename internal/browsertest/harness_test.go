@@ -101,6 +101,7 @@ func runWithBrowser(m *testing.M) int {
 		return m.Run()
 	}
 	browserCtx = ctx
+	defer func() { sharedStop() }()
 	return m.Run()
 }
 
@@ -136,26 +137,82 @@ type Site struct {
 	now time.Time
 }
 
-// NewSite seeds a new database with the demo data placed around seedNow and serves it.
+// NewSite seeds a new database with the demo data placed around seedNow and serves it, for
+// this test alone: use it when the test moves the clock or changes shared data.
 func NewSite(t testing.TB) *Site {
 	t.Helper()
 	requireBrowser(t)
-	d := dbtest.SQLite(t)
-	if err := demo.Seed(context.Background(), d, seedNow); err != nil {
-		t.Fatalf("seed the demo data: %v", err)
+	s, stop, err := startSite(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return s
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Site
+	sharedErr  error
+	sharedStop = func() {}
+)
+
+// SharedSite is one site for the tests that only read and add data of their own (their own
+// accounts, forms re-displayed with errors): it saves seeding a database per test. Its
+// clock must not be moved.
+func SharedSite(t testing.TB) *Site {
+	t.Helper()
+	requireBrowser(t)
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "budgetcitoyen-browsertest-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		var stop func()
+		shared, stop, sharedErr = startSite(dir)
+		sharedStop = func() {
+			if stop != nil {
+				stop()
+			}
+			os.RemoveAll(dir)
+		}
+	})
+	if sharedErr != nil {
+		t.Fatalf("shared site: %v", sharedErr)
+	}
+	return shared
+}
+
+// startSite seeds a new SQLite database in dir and serves it on a free loopback port; stop
+// closes the server and the database.
+func startSite(dir string) (*Site, func(), error) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "site.db"), dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the database: %w", err)
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, nil, fmt.Errorf("migrate: %w", err)
+	}
+	if err := demo.Seed(ctx, d, seedNow); err != nil {
+		d.Close()
+		return nil, nil, fmt.Errorf("seed the demo data: %w", err)
 	}
 	s := &Site{DB: d, now: seedNow}
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: s.Now, BaseURL: s.URL, DataDir: t.TempDir()})
+		Now: s.Now, BaseURL: s.URL, DataDir: dir})
 	if err != nil {
-		t.Fatalf("web.New: %v", err)
+		ts.Close()
+		d.Close()
+		return nil, nil, fmt.Errorf("web.New: %w", err)
 	}
 	ts.Config.Handler = srv
 	ts.Start()
-	t.Cleanup(ts.Close)
-	return s
+	return s, func() { ts.Close(); d.Close() }, nil
 }
 
 // Now is the site's clock.
@@ -223,6 +280,15 @@ type Tab struct {
 	site *Site
 	ctx  context.Context
 	name string // used in screenshot names
+}
+
+// For returns the same tab (same page, same cookies) reporting to another test, such as a
+// subtest that goes on in a tab its parent opened.
+func (tab *Tab) For(t testing.TB) *Tab {
+	c := *tab
+	c.t = t
+	c.name = safeName(t.Name())
+	return &c
 }
 
 // NewTab opens a tab for a new visitor, closed at the end of the test.

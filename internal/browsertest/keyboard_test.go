@@ -164,7 +164,7 @@ func numbered(list []string) []string {
 
 func TestKeyboardSignIn(t *testing.T) {
 	t.Parallel()
-	s := NewSite(t)
+	s := SharedSite(t)
 	tab := s.NewTab(t)
 	tab.Open("/connexion")
 	tab.CheckSkipLink()
@@ -187,7 +187,7 @@ func TestKeyboardSignIn(t *testing.T) {
 
 func TestKeyboardCampaignForm(t *testing.T) {
 	t.Parallel()
-	s := NewSite(t)
+	s := SharedSite(t)
 	tab := s.NewTab(t)
 	tab.SignInAs(account.Agent)
 	open, _ := s.Slugs()

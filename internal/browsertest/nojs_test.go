@@ -18,7 +18,7 @@ const scriptingOffJS = `(() => {
 // JavaScript disabled: the site's forms work without it.
 func TestWithoutJavaScript(t *testing.T) {
 	t.Parallel()
-	s := NewSite(t)
+	s := SharedSite(t)
 	tab := s.NewTab(t)
 	tab.DisableJavaScript()
 	tab.Open("/connexion")
@@ -27,7 +27,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 
 	// A wrong password is refused with a message in the page.
-	tab.Fill("email", "personne@example.org", "password", "pas le bon")
+	tab.Fill("email", "inconnu.sans.js@example.org", "password", "pas le bon")
 	if st := tab.Submit(mainSubmit); st != http.StatusUnprocessableEntity {
 		t.Fatalf("wrong password: status %d, want 422", st)
 	}
