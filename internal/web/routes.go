@@ -168,6 +168,20 @@ func (s *Server) routeTable() []route {
 		{"POST /{slug}/comite/{id}/declaration", account.PermReview, s.reviewDeclare},
 		{"GET /{slug}/dossiers/{id}/historique", account.PermSignedIn, s.reviewHistory},
 
+		// Results and open data.
+		{"GET /{slug}/resultats", pub, s.resultsShow},
+		{"GET /{slug}/resultats/bulletins", pub, s.resultsBallots},
+		{"POST /{slug}/resultats/bulletins", pub, s.resultsLookup},
+		{"GET /{slug}/resultats/bulletins.csv", pub, s.resultsCSV},
+		{"GET /{slug}/resultats/pabulib/{envelope}", pub, s.resultsPB},
+		{"GET /donnees", pub, s.opendataShow},
+		{"GET /api/v1/campaigns", pub, s.apiCampaigns},
+		{"GET /api/v1/campaigns/{slug}", pub, s.apiCampaign},
+		{"GET /api/v1/campaigns/{slug}/projects", pub, s.apiProjects},
+		{"GET /api/v1/campaigns/{slug}/results", pub, s.apiResults},
+		{"GET /api/v1/campaigns/{slug}/ballots.csv", pub, s.apiBallotsCSV},
+		{"GET /api/v1/campaigns/{slug}/ballots/{envelope}", pub, s.apiBallotsPB},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},
