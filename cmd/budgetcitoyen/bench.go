@@ -294,57 +294,83 @@ func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transpor
 	now := time.Now()
 	voters := make([]benchVoter, n)
 	err = parallel(n, min(conc, 16), func(i int) error {
-		email := fmt.Sprintf("votant%d@bench.test", i)
-		a, err := account.Create(ctx, d, email, fmt.Sprintf("Votant %d", i), "", now)
+		email, code, err := benchAddVoter(ctx, d, key, c, i, now)
 		if err != nil {
 			return err
 		}
-		if err := account.GrantRole(ctx, d, a.ID, account.Citizen, nil, now); err != nil {
-			return err
-		}
-		decl := vote.Declaration{FamilyName: fmt.Sprint("Votant", i), GivenName: "Banc", BirthDate: vote.Date{Year: 1990, Month: 1, Day: 1}, Commune: "62041"}
-		v := &vote.Voter{CampaignID: c.ID, AccountID: a.ID, PersonKey: vote.PersonKey(key, c.ID, decl), Commune: "62041",
-			BirthDate: decl.BirthDate, Method: vote.MethodEmail}
-		if err := vote.RegisterVoter(ctx, d, v, c.ContactEmail); err != nil {
-			return err
-		}
-		code, err := account.IssueToken(ctx, d, a.ID, account.PurposeLoginCode, account.LoginCodeTTL, now)
+		cl := benchClient(tr)
+		csrf, err := benchSignIn(cl, base, c.Slug, email, code)
 		if err != nil {
-			return err
+			return fmt.Errorf("voter %d: %w", i, err)
 		}
-		jar, _ := cookiejar.New(nil)
-		cl := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		body, _, err := benchGet(cl, base+"/connexion/code")
-		if err != nil {
-			return err
-		}
-		m := benchCSRFRe.FindStringSubmatch(body)
-		if m == nil {
-			return errors.New("no anti-forgery token on the sign-in page")
-		}
-		_, status, err := benchPost(cl, base+"/connexion/code/verifier", url.Values{"email": {email}, "code": {code}}, m[1], base)
-		if err != nil {
-			return err
-		}
-		if status != http.StatusSeeOther {
-			return fmt.Errorf("sign-in of voter %d: status %d", i, status)
-		}
-		body, _, err = benchGet(cl, base+"/"+c.Slug+"/vote")
-		if err != nil {
-			return err
-		}
-		if m = benchCSRFRe.FindStringSubmatch(body); m == nil || !strings.Contains(body, "/vote/verifier") {
-			return fmt.Errorf("voter %d: no ballot page", i)
-		}
-		// One project in each category, varied.
-		form := url.Values{}
-		for k := range c.Categories {
-			form.Add("p", strconv.FormatInt(projects[(i*3+k*4)%len(projects)/3*3+k], 10))
-		}
-		voters[i] = benchVoter{client: cl, csrf: m[1], form: form}
+		voters[i] = benchVoter{client: cl, csrf: csrf, form: benchBallot(c, projects, i)}
 		return nil
 	})
 	return voters, err
+}
+
+// benchAddVoter creates the citizen account of voter i, registers it as a voter of c and
+// issues it a sign-in code (returned with its e-mail address).
+func benchAddVoter(ctx context.Context, d *db.DB, key []byte, c *campaign.Campaign, i int, now time.Time) (email, code string, err error) {
+	email = fmt.Sprintf("votant%d@bench.test", i)
+	a, err := account.Create(ctx, d, email, fmt.Sprintf("Votant %d", i), "", now)
+	if err != nil {
+		return "", "", err
+	}
+	if err := account.GrantRole(ctx, d, a.ID, account.Citizen, nil, now); err != nil {
+		return "", "", err
+	}
+	decl := vote.Declaration{FamilyName: fmt.Sprint("Votant", i), GivenName: "Banc", BirthDate: vote.Date{Year: 1990, Month: 1, Day: 1}, Commune: "62041"}
+	v := &vote.Voter{CampaignID: c.ID, AccountID: a.ID, PersonKey: vote.PersonKey(key, c.ID, decl), Commune: "62041",
+		BirthDate: decl.BirthDate, Method: vote.MethodEmail}
+	if err := vote.RegisterVoter(ctx, d, v, c.ContactEmail); err != nil {
+		return "", "", err
+	}
+	code, err = account.IssueToken(ctx, d, a.ID, account.PurposeLoginCode, account.LoginCodeTTL, now)
+	return email, code, err
+}
+
+// benchClient is a browser: its own cookie jar, redirects not followed.
+func benchClient(tr http.RoundTripper) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// benchSignIn signs the client in with its e-mail code and reads the ballot page of the
+// campaign; it returns the anti-forgery token of the session.
+func benchSignIn(cl *http.Client, base, slug, email, code string) (string, error) {
+	body, _, err := benchGet(cl, base+"/connexion/code")
+	if err != nil {
+		return "", err
+	}
+	m := benchCSRFRe.FindStringSubmatch(body)
+	if m == nil {
+		return "", errors.New("no anti-forgery token on the sign-in page")
+	}
+	_, status, err := benchPost(cl, base+"/connexion/code/verifier", url.Values{"email": {email}, "code": {code}}, m[1], base)
+	if err != nil {
+		return "", err
+	}
+	if status != http.StatusSeeOther {
+		return "", fmt.Errorf("sign-in: status %d", status)
+	}
+	body, _, err = benchGet(cl, base+"/"+slug+"/vote")
+	if err != nil {
+		return "", err
+	}
+	if m = benchCSRFRe.FindStringSubmatch(body); m == nil || !strings.Contains(body, "/vote/verifier") {
+		return "", errors.New("no ballot page")
+	}
+	return m[1], nil
+}
+
+// benchBallot is the ballot of voter i: one project in each category, varied.
+func benchBallot(c *campaign.Campaign, projects []int64, i int) url.Values {
+	form := url.Values{}
+	for k := range c.Categories {
+		form.Add("p", strconv.FormatInt(projects[(i*3+k*4)%len(projects)/3*3+k], 10))
+	}
+	return form
 }
 
 func benchGet(cl *http.Client, u string) (string, int, error) {
