@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/oidc"
 )
 
 // serverConfig is the configuration of serve and demo: flags, each with an environment
@@ -23,6 +24,8 @@ type serverConfig struct {
 	LogFormat string
 	LogLevel  string
 	SMTP      mail.SMTPConfig
+	// OIDC is the OpenID Connect (FranceConnect) provider of the vote's identity step.
+	OIDC oidc.Config
 }
 
 func envOr(key, def string) string {
@@ -54,6 +57,11 @@ func bindServerFlags(fs *flag.FlagSet, c *serverConfig) {
 	fs.StringVar(&c.SMTP.Username, "smtp-user", envOr("BC_SMTP_USER", ""), "SMTP user name (env BC_SMTP_USER)")
 	fs.StringVar(&c.SMTP.Password, "smtp-password", envOr("BC_SMTP_PASSWORD", ""), "SMTP password; prefer the environment variable (env BC_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTP.From, "smtp-from", envOr("BC_SMTP_FROM", "Budget citoyen <noreply@localhost>"), "sender of e-mails (env BC_SMTP_FROM)")
+	// OpenID Connect (FranceConnect).
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("BC_OIDC_ISSUER", ""), "OpenID Connect issuer URL (FranceConnect); empty = none (env BC_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("BC_OIDC_CLIENT_ID", ""), "OpenID Connect client id (env BC_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.OIDC.ClientSecret, "oidc-client-secret", envOr("BC_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret; prefer the environment variable (env BC_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.OIDC.ACR, "oidc-acr", envOr("BC_OIDC_ACR", "eidas1"), "acr_values asked of the provider (env BC_OIDC_ACR)")
 }
 
 func (c *serverConfig) finish() error {

@@ -75,7 +75,7 @@ func openAndMigrate(ctx context.Context, cfg serverConfig, log *slog.Logger) (*d
 // shuts down gracefully: in-flight requests finish (up to 20 s), the worker stops between
 // two messages. ready, if not nil, is called once the listener accepts connections.
 func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time, log *slog.Logger, ready func(addr string)) error {
-	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir, Version: versionString()})
+	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir, Version: versionString(), OIDC: cfg.OIDC})
 	if err != nil {
 		return err
 	}

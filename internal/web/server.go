@@ -17,6 +17,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/oidc"
 	"budgetcitoyen/internal/territory"
 )
 
@@ -31,6 +32,8 @@ type Config struct {
 	Version string
 	// Territory is the official list of communes; loaded from the embedded data when nil.
 	Territory *territory.Data
+	// OIDC is the OpenID Connect (FranceConnect) provider; unused when its issuer is empty.
+	OIDC oidc.Config
 }
 
 // Server holds the dependencies of the handlers.
@@ -46,8 +49,11 @@ type Server struct {
 	sessions *scs.SessionManager
 	metrics  *metrics
 	handler  http.Handler
+	caches   readCaches
 	// Territory is the official list of communes, shared by the handlers (read-only).
 	Territory *territory.Data
+	// oidc is the OpenID Connect client, nil when no provider is configured.
+	oidc *oidc.Client
 }
 
 // New builds a server ready to serve.
@@ -76,6 +82,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory,
+	}
+	if cfg.OIDC.Enabled() {
+		cfg.OIDC.RedirectURL = cfg.BaseURL + OIDCCallbackPath
+		s.oidc = oidc.New(cfg.OIDC)
 	}
 	if s.tmpl, err = parseTemplates(s.funcs()); err != nil {
 		return nil, err
