@@ -105,14 +105,13 @@ func MoveAll(ctx context.Context, env Env, who Who, c *campaign.Campaign, action
 	}
 	r := request(who, c, Transition{Perm: perm, Phases: phases}, action, "campaign")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
-		var before, after []any
+		var before, after []stepState
 		var mails []mail.Message
-		for _, s := range steps {
-			b, a, m, err := step(ctx, env, tx, c, s, &phases)
-			if err != nil {
+		if len(steps) > 0 {
+			var err error
+			if before, after, mails, err = stepMany(ctx, env, tx, c, steps, phases); err != nil {
 				return change.Outcome{}, err
 			}
-			before, after, mails = append(before, b), append(after, a), append(mails, m...)
 		}
 		out := change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), Before: before, After: map[string]any{"dossiers": after}, Mails: mails}
 		if extra != nil {
@@ -203,6 +202,11 @@ func carrierMails(ctx context.Context, q db.Querier, env Env, c *campaign.Campai
 	if err != nil {
 		return nil, err
 	}
+	return composeMails(env, c, d, s, rs), nil
+}
+
+// composeMails writes the carriers' e-mail of a step, each in their language.
+func composeMails(env Env, c *campaign.Campaign, d *dossier.Dossier, s Step, rs []Recipient) []mail.Message {
 	link := env.BaseURL + HistoryURL(c.Slug, d.ID)
 	var out []mail.Message
 	for _, r := range rs {
@@ -215,7 +219,7 @@ func carrierMails(ctx context.Context, q db.Querier, env Env, c *campaign.Campai
 			Body: T(r.Lang, "mail.review.body", d.Title, c.Name, T(r.Lang, s.To.MessageKey()),
 				T(r.Lang, "mail.review.explain."+string(s.To)), motivation, link)})
 	}
-	return out, nil
+	return out
 }
 
 // HistoryURL is the carrier's page of the project's history.
@@ -264,6 +268,7 @@ func AssignBalanced(ctx context.Context, env Env, who Who, c *campaign.Campaign)
 			ids[i] = m.AccountID
 		}
 		var dossiers []int64
+		var submitted []dossier.Dossier
 		for _, st := range []dossier.State{StateSubmitted, StateUnderReview} {
 			list, err := dossier.List(ctx, tx, dossier.Filter{CampaignID: c.ID, State: st})
 			if err != nil {
@@ -272,15 +277,34 @@ func AssignBalanced(ctx context.Context, env Env, who Who, c *campaign.Campaign)
 			for _, d := range list {
 				dossiers = append(dossiers, d.ID)
 			}
+			if st == StateSubmitted {
+				submitted = list
+			}
 		}
 		existing, err := Assignments(ctx, tx, c.ID)
 		if err != nil {
 			return change.Outcome{}, err
 		}
 		pairs := Balance(dossiers, ids, n, existing)
-		mails, err := assign(ctx, tx, env, c, pairs, true)
-		if err != nil {
+		if err := insertAssignments(ctx, tx, c.ID, pairs, utc(env.Change.Now())); err != nil {
 			return change.Outcome{}, err
+		}
+		var start []Step
+		for _, d := range submitted {
+			if pairs := countFor(pairs, d.ID); pairs > 0 {
+				start = append(start, Step{DossierID: d.ID, To: StateUnderReview})
+			}
+		}
+		var mails []mail.Message
+		if len(start) > 0 {
+			if _, _, mails, err = stepMany(ctx, env, tx, c, start, labelling); err != nil {
+				return change.Outcome{}, err
+			}
+		}
+		for _, cat := range c.Categories {
+			if err := EnsureCriteria(ctx, tx, cat.ID); err != nil {
+				return change.Outcome{}, err
+			}
 		}
 		made = len(pairs)
 		return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10),
@@ -294,28 +318,39 @@ func AssignBalanced(ctx context.Context, env Env, who Who, c *campaign.Campaign)
 // history line and the carrier's e-mail).
 func assign(ctx context.Context, tx *sql.Tx, env Env, c *campaign.Campaign, pairs []Pair, automatic bool) ([]mail.Message, error) {
 	now := env.Change.Now()
-	started := map[int64]bool{}
+	members, err := Members(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	isMember := map[int64]bool{}
+	for _, m := range members {
+		isMember[m.AccountID] = true
+	}
+	dossiers := map[int64]*dossier.Dossier{}
+	ensured := map[int64]bool{}
 	var mails []mail.Message
 	for _, p := range pairs {
-		ok, err := IsMember(ctx, tx, c.ID, p.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
+		if !isMember[p.AccountID] {
 			return nil, apperr.New(apperr.Invalid, "review.assign.not_member")
 		}
-		d, err := dossier.ByID(ctx, tx, p.DossierID)
-		if err != nil {
-			return nil, err
+		d := dossiers[p.DossierID]
+		if d == nil {
+			if d, err = dossier.ByID(ctx, tx, p.DossierID); err != nil {
+				return nil, err
+			}
+			if d.CampaignID != c.ID {
+				return nil, apperr.New(apperr.NotFound, "dossier.not_found")
+			}
+			if d.State != StateSubmitted && d.State != StateUnderReview && d.State != StateEligible {
+				return nil, apperr.New(apperr.Conflict, "review.assign.closed")
+			}
+			dossiers[p.DossierID] = d
 		}
-		if d.CampaignID != c.ID {
-			return nil, apperr.New(apperr.NotFound, "dossier.not_found")
-		}
-		if d.State != StateSubmitted && d.State != StateUnderReview && d.State != StateEligible {
-			return nil, apperr.New(apperr.Conflict, "review.assign.closed")
-		}
-		if err := EnsureCriteria(ctx, tx, d.CategoryID); err != nil {
-			return nil, err
+		if !ensured[d.CategoryID] {
+			ensured[d.CategoryID] = true
+			if err := EnsureCriteria(ctx, tx, d.CategoryID); err != nil {
+				return nil, err
+			}
 		}
 		added, err := Assign(ctx, tx, c.ID, p, automatic, now)
 		if err != nil {
@@ -324,12 +359,12 @@ func assign(ctx context.Context, tx *sql.Tx, env Env, c *campaign.Campaign, pair
 		if !added && !automatic {
 			return nil, apperr.New(apperr.Conflict, "review.assign.already")
 		}
-		if d.State == StateSubmitted && !started[d.ID] {
-			started[d.ID] = true
+		if d.State == StateSubmitted {
 			_, _, m, err := step(ctx, env, tx, c, Step{DossierID: d.ID, To: StateUnderReview}, nil)
 			if err != nil {
 				return nil, err
 			}
+			d.State = StateUnderReview
 			mails = append(mails, m...)
 		}
 	}
@@ -417,4 +452,14 @@ func SubmitReview(ctx context.Context, env Env, who Who, c *campaign.Campaign, d
 	}
 	_, err := change.Do(ctx, env.Change, r)
 	return err
+}
+
+func countFor(pairs []Pair, dossierID int64) int {
+	n := 0
+	for _, p := range pairs {
+		if p.DossierID == dossierID {
+			n++
+		}
+	}
+	return n
 }
