@@ -83,13 +83,14 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedIdeas(ctx, env, camps, now); err != nil {
 		return err
 	}
-	if err := seedVote(ctx, env, d, now); err != nil {
-		return err
-	}
 	if err := seedDossiers(ctx, env, d, now); err != nil {
 		return err
 	}
+	// The review puts 2018's labelled projects on the ballot; the votes come after it.
 	if err := seedReviews(ctx, env, d, now); err != nil {
+		return err
+	}
+	if err := seedVote(ctx, env, d, now); err != nil {
 		return err
 	}
 	return nil
