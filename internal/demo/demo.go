@@ -93,7 +93,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	if err := seedVote(ctx, env, d, now); err != nil {
 		return err
 	}
-	return nil
+	return seedResults2018(ctx, env, d)
 }
 
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {

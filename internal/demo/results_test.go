@@ -1,0 +1,59 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/audit"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+	"budgetcitoyen/internal/results"
+	"budgetcitoyen/internal/review"
+)
+
+func TestDemo2018IsProclaimed(t *testing.T) {
+	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := Seed(ctx, d, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := results.Load(ctx, d, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := results.Compute(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data.Projects) != 41 || res.Ballots < 3900 || len(res.Winners) == 0 || res.SpentCents > c.EnvelopeCents {
+			t.Fatalf("2018: %d projects, %d ballots, %d winners, spent %d of %d", len(data.Projects), res.Ballots,
+				len(res.Winners), res.SpentCents, c.EnvelopeCents)
+		}
+		dec, err := review.Decision(ctx, d, c.ID)
+		if err != nil || dec == nil || len(dec.Grants) != len(res.Winners) {
+			t.Fatalf("decision %+v, %v; %d winners", dec, err, len(res.Winners))
+		}
+		var granted int64
+		for _, g := range dec.Grants {
+			granted += g.AmountCents
+		}
+		if granted != res.SpentCents {
+			t.Errorf("granted %d, the results spend %d", granted, res.SpentCents)
+		}
+		if ok, _, err := review.Proclaimed(ctx, d, c.ID); err != nil || !ok {
+			t.Errorf("2018 not proclaimed: %v", err)
+		}
+		t.Logf("2018: %d ballots, %d winners, %d of %d cents", res.Ballots, len(res.Winners), res.SpentCents, c.EnvelopeCents)
+		if rep, err := audit.Verify(ctx, d); err != nil || !rep.OK() {
+			t.Fatalf("audit after the demo: %v %+v", err, rep)
+		}
+	})
+}
