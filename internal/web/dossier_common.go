@@ -11,6 +11,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/territory"
 )
 
@@ -52,15 +53,16 @@ func (s *Server) dossierOf(r *http.Request) (*campaign.Campaign, *dossier.Dossie
 	return c, d, nil
 }
 
-// isStaffReader reports whether the actor reads every dossier of the campaign: agents, and
-// the committee appointed for it.
+// isStaffReader reports whether the actor reads every dossier of the campaign: agents.
+// Committee members read only the dossiers assigned to them (see canRead).
 func isStaffReader(actor account.Actor, c *campaign.Campaign) bool {
-	return account.Allowed(actor, account.PermManageDossiers, nil) || actor.HasRole(account.Committee, &c.ID)
+	return account.Allowed(actor, account.PermManageDossiers, nil)
 }
 
 // canRead reports whether the actor may read the dossier and its documents: a member of its
-// structure, an agent, or a committee member of the campaign. Anyone else is told the dossier
-// does not exist.
+// structure, an agent, or a committee member of the campaign to whom it is assigned and who
+// declared no conflict of interest. Anyone else is told the dossier does not exist; a
+// committee member kept out by a conflict is told why.
 func (s *Server) canRead(ctx context.Context, actor account.Actor, c *campaign.Campaign, d *dossier.Dossier) error {
 	if !actor.SignedIn() {
 		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
@@ -69,13 +71,19 @@ func (s *Server) canRead(ctx context.Context, actor account.Actor, c *campaign.C
 		return nil
 	}
 	ok, err := dossier.IsMember(ctx, s.db, d.StructureID, actor.ID())
-	if err != nil {
+	if err != nil || ok {
 		return err
 	}
-	if !ok {
-		return apperr.New(apperr.NotFound, "dossier.not_found")
+	if actor.HasRole(account.Committee, &c.ID) {
+		_, err := review.CanOpen(ctx, s.db, d.ID, actor.ID())
+		if err == nil || !apperr.IsKind(err, apperr.Forbidden) {
+			return err
+		}
+		if ae, _ := apperr.As(err); ae.Message.Key != "review.not_assigned" {
+			return err
+		}
 	}
-	return nil
+	return apperr.New(apperr.NotFound, "dossier.not_found")
 }
 
 // communeLabel is "Arras (62041)", the way a stored commune is shown and typed back.

@@ -115,6 +115,8 @@ func TestReviewJourney(t *testing.T) {
 		wantStatus(t, p, http.StatusForbidden, "opening a dossier in conflict")
 		wantContains(t, p, "conflict page", "conflit d'intérêts")
 		wantStatus(t, cm.post("/"+open+"/comite/"+conflicted, fullReviewForm(nil, "3")), http.StatusForbidden, "scoring in conflict")
+		// Nor through the dossier's own page or its documents.
+		wantStatus(t, cm.get("/"+open+"/dossiers/"+conflicted), http.StatusForbidden, "dossier page in conflict")
 		as, _ := review.DossierAssignments(ctx, d, mine[0].DossierID)
 		active := 0
 		for _, a := range as {
