@@ -1,0 +1,95 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/vote"
+)
+
+// readCacheTTL is how long a process may serve a copy of what it read from the database
+// instead of reading it again, for the few reads made by nearly every request of a vote
+// (the campaign of the page, the projects of the ballot). Several processes may serve the
+// same database: a change made through another process shows here at most this long after
+// it was committed; a change made through this process clears its copy at once.
+const readCacheTTL = time.Second
+
+// ttlCache keeps values for readCacheTTL. It holds what one process reads often: a few
+// entries (one per campaign), never anything personal.
+type ttlCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	entries map[K]ttlEntry[V]
+	gen     uint64 // bumped by clear: a read started before it does not store its stale value
+}
+
+type ttlEntry[V any] struct {
+	v       V
+	expires time.Time
+}
+
+// get returns the value of k, read by load when absent or expired.
+func (c *ttlCache[K, V]) get(k K, load func() (V, error)) (V, error) {
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.entries[k]
+	gen := c.gen
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.entries == nil || len(c.entries) > 1000 {
+			c.entries = map[K]ttlEntry[V]{}
+		}
+		c.entries[k] = ttlEntry[V]{v: v, expires: now.Add(readCacheTTL)}
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// clear forgets everything.
+func (c *ttlCache[K, V]) clear() {
+	c.mu.Lock()
+	c.entries = nil
+	c.gen++
+	c.mu.Unlock()
+}
+
+// readCaches are the per-process copies of the server.
+type readCaches struct {
+	campaigns ttlCache[string, *campaign.Campaign] // by slug
+	ballots   ttlCache[int64, []vote.Project]      // the projects on a campaign's ballot
+}
+
+// campaignBySlug returns the campaign from the process's copy (read at most readCacheTTL
+// ago). Each call returns its own deep copy, which the request may change freely.
+func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
+	c, err := s.caches.campaigns.get(slug, func() (*campaign.Campaign, error) {
+		return campaign.BySlug(ctx, s.db, slug)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.Clone(), nil
+}
+
+// ballotProjects returns the projects on the campaign's ballot from the process's copy
+// (read at most readCacheTTL ago). The slice is shared: callers must not change it.
+func (s *Server) ballotProjects(ctx context.Context, campaignID int64) ([]vote.Project, error) {
+	return s.caches.ballots.get(campaignID, func() ([]vote.Project, error) {
+		return vote.BallotProjects(ctx, s.db, campaignID)
+	})
+}
+
+// campaignChanged clears the copies after this process changed a campaign or its ballot.
+func (s *Server) campaignChanged() {
+	s.caches.campaigns.clear()
+	s.caches.ballots.clear()
+}
