@@ -89,6 +89,8 @@ func a11yPages(s *Site) []a11yPage {
 			submitWithErrors(t, tab)
 		}},
 		{name: "admin-audit", role: account.Admin, path: "/admin/journal"},
+		{name: "admin-accounts", role: account.Admin, path: "/admin/comptes"},
+		{name: "admin-account", role: account.Admin, path: fmt.Sprintf("/admin/comptes/%d", s.accountID(s.demoEmail(account.Citizen)))},
 	}
 }
 

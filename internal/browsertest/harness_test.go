@@ -248,6 +248,23 @@ func (s *Site) Account(t testing.TB, role account.Role) demo.Account {
 	return demo.Account{}
 }
 
+// demoEmail is the e-mail address of the demo account of a role ("" if there is none).
+func (s *Site) demoEmail(role account.Role) string {
+	for _, a := range demo.Accounts(seedNow) {
+		if a.Role == role {
+			return a.Email
+		}
+	}
+	return ""
+}
+
+// accountID is the id of the account with this e-mail address, 0 if there is none.
+func (s *Site) accountID(email string) int64 {
+	var id int64
+	_ = s.DB.QueryRowContext(context.Background(), "SELECT id FROM accounts WHERE email = $1", email).Scan(&id)
+	return id
+}
+
 // Slugs returns the slugs of the two current demo campaigns: the one collecting ideas and
 // the one whose vote is open.
 func (s *Site) Slugs() (open, vote string) { return demo.Slugs(seedNow) }
