@@ -144,6 +144,8 @@ func (s *Server) funcs() template.FuncMap {
 			return i18n.FR
 		},
 		"dict": dict,
+		// oidcConfigured: an OpenID Connect provider is configured (the vote may offer it).
+		"oidcConfigured": func() bool { return s.oidc != nil },
 		"deref": func(p *int64) int64 {
 			if p == nil {
 				return 0

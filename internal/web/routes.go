@@ -60,6 +60,9 @@ func (s *Server) routeTable() []route {
 		{"POST /connexion/code", pub, s.signinCodeSend},
 		{"POST /connexion/code/verifier", pub, s.signinCodeVerify},
 
+		// OpenID Connect.
+		{"GET " + OIDCCallbackPath, pub, s.oidcCallback},
+
 		// Administration: campaigns.
 		{"GET /admin", account.PermAdminArea, s.adminHome},
 		{"GET /admin/campagnes", account.PermManageCampaigns, s.adminCampaigns},
@@ -139,6 +142,9 @@ func (s *Server) routeTable() []route {
 		{"POST /{slug}/vote/identite", account.PermVote, s.voteIdentity},
 		{"POST /{slug}/vote/verifier", account.PermVote, s.voteReview},
 		{"POST /{slug}/vote/confirmer", account.PermVote, s.voteConfirm},
+		{"POST /{slug}/vote/franceconnect", account.PermVote, s.voteOIDCStart},
+		{"GET /{slug}/vote/franceconnect/commune", account.PermVote, s.voteOIDCCommune},
+		{"POST /{slug}/vote/franceconnect/commune", account.PermVote, s.voteOIDCRegister},
 		{"GET /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdmin},
 		{"POST /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdminSave},
 		{"POST /admin/campagnes/{slug}/vote/liste", account.PermManageCampaigns, s.voteCensusImport},

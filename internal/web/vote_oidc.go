@@ -1,0 +1,260 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/oidc"
+	"budgetcitoyen/internal/vote"
+)
+
+// The vote's identity step through OpenID Connect (FranceConnect): the voter, signed in with
+// an account, is sent to the provider, comes back to OIDCCallbackPath, sees the names and
+// birth date the provider asserts, declares only a commune, and is registered with method
+// "oidc" through the same checks as a declaration (eligibility, one person per campaign by
+// the keyed hash).
+
+// Session keys of a sign-in in progress and of the identity waiting for its commune. Both
+// hold JSON (scs stores strings as they are).
+const (
+	sessionOIDCPendingKey  = "oidc_pending"
+	sessionOIDCIdentityKey = "oidc_identity"
+)
+
+// oidcPending is the secret part of one sign-in, with whom and for which vote it started.
+type oidcPending struct {
+	oidc.Pending
+	Slug      string
+	AccountID int64
+}
+
+// oidcIdentity is what the provider asserted, kept until the voter declares a commune.
+type oidcIdentity struct {
+	Slug       string
+	AccountID  int64
+	GivenName  string
+	FamilyName string
+	BirthDate  string
+}
+
+func (s *Server) sessionJSON(ctx context.Context, key string, v any) bool {
+	raw := s.sessions.GetString(ctx, key)
+	return raw != "" && json.Unmarshal([]byte(raw), v) == nil
+}
+
+func (s *Server) putSessionJSON(ctx context.Context, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, key, string(b))
+	return nil
+}
+
+// voteOIDCOffered reports whether the identity step may use OpenID Connect for this
+// campaign: a provider is configured and the campaign accepts the method.
+func (s *Server) voteOIDCOffered(settings vote.Settings) bool { return s.oidc != nil && settings.OIDC }
+
+// voteOIDCStart (POST /{slug}/vote/franceconnect) sends the voter to the provider. The
+// state, the nonce and the PKCE verifier stay in the session; only what the protocol needs
+// (state, nonce, the verifier's challenge) goes in the address.
+func (s *Server) voteOIDCStart(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	p, err := s.votePage(r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !s.voteOIDCOffered(p.Settings):
+		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
+	case p.Step == voteStepBefore || p.Step == voteStepAfter:
+		return apperr.New(apperr.Conflict, "vote.closed")
+	case p.Step != voteStepIdentity:
+		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	authURL, pend, err := s.oidc.Start(r.Context())
+	if err != nil {
+		s.log.Warn("openid connect provider unreachable", "id", requestID(r.Context()), "err", err)
+		return apperr.New(apperr.Conflict, "oidcvote.error.provider")
+	}
+	if err := s.putSessionJSON(r.Context(), sessionOIDCPendingKey,
+		oidcPending{Pending: pend, Slug: c.Slug, AccountID: actorOf(r).ID()}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, authURL, http.StatusSeeOther)
+	return nil
+}
+
+// oidcCallback (GET /connexion/oidc/retour) finishes the sign-in: the state must be the one
+// of this session's sign-in (which is used once), the code is exchanged with the PKCE
+// verifier, and the ID token's nonce and signature and the signed userinfo are checked by
+// the client. The identity waits in the session for the commune.
+func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var pend oidcPending
+	found := s.sessionJSON(ctx, sessionOIDCPendingKey, &pend)
+	s.sessions.Remove(ctx, sessionOIDCPendingKey)
+	q := r.URL.Query()
+	if !found {
+		s.renderErrorMsg(w, r, http.StatusBadRequest, apperr.Msg("oidcvote.error.no_signin"))
+		return nil
+	}
+	if q.Get("error") != "" {
+		// The person cancelled at the provider, or the provider refused.
+		if q.Get("state") != pend.State {
+			s.renderErrorMsg(w, r, http.StatusBadRequest, apperr.Msg("oidcvote.error.state"))
+			return nil
+		}
+		s.renderErrorMsg(w, r, http.StatusBadRequest, apperr.Msg("oidcvote.error.cancelled"))
+		return nil
+	}
+	if !actorOf(r).SignedIn() || actorOf(r).ID() != pend.AccountID {
+		return apperr.New(apperr.Forbidden, "oidcvote.error.account")
+	}
+	id, err := s.oidc.Finish(ctx, pend.Pending, q.Get("state"), q.Get("code"))
+	if err != nil {
+		key := "oidcvote.error.refused"
+		switch {
+		case errors.Is(err, oidc.ErrState):
+			key = "oidcvote.error.state"
+		case errors.Is(err, oidc.ErrExchange):
+			key = "oidcvote.error.expired"
+		case errors.Is(err, oidc.ErrIncomplete):
+			key = "oidcvote.error.incomplete"
+		}
+		s.log.Warn("openid connect sign-in refused", "id", requestID(ctx), "err", err)
+		s.renderErrorMsg(w, r, http.StatusBadRequest, apperr.Msg(key))
+		return nil
+	}
+	if err := s.putSessionJSON(ctx, sessionOIDCIdentityKey, oidcIdentity{Slug: pend.Slug, AccountID: pend.AccountID,
+		GivenName: id.GivenName, FamilyName: id.FamilyName, BirthDate: id.BirthDate}); err != nil {
+		return err
+	}
+	// The code stays out of the history: the commune form has its own address.
+	http.Redirect(w, r, "/"+pend.Slug+"/vote/franceconnect/commune", http.StatusSeeOther)
+	return nil
+}
+
+type voteOIDCPage struct {
+	Base
+	Campaign   *campaign.Campaign
+	GivenName  string
+	FamilyName string
+	BirthDate  string // as shown
+	Commune    string
+	Communes   []option
+	Error      string
+	Errors     apperr.FieldErrors
+}
+
+// voteOIDCIdentity returns the identity waiting in the session for this campaign and account.
+func (s *Server) voteOIDCIdentity(r *http.Request) (oidcIdentity, bool) {
+	var id oidcIdentity
+	ok := s.sessionJSON(r.Context(), sessionOIDCIdentityKey, &id)
+	return id, ok && id.Slug == campaignOf(r).Slug && id.AccountID == actorOf(r).ID()
+}
+
+func (s *Server) voteOIDCPage(r *http.Request, id oidcIdentity) voteOIDCPage {
+	c := campaignOf(r)
+	shown := id.BirthDate
+	if d, err := vote.ParseDate(id.BirthDate); err == nil && langOf(r) == i18n.FR {
+		shown = fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+	}
+	return voteOIDCPage{Base: s.base(r, "oidcvote.commune.title", c.Name), Campaign: c, GivenName: id.GivenName,
+		FamilyName: id.FamilyName, BirthDate: shown, Communes: s.voteCommuneOptions(c)}
+}
+
+// voteOIDCCommune (GET /{slug}/vote/franceconnect/commune) shows the identity from the
+// provider, read-only, and asks for the commune.
+func (s *Server) voteOIDCCommune(w http.ResponseWriter, r *http.Request) error {
+	id, ok := s.voteOIDCIdentity(r)
+	if !ok {
+		http.Redirect(w, r, "/"+campaignOf(r).Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, "vote_oidc", s.voteOIDCPage(r, id))
+}
+
+// voteOIDCRegister (POST /{slug}/vote/franceconnect/commune) registers the voter with the
+// provider's identity and the declared commune, then goes on to the ballot.
+func (s *Server) voteOIDCRegister(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	id, ok := s.voteOIDCIdentity(r)
+	if !ok {
+		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	hp, err := s.votePage(r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !s.voteOIDCOffered(hp.Settings):
+		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
+	case hp.Step == voteStepBefore || hp.Step == voteStepAfter:
+		return apperr.New(apperr.Conflict, "vote.closed")
+	case hp.Step != voteStepIdentity:
+		s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
+		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+		return nil
+	}
+	p := s.voteOIDCPage(r, id)
+	p.Commune = r.PostFormValue("commune")
+	decl, fe := vote.ParseDeclaration(id.FamilyName, id.GivenName, id.BirthDate, p.Commune)
+	if len(fe) > 0 {
+		if _, bad := fe["commune"]; !bad || len(fe) > 1 {
+			// The provider's names or birth date are not usable: nothing the voter can fix here.
+			s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
+			return apperr.New(apperr.Invalid, "oidcvote.error.incomplete")
+		}
+		p.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "vote_oidc", p)
+	}
+	// A birth date given as a year only (YYYY) is checked on the year.
+	yearOnly := len(id.BirthDate) == 4
+	status, refusal, err := s.voteRegister(r, c, decl, yearOnly, vote.MethodOIDC)
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		p.Error = s.cat.T(langOf(r), refusal.Key, refusal.Args...)
+		return s.render(w, r, status, "vote_oidc", p)
+	}
+	s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
+	http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
+	return nil
+}
+
+// voteRegister is the registration of a declared person as the signed-in account's voter:
+// eligibility (commune of the territory, minimum age on the day of the vote), then one
+// person per campaign by the keyed hash. A refusal comes back as a status and a message for
+// the voter; err is an internal failure.
+func (s *Server) voteRegister(r *http.Request, c *campaign.Campaign, decl vote.Declaration, yearOnly bool, method string) (int, *apperr.Message, error) {
+	ctx := r.Context()
+	cm, known := s.Territory.Commune(decl.Commune)
+	rule := vote.Rule{Territory: c.Territory, MinAge: c.MinVoterAge, Location: c.Location()}
+	if refusal := rule.Check(vote.Person{BirthDate: decl.BirthDate, YearOnly: yearOnly, CommuneKnown: known,
+		CommuneDepartment: cm.Departement}, s.now()); refusal != nil {
+		return http.StatusForbidden, &refusal.Message, nil
+	}
+	key, err := vote.HashKey(ctx, s.db)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := &vote.Voter{CampaignID: c.ID, AccountID: actorOf(r).ID(), PersonKey: vote.PersonKey(key, c.ID, decl),
+		Commune: decl.Commune, BirthDate: decl.BirthDate, Method: method}
+	if err := vote.RegisterVoter(ctx, s.db, v, c.ContactEmail); err != nil {
+		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict {
+			return http.StatusConflict, &ae.Message, nil
+		}
+		return 0, nil, err
+	}
+	return 0, nil, nil
+}
