@@ -22,6 +22,7 @@ type campaignView struct {
 	Open     []campaign.Phase
 	Next     *phaseRow    // the next phase to open, if none is open
 	Actions  []actionLink // what a visitor can do now, from the open phases
+	Results  bool         // the vote has closed: its results are public
 }
 
 // actionLink is a link to a page of the campaign, with the i18n key of its text.
@@ -34,6 +35,7 @@ var phaseActions = map[campaign.Phase][]actionLink{
 	campaign.PhaseIdeas:     {{"idees/deposer", "cpage.action.deposit_idea"}, {"idees", "cpage.action.ideas"}},
 	campaign.PhaseComptoirs: {{"comptoirs", "cpage.action.comptoirs"}},
 	campaign.PhaseDossiers:  {{"dossiers", "cpage.action.dossiers"}},
+	campaign.PhaseVote:      {{"vote", "cpage.action.vote"}, {"projets", "cpage.action.projects"}},
 }
 
 func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
@@ -54,6 +56,9 @@ func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
 			}
 			v.Actions = append(v.Actions, actionLink{"/" + c.Slug + "/" + a.Path, a.Key})
 		}
+	}
+	if w, ok := c.Window(campaign.PhaseVote); ok && now.After(w.End) {
+		v.Results = true
 	}
 	if len(v.Open) == 0 {
 		for i := range v.Timeline {

@@ -34,6 +34,8 @@ func TestPublicPages(t *testing.T) {
 		if strings.Contains(c.Body, "Participer maintenant") {
 			t.Error("the archived campaign offers actions")
 		}
+		wantContains(t, c, "2018 results link", `href="/pas-de-calais-2018/resultats"`)
+		wantContains(t, b.get("/"+vote), "vote campaign", `href="/`+vote+`/vote"`, `href="/`+vote+`/projets"`)
 		for _, slug := range []string{open, vote} {
 			wantStatus(t, b.get("/"+slug), http.StatusOK, slug)
 			wantContains(t, b.get("/"+slug+"/calendrier"), slug, "En cours")
