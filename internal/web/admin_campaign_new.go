@@ -126,6 +126,7 @@ func (s *Server) sourceCampaign(ctx context.Context, source string) (*campaign.C
 
 // saveCampaign inserts (before == nil) or updates c through the state-change function.
 func (s *Server) saveCampaign(r *http.Request, action string, before, c *campaign.Campaign) error {
+	defer s.campaignChanged()
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Actor: actorOf(r), Permission: account.PermManageCampaigns, Campaign: before,
 		Action: action, EntityKind: "campaign",

@@ -26,17 +26,20 @@ type ttlCache[K comparable, V any] struct {
 
 type ttlEntry[V any] struct {
 	v       V
+	version uint64
 	expires time.Time
 }
 
-// get returns the value of k, read by load when absent or expired.
-func (c *ttlCache[K, V]) get(k K, load func() (V, error)) (V, error) {
+// get returns the value of k, read by load when absent, expired or of another version.
+// version tells of the writes made by this process (such as campaign.Writes(), read before
+// load): an entry read under another version is stale.
+func (c *ttlCache[K, V]) get(k K, version uint64, load func() (V, error)) (V, error) {
 	now := time.Now()
 	c.mu.Lock()
 	e, ok := c.entries[k]
 	gen := c.gen
 	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	if ok && now.Before(e.expires) && e.version == version {
 		return e.v, nil
 	}
 	v, err := load()
@@ -48,7 +51,7 @@ func (c *ttlCache[K, V]) get(k K, load func() (V, error)) (V, error) {
 		if c.entries == nil || len(c.entries) > 1000 {
 			c.entries = map[K]ttlEntry[V]{}
 		}
-		c.entries[k] = ttlEntry[V]{v: v, expires: now.Add(readCacheTTL)}
+		c.entries[k] = ttlEntry[V]{v: v, version: version, expires: now.Add(readCacheTTL)}
 	}
 	c.mu.Unlock()
 	return v, nil
@@ -71,7 +74,7 @@ type readCaches struct {
 // campaignBySlug returns the campaign from the process's copy (read at most readCacheTTL
 // ago). Each call returns its own deep copy, which the request may change freely.
 func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
-	c, err := s.caches.campaigns.get(slug, func() (*campaign.Campaign, error) {
+	c, err := s.caches.campaigns.get(slug, campaign.Writes(), func() (*campaign.Campaign, error) {
 		return campaign.BySlug(ctx, s.db, slug)
 	})
 	if err != nil {
@@ -83,7 +86,7 @@ func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Cam
 // ballotProjects returns the projects on the campaign's ballot from the process's copy
 // (read at most readCacheTTL ago). The slice is shared: callers must not change it.
 func (s *Server) ballotProjects(ctx context.Context, campaignID int64) ([]vote.Project, error) {
-	return s.caches.ballots.get(campaignID, func() ([]vote.Project, error) {
+	return s.caches.ballots.get(campaignID, 0, func() ([]vote.Project, error) {
 		return vote.BallotProjects(ctx, s.db, campaignID)
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -17,7 +18,15 @@ func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var campaignID *int64
 		if slug := r.PathValue("slug"); slug != "" {
-			c, err := campaign.BySlug(r.Context(), s.db, slug)
+			// The administration reads the campaign it edits afresh; the rest of the site
+			// may use the process's copy (at most a second old, see readCacheTTL).
+			load := s.campaignBySlug
+			if strings.HasPrefix(r.URL.Path, "/admin/") {
+				load = func(ctx context.Context, slug string) (*campaign.Campaign, error) {
+					return campaign.BySlug(ctx, s.db, slug)
+				}
+			}
+			c, err := load(r.Context(), slug)
 			if err != nil {
 				s.fail(w, r, err)
 				return

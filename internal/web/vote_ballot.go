@@ -150,7 +150,7 @@ func (s *Server) voteCommuneOptions(c *campaign.Campaign) []option {
 // voteFillBallot puts the projects on the page, by category, with the given choices ticked.
 func (s *Server) voteFillBallot(r *http.Request, p *voteHomePage, chosen []int64) error {
 	c := p.Campaign
-	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	ps, err := s.ballotProjects(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (s *Server) voteChoices(r *http.Request) ([]int64, []vote.Project, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	ps, err := s.ballotProjects(r.Context(), c.ID)
 	if err != nil {
 		return nil, nil, err
 	}

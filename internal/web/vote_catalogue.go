@@ -74,7 +74,7 @@ type projectsListPage struct {
 func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	lang := langOf(r)
-	ps, err := vote.BallotProjects(r.Context(), s.db, c.ID)
+	ps, err := s.ballotProjects(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
