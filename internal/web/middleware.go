@@ -159,6 +159,10 @@ func (s *Server) withLang(next http.Handler) http.Handler {
 func (s *Server) loadActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var actor account.Actor
+		if err := s.touchSession(r.Context()); err != nil {
+			s.fail(w, r, fmt.Errorf("session idle timeout: %w", err))
+			return
+		}
 		if id := s.sessions.GetInt64(r.Context(), sessionAccountKey); id != 0 {
 			a, err := account.ByID(r.Context(), s.db, id)
 			switch {
