@@ -48,7 +48,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	database := fs.String("database", "", "database URL: empty = a new SQLite file in a temporary folder; postgres://… = a new schema there, dropped at the end")
 	voters := fs.Int("voters", 2000, "number of voters")
 	concurrency := fs.Int("concurrency", 256, "voters voting at the same time")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the casting of the ballots to this file")
 	if code, ok := parseFlags(fs, args[1:], stderr); !ok {
 		return code
 	}
@@ -56,6 +56,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive")
 		return 2
 	}
+	var profile io.Writer
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -63,13 +64,9 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
+		profile = f
 	}
-	res, err := benchVote(context.Background(), *database, *voters, *concurrency, stderr)
+	res, err := benchVote(context.Background(), *database, *voters, *concurrency, profile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
 		return 1
@@ -165,7 +162,8 @@ type benchVoter struct {
 	form   url.Values
 }
 
-func benchVote(ctx context.Context, rawURL string, n, conc int, stderr io.Writer) (benchResult, error) {
+// benchVote runs the bench; profile, when not nil, receives a CPU profile of the casting.
+func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Writer, stderr io.Writer) (benchResult, error) {
 	res := benchResult{Voters: n, Concurrency: conc}
 	d, cleanup, err := benchDB(ctx, rawURL)
 	if err != nil {
@@ -199,6 +197,11 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, stderr io.Writer
 	fmt.Fprintf(stderr, "casting %d ballots, %d at a time…\n", n, conc)
 	lat := make([]time.Duration, n)
 	g0, _, s0 := vote.BoxOf(d).Stats()
+	if profile != nil {
+		if err := pprof.StartCPUProfile(profile); err != nil {
+			return res, err
+		}
+	}
 	start := time.Now()
 	err = parallel(n, conc, func(i int) error {
 		v := voters[i]
@@ -214,6 +217,9 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, stderr io.Writer
 		return nil
 	})
 	res.Elapsed = time.Since(start)
+	if profile != nil {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return res, err
 	}
