@@ -127,6 +127,7 @@ type reviewDecisionPage struct {
 	V            url.Values
 	Errors       apperr.FieldErrors
 	Phase        bool
+	Results      resultsRecordState // may the vote's results be recorded from this page
 }
 
 func (s *Server) reviewDecisionPage(r *http.Request, c *campaign.Campaign, v url.Values, fe apperr.FieldErrors) (reviewDecisionPage, error) {
@@ -142,6 +143,9 @@ func (s *Server) reviewDecisionPage(r *http.Request, c *campaign.Campaign, v url
 		return p, err
 	}
 	p.Proclaimed = ok
+	if p.Results, err = s.resultsRecordState(ctx, c); err != nil {
+		return p, err
+	}
 	if ok {
 		p.ProclaimedAt = at.In(c.Location()).Format("02/01/2006 15:04")
 	}

@@ -168,6 +168,7 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/commission-permanente", account.PermManageDossiers, s.reviewDecision},
 		{"POST /admin/campagnes/{slug}/commission-permanente", account.PermManageDossiers, s.reviewDecisionSave},
 		{"POST /admin/campagnes/{slug}/proclamation", account.PermManageDossiers, s.reviewProclaim},
+		{"POST /admin/campagnes/{slug}/resultats", account.PermManageDossiers, s.resultsRecord},
 		{"GET /{slug}/comite", account.PermReview, s.reviewMine},
 		{"GET /{slug}/comite/{id}", account.PermReview, s.reviewForm},
 		{"POST /{slug}/comite/{id}", account.PermReview, s.reviewSave},
