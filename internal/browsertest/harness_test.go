@@ -434,7 +434,9 @@ func field(name string) string { return fmt.Sprintf(`[name=%q]:not([type=hidden]
 func (tab *Tab) Type(name, text string) {
 	tab.t.Helper()
 	sel := chromedp.CSS(field(name))
-	tab.run("type into "+name, chromedp.Clear(sel), chromedp.SendKeys(sel, text))
+	// Emptied by script first: chromedp.Clear fails on an empty textarea.
+	Eval[bool](tab, fmt.Sprintf(`(document.querySelector(%s).value = '', true)`, jsString(field(name))))
+	tab.run("type into "+name, chromedp.SendKeys(sel, text))
 }
 
 // Set sets the value of a form control (by its name) directly: for selects, dates and

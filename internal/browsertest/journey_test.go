@@ -17,6 +17,10 @@ type journey struct {
 
 	citizenEmail, citizenPassword string // the account registered in the journey
 	newSlug                       string // the edition the administrator created
+
+	ideaTitle, orientationPath string // the idea deposited and its orientation page
+	sessionPath                string // the comptoir session the citizen registered to
+	dossierURL, projectTitle   string // the dossier filed (/{slug}/dossiers/{id})
 }
 
 // journeyStep is one step of the campaign's life, done in the browser as that role's user;
@@ -35,6 +39,10 @@ var journeySteps = []journeyStep{
 	{"visitor-registers-and-verifies", stepRegister},
 	{"admin-creates-next-edition", stepAdminNextEdition},
 	{"citizen-refused-admin", stepCitizenRefusedAdmin},
+	{"citizen-deposits-idea", stepCitizenDepositsIdea},
+	{"citizen-registers-to-comptoir", stepCitizenRegistersComptoir},
+	{"animator-marks-attendance", stepAnimatorMarksAttendance},
+	{"carrier-files-dossier", stepCarrierFilesDossier},
 }
 
 // TestJourney runs the steps in order on one site; a failed step stops the journey.
