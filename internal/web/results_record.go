@@ -68,6 +68,7 @@ func (s *Server) resultsRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	defer s.campaignChanged()
 	if err := review.RecordResults(ctx, s.reviewEnv(), whoOf(r), c, comp.Result.Winners); err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict && ae.Message.Key == "review.bulk.illegal" {
 			// Recorded by a concurrent press meanwhile.

@@ -92,6 +92,8 @@ func (s *Server) reviewCommissionSave(w http.ResponseWriter, r *http.Request) er
 	}
 	err := fe.Err()
 	if err == nil {
+		// The ballot's projects change: this process's copy of them must not outlive the change.
+		defer s.campaignChanged()
 		err = review.ValidateCommission(r.Context(), s.reviewEnv(), whoOf(r), c, cm, withdrawn)
 	}
 	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
