@@ -8,6 +8,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
+	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -51,7 +52,11 @@ func TestSeedVote(t *testing.T) {
 		}
 		rule := vote.RuleOf(old)
 		ballots := 0
-		projects, _ := vote.BallotProjects(ctx, d, old.ID)
+		// The 2018 results are recorded: its projects are now winners or not funded.
+		projects, err := results.Projects(ctx, d, old.ID)
+		if err != nil || len(projects) != 41 {
+			t.Fatalf("2018 projects: %d, %v", len(projects), err)
+		}
 		err = vote.BallotsOf(ctx, d, old.ID, func(_ string, ids []int64) error {
 			ballots++
 			return rule.Validate(ids, vote.Options(projects))
