@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -215,4 +216,252 @@ func stepCarrierFilesDossier(t *testing.T, j *journey) {
 	if !found {
 		t.Errorf("no acknowledgement e-mailed to the carrier")
 	}
+}
+
+// dossierID is the number of the dossier filed in the journey.
+func (j *journey) dossierID() string { return j.dossierURL[strings.LastIndex(j.dossierURL, "/")+1:] }
+
+func stepAgentAssignsReviewers(t *testing.T, j *journey) {
+	j.setDay(dayLabelling)
+	slug := j.openSlug()
+	admin := "/admin/campagnes/" + slug
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Agent)
+	tab.Open(admin + "/comite")
+	member := j.site.Account(t, account.Committee)
+	add := `main form[action="` + admin + `/comite/membres"]`
+	tab.Type("email", member.Email)
+	tab.Set("kind", "ess")
+	tab.Type("organisation", "CRESS Hauts-de-France")
+	tab.SubmitOK(add + ` button[type=submit]`)
+	tab.WantText(member.Name)
+	tab.Type("min_reviewers", "1")
+	tab.SubmitOK(`main form[action="` + admin + `/comite/reglages"] button[type=submit]`)
+	tab.SubmitOK(`main form[action="` + admin + `/comite/affectations/auto"] button[type=submit]`)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("the automatic assignment failed:\n%s", tab.MainText())
+	}
+	tab.WantText(j.projectTitle)
+	tab.Screenshot("committee")
+}
+
+// chooseRadios ticks, in every group of radio buttons of the form, the button whose value
+// is preferred (the first of prefer found), or else the last one (the highest score).
+func chooseRadios(tab *Tab, form string, prefer ...string) {
+	tab.t.Helper()
+	ids := Eval[[]string](tab, fmt.Sprintf(`(() => {
+  const prefer = %s;
+  const groups = {};
+  for (const r of document.querySelectorAll(%s + ' input[type=radio]')) (groups[r.name] = groups[r.name] || []).push(r);
+  return Object.values(groups).map(rs => {
+    for (const p of prefer) { const r = rs.find(r => r.value === p); if (r) return r.id; }
+    return rs[rs.length - 1].id;
+  });
+})()`, "["+strings.Join(func() []string {
+		out := make([]string, len(prefer))
+		for i, p := range prefer {
+			out[i] = jsString(p)
+		}
+		return out
+	}(), ",")+"]", jsString(form)))
+	for _, id := range ids {
+		tab.Click("#" + id)
+	}
+}
+
+func stepMemberScores(t *testing.T, j *journey) {
+	slug := j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Committee)
+	tab.Open("/" + slug + "/comite")
+	path := "/" + slug + "/comite/" + j.dossierID()
+	tab.SubmitOK(`main a[href="` + path + `"]`)
+	tab.Click(`#conflict-no`)
+	tab.Screenshot("declaration")
+	tab.SubmitOK(`main form[action="` + path + `/declaration"] button[type=submit]`)
+	form := `main form[action="` + path + `"]`
+	if !tab.Has(form) {
+		t.Fatalf("no review grid after declaring no conflict:\n%s", tab.MainText())
+	}
+	chooseRadios(tab, form, "yes", "favourable")
+	tab.Type("motivation", "Projet utile, budget réaliste, porté par les habitants.")
+	tab.Screenshot("review-form")
+	tab.SubmitOK(form + ` button[name=submit][value=final]`)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("the review was refused:\n%s", tab.MainText())
+	}
+}
+
+func stepAgentLabels(t *testing.T, j *journey) {
+	admin := "/admin/campagnes/" + j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Agent)
+	tab.Open(admin + "/comite/seance")
+	tab.Click("#sel-" + j.dossierID())
+	tab.Set("decision", "labelled")
+	tab.Type("motivation", "Projet utile et bien construit.")
+	tab.Screenshot("session")
+	tab.SubmitOK(mainSubmit)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("labelling refused:\n%s", tab.MainText())
+	}
+	tab.WantText("Labellisé")
+}
+
+func stepCommissionValidates(t *testing.T, j *journey) {
+	j.setDay(dayCommission)
+	slug := j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Agent)
+	tab.Open("/admin/campagnes/" + slug + "/commission")
+	tab.Fill("name", "Commission Attractivité départementale et emploi", "reference", "C1-2027-04")
+	tab.Set("held_on", j.site.Now().Format(time.DateOnly))
+	tab.Screenshot("commission")
+	tab.SubmitOK(mainSubmit)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("the commission was refused:\n%s", tab.MainText())
+	}
+	tab.Open("/" + slug + "/projets")
+	tab.WantText(j.projectTitle)
+	tab.Screenshot("catalogue")
+}
+
+// voter is one of the journey's voters: how their tab is set up.
+type voter struct {
+	email, family, first, birth string
+	noJS, phone                 bool
+}
+
+func (j *journey) vote(t *testing.T, v voter) {
+	slug := j.openSlug()
+	tab := j.site.NewTab(t)
+	if v.noJS {
+		tab.DisableJavaScript()
+	}
+	phone := func() {
+		if v.phone {
+			tab.CheckNoHorizontalScroll()
+			tab.SetViewport(phoneWidth, phoneHeight, true)
+		}
+	}
+	if v.phone {
+		tab.SetViewport(phoneWidth, phoneHeight, true)
+	}
+	tab.Open("/" + slug)
+	tab.SubmitOK(`main a[href="/` + slug + `/vote"]`)
+	phone()
+	tab.Type("email", v.email)
+	tab.SubmitOK(`main form[action="/` + slug + `/vote/courriel"] button[type=submit]`)
+	msgs, err := mail.Sent(t.Context(), j.site.DB, v.email)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("no code e-mailed to %s: %v", v.email, err)
+	}
+	code := regexp.MustCompile(`\b(\d{8})\b`).FindStringSubmatch(msgs[0].Body)
+	if code == nil {
+		t.Fatalf("no code in the e-mail: %q", msgs[0].Body)
+	}
+	phone()
+	tab.Type("code", code[1])
+	tab.SubmitOK(`main form[action="/connexion/code/verifier"] button[type=submit]`)
+	if p := tab.Path(); p != "/"+slug+"/vote" {
+		t.Fatalf("after the code: on %s, want the vote page", p)
+	}
+	phone()
+	decl := `main form[action="/` + slug + `/vote/identite"]:has(input[name=methode][value=email])`
+	tab.Type("nom", v.family)
+	tab.Type("prenom", v.first)
+	tab.Set("naissance", v.birth)
+	tab.Set("commune", "62041")
+	tab.Screenshot("vote-identity")
+	tab.SubmitOK(decl + ` button[type=submit]`)
+	ballot := `main form[action="/` + slug + `/vote/verifier"]`
+	if !tab.Has(ballot) {
+		t.Fatalf("no ballot after the declaration:\n%s", tab.MainText())
+	}
+	phone()
+	tab.Check("p", true)
+	tab.Screenshot("vote-ballot")
+	tab.SubmitOK(ballot + ` button[type=submit]`)
+	phone()
+	tab.WantText(j.projectTitle)
+	tab.Screenshot("vote-review")
+	tab.SubmitOK(`main form[action="/` + slug + `/vote/confirmer"] button[type=submit]`)
+	phone()
+	receipt := tab.Text("#receipt")
+	if !regexp.MustCompile(`^[A-Z0-9-]{23}$`).MatchString(receipt) {
+		t.Fatalf("receipt %q on the confirmation page:\n%s", receipt, tab.MainText())
+	}
+	tab.Screenshot("vote-receipt")
+	j.receipts = append(j.receipts, receipt)
+}
+
+func stepCitizensVote(t *testing.T, j *journey) {
+	j.setDay(dayVote)
+	for _, v := range []voter{
+		{email: "louise.martin@example.org", family: "Martin", first: "Louise", birth: "1985-03-14"},
+		{email: "yanis.benali@example.org", family: "Benali", first: "Yanis", birth: "1999-11-02", noJS: true},
+		{email: "rose.delattre@example.org", family: "Delattre", first: "Rose", birth: "1962-07-21", phone: true},
+	} {
+		name := "desktop"
+		if v.noJS {
+			name = "no-javascript"
+		} else if v.phone {
+			name = "phone"
+		}
+		if !t.Run(name, func(t *testing.T) { j.vote(t, v) }) {
+			t.FailNow()
+		}
+	}
+}
+
+func stepResultsShowWinner(t *testing.T, j *journey) {
+	j.setDay(dayWinners)
+	slug := j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.Open("/" + slug)
+	tab.SubmitOK(`main a[href="/` + slug + `/resultats"]`)
+	tab.WantText(j.projectTitle, "3")
+	tab.Screenshot("results")
+}
+
+func stepAgentRecordsAndProclaims(t *testing.T, j *journey) {
+	admin := "/admin/campagnes/" + j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.SignInAs(account.Agent)
+	tab.Open(admin + "/commission-permanente")
+	tab.SubmitOK(`main form[action="` + admin + `/resultats"] button[type=submit]`)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("recording the results failed:\n%s", tab.MainText())
+	}
+	j.setDay(dayProclamation)
+	tab.Open(admin + "/commission-permanente")
+	tab.Set("date", j.site.Now().AddDate(0, 0, -1).Format(time.DateOnly))
+	tab.Type("deliberation", "CP-2027-06-042")
+	for _, name := range Eval[[]string](tab, `[...document.querySelectorAll('main form input')].map(e => e.name).filter(n => /amount/i.test(n))`) {
+		if tab.Value(name) == "" {
+			tab.Type(name, "4 500")
+		}
+	}
+	tab.Screenshot("decision")
+	tab.SubmitOK(mainSubmit)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("the Commission permanente decision was refused:\n%s", tab.MainText())
+	}
+	tab.WantText("CP-2027-06-042", j.projectTitle)
+	tab.SubmitOK(`main form[action="` + admin + `/proclamation"] button[type=submit]`)
+	if tab.Has(`.error-summary`) {
+		t.Fatalf("the proclamation failed:\n%s", tab.MainText())
+	}
+	tab.Screenshot("proclaimed")
+}
+
+func stepVoterFindsReceipt(t *testing.T, j *journey) {
+	slug := j.openSlug()
+	tab := j.site.NewTab(t)
+	tab.Open("/" + slug + "/resultats")
+	tab.SubmitOK(`main a[href="/` + slug + `/resultats/bulletins"]`)
+	tab.Type("code", j.receipts[1])
+	tab.SubmitOK(`main form[action="/` + slug + `/resultats/bulletins"] button[type=submit]`)
+	tab.WantText(j.projectTitle)
+	tab.Screenshot("receipt-found")
 }

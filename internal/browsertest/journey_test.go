@@ -18,9 +18,10 @@ type journey struct {
 	citizenEmail, citizenPassword string // the account registered in the journey
 	newSlug                       string // the edition the administrator created
 
-	ideaTitle, orientationPath string // the idea deposited and its orientation page
-	sessionPath                string // the comptoir session the citizen registered to
-	dossierURL, projectTitle   string // the dossier filed (/{slug}/dossiers/{id})
+	ideaTitle, orientationPath string   // the idea deposited and its orientation page
+	sessionPath                string   // the comptoir session the citizen registered to
+	dossierURL, projectTitle   string   // the dossier filed (/{slug}/dossiers/{id})
+	receipts                   []string // the voters' receipts
 }
 
 // journeyStep is one step of the campaign's life, done in the browser as that role's user;
@@ -43,6 +44,14 @@ var journeySteps = []journeyStep{
 	{"citizen-registers-to-comptoir", stepCitizenRegistersComptoir},
 	{"animator-marks-attendance", stepAnimatorMarksAttendance},
 	{"carrier-files-dossier", stepCarrierFilesDossier},
+	{"agent-assigns-reviewers", stepAgentAssignsReviewers},
+	{"member-declares-and-scores", stepMemberScores},
+	{"agent-labels", stepAgentLabels},
+	{"commission-validates", stepCommissionValidates},
+	{"citizens-vote", stepCitizensVote},
+	{"results-show-winner", stepResultsShowWinner},
+	{"agent-records-decides-proclaims", stepAgentRecordsAndProclaims},
+	{"voter-finds-receipt", stepVoterFindsReceipt},
 }
 
 // TestJourney runs the steps in order on one site; a failed step stops the journey.
