@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -420,7 +421,15 @@ func stepResultsShowWinner(t *testing.T, j *journey) {
 	tab := j.site.NewTab(t)
 	tab.Open("/" + slug)
 	tab.SubmitOK(`main a[href="/` + slug + `/resultats"]`)
-	tab.WantText(j.projectTitle, "3")
+	// The project's row: funded, with the three votes.
+	row := Eval[string](tab, fmt.Sprintf(`(() => {
+  for (const tr of document.querySelectorAll('main tr')) if (tr.innerText.includes(%s)) return tr.innerText;
+  return '';
+})()`, jsString(j.projectTitle)))
+	cells := strings.Split(row, "\t")
+	if row == "" || strings.Contains(row, "Non financé") || !strings.Contains(row, "Financé") || !slices.Contains(cells, "3") {
+		t.Fatalf("the results do not show %q funded with 3 votes; its row: %q; page:\n%s", j.projectTitle, row, tab.MainText())
+	}
 	tab.Screenshot("results")
 }
 
@@ -452,6 +461,7 @@ func stepAgentRecordsAndProclaims(t *testing.T, j *journey) {
 	if tab.Has(`.error-summary`) {
 		t.Fatalf("the proclamation failed:\n%s", tab.MainText())
 	}
+	tab.WantText("Résultats proclamés le")
 	tab.Screenshot("proclaimed")
 }
 
@@ -462,6 +472,6 @@ func stepVoterFindsReceipt(t *testing.T, j *journey) {
 	tab.SubmitOK(`main a[href="/` + slug + `/resultats/bulletins"]`)
 	tab.Type("code", j.receipts[1])
 	tab.SubmitOK(`main form[action="/` + slug + `/resultats/bulletins"] button[type=submit]`)
-	tab.WantText(j.projectTitle)
+	tab.WantText("Ce bulletin a été compté", j.projectTitle)
 	tab.Screenshot("receipt-found")
 }
