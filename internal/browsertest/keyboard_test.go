@@ -23,7 +23,8 @@ const describeJS = `function (el) {
 
 // Focusables lists, in document order, the elements that Tab must reach on the page shown,
 // and numbers them (data-kb attribute) so that Focused can tell which one has the focus.
-// The page must not use positive tabindex values, so document order is the Tab order.
+// The page must not use positive tabindex values, so document order is the Tab order; a
+// group of radio buttons is one stop.
 func (tab *Tab) Focusables() []string {
 	tab.t.Helper()
 	return Eval[[]string](tab, `(() => {
@@ -31,12 +32,29 @@ func (tab *Tab) Focusables() []string {
   const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), ' +
     'textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
   const out = [];
-  for (const el of document.querySelectorAll(sel)) {
+  // A group of radio buttons is one Tab stop, as in browsers: its checked button, or its
+  // first when none is (arrows move inside). All its buttons share the stop's number.
+  const groupKey = el => (el.form ? Array.prototype.indexOf.call(document.forms, el.form) : -1) + ' ' + el.name;
+  const stop = new Map();
+  const visible = [...document.querySelectorAll(sel)].filter(el => {
     const cs = getComputedStyle(el);
-    if (el.getClientRects().length === 0 || cs.visibility === 'hidden' || el.closest('[inert]')) continue;
+    return !(el.getClientRects().length === 0 || cs.visibility === 'hidden' || el.closest('[inert]'));
+  });
+  for (const el of visible) {
+    if (el.type !== 'radio' || !el.name) continue;
+    const k = groupKey(el);
+    if (!stop.has(k) || (el.checked && !stop.get(k).checked)) stop.set(k, el);
+  }
+  const numbers = new Map();
+  for (const el of visible) {
     if (el.tabIndex > 0) throw new Error('positive tabindex on ' + describe(el));
+    if (el.type === 'radio' && el.name && stop.get(groupKey(el)) !== el) continue;
     el.setAttribute('data-kb', String(out.length));
-    out.push(describe(el));
+    if (el.type === 'radio' && el.name) numbers.set(groupKey(el), out.length);
+    out.push(el.type === 'radio' && el.name ? 'radio group ' + el.name + ' at ' + describe(el) : describe(el));
+  }
+  for (const el of visible) {
+    if (el.type === 'radio' && el.name) el.setAttribute('data-kb', String(numbers.get(groupKey(el))));
   }
   return out;
 })()`)
