@@ -27,5 +27,8 @@
 // and checks one page of every other route it reaches.
 //
 // The journey test (journey_test.go) is a list of steps, one function each, that later
-// features append to.
+// features append to; journey_campaign_test.go plays the open demo campaign from the idea to
+// the proclamation, moving the clock into each phase. TestKeyboardVote (vote_a11y_test.go)
+// casts a ballot with the keyboard alone, and TestAxeVoteAndResults checks the ballot's and
+// the results' public pages.
 package browsertest

@@ -430,6 +430,7 @@ func stepResultsShowWinner(t *testing.T, j *journey) {
 	if row == "" || strings.Contains(row, "Non financé") || !strings.Contains(row, "Financé") || !slices.Contains(cells, "3") {
 		t.Fatalf("the results do not show %q funded with 3 votes; its row: %q; page:\n%s", j.projectTitle, row, tab.MainText())
 	}
+	tab.CheckAxe()
 	tab.Screenshot("results")
 }
 
@@ -473,5 +474,6 @@ func stepVoterFindsReceipt(t *testing.T, j *journey) {
 	tab.Type("code", j.receipts[1])
 	tab.SubmitOK(`main form[action="/` + slug + `/resultats/bulletins"] button[type=submit]`)
 	tab.WantText("Ce bulletin a été compté", j.projectTitle)
+	tab.CheckAxe()
 	tab.Screenshot("receipt-found")
 }
