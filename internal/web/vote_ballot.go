@@ -433,28 +433,17 @@ func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
 		p.Errors = fe
 		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
 	}
-	cm, known := s.Territory.Commune(decl.Commune)
-	rule := vote.Rule{Territory: c.Territory, MinAge: c.MinVoterAge, Location: c.Location()}
-	if refusal := rule.Check(vote.Person{BirthDate: decl.BirthDate, CommuneKnown: known, CommuneDepartment: cm.Departement}, s.now()); refusal != nil {
-		p.Error = s.cat.T(langOf(r), refusal.Message.Key, refusal.Message.Args...)
-		return s.render(w, r, http.StatusForbidden, "vote_home", p)
-	}
-	key, err := vote.HashKey(ctx, s.db)
-	if err != nil {
-		return err
-	}
 	method := vote.MethodEmail
 	if census {
 		method = vote.MethodCensus
 	}
-	v := &vote.Voter{CampaignID: c.ID, AccountID: actorOf(r).ID(), PersonKey: vote.PersonKey(key, c.ID, decl),
-		Commune: decl.Commune, BirthDate: decl.BirthDate, Method: method}
-	if err := vote.RegisterVoter(ctx, s.db, v, c.ContactEmail); err != nil {
-		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict {
-			p.Error = s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)
-			return s.render(w, r, http.StatusConflict, "vote_home", p)
-		}
+	status, refusal, err := s.voteRegister(r, c, decl, false, method)
+	if err != nil {
 		return err
+	}
+	if refusal != nil {
+		p.Error = s.cat.T(langOf(r), refusal.Key, refusal.Args...)
+		return s.render(w, r, status, "vote_home", p)
 	}
 	http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 	return nil
