@@ -106,28 +106,8 @@ func (s *Server) ideaHide(w http.ResponseWriter, r *http.Request) error {
 		return s.renderModeration(w, r, http.StatusUnprocessableEntity, i.ID, reason, errs)
 	}
 	actor := actorOf(r)
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermModerate, Campaign: c,
-		Action: "idea.hide", EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
-			before, err := idea.ByID(ctx, tx, c.ID, i.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := idea.Hide(ctx, tx, c.ID, i.ID, reason, actor.ID(), s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			after, err := idea.ByID(ctx, tx, c.ID, i.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			m, err := s.moderationMail(ctx, tx, c, after, "hidden")
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(i.ID, 10), Before: auditIdea(before),
-				After: auditIdea(after), Mails: []mail.Message{m}}, nil
-		},
+	err = s.moderateIdea(r, c, i.ID, "idea.hide", "hidden", func(ctx context.Context, tx *sql.Tx) error {
+		return idea.Hide(ctx, tx, c.ID, i.ID, reason, actor.ID(), s.now())
 	})
 	if err != nil {
 		return err
@@ -144,28 +124,8 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermModerate, Campaign: c,
-		Action: "idea.restore", EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
-			before, err := idea.ByID(ctx, tx, c.ID, i.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := idea.Restore(ctx, tx, c.ID, i.ID); err != nil {
-				return change.Outcome{}, err
-			}
-			after, err := idea.ByID(ctx, tx, c.ID, i.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			m, err := s.moderationMail(ctx, tx, c, after, "restored")
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(i.ID, 10), Before: auditIdea(before),
-				After: auditIdea(after), Mails: []mail.Message{m}}, nil
-		},
+	err = s.moderateIdea(r, c, i.ID, "idea.restore", "restored", func(ctx context.Context, tx *sql.Tx) error {
+		return idea.Restore(ctx, tx, c.ID, i.ID)
 	})
 	if err != nil {
 		return err
@@ -173,6 +133,36 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "idea.moderation.restored_done")
 	http.Redirect(w, r, moderationPath(c), http.StatusSeeOther)
 	return nil
+}
+
+// moderateIdea applies one moderation change (apply) through change.Do: the idea's state
+// before and after for the audit log, and the e-mail of kind ("hidden", "restored") to its author.
+func (s *Server) moderateIdea(r *http.Request, c *campaign.Campaign, id int64, action, kind string,
+	apply func(ctx context.Context, tx *sql.Tx) error) error {
+	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
+		Actor: actorOf(r), Permission: account.PermModerate, Campaign: c,
+		Action: action, EntityKind: "idea",
+		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			before, err := idea.ByID(ctx, tx, c.ID, id)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			if err := apply(ctx, tx); err != nil {
+				return change.Outcome{}, err
+			}
+			after, err := idea.ByID(ctx, tx, c.ID, id)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			m, err := s.moderationMail(ctx, tx, c, after, kind)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(id, 10), Before: auditIdea(before),
+				After: auditIdea(after), Mails: []mail.Message{m}}, nil
+		},
+	})
+	return err
 }
 
 // moderationMail tells the author that their idea was hidden (with the reason) or restored,
