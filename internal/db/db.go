@@ -68,6 +68,14 @@ func Open(ctx context.Context, rawURL, dataDir string) (*DB, error) {
 const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)" +
 	"&_pragma=busy_timeout(10000)&_txlock=immediate&_time_format=sqlite"
 
+// The pool sizes. Idle connections are kept up to the same number: database/sql keeps only
+// two by default, so under load every other query would open a new connection (on
+// PostgreSQL a new server process and a TLS handshake; on SQLite a new schema parse).
+const (
+	sqliteConns   = 8  // SQLite has one writer at a time; a few connections let reads run beside it
+	postgresConns = 20 // well under PostgreSQL's default max_connections (100)
+)
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty file path")
@@ -81,8 +89,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	// SQLite has one writer at a time; a few connections let reads run beside it.
-	sqldb.SetMaxOpenConns(8)
+	sqldb.SetMaxOpenConns(sqliteConns)
+	sqldb.SetMaxIdleConns(sqliteConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	d := &DB{DB: sqldb, Dialect: SQLite}
 	if err := d.PingContext(ctx); err != nil {
@@ -97,7 +105,8 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres %s: %w", redact(rawURL), err)
 	}
-	sqldb.SetMaxOpenConns(20)
+	sqldb.SetMaxOpenConns(postgresConns)
+	sqldb.SetMaxIdleConns(postgresConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	d := &DB{DB: sqldb, Dialect: Postgres}
 	if err := d.PingContext(ctx); err != nil {
