@@ -34,6 +34,7 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	stmts   *stmtCache // SQLite only; see stmt.go
 }
 
 // SQLiteFile is the name of the embedded database inside the data folder.
@@ -92,7 +93,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxOpenConns(sqliteConns)
 	sqldb.SetMaxIdleConns(sqliteConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{DB: sqldb, Dialect: SQLite}
+	d := &DB{DB: sqldb, Dialect: SQLite, stmts: &stmtCache{stmts: map[string]*sql.Stmt{}}}
 	if err := d.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"strings"
 	"time"
 
 	"budgetcitoyen/internal/db"
@@ -12,13 +13,35 @@ import (
 
 // Enqueue writes m to the outbox inside the caller's transaction (or alone with a *db.DB).
 func Enqueue(ctx context.Context, q db.Querier, m Message, now time.Time) error {
-	if _, err := mail.ParseAddress(m.To); err != nil {
-		return fmt.Errorf("queue e-mail to %q: %w", m.To, err)
+	return EnqueueAll(ctx, q, []Message{m}, now)
+}
+
+// EnqueueAll writes messages to the outbox with a few multi-row statements (the ballot box
+// queues the receipts of a whole group of ballots at once). An invalid address fails the
+// call before anything is written.
+func EnqueueAll(ctx context.Context, q db.Querier, msgs []Message, now time.Time) error {
+	for _, m := range msgs {
+		if _, err := mail.ParseAddress(m.To); err != nil {
+			return fmt.Errorf("queue e-mail to %q: %w", m.To, err)
+		}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO outbox (created_at, to_addr, subject, body_text, next_attempt_at, sensitive)
-		VALUES ($1, $2, $3, $4, $1, $5)`, now.UTC(), m.To, m.Subject, m.Body, m.Sensitive)
-	if err != nil {
-		return fmt.Errorf("queue e-mail to %s: %w", m.To, err)
+	for _, n := range db.RowChunks(len(msgs)) {
+		var b strings.Builder
+		args := make([]any, 0, 1+4*n)
+		args = append(args, now.UTC())
+		b.WriteString("INSERT INTO outbox (created_at, to_addr, subject, body_text, next_attempt_at, sensitive) VALUES ")
+		for i, m := range msgs[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			p := len(args) + 1
+			fmt.Fprintf(&b, "($1, $%d, $%d, $%d, $1, $%d)", p, p+1, p+2, p+3)
+			args = append(args, m.To, m.Subject, m.Body, m.Sensitive)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("queue %d e-mails: %w", n, err)
+		}
+		msgs = msgs[n:]
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -127,6 +128,15 @@ func (b *Box) Stats() (groups, ballots, singles int64) {
 }
 
 func (b *Box) run() {
+	// The writer keeps one connection while it has work: under load every connection of the
+	// pool is busy with the requests' reads, and a writer waiting in line for one would hold
+	// up all the ballots queued behind it.
+	var conn *sql.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	for {
 		b.mu.Lock()
 		n := len(b.queue)
@@ -143,20 +153,27 @@ func (b *Box) run() {
 		batch := b.queue[:n:n]
 		b.queue = append([]*pending(nil), b.queue[n:]...)
 		b.mu.Unlock()
-		b.write(batch)
+		if conn == nil {
+			conn, _ = b.d.Conn(context.Background()) // on failure, groups go through the pool
+		}
+		if !b.write(conn, batch) && conn != nil {
+			conn.Close() // perhaps broken: take a fresh one for the next group
+			conn = nil
+		}
 	}
 }
 
 // write writes one group and acknowledges its callers. Two ballots of the same person in one
 // group: the first is kept, the others are refused. If the group's transaction fails, each
-// ballot is retried alone, so that one bad ballot cannot sink the others.
-func (b *Box) write(batch []*pending) {
+// ballot is retried alone (through the pool), so that one bad ballot cannot sink the others.
+// It reports whether the group's transaction succeeded.
+func (b *Box) write(conn *sql.Conn, batch []*pending) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	seen := make(map[string]bool, len(batch))
 	items := batch[:0:0]
 	for _, p := range batch {
-		k := fmt.Sprint(p.c.CampaignID) + "/" + p.c.PersonKey
+		k := personOf(p.c)
 		if seen[k] {
 			p.done <- ErrAlreadyVoted
 			continue
@@ -164,10 +181,10 @@ func (b *Box) write(batch []*pending) {
 		seen[k] = true
 		items = append(items, p)
 	}
-	results, err := b.writeGroup(ctx, items)
+	results, err := b.writeGroup(ctx, conn, items)
 	if err != nil && len(items) > 1 {
 		for _, p := range items {
-			res, err := b.writeGroup(ctx, []*pending{p})
+			res, err := b.writeGroup(ctx, nil, []*pending{p})
 			if err != nil {
 				p.done <- err
 				continue
@@ -175,7 +192,7 @@ func (b *Box) write(batch []*pending) {
 			p.done <- res[0]
 		}
 		b.count(len(items), true)
-		return
+		return false
 	}
 	for i, p := range items {
 		if err != nil {
@@ -185,6 +202,7 @@ func (b *Box) write(batch []*pending) {
 		}
 	}
 	b.count(len(items), len(items) == 1)
+	return err == nil
 }
 
 func (b *Box) count(n int, single bool) {
@@ -201,17 +219,17 @@ func (b *Box) count(n int, single bool) {
 // parameters).
 const chunk = 200
 
-// writeGroup writes items in one transaction; results[i] is nil for a ballot written and
-// ErrAlreadyVoted for a person already in the register.
-func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
+// writeGroup writes items in one transaction, on conn (or the pool when nil); results[i] is
+// nil for a ballot written and ErrAlreadyVoted for a person already in the register.
+func (b *Box) writeGroup(ctx context.Context, conn *sql.Conn, items []*pending) ([]error, error) {
 	casts := make([]Cast, len(items))
 	for i, p := range items {
 		casts[i] = p.c
 	}
 	var results []error
-	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
+	err := b.d.InTxOn(ctx, conn, func(tx *sql.Tx) error {
 		var err error
-		results, err = WriteGroup(ctx, tx, casts)
+		results, err = WriteGroup(ctx, b.d.Bind(tx), casts)
 		return err
 	})
 	if err != nil {
@@ -223,51 +241,24 @@ func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error)
 // WriteGroup writes ballots and their participations inside the caller's transaction, in
 // shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
 // already in the register (or twice in casts). The box uses it for each group; the demo
-// uses it to seed a past vote.
-func WriteGroup(ctx context.Context, tx *sql.Tx, casts []Cast) ([]error, error) {
+// uses it to seed a past vote. Rows go in multi-row statements of a few fixed sizes
+// (db.RowChunks), whose texts stay prepared from one group to the next.
+func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
 	results := make([]error, len(casts))
 	// The participation register, in shuffled order too (on PostgreSQL the physical order
 	// of rows follows insertion).
 	order := mrand.Perm(len(casts))
 	inserted := make(map[string]bool, len(casts))
-	for start := 0; start < len(order); start += chunk {
-		part := order[start:min(start+chunk, len(order))]
-		var q strings.Builder
-		args := make([]any, 0, len(part)*4)
-		q.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
-		for j, i := range part {
-			if j > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-			c := casts[i]
-			args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
-		}
-		q.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
-		rows, err := tx.QueryContext(ctx, q.String(), args...)
-		if err != nil {
-			return nil, fmt.Errorf("insert participation: %w", err)
-		}
-		for rows.Next() {
-			var cid int64
-			var key string
-			if err := rows.Scan(&cid, &key); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			inserted[fmt.Sprint(cid)+"/"+key] = true
-		}
-		if err := rows.Close(); err != nil {
+	for _, n := range db.RowChunks(len(order)) {
+		if err := insertParticipation(ctx, q, casts, order[:n], inserted); err != nil {
 			return nil, err
 		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		order = order[n:]
 	}
 	// The ballots of the people just registered, in another shuffled order.
 	var winners []int
 	for _, i := range mrand.Perm(len(casts)) {
-		k := fmt.Sprint(casts[i].CampaignID) + "/" + casts[i].PersonKey
+		k := personOf(casts[i])
 		if inserted[k] {
 			winners = append(winners, i)
 			delete(inserted, k) // a second cast of the same person in casts loses
@@ -275,39 +266,83 @@ func WriteGroup(ctx context.Context, tx *sql.Tx, casts []Cast) ([]error, error) 
 			results[i] = ErrAlreadyVoted
 		}
 	}
-	for start := 0; start < len(winners); start += chunk {
-		part := winners[start:min(start+chunk, len(winners))]
-		var q strings.Builder
-		args := make([]any, 0, len(part)*4)
-		q.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
-		for j, i := range part {
-			if j > 0 {
-				q.WriteString(", ")
-			}
-			id := make([]byte, 16)
-			if _, err := rand.Read(id); err != nil {
-				return nil, err
-			}
-			q.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-			c := casts[i]
-			if c.Receipt == "" {
-				c.Receipt = NewReceipt()
-			}
-			args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
-		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return nil, fmt.Errorf("insert ballots: %w", err)
-		}
-	}
-	now := time.Now()
+	var mails []mail.Message
 	for _, i := range winners {
 		if m := casts[i].Mail; m != nil {
-			if err := mail.Enqueue(ctx, tx, *m, now); err != nil {
-				return nil, err
-			}
+			mails = append(mails, *m)
 		}
 	}
+	for _, n := range db.RowChunks(len(winners)) {
+		if err := insertBallots(ctx, q, casts, winners[:n]); err != nil {
+			return nil, err
+		}
+		winners = winners[n:]
+	}
+	if err := mail.EnqueueAll(ctx, q, mails, time.Now()); err != nil {
+		return nil, err
+	}
 	return results, nil
+}
+
+func personOf(c Cast) string { return strconv.FormatInt(c.CampaignID, 10) + "/" + c.PersonKey }
+
+// insertParticipation adds the people of casts[part] to the register; those not already
+// there are marked in inserted.
+func insertParticipation(ctx context.Context, q db.Querier, casts []Cast, part []int, inserted map[string]bool) error {
+	var b strings.Builder
+	args := make([]any, 0, len(part)*4)
+	b.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
+	for j, i := range part {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+		c := casts[i]
+		args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
+	rows, err := q.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("insert participation: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Cast
+		if err := rows.Scan(&c.CampaignID, &c.PersonKey); err != nil {
+			return fmt.Errorf("insert participation: %w", err)
+		}
+		inserted[personOf(c)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert participation: %w", err)
+	}
+	return rows.Close()
+}
+
+// insertBallots puts the ballots of casts[part] in the box, each under a random id.
+func insertBallots(ctx context.Context, q db.Querier, casts []Cast, part []int) error {
+	var b strings.Builder
+	args := make([]any, 0, len(part)*4)
+	b.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
+	for j, i := range part {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		id := make([]byte, 16)
+		if _, err := rand.Read(id); err != nil {
+			return err
+		}
+		b.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
+		c := casts[i]
+		if c.Receipt == "" {
+			c.Receipt = NewReceipt()
+		}
+		args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
+	}
+	if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert ballots: %w", err)
+	}
+	return nil
 }
 
 // ---- The read side (results, publication, open data) ----
