@@ -107,13 +107,48 @@ func emailTaken() error {
 }
 
 // ByID returns the account with its roles, or an apperr NotFound.
+// One query reads both (every signed-in request asks for it): the account's columns are
+// repeated on each of its grants' rows, or come once with empty grant columns.
 func ByID(ctx context.Context, q db.Querier, id int64) (*Account, error) {
-	a, _, err := scanOne(ctx, q, "SELECT "+accountColumns+" FROM accounts WHERE id = $1", id)
+	rows, err := q.QueryContext(ctx, byIDQuery, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read account %d: %w", id, err)
 	}
-	return a, loadGrants(ctx, q, a)
+	defer rows.Close()
+	var a *Account
+	for rows.Next() {
+		var (
+			role sql.NullString
+			cid  *int64
+		)
+		row, _, err := scanAccount(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &role, &cid)...) }))
+		if err != nil {
+			return nil, fmt.Errorf("read account %d: %w", id, err)
+		}
+		if a == nil {
+			a = row
+		}
+		if role.Valid {
+			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read account %d: %w", id, err)
+	}
+	if a == nil {
+		return nil, errNotFound()
+	}
+	sortGrants(a.Roles)
+	return a, nil
 }
+
+var byIDQuery = "SELECT a." + strings.ReplaceAll(accountColumns, ", ", ", a.") +
+	", r.role, r.campaign_id FROM accounts a LEFT JOIN account_roles r ON r.account_id = a.id WHERE a.id = $1"
+
+// scanFunc lets a function stand for a row in scanAccount.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // ByEmail returns the account of an address (normalised first) with its roles, or an apperr
 // NotFound.

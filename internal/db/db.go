@@ -64,10 +64,12 @@ func Open(ctx context.Context, rawURL, dataDir string) (*DB, error) {
 // sqliteParams make every acknowledged write durable and let readers and the writer work
 // side by side: WAL journal, fsync on every commit (synchronous=FULL survives a power loss,
 // NORMAL would only survive a process crash), foreign keys on, a busy timeout so concurrent
-// writers wait instead of failing, and IMMEDIATE transactions so a transaction that will
-// write takes the lock at BEGIN (no deadlock when two readers both try to upgrade).
+// writers wait instead of failing, IMMEDIATE transactions so a transaction that will write
+// takes the lock at BEGIN (no deadlock when two readers both try to upgrade), and temporary
+// storage in memory (a multi-row INSERT keeps its statement journal there rather than in a
+// temporary file written with system calls).
 const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)" +
-	"&_pragma=busy_timeout(10000)&_txlock=immediate&_time_format=sqlite"
+	"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
 
 // The pool sizes. Idle connections are kept up to the same number: database/sql keeps only
 // two by default, so under load every other query would open a new connection (on

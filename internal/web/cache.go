@@ -69,6 +69,57 @@ func (c *ttlCache[K, V]) clear() {
 type readCaches struct {
 	campaigns ttlCache[string, *campaign.Campaign] // by slug
 	ballots   ttlCache[int64, []vote.Project]      // the projects on a campaign's ballot
+	voters    finalCache[voterKey, vote.Voter]     // voter registrations
+}
+
+type voterKey struct{ campaign, account int64 }
+
+// maxFinalEntries bounds a finalCache: when full it starts again empty.
+const maxFinalEntries = 100_000
+
+// finalCache keeps values that never change once written, such as a voter's registration
+// (final: nothing updates or deletes it), so a copy is never stale in any process. Only
+// values found are kept: what is absent now may be written later.
+type finalCache[K comparable, V any] struct {
+	mu      sync.RWMutex
+	entries map[K]V
+}
+
+func (c *finalCache[K, V]) get(k K, load func() (V, error)) (V, error) {
+	c.mu.RLock()
+	v, ok := c.entries[k]
+	c.mu.RUnlock()
+	if ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= maxFinalEntries {
+		c.entries = map[K]V{}
+	}
+	c.entries[k] = v
+	c.mu.Unlock()
+	return v, nil
+}
+
+// voterOf returns the registration of the account as a voter of the campaign (an apperr
+// NotFound if it has none) from the process's copy once read. Each call returns its own
+// copy.
+func (s *Server) voterOf(ctx context.Context, campaignID, accountID int64) (*vote.Voter, error) {
+	v, err := s.caches.voters.get(voterKey{campaignID, accountID}, func() (vote.Voter, error) {
+		v, err := vote.VoterOf(ctx, s.db, campaignID, accountID)
+		if err != nil {
+			return vote.Voter{}, err
+		}
+		return *v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // campaignBySlug returns the campaign from the process's copy (read at most readCacheTTL

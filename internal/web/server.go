@@ -87,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.OIDC.RedirectURL = cfg.BaseURL + OIDCCallbackPath
 		s.oidc = oidc.New(cfg.OIDC)
 	}
-	if s.tmpl, err = parseTemplates(s.funcs()); err != nil {
+	if s.tmpl, err = parseTemplates(s.funcs(), s.cat); err != nil {
 		return nil, err
 	}
 	s.sessions = newSessionManager(cfg.DB, cfg.BaseURL)

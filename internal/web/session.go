@@ -37,6 +37,7 @@ const (
 func newSessionManager(d *db.DB, baseURL string) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = account.NewSessionStore(d)
+	sm.Codec = account.SessionCodec{}
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = "bc_session"
 	sm.Cookie.HttpOnly = true

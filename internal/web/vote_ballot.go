@@ -108,7 +108,7 @@ func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
 		p.Step = voteStepNoRole
 		return p, nil
 	}
-	v, err := vote.VoterOf(ctx, s.db, c.ID, actor.ID())
+	v, err := s.voterOf(ctx, c.ID, actor.ID())
 	if apperr.IsKind(err, apperr.NotFound) {
 		p.Step = voteStepIdentity
 		p.Communes = s.voteCommuneOptions(c)
@@ -187,7 +187,7 @@ func (s *Server) voteReady(r *http.Request) (*vote.Voter, error) {
 	if !c.IsOpen(campaign.PhaseVote, s.now()) {
 		return nil, apperr.New(apperr.Conflict, "vote.closed")
 	}
-	v, err := vote.VoterOf(r.Context(), s.db, c.ID, actorOf(r).ID())
+	v, err := s.voterOf(r.Context(), c.ID, actorOf(r).ID())
 	if err != nil {
 		return nil, err
 	}

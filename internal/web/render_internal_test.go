@@ -1,0 +1,79 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
+)
+
+func TestPretranslate(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ src, fr, en string }{
+		{`<a>{{t .Lang "layout.nav.home"}}</a>`, "<a>" + cat.T(i18n.FR, "layout.nav.home") + "</a>", "<a>" + cat.T(i18n.EN, "layout.nav.home") + "</a>"},
+		// Unknown keys, arguments, other languages and trim markers stay calls.
+		{`{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`},
+		{`{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`},
+		{`{{t (otherLang .Lang) "layout.switch_lang"}}`, `{{t (otherLang .Lang) "layout.switch_lang"}}`, `{{t (otherLang .Lang) "layout.switch_lang"}}`},
+		{`{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`},
+	} {
+		if got := pretranslate(tc.src, cat, i18n.FR); got != tc.fr {
+			t.Errorf("fr %s: got %s, want %s", tc.src, got, tc.fr)
+		}
+		if got := pretranslate(tc.src, cat, i18n.EN); got != tc.en {
+			t.Errorf("en %s: got %s, want %s", tc.src, got, tc.en)
+		}
+	}
+}
+
+// Pages rendered from the pretranslated templates are byte for byte those of the plain ones,
+// in both languages, signed in or not (messages with apostrophes and quotes included).
+func TestPretranslatedPagesMatch(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{cat: cat}
+	plain, err := parseTemplateSet(s.funcs(), func(src string) string { return src })
+	if err != nil {
+		t.Fatal(err)
+	}
+	pre, err := parseTemplates(s.funcs(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Langs {
+		for _, signedIn := range []bool{false, true} {
+			base := Base{Lang: lang, Title: "Titre <&> \"x\"", CSRF: "tok", Path: "/p", Query: "a=1", Now: time.Now(), CanAdmin: signedIn}
+			if signedIn {
+				base.Actor = account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})
+			}
+			pages := map[string]any{
+				"vote_receipt": voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: signedIn, Publication: "receipts"},
+				"error":        errorPage{Base: base, Status: 404, Message: "Introuvable"},
+			}
+			for name, data := range pages {
+				want, got := execPage(t, plain[name], data), execPage(t, pre.pages[lang][name], data)
+				if want != got {
+					t.Errorf("%s %s (signed in %v): pretranslated page differs:\n%s\n---\n%s", lang, name, signedIn, got, want)
+				}
+			}
+		}
+	}
+}
+
+func execPage(t *testing.T, tmpl *template.Template, data any) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, "layout", data); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
