@@ -110,14 +110,9 @@ func (d *DB) Close() error {
 	return d.DB.Close()
 }
 
-// Bind returns a Querier running in tx with the cached prepared statements (on SQLite; on
-// PostgreSQL, tx itself). Statements bound to a transaction end with it.
-func (d *DB) Bind(tx *sql.Tx) Querier {
-	if d.stmts == nil {
-		return tx
-	}
-	return boundTx{d: d, tx: tx}
-}
+// Bind returns a Querier running in tx that knows its dialect (see DialectOf) and, on
+// SQLite, uses the cached prepared statements. Statements bound to a transaction end with it.
+func (d *DB) Bind(tx *sql.Tx) Querier { return boundTx{d: d, tx: tx} }
 
 type boundTx struct {
 	d  *DB

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"strings"
 	"time"
 
 	"budgetcitoyen/internal/db"
@@ -16,35 +15,26 @@ func Enqueue(ctx context.Context, q db.Querier, m Message, now time.Time) error 
 	return EnqueueAll(ctx, q, []Message{m}, now)
 }
 
-// EnqueueAll writes messages to the outbox with a few multi-row statements (the ballot box
-// queues the receipts of a whole group of ballots at once). An invalid address fails the
-// call before anything is written.
+// EnqueueAll writes messages to the outbox in one batch insert (the ballot box queues the
+// receipts of a whole group of ballots at once). An invalid address fails the call before
+// anything is written.
 func EnqueueAll(ctx context.Context, q db.Querier, msgs []Message, now time.Time) error {
-	for _, m := range msgs {
+	rows := make([][]any, len(msgs))
+	for i, m := range msgs {
 		if _, err := mail.ParseAddress(m.To); err != nil {
 			return fmt.Errorf("queue e-mail to %q: %w", m.To, err)
 		}
+		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive}
 	}
-	for _, n := range db.RowChunks(len(msgs)) {
-		var b strings.Builder
-		args := make([]any, 0, 1+4*n)
-		args = append(args, now.UTC())
-		b.WriteString("INSERT INTO outbox (created_at, to_addr, subject, body_text, next_attempt_at, sensitive) VALUES ")
-		for i, m := range msgs[:n] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			p := len(args) + 1
-			fmt.Fprintf(&b, "($1, $%d, $%d, $%d, $1, $%d)", p, p+1, p+2, p+3)
-			args = append(args, m.To, m.Subject, m.Body, m.Sensitive)
-		}
-		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("queue %d e-mails: %w", n, err)
-		}
-		msgs = msgs[n:]
+	if err := outboxInsert.Exec(ctx, q, rows); err != nil {
+		return fmt.Errorf("queue %d e-mails: %w", len(msgs), err)
 	}
 	return nil
 }
+
+var outboxInsert = db.Batch{Table: "outbox", Columns: []db.Column{
+	{Name: "created_at", PGType: "timestamptz"}, {Name: "to_addr", PGType: "text"}, {Name: "subject", PGType: "text"},
+	{Name: "body_text", PGType: "text"}, {Name: "next_attempt_at", PGType: "timestamptz"}, {Name: "sensitive", PGType: "boolean"}}}
 
 // Worker sends the outbox's due messages. Several workers (one per server process) may run
 // against one database: each claims messages with a lease before sending them.

@@ -241,42 +241,54 @@ func (b *Box) writeGroup(ctx context.Context, conn *sql.Conn, items []*pending) 
 // WriteGroup writes ballots and their participations inside the caller's transaction, in
 // shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
 // already in the register (or twice in casts). The box uses it for each group; the demo
-// uses it to seed a past vote. Rows go in multi-row statements of a few fixed sizes
-// (db.RowChunks), whose texts stay prepared from one group to the next.
+// uses it to seed a past vote. Each table takes one batch insert (db.Batch): a few
+// statements on SQLite, one on PostgreSQL.
 func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
 	results := make([]error, len(casts))
 	// The participation register, in shuffled order too (on PostgreSQL the physical order
 	// of rows follows insertion).
-	order := mrand.Perm(len(casts))
+	rows := make([][]any, 0, len(casts))
+	for _, i := range mrand.Perm(len(casts)) {
+		c := casts[i]
+		rows = append(rows, []any{c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket})
+	}
 	inserted := make(map[string]bool, len(casts))
-	for _, n := range db.RowChunks(len(order)) {
-		if err := insertParticipation(ctx, q, casts, order[:n], inserted); err != nil {
-			return nil, err
+	err := participationInsert.Query(ctx, q, rows, func(r *sql.Rows) error {
+		var c Cast
+		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
+			return err
 		}
-		order = order[n:]
+		inserted[personOf(c)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The ballots of the people just registered, in another shuffled order.
-	var winners []int
-	for _, i := range mrand.Perm(len(casts)) {
-		k := personOf(casts[i])
-		if inserted[k] {
-			winners = append(winners, i)
-			delete(inserted, k) // a second cast of the same person in casts loses
-		} else {
-			results[i] = ErrAlreadyVoted
-		}
-	}
+	rows = rows[:0]
 	var mails []mail.Message
-	for _, i := range winners {
-		if m := casts[i].Mail; m != nil {
-			mails = append(mails, *m)
+	for _, i := range mrand.Perm(len(casts)) {
+		c := casts[i]
+		k := personOf(c)
+		if !inserted[k] {
+			results[i] = ErrAlreadyVoted
+			continue
 		}
-	}
-	for _, n := range db.RowChunks(len(winners)) {
-		if err := insertBallots(ctx, q, casts, winners[:n]); err != nil {
+		delete(inserted, k) // a second cast of the same person in casts loses
+		id := make([]byte, 16)
+		if _, err := rand.Read(id); err != nil {
 			return nil, err
 		}
-		winners = winners[n:]
+		if c.Receipt == "" {
+			c.Receipt = NewReceipt()
+		}
+		rows = append(rows, []any{c.CampaignID, id, c.Receipt, FormatChoices(c.Choices)})
+		if c.Mail != nil {
+			mails = append(mails, *c.Mail)
+		}
+	}
+	if err := ballotInsert.Exec(ctx, q, rows); err != nil {
+		return nil, err
 	}
 	if err := mail.EnqueueAll(ctx, q, mails, time.Now()); err != nil {
 		return nil, err
@@ -284,66 +296,16 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error
 	return results, nil
 }
 
+var participationInsert = db.Batch{Table: "vote_participation",
+	Columns: []db.Column{{Name: "campaign_id", PGType: "bigint"}, {Name: "person_key", PGType: "text"},
+		{Name: "commune", PGType: "text"}, {Name: "age_bracket", PGType: "text"}},
+	Suffix: "ON CONFLICT DO NOTHING RETURNING campaign_id, person_key"}
+
+var ballotInsert = db.Batch{Table: "vote_ballots",
+	Columns: []db.Column{{Name: "campaign_id", PGType: "bigint"}, {Name: "id", PGType: "bytea"},
+		{Name: "receipt", PGType: "text"}, {Name: "choices", PGType: "text"}}}
+
 func personOf(c Cast) string { return strconv.FormatInt(c.CampaignID, 10) + "/" + c.PersonKey }
-
-// insertParticipation adds the people of casts[part] to the register; those not already
-// there are marked in inserted.
-func insertParticipation(ctx context.Context, q db.Querier, casts []Cast, part []int, inserted map[string]bool) error {
-	var b strings.Builder
-	args := make([]any, 0, len(part)*4)
-	b.WriteString("INSERT INTO vote_participation (campaign_id, person_key, commune, age_bracket) VALUES ")
-	for j, i := range part {
-		if j > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-		c := casts[i]
-		args = append(args, c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket)
-	}
-	b.WriteString(" ON CONFLICT DO NOTHING RETURNING campaign_id, person_key")
-	rows, err := q.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return fmt.Errorf("insert participation: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Cast
-		if err := rows.Scan(&c.CampaignID, &c.PersonKey); err != nil {
-			return fmt.Errorf("insert participation: %w", err)
-		}
-		inserted[personOf(c)] = true
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("insert participation: %w", err)
-	}
-	return rows.Close()
-}
-
-// insertBallots puts the ballots of casts[part] in the box, each under a random id.
-func insertBallots(ctx context.Context, q db.Querier, casts []Cast, part []int) error {
-	var b strings.Builder
-	args := make([]any, 0, len(part)*4)
-	b.WriteString("INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ")
-	for j, i := range part {
-		if j > 0 {
-			b.WriteString(", ")
-		}
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
-			return err
-		}
-		b.WriteString("(" + db.Placeholders(len(args)+1, 4) + ")")
-		c := casts[i]
-		if c.Receipt == "" {
-			c.Receipt = NewReceipt()
-		}
-		args = append(args, c.CampaignID, id, c.Receipt, FormatChoices(c.Choices))
-	}
-	if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("insert ballots: %w", err)
-	}
-	return nil
-}
 
 // ---- The read side (results, publication, open data) ----
 

@@ -1,0 +1,197 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Batch is an INSERT of many rows into one table, written the way each dialect does best:
+// on PostgreSQL one statement whatever the number of rows (each column sent as an array and
+// spread again by unnest, in the order of the rows), which saves round trips; on SQLite,
+// multi-row VALUES statements of the sizes of RowChunks, whose few texts stay prepared.
+type Batch struct {
+	Table   string
+	Columns []Column
+	Suffix  string // after the rows, e.g. "ON CONFLICT DO NOTHING RETURNING …"
+}
+
+// Column is a column of a Batch, with its PostgreSQL type (for the array's cast).
+type Column struct {
+	Name   string
+	PGType string // bigint, text, bytea, boolean, timestamptz
+}
+
+// Statement is one statement of a Batch, with its arguments.
+type Statement struct {
+	Query string
+	Args  []any
+}
+
+// Statements returns the statements inserting rows (each with one value per column, in
+// the columns' order). Values are int64, string, []byte, bool or time.Time.
+func (b Batch) Statements(dialect Dialect, rows [][]any) ([]Statement, error) {
+	for i, r := range rows {
+		if len(r) != len(b.Columns) {
+			return nil, fmt.Errorf("insert into %s: row %d has %d values for %d columns", b.Table, i, len(r), len(b.Columns))
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if dialect == Postgres {
+		st, err := b.unnest(rows)
+		return []Statement{st}, err
+	}
+	var out []Statement
+	for _, n := range RowChunks(len(rows)) {
+		out = append(out, b.values(rows[:n]))
+		rows = rows[n:]
+	}
+	return out, nil
+}
+
+func (b Batch) head() string {
+	names := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		names[i] = c.Name
+	}
+	return "INSERT INTO " + b.Table + " (" + strings.Join(names, ", ") + ") "
+}
+
+func (b Batch) tail() string {
+	if b.Suffix == "" {
+		return ""
+	}
+	return " " + b.Suffix
+}
+
+func (b Batch) values(rows [][]any) Statement {
+	var q strings.Builder
+	args := make([]any, 0, len(rows)*len(b.Columns))
+	q.WriteString(b.head() + "VALUES ")
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(" + Placeholders(len(args)+1, len(r)) + ")")
+		args = append(args, r...)
+	}
+	return Statement{Query: q.String() + b.tail(), Args: args}
+}
+
+// unnest gathers each column's values into a typed slice, which pgx sends as an array.
+func (b Batch) unnest(rows [][]any) (Statement, error) {
+	casts := make([]string, len(b.Columns))
+	args := make([]any, len(b.Columns))
+	for j, c := range b.Columns {
+		casts[j] = fmt.Sprintf("$%d::%s[]", j+1, c.PGType)
+		col, err := column(rows, j)
+		if err != nil {
+			return Statement{}, fmt.Errorf("insert into %s, column %s: %w", b.Table, c.Name, err)
+		}
+		args[j] = col
+	}
+	// WITH ORDINALITY and ORDER BY keep the rows in the order given: the ballot box relies
+	// on it (a shuffled order of insertion).
+	q := b.head() + "SELECT " + strings.Join(b.names("u."), ", ") + " FROM unnest(" + strings.Join(casts, ", ") +
+		") WITH ORDINALITY AS u(" + strings.Join(b.names(""), ", ") + ", ord) ORDER BY u.ord" + b.tail()
+	return Statement{Query: q, Args: args}, nil
+}
+
+func (b Batch) names(prefix string) []string {
+	out := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		out[i] = prefix + c.Name
+	}
+	return out
+}
+
+// column returns the values of column j as a typed slice.
+func column(rows [][]any, j int) (any, error) {
+	switch rows[0][j].(type) {
+	case int64:
+		return typed[int64](rows, j)
+	case string:
+		return typed[string](rows, j)
+	case []byte:
+		return typed[[]byte](rows, j)
+	case bool:
+		return typed[bool](rows, j)
+	case time.Time:
+		return typed[time.Time](rows, j)
+	}
+	return nil, fmt.Errorf("values of type %T are not supported", rows[0][j])
+}
+
+func typed[T any](rows [][]any, j int) ([]T, error) {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		v, ok := r[j].(T)
+		if !ok {
+			return nil, fmt.Errorf("row %d: %T among values of type %T", i, r[j], out[0])
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// DialectOf tells the dialect of a Querier from this package (a *DB or a transaction of
+// DB.Bind); for any other (a bare *sql.Tx) it answers SQLite, whose multi-row statements
+// PostgreSQL runs as well.
+func DialectOf(q Querier) Dialect {
+	switch q := q.(type) {
+	case *DB:
+		return q.Dialect
+	case boundTx:
+		return q.d.Dialect
+	}
+	return SQLite
+}
+
+// Exec inserts rows through q.
+func (b Batch) Exec(ctx context.Context, q Querier, rows [][]any) error {
+	sts, err := b.Statements(DialectOf(q), rows)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if _, err := q.ExecContext(ctx, st.Query, st.Args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", b.Table, err)
+		}
+	}
+	return nil
+}
+
+// Query inserts rows through q and calls scan for each row the Suffix's RETURNING gives.
+func (b Batch) Query(ctx context.Context, q Querier, rows [][]any, scan func(*sql.Rows) error) error {
+	sts, err := b.Statements(DialectOf(q), rows)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if err := queryEach(ctx, q, st, scan); err != nil {
+			return fmt.Errorf("insert into %s: %w", b.Table, err)
+		}
+	}
+	return nil
+}
+
+func queryEach(ctx context.Context, q Querier, st Statement, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, st.Query, st.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
