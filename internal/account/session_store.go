@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -43,30 +45,109 @@ func (s *SessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
 
+// SessionAccountKey is the session value holding the signed-in account's id. The store
+// copies it into the sessions table, so that finding a session can read its account too.
+const SessionAccountKey = "account_id"
+
+// Prefetch receives, from FindCtx, the account of the session found (with its roles), read
+// in the same query as the session. The web layer puts one in each request's context
+// (WithPrefetch) and takes the account from it rather than reading it again.
+type Prefetch struct {
+	Account *Account // nil: the session signs no one in, or was not found
+}
+
+type prefetchKey struct{}
+
+// WithPrefetch returns a context carrying an empty Prefetch for FindCtx to fill.
+func WithPrefetch(ctx context.Context) (context.Context, *Prefetch) {
+	p := &Prefetch{}
+	return context.WithValue(ctx, prefetchKey{}, p), p
+}
+
+// PrefetchOf returns the Prefetch of the context, or nil.
+func PrefetchOf(ctx context.Context) *Prefetch {
+	p, _ := ctx.Value(prefetchKey{}).(*Prefetch)
+	return p
+}
+
+var findSessionQuery = "SELECT s.data, a." + strings.ReplaceAll(accountColumns, ", ", ", a.") +
+	", r.role, r.campaign_id FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id" +
+	" LEFT JOIN account_roles r ON r.account_id = a.id WHERE s.token = $1 AND s.expiry > $2"
+
 // FindCtx returns the data of an unexpired session; an unknown or expired token is simply
-// not found (scs.CtxStore).
+// not found (scs.CtxStore). The session's account, read with it, goes to the context's
+// Prefetch if there is one.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var b []byte
-	err := s.d.QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = $1 AND expiry > $2",
-		token, s.Now().UTC()).Scan(&b)
-	if db.IsNotFound(err) {
-		return nil, false, nil
-	}
+	rows, err := s.d.QueryContext(ctx, findSessionQuery, token, s.Now().UTC())
 	if err != nil {
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
-	return b, true, nil
+	defer rows.Close()
+	var (
+		data  []byte
+		found bool
+		a     *Account
+	)
+	for rows.Next() {
+		var (
+			b        []byte
+			id       sql.NullInt64
+			email    sql.NullString
+			name     sql.NullString
+			hash     sql.NullString
+			verified sql.NullTime
+			lang     sql.NullString
+			disab    sql.NullBool
+			created  sql.NullTime
+			role     sql.NullString
+			cid      *int64
+		)
+		if err := rows.Scan(&b, &id, &email, &name, &hash, &verified, &lang, &disab, &created, &role, &cid); err != nil {
+			return nil, false, fmt.Errorf("find session: %w", err)
+		}
+		if !found {
+			data, found = b, true
+			if id.Valid {
+				a = &Account{ID: id.Int64, Email: email.String, DisplayName: name.String, Lang: lang.String,
+					Disabled: disab.Bool, CreatedAt: created.Time.UTC(), HasPassword: hash.String != ""}
+				if verified.Valid {
+					t := verified.Time.UTC()
+					a.EmailVerifiedAt = &t
+				}
+			}
+		}
+		if a != nil && role.Valid {
+			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("find session: %w", err)
+	}
+	if a != nil {
+		sortGrants(a.Roles)
+		if p := PrefetchOf(ctx); p != nil {
+			p.Account = a
+		}
+	}
+	return data, found, nil
 }
 
-// CommitCtx stores a session, replacing its data and expiry if it exists (scs.CtxStore).
+// CommitCtx stores a session, replacing its data and expiry if it exists (scs.CtxStore),
+// with the id of the account it signs in (see SessionAccountKey).
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	if b == nil {
 		b = []byte{} // the column is NOT NULL
 	}
+	var accountID *int64
+	if _, values, err := (SessionCodec{}).Decode(b); err == nil {
+		if id, ok := values[SessionAccountKey].(int64); ok {
+			accountID = &id
+		}
+	}
 	_, err := s.d.ExecContext(ctx,
-		`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-		token, b, expiry.UTC())
+		`INSERT INTO sessions (token, data, expiry, account_id) VALUES ($1, $2, $3, $4)
+		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, account_id = excluded.account_id`,
+		token, b, expiry.UTC(), accountID)
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}

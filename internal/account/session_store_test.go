@@ -105,3 +105,55 @@ func TestSessionStoreWithSCS(t *testing.T) {
 		}
 	})
 }
+
+// Finding a session reads its account and roles with it, into the context's Prefetch; a
+// session that signs no one in (or no longer does) brings no account.
+func TestSessionStorePrefetchesTheAccount(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewSessionStore(d)
+		s.Now = func() time.Time { return t0 }
+		a, err := Create(ctx, d, "prefetch@example.org", "Prefetch", "", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, role := range []Role{Agent, Citizen} {
+			if err := GrantRole(ctx, d, a.ID, role, nil, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		signedIn, err := SessionCodec{}.Encode(t0.Add(time.Hour), map[string]any{SessionAccountKey: a.ID, "csrf": "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CommitCtx(ctx, "tok", signedIn, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		pctx, p := WithPrefetch(ctx)
+		b, found, err := s.FindCtx(pctx, "tok")
+		if err != nil || !found || !bytes.Equal(b, signedIn) {
+			t.Fatalf("FindCtx = %v, %v, %v", b, found, err)
+		}
+		want, err := ByID(ctx, d, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Account == nil || p.Account.ID != a.ID || p.Account.Email != want.Email || len(p.Account.Roles) != 2 ||
+			p.Account.Roles[0] != want.Roles[0] || p.Account.Roles[1] != want.Roles[1] || !p.Account.CreatedAt.Equal(want.CreatedAt) {
+			t.Errorf("prefetched %+v, want %+v", p.Account, want)
+		}
+		// Signed out: the same session without the account brings none.
+		signedOut, _ := SessionCodec{}.Encode(t0.Add(time.Hour), map[string]any{"csrf": "x"})
+		if err := s.CommitCtx(ctx, "tok", signedOut, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		pctx, p = WithPrefetch(ctx)
+		if _, found, err := s.FindCtx(pctx, "tok"); err != nil || !found || p.Account != nil {
+			t.Errorf("signed-out session: found %v, %v, account %+v", found, err, p.Account)
+		}
+		// Without a Prefetch in the context, FindCtx just finds.
+		if _, found, err := s.FindCtx(ctx, "tok"); err != nil || !found {
+			t.Errorf("FindCtx without prefetch: %v, %v", found, err)
+		}
+	})
+}

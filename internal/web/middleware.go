@@ -164,7 +164,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 			return
 		}
 		if id := s.sessions.GetInt64(r.Context(), sessionAccountKey); id != 0 {
-			a, err := account.ByID(r.Context(), s.db, id)
+			a, err := s.sessionAccount(r.Context(), id)
 			switch {
 			case err == nil && !a.Disabled:
 				actor = account.ActorFor(a)
@@ -178,6 +178,25 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, withValue(r, ctxActor, actor))
 	})
+}
+
+// withPrefetch lets the session store hand over the account it read with the session (see
+// account.Prefetch): it must wrap the session middleware.
+func withPrefetch(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := account.WithPrefetch(r.Context())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sessionAccount returns the signed-in account: the one read with the session when it is
+// that account, otherwise read now (a session written before the sessions table kept its
+// account, or changed since it was read).
+func (s *Server) sessionAccount(ctx context.Context, id int64) (*account.Account, error) {
+	if p := account.PrefetchOf(ctx); p != nil && p.Account != nil && p.Account.ID == id {
+		return p.Account, nil
+	}
+	return account.ByID(ctx, s.db, id)
 }
 
 // clientIP is the address used for login throttling. Behind a reverse proxy, the proxy's

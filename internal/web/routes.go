@@ -214,6 +214,7 @@ func (s *Server) routes() http.Handler {
 	h = s.loadActor(h)
 	h = s.withLang(h)
 	h = s.sessions.LoadAndSave(h)
+	h = withPrefetch(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = limitBody(h)

@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	sessionAccountKey = "account_id"
+	sessionAccountKey = account.SessionAccountKey
 	sessionCSRFKey    = "csrf"
 	sessionFlashKey   = "flash"
 	sessionSeenKey    = "seen" // Unix time of the last request that refreshed the session
