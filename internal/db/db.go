@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -74,10 +75,14 @@ const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragm
 // The pool sizes. Idle connections are kept up to the same number: database/sql keeps only
 // two by default, so under load every other query would open a new connection (on
 // PostgreSQL a new server process and a TLS handshake; on SQLite a new schema parse).
-const (
-	sqliteConns   = 8  // SQLite has one writer at a time; a few connections let reads run beside it
-	postgresConns = 20 // well under PostgreSQL's default max_connections (100)
-)
+//
+// PostgreSQL gets four connections per processor of this server: each server process of
+// PostgreSQL competes for the same processors, and past a few per core more connections only
+// add switching (measured with "budgetcitoyen bench vote" on 2 cores: 8 connections cast 10
+// to 25 % more ballots per second than 20, and cut the slowest latencies by a third).
+const sqliteConns = 8 // SQLite has one writer at a time; a few connections let reads run beside it
+
+var postgresConns = min(4*runtime.GOMAXPROCS(0), 64) // well under max_connections (default 100)
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
