@@ -129,10 +129,26 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 	srv := startChild(t, bin, args...)
 	base := "http://" + srv.addr
 
-	// The storm: each voter signs in, reads its ballot page and confirms its ballot. Once
-	// crashKillAfter confirmation pages have come back, the server is killed.
+	// Every voter signs in and reads its ballot page first, at most 16 at a time (the
+	// sign-in throttle counts an attempt in progress as a failure until it succeeds, and
+	// allows 20 per client address: one address signing 48 people in at the same instant
+	// would be refused).
 	tr := &http.Transport{MaxIdleConns: 2 * crashConcurrency, MaxIdleConnsPerHost: 2 * crashConcurrency}
 	defer tr.CloseIdleConnections()
+	clients := make([]*http.Client, crashVoters)
+	csrfs := make([]string, crashVoters)
+	if err := parallel(crashVoters, 16, func(i int) error {
+		clients[i] = benchClient(tr)
+		clients[i].Timeout = 20 * time.Second
+		var err error
+		csrfs[i], err = benchSignIn(clients[i], base, c.Slug, emails[i], codes[i])
+		return err
+	}); err != nil {
+		t.Fatalf("sign-in: %v\n%s", err, srv.log())
+	}
+
+	// The storm: every voter confirms its ballot. Once crashKillAfter confirmation pages
+	// have come back, the server is killed.
 	var (
 		mu       sync.Mutex
 		receipts []string
@@ -142,13 +158,7 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 	)
 	storm := time.Now()
 	_ = parallel(crashVoters, crashConcurrency, func(i int) error {
-		cl := benchClient(tr)
-		cl.Timeout = 20 * time.Second
-		csrf, err := benchSignIn(cl, base, c.Slug, emails[i], codes[i])
-		if err != nil {
-			failed.Add(1)
-			return nil
-		}
+		cl, csrf := clients[i], csrfs[i]
 		body, status, err := benchPost(cl, base+"/"+c.Slug+"/vote/confirmer", benchBallot(c, projects, i), csrf, base)
 		m := benchReceiptRe.FindStringSubmatch(body)
 		if err != nil || status != http.StatusOK || m == nil {
