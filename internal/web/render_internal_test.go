@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"testing"
 	"time"
@@ -77,3 +78,32 @@ func execPage(t *testing.T, tmpl *template.Template, data any) string {
 	}
 	return b.String()
 }
+
+// A final value is read once; an error is not kept (the value may be written later); a full
+// cache starts again.
+func TestFinalCache(t *testing.T) {
+	var c finalCache[int, string]
+	loads := 0
+	load := func(v string, err error) func() (string, error) {
+		return func() (string, error) { loads++; return v, err }
+	}
+	if _, err := c.get(1, load("", errTest)); err != errTest {
+		t.Fatalf("error not returned: %v", err)
+	}
+	for i := 0; i < 3; i++ {
+		if v, err := c.get(1, load("un", nil)); err != nil || v != "un" {
+			t.Fatalf("get: %q %v", v, err)
+		}
+	}
+	if loads != 2 {
+		t.Errorf("%d loads, want 2 (the failed one, then one)", loads)
+	}
+	for i := 2; i < maxFinalEntries+2; i++ {
+		c.entries[i] = "x"
+	}
+	if _, err := c.get(-1, load("moins un", nil)); err != nil || len(c.entries) != 1 {
+		t.Errorf("full cache: %d entries after a new one, want 1 (%v)", len(c.entries), err)
+	}
+}
+
+var errTest = errors.New("test")

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+)
+
+// A small run of the vote bench on each database: every voter's ballot is counted once,
+// through real requests, and the report has its figures.
+func TestBenchVote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures a bare handler with 20,000 requests: not in -short")
+	}
+	pg := os.Getenv("BC_TEST_POSTGRES_URL")
+	if pg == "" {
+		pg = dbtest.DefaultPostgresURL
+	}
+	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", pg}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.url != "" {
+				d, err := db.Open(context.Background(), tc.url, "")
+				if err != nil {
+					dbtest.SkipOrFail(t, "PostgreSQL not reachable at %s (set BC_TEST_POSTGRES_URL): %v", db.Redact(tc.url), err)
+				}
+				d.Close()
+			}
+			var stderr bytes.Buffer
+			res, err := benchVote(context.Background(), tc.url, 40, 8, nil, &stderr)
+			if err != nil {
+				t.Fatalf("bench: %v\n%s", err, stderr.String())
+			}
+			if res.Ballots != 40 || res.Groups < 1 || res.Groups > 40 || res.P50 <= 0 || res.P99 < res.P50 ||
+				res.BareBefore <= 0 || res.BareAfter <= 0 || string(res.Dialect) != tc.name {
+				t.Errorf("bench result %+v", res)
+			}
+			var out bytes.Buffer
+			res.print(&out)
+			for _, want := range []string{"database     " + tc.name, "ballots      40 counted", "ballots/s", "p99", "bare handler", "ratio"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("report lacks %q:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := runBench(nil, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "Usage") {
+		t.Errorf("bench without a subcommand: %d %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := runBench([]string{"vote", "--voters", "0"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "positive") {
+		t.Errorf("bench vote --voters 0: %d %q", code, errb.String())
+	}
+}
