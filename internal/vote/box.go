@@ -215,10 +215,6 @@ func (b *Box) count(n int, single bool) {
 	b.mu.Unlock()
 }
 
-// chunk is how many rows one INSERT statement carries (well under both dialects' limits on
-// parameters).
-const chunk = 200
-
 // writeGroup writes items in one transaction, on conn (or the pool when nil); results[i] is
 // nil for a ballot written and ErrAlreadyVoted for a person already in the register.
 func (b *Box) writeGroup(ctx context.Context, conn *sql.Conn, items []*pending) ([]error, error) {
