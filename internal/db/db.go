@@ -35,7 +35,8 @@ const (
 type DB struct {
 	*sql.DB
 	Dialect Dialect
-	stmts   *stmtCache // SQLite only; see stmt.go
+	stmts   *stmtCache    // SQLite only; see stmt.go
+	ckpt    *checkpointer // SQLite only; see checkpoint.go
 }
 
 // SQLiteFile is the name of the embedded database inside the data folder.
@@ -68,9 +69,12 @@ func Open(ctx context.Context, rawURL, dataDir string) (*DB, error) {
 // writers wait instead of failing, IMMEDIATE transactions so a transaction that will write
 // takes the lock at BEGIN (no deadlock when two readers both try to upgrade), and temporary
 // storage in memory (a multi-row INSERT keeps its statement journal there rather than in a
-// temporary file written with system calls).
+// temporary file written with system calls), and no automatic checkpoint (see checkpoint.go:
+// a server's own goroutine does it; SQLite still checkpoints when the last connection to
+// the file closes).
 const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)" +
-	"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
+	"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)" +
+	"&_txlock=immediate&_time_format=sqlite"
 
 // The pool sizes. Idle connections are kept up to the same number: database/sql keeps only
 // two by default, so under load every other query would open a new connection (on
@@ -105,6 +109,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	d.ckpt = startCheckpointer(d)
 	return d, nil
 }
 

@@ -106,6 +106,7 @@ func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 
 // Close closes the cached statements and the pool.
 func (d *DB) Close() error {
+	d.ckpt.close()
 	d.stmts.close()
 	return d.DB.Close()
 }

@@ -3,8 +3,10 @@ package db
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestCacheable(t *testing.T) {
@@ -57,5 +59,45 @@ func TestStatementCache(t *testing.T) {
 	// A query the database refuses gives its own error, uncached.
 	if _, err := d.ExecContext(ctx, "SELECT * FROM no_such_table"); err == nil {
 		t.Error("query on a missing table: no error")
+	}
+}
+
+// Rows written go to the write-ahead log; the checkpointer, not the commits, copies them
+// into the database file soon after.
+func TestCheckpointer(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	d, err := Open(ctx, "sqlite:"+path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.ckpt.close() // stopped while the rows are written
+	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ { // ~1,200 pages: past SQLite's automatic threshold (1,000)
+		if _, err := d.ExecContext(ctx, "INSERT INTO t (v) VALUES (randomblob(16000))"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	if before > 100_000 {
+		t.Fatalf("database file already %d bytes: the commits checkpointed", before)
+	}
+	d.ckpt = startCheckpointer(d)
+	deadline := time.Now().Add(5 * time.Second)
+	for size() < 4_000_000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes after 5 s: no checkpoint", size())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
