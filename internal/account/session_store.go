@@ -154,6 +154,22 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	return nil
 }
 
+// EndSessions signs the account out everywhere but in the session keepToken ("" ends them
+// all): after a password change or reset, whoever had opened a session with the old password
+// (a shared computer, a stolen password) is out. Sessions of an earlier version, which did
+// not record their account, are not found.
+func EndSessions(ctx context.Context, q db.Querier, accountID int64, keepToken string) (int64, error) {
+	res, err := q.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = $1 AND token <> $2", accountID, keepToken)
+	if err != nil {
+		return 0, fmt.Errorf("end the sessions of account %d: %w", accountID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("end the sessions of account %d: %w", accountID, err)
+	}
+	return n, nil
+}
+
 // DeleteCtx removes a session; an unknown token is not an error (scs.CtxStore).
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 	if _, err := s.d.ExecContext(ctx, "DELETE FROM sessions WHERE token = $1", token); err != nil {

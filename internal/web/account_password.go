@@ -59,8 +59,13 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) e
 				if err := account.SetPassword(ctx, tx, acc.ID, password, s.now()); err != nil {
 					return change.Outcome{}, err
 				}
+				ended, err := account.EndSessions(ctx, tx, acc.ID, s.sessions.Token(r.Context()))
+				if err != nil {
+					return change.Outcome{}, err
+				}
 				return change.Outcome{EntityID: strconv.FormatInt(acc.ID, 10),
-					Before: map[string]any{"has_password": acc.HasPassword}, After: map[string]any{"has_password": true}}, nil
+					Before: map[string]any{"has_password": acc.HasPassword},
+					After:  map[string]any{"has_password": true, "other_sessions_ended": ended}}, nil
 			},
 		})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {

@@ -26,6 +26,9 @@ func TestChangePassword(t *testing.T) {
 		carrier := demoAccount(t, account.Carrier)
 		b := s.browser()
 		b.signIn(carrier.Email, carrier.Password)
+		elsewhere := s.browser() // the same person signed in on another computer
+		elsewhere.signIn(carrier.Email, carrier.Password)
+		wantContains(t, elsewhere.get("/compte"), "signed in elsewhere", "Changer de mot de passe")
 		p := b.get("/compte")
 		wantContains(t, p, "account page", "Changer de mot de passe", `<label for="f-current_password">`,
 			`autocomplete="new-password"`, `action="/compte/mot-de-passe"`)
@@ -57,7 +60,12 @@ func TestChangePassword(t *testing.T) {
 			t.Error("the session token was not renewed")
 		}
 		wantContains(t, b.get("/compte"), "after change", "Votre mot de passe est changé")
-		wantAudit(t, s, "account.password_change", `"has_password":true`, `"has_password":true`)
+		wantAudit(t, s, "account.password_change", `"has_password":true`, `"other_sessions_ended":1`)
+		// The other computer's session ended with the old password; this one goes on.
+		if p := elsewhere.get("/compte"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/connexion") {
+			t.Errorf("the other session still signs in: %d %q", p.Status, p.Location)
+		}
+		wantStatus(t, b.get("/compte"), http.StatusOK, "this session after the change")
 
 		other := s.browser()
 		other.get("/connexion")

@@ -86,7 +86,11 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 				if err := account.SetPassword(ctx, tx, id, password, s.now()); err != nil {
 					return change.Outcome{}, err
 				}
-				return change.Outcome{EntityID: strconv.FormatInt(id, 10)}, nil
+				ended, err := account.EndSessions(ctx, tx, id, "")
+				if err != nil {
+					return change.Outcome{}, err
+				}
+				return change.Outcome{EntityID: strconv.FormatInt(id, 10), After: map[string]any{"sessions_ended": ended}}, nil
 			},
 		})
 		if ae, ok := apperr.As(err); ok {

@@ -147,6 +147,10 @@ func TestRegisterVerifyAndReset(t *testing.T) {
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("reset: %d\n%s", p.Status, excerpt(p.Body))
 		}
+		// The session opened before the reset (with the old password) is over.
+		if p := b.get("/compte"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/connexion") {
+			t.Errorf("a session from before the reset still signs in: %d %q", p.Status, p.Location)
+		}
 		anon.signIn("marie.dupont@example.org", "un tout nouveau secret")
 	})
 }
