@@ -42,43 +42,13 @@ type Data struct {
 // the review moves them to winner / not funded, then granted, in progress, completed.
 var publicStates = []string{"ballot", "winner", "not_funded", "granted", "in_progress", "completed"}
 
-// projectQuery reads the projects that were on the ballot, whatever happened to them since,
-// in submission order (the order the vote's own list uses).
-const projectQuery = `SELECT d.id, d.category_id, d.title, d.summary, d.communes, d.total_cost_cents,
-	d.support_cents, s.name, s.commune
-	FROM dossiers d JOIN structures s ON s.id = d.structure_id
-	WHERE d.campaign_id = $1 AND d.state IN (%s)
-	ORDER BY COALESCE(d.submitted_at, d.created_at), d.id`
-
 // Projects returns the projects that were on the ballot of the campaign, in submission order.
 func Projects(ctx context.Context, q db.Querier, campaignID int64) ([]vote.Project, error) {
-	args := []any{campaignID}
-	marks := make([]string, len(publicStates))
-	for i, s := range publicStates {
-		args = append(args, s)
-		marks[i] = "$" + strconv.Itoa(i+2)
-	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(projectQuery, strings.Join(marks, ", ")), args...)
+	ps, err := vote.ProjectsIn(ctx, q, campaignID, publicStates...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects of the results: %w", err)
 	}
-	defer rows.Close()
-	var out []vote.Project
-	for rows.Next() {
-		var p vote.Project
-		var communes string
-		if err := rows.Scan(&p.ID, &p.CategoryID, &p.Title, &p.Summary, &communes, &p.TotalCostCents,
-			&p.SupportCents, &p.StructureName, &p.StructureCommune); err != nil {
-			return nil, fmt.Errorf("read project: %w", err)
-		}
-		for _, c := range strings.Split(communes, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				p.Communes = append(p.Communes, c)
-			}
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return ps, nil
 }
 
 // Load reads the projects and the ballots of a campaign.

@@ -42,15 +42,27 @@ const projectQuery = `SELECT d.id, d.category_id, d.title, d.summary, d.descript
 	d.support_cents, s.name, s.commune, COALESCE(t.theme, '')
 	FROM dossiers d JOIN structures s ON s.id = d.structure_id
 	LEFT JOIN vote_project_themes t ON t.dossier_id = d.id
-	WHERE d.campaign_id = $1 AND d.state = $2`
+	WHERE d.campaign_id = $1 AND d.state IN (%s)
+	ORDER BY COALESCE(d.submitted_at, d.created_at), d.id`
 
 // BallotProjects returns the projects on the ballot of the campaign (dossiers in state
 // StateOnBallot), in submission order (then by id).
 func BallotProjects(ctx context.Context, q db.Querier, campaignID int64) ([]Project, error) {
-	rows, err := q.QueryContext(ctx, projectQuery+" ORDER BY COALESCE(d.submitted_at, d.created_at), d.id",
-		campaignID, StateOnBallot)
+	return ProjectsIn(ctx, q, campaignID, StateOnBallot)
+}
+
+// ProjectsIn returns the projects of the campaign whose dossiers are in one of states, in
+// submission order (then by id): the results read those that were on the ballot, whatever
+// happened to them since.
+func ProjectsIn(ctx context.Context, q db.Querier, campaignID int64, states ...string) ([]Project, error) {
+	args := make([]any, 0, 1+len(states))
+	args = append(args, campaignID)
+	for _, st := range states {
+		args = append(args, st)
+	}
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(projectQuery, db.Placeholders(2, len(states))), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list projects on the ballot: %w", err)
+		return nil, fmt.Errorf("list projects in states %v: %w", states, err)
 	}
 	defer rows.Close()
 	var out []Project
