@@ -2,9 +2,7 @@ package account
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -70,9 +68,9 @@ func PrefetchOf(ctx context.Context) *Prefetch {
 	return p
 }
 
-var findSessionQuery = "SELECT s.data, a." + strings.ReplaceAll(accountColumns, ", ", ", a.") +
-	", r.role, r.campaign_id FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id" +
-	" LEFT JOIN account_roles r ON r.account_id = a.id WHERE s.token = $1 AND s.expiry > $2"
+var findSessionQuery = "SELECT " + withRolesColumns + ", s.data FROM sessions s" +
+	" LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN account_roles r ON r.account_id = a.id" +
+	" WHERE s.token = $1 AND s.expiry > $2"
 
 // FindCtx returns the data of an unexpired session; an unknown or expired token is simply
 // not found (scs.CtxStore). The session's account, read with it, goes to the context's
@@ -83,53 +81,15 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
 	defer rows.Close()
-	var (
-		data  []byte
-		found bool
-		a     *Account
-	)
-	for rows.Next() {
-		var (
-			b        []byte
-			id       sql.NullInt64
-			email    sql.NullString
-			name     sql.NullString
-			hash     sql.NullString
-			verified sql.NullTime
-			lang     sql.NullString
-			disab    sql.NullBool
-			created  sql.NullTime
-			role     sql.NullString
-			cid      *int64
-		)
-		if err := rows.Scan(&b, &id, &email, &name, &hash, &verified, &lang, &disab, &created, &role, &cid); err != nil {
-			return nil, false, fmt.Errorf("find session: %w", err)
-		}
-		if !found {
-			data, found = b, true
-			if id.Valid {
-				a = &Account{ID: id.Int64, Email: email.String, DisplayName: name.String, Lang: lang.String,
-					Disabled: disab.Bool, CreatedAt: created.Time.UTC(), HasPassword: hash.String != ""}
-				if verified.Valid {
-					t := verified.Time.UTC()
-					a.EmailVerifiedAt = &t
-				}
-			}
-		}
-		if a != nil && role.Valid {
-			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
-		}
-	}
-	if err := rows.Err(); err != nil {
+	var data []byte
+	a, n, err := collectAccount(rows, &data)
+	if err != nil {
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
-	if a != nil {
-		sortGrants(a.Roles)
-		if p := PrefetchOf(ctx); p != nil {
-			p.Account = a
-		}
+	if p := PrefetchOf(ctx); p != nil && a != nil {
+		p.Account = a
 	}
-	return data, found, nil
+	return data, n > 0, nil
 }
 
 // CommitCtx stores a session, replacing its data and expiry if it exists (scs.CtxStore),

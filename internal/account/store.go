@@ -106,49 +106,64 @@ func emailTaken() error {
 	return fe.Err()
 }
 
-// ByID returns the account with its roles, or an apperr NotFound.
-// One query reads both (every signed-in request asks for it): the account's columns are
-// repeated on each of its grants' rows, or come once with empty grant columns.
+// ByID returns the account with its roles, or an apperr NotFound. One query reads both
+// (every signed-in request asks for it).
 func ByID(ctx context.Context, q db.Querier, id int64) (*Account, error) {
 	rows, err := q.QueryContext(ctx, byIDQuery, id)
 	if err != nil {
 		return nil, fmt.Errorf("read account %d: %w", id, err)
 	}
 	defer rows.Close()
-	var a *Account
-	for rows.Next() {
-		var (
-			role sql.NullString
-			cid  *int64
-		)
-		row, _, err := scanAccount(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &role, &cid)...) }))
-		if err != nil {
-			return nil, fmt.Errorf("read account %d: %w", id, err)
-		}
-		if a == nil {
-			a = row
-		}
-		if role.Valid {
-			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
-		}
-	}
-	if err := rows.Err(); err != nil {
+	a, _, err := collectAccount(rows)
+	if err != nil {
 		return nil, fmt.Errorf("read account %d: %w", id, err)
 	}
 	if a == nil {
 		return nil, errNotFound()
 	}
-	sortGrants(a.Roles)
 	return a, nil
 }
 
-var byIDQuery = "SELECT a." + strings.ReplaceAll(accountColumns, ", ", ", a.") +
-	", r.role, r.campaign_id FROM accounts a LEFT JOIN account_roles r ON r.account_id = a.id WHERE a.id = $1"
+// withRolesColumns are accountColumns of "a" then the grant columns of "r", for a query of
+// accounts a LEFT JOIN account_roles r (see collectAccount).
+var withRolesColumns = "a." + strings.ReplaceAll(accountColumns, ", ", ", a.") + ", r.role, r.campaign_id"
 
-// scanFunc lets a function stand for a row in scanAccount.
-type scanFunc func(dest ...any) error
+var byIDQuery = "SELECT " + withRolesColumns +
+	" FROM accounts a LEFT JOIN account_roles r ON r.account_id = a.id WHERE a.id = $1"
 
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+// collectAccount reads the rows of one account joined with its roles (withRolesColumns, then
+// the extra destinations): the account's columns are repeated on each of its grants' rows,
+// or come once with empty grant columns. It returns the account (nil when there is no row,
+// or when its columns are NULL: an outer join that found none) and the number of rows.
+func collectAccount(rows *sql.Rows, extra ...any) (*Account, int, error) {
+	var (
+		a *Account
+		n int
+	)
+	for rows.Next() {
+		var (
+			role sql.NullString
+			cid  *int64
+		)
+		row, _, err := scanAccount(rows, append([]any{&role, &cid}, extra...)...)
+		if err != nil {
+			return nil, 0, err
+		}
+		if n++; a == nil {
+			a = row
+		}
+		if a != nil && role.Valid {
+			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if a != nil {
+		sortGrants(a.Roles)
+	}
+	return a, n, nil
+}
 
 // ByEmail returns the account of an address (normalised first) with its roles, or an apperr
 // NotFound.
@@ -166,24 +181,32 @@ func byEmailWithHash(ctx context.Context, q db.Querier, email string) (*Account,
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanAccount reads one row of accountColumns; it returns the password hash beside the
-// account so that the hash never travels in an Account value.
-func scanAccount(s scanner) (*Account, string, error) {
+// scanAccount reads one row that begins with accountColumns, followed by the extra
+// destinations; it returns the password hash beside the account so that the hash never
+// travels in an Account value. The account is nil when its columns are NULL (an outer join
+// that found no account).
+func scanAccount(s scanner, extra ...any) (*Account, string, error) {
 	var (
-		a        Account
-		hash     string
-		verified sql.NullTime
+		id                sql.NullInt64
+		email, name, hash sql.NullString
+		lang              sql.NullString
+		verified, created sql.NullTime
+		disabled          sql.NullBool
 	)
-	if err := s.Scan(&a.ID, &a.Email, &a.DisplayName, &hash, &verified, &a.Lang, &a.Disabled, &a.CreatedAt); err != nil {
+	dest := append([]any{&id, &email, &name, &hash, &verified, &lang, &disabled, &created}, extra...)
+	if err := s.Scan(dest...); err != nil {
 		return nil, "", err
 	}
-	a.CreatedAt = a.CreatedAt.UTC()
+	if !id.Valid {
+		return nil, "", nil
+	}
+	a := &Account{ID: id.Int64, Email: email.String, DisplayName: name.String, Lang: lang.String,
+		Disabled: disabled.Bool, CreatedAt: created.Time.UTC(), HasPassword: hash.String != ""}
 	if verified.Valid {
 		t := verified.Time.UTC()
 		a.EmailVerifiedAt = &t
 	}
-	a.HasPassword = hash != ""
-	return &a, hash, nil
+	return a, hash.String, nil
 }
 
 func scanOne(ctx context.Context, q db.Querier, query string, args ...any) (*Account, string, error) {
