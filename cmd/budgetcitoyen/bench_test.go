@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -17,11 +16,7 @@ func TestBenchVote(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures a bare handler with 20,000 requests: not in -short")
 	}
-	pg := os.Getenv("BC_TEST_POSTGRES_URL")
-	if pg == "" {
-		pg = dbtest.DefaultPostgresURL
-	}
-	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", pg}} {
+	for _, tc := range []struct{ name, url string }{{"sqlite", ""}, {"postgres", dbtest.PostgresURL()}} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.url != "" {
 				d, err := db.Open(context.Background(), tc.url, "")

@@ -53,10 +53,7 @@ func TestVoteSurvivesSIGKILL(t *testing.T) {
 func crashPostgresSchema(t *testing.T) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	base := os.Getenv("BC_TEST_POSTGRES_URL")
-	if base == "" {
-		base = dbtest.DefaultPostgresURL
-	}
+	base := dbtest.PostgresURL()
 	bd, err := db.Open(ctx, base, "")
 	if err != nil {
 		dbtest.SkipOrFail(t, "PostgreSQL not reachable at %s (set BC_TEST_POSTGRES_URL): %v", db.Redact(base), err)

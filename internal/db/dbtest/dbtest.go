@@ -61,7 +61,8 @@ var (
 	pgBaseDB *db.DB
 )
 
-func postgresURL() string {
+// PostgresURL is the test PostgreSQL server: BC_TEST_POSTGRES_URL, or DefaultPostgresURL.
+func PostgresURL() string {
 	if u := os.Getenv("BC_TEST_POSTGRES_URL"); u != "" {
 		return u
 	}
@@ -74,7 +75,7 @@ func Postgres(t testing.TB) *db.DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	base := postgresURL()
+	base := PostgresURL()
 	pgOnce.Do(func() { pgBaseDB, pgErr = db.Open(ctx, base, "") })
 	if pgErr != nil {
 		SkipOrFail(t, "PostgreSQL not reachable at %s (set BC_TEST_POSTGRES_URL): %v", db.Redact(base), pgErr)
