@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -60,8 +62,15 @@ type attempt struct {
 	ipID       int64   // our row for the client, 0 if none
 }
 
+// errRefused ends the transaction of a refused attempt, so that it leaves no row.
+var errRefused = errors.New("too many sign-in failures")
+
 // beginAttempt records the attempt and refuses it (apperr TooMany) when the account or the
-// client already used up its failures in the window.
+// client already used up its failures in the window. Each key's record and count happen in
+// one transaction under a lock of that key (SQLite transactions are serialised anyway), so
+// that attempts on a key are counted one after the other: a burst of parallel guesses gets
+// exactly the tries left, no more and no fewer. The account's key is always locked before
+// the client's, so two attempts never wait for each other's lock.
 func beginAttempt(ctx context.Context, d *db.DB, email, clientIP string, now time.Time) (*attempt, error) {
 	now = now.UTC()
 	a := &attempt{d: d, accountKey: accountKey(email)}
@@ -69,40 +78,46 @@ func beginAttempt(ctx context.Context, d *db.DB, email, clientIP string, now tim
 		key string
 		max int
 	}{{a.accountKey, MaxFailuresPerAccount}, {ipKey(clientIP), MaxFailuresPerIP}}
-	for _, l := range limits {
-		if l.key == "" {
-			continue
+	err := d.InTx(ctx, func(tx *sql.Tx) error {
+		a.ids, a.ipID = nil, 0
+		for _, l := range limits {
+			if l.key == "" {
+				continue
+			}
+			if err := d.Lock(ctx, tx, "login_failures:"+l.key); err != nil {
+				return err
+			}
+			var id int64
+			err := tx.QueryRowContext(ctx,
+				"INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2) RETURNING id", l.key, now).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("record sign-in attempt: %w", err)
+			}
+			a.ids = append(a.ids, id)
+			if l.key != a.accountKey {
+				a.ipID = id
+			}
+			var n int
+			err = tx.QueryRowContext(ctx,
+				"SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at > $2", l.key, now.Add(-ThrottleWindow)).Scan(&n)
+			if err != nil {
+				return fmt.Errorf("count sign-in failures: %w", err)
+			}
+			// n includes this attempt: refuse when the earlier failures reach the limit.
+			// A refused attempt is not a failure (its rows go with the rollback): it must
+			// not push the end of the lock further, or a script hammering the form would
+			// lock the owner out for ever.
+			if n > l.max {
+				return errRefused
+			}
 		}
-		var id int64
-		err := d.QueryRowContext(ctx,
-			"INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2) RETURNING id", l.key, now).Scan(&id)
-		if err != nil {
-			a.forgive(ctx)
-			return nil, fmt.Errorf("record sign-in attempt: %w", err)
-		}
-		a.ids = append(a.ids, id)
-		if l.key != a.accountKey {
-			a.ipID = id
-		}
+		return nil
+	})
+	if errors.Is(err, errRefused) {
+		return nil, apperr.New(apperr.TooMany, "account.too_many_attempts", int(ThrottleWindow/time.Minute))
 	}
-	for _, l := range limits {
-		if l.key == "" {
-			continue
-		}
-		var n int
-		err := d.QueryRowContext(ctx,
-			"SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at > $2", l.key, now.Add(-ThrottleWindow)).Scan(&n)
-		if err != nil {
-			a.forgive(ctx)
-			return nil, fmt.Errorf("count sign-in failures: %w", err)
-		}
-		// n includes this attempt: refuse when the earlier failures reach the limit.
-		if n > l.max {
-			// A refused attempt is not a failure: it must not push the end of the lock
-			// further, or a script hammering the form would lock the owner out for ever.
-			a.forgive(ctx)
-			return nil, apperr.New(apperr.TooMany, "account.too_many_attempts", int(ThrottleWindow/time.Minute))
-		}
+	if err != nil {
+		return nil, err
 	}
 	return a, nil
 }
