@@ -68,25 +68,38 @@ type templates struct {
 	pages map[i18n.Lang]map[string]*template.Template
 }
 
-// staticT matches a translation of a fixed key in the page's language, the most common
-// action of the templates.
-var staticT = regexp.MustCompile(`{{t \.Lang "([a-z0-9_.]+)"}}`)
+// staticT matches a translation of a fixed key in the page's language or in the other one,
+// the most common actions of the templates.
+var staticT = regexp.MustCompile(`{{t (\.Lang|\(otherLang \.Lang\)) "([a-z0-9_.]+)"}}`)
 
-// pretranslate replaces each {{t .Lang "key"}} of a template's source with the message
-// itself, HTML-escaped: a page is rendered with the set of its language, so the text is
-// known at parse time, and executing the template no longer costs a function call and an
-// escaping for each of them (a third of a page's rendering time went there). A message
+// pretranslate replaces, in a template's source, the actions whose output depends only on
+// the language: each {{t .Lang "key"}} (or its other-language form) by the message itself,
+// HTML-escaped, and {{.Lang}}, {{otherLang .Lang}} and {{csrfField}} by their values. A page
+// is rendered with the set of its language, whose Base.Lang is that language, so all of
+// this is known at parse time, and executing the template no longer costs a function call
+// and an escaping for each (a third of a page's rendering time went there). A message
 // holding template delimiters is left to the function. The messages are the platform's own
 // catalog, trusted like the templates; no template writes one inside a script or a URL.
 func pretranslate(src string, cat *i18n.Catalog, lang i18n.Lang) string {
-	return staticT.ReplaceAllStringFunc(src, func(m string) string {
-		key := staticT.FindStringSubmatch(m)[1]
-		msg := cat.T(lang, key)
+	other := otherLang(lang)
+	src = staticT.ReplaceAllStringFunc(src, func(m string) string {
+		sub := staticT.FindStringSubmatch(m)
+		key, in := sub[2], lang
+		if sub[1] != ".Lang" {
+			in = other
+		}
+		msg := cat.T(in, key)
 		if !cat.Has(key) || strings.Contains(msg, "{{") || strings.Contains(msg, "}}") {
 			return m
 		}
 		return html.EscapeString(msg)
 	})
+	return strings.NewReplacer(
+		"{{.Lang}}", string(lang),
+		"{{otherLang .Lang}}", string(other),
+		"(otherLang .Lang)", `"`+string(other)+`"`,
+		"{{csrfField}}", csrfField,
+	).Replace(src)
 }
 
 func parseTemplates(funcs template.FuncMap, cat *i18n.Catalog) (*templates, error) {
@@ -187,13 +200,8 @@ func (s *Server) funcs() template.FuncMap {
 			q.Set("lang", string(lang))
 			return path + "?" + q.Encode()
 		},
-		"otherLang": func(lang i18n.Lang) i18n.Lang {
-			if lang == i18n.FR {
-				return i18n.EN
-			}
-			return i18n.FR
-		},
-		"dict": dict,
+		"otherLang": otherLang,
+		"dict":      dict,
 		// oidcConfigured: an OpenID Connect provider is configured (the vote may offer it).
 		"oidcConfigured": func() bool { return s.oidc != nil },
 		"deref": func(p *int64) int64 {
@@ -204,6 +212,14 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"csrfField": func() string { return csrfField },
 	}
+}
+
+// otherLang is the language a page offers to switch to.
+func otherLang(lang i18n.Lang) i18n.Lang {
+	if lang == i18n.FR {
+		return i18n.EN
+	}
+	return i18n.FR
 }
 
 // dict builds a map from alternating keys and values, to pass several values to a partial.

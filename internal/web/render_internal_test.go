@@ -22,7 +22,11 @@ func TestPretranslate(t *testing.T) {
 		// Unknown keys, arguments, other languages and trim markers stay calls.
 		{`{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`},
 		{`{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`},
-		{`{{t (otherLang .Lang) "layout.switch_lang"}}`, `{{t (otherLang .Lang) "layout.switch_lang"}}`, `{{t (otherLang .Lang) "layout.switch_lang"}}`},
+		// The other language's message, and the values that depend only on the language.
+		{`{{t (otherLang .Lang) "layout.switch_lang"}}`, cat.T(i18n.EN, "layout.switch_lang"), cat.T(i18n.FR, "layout.switch_lang")},
+		{`<html lang="{{.Lang}}" x="{{otherLang .Lang}}">`, `<html lang="fr" x="en">`, `<html lang="en" x="fr">`},
+		{`{{langURL .Path .Query (otherLang .Lang)}}`, `{{langURL .Path .Query "en"}}`, `{{langURL .Path .Query "fr"}}`},
+		{`name="{{csrfField}}"`, `name="csrf_token"`, `name="csrf_token"`},
 		{`{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`},
 	} {
 		if got := pretranslate(tc.src, cat, i18n.FR); got != tc.fr {
@@ -55,6 +59,7 @@ func TestPretranslatedPagesMatch(t *testing.T) {
 			base := Base{Lang: lang, Title: "Titre <&> \"x\"", CSRF: "tok", Path: "/p", Query: "a=1", Now: time.Now(), CanAdmin: signedIn}
 			if signedIn {
 				base.Actor = account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})
+				base.Flash = "Enregistré <b>"
 			}
 			pages := map[string]any{
 				"vote_receipt": voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: signedIn, Publication: "receipts"},
@@ -107,3 +112,26 @@ func TestFinalCache(t *testing.T) {
 }
 
 var errTest = errors.New("test")
+
+func BenchmarkRenderReceipt(b *testing.B) {
+	cat, err := i18n.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &Server{cat: cat}
+	pre, err := parseTemplates(s.funcs(), cat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := Base{Lang: i18n.FR, Title: "Merci", CSRF: "tok", Path: "/p", Now: time.Now(),
+		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})}
+	page := voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: true, Publication: "receipts"}
+	t := pre.pages[i18n.FR]["vote_receipt"]
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
