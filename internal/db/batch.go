@@ -15,7 +15,7 @@ import (
 type Batch struct {
 	Table   string
 	Columns []Column
-	Suffix  string // after the rows, e.g. "ON CONFLICT DO NOTHING RETURNING …"
+	Suffix  string // after the rows, without parameters, e.g. "ON CONFLICT DO NOTHING RETURNING …"
 }
 
 // Column is a column of a Batch, with its PostgreSQL type (for the array's cast).
@@ -47,7 +47,7 @@ func (b Batch) Statements(dialect Dialect, rows [][]any) ([]Statement, error) {
 	}
 	var out []Statement
 	for _, n := range RowChunks(len(rows)) {
-		out = append(out, b.values(rows[:n]))
+		out = append(out, b.values(dialect, rows[:n]))
 		rows = rows[n:]
 	}
 	return out, nil
@@ -68,15 +68,23 @@ func (b Batch) tail() string {
 	return " " + b.Suffix
 }
 
-func (b Batch) values(rows [][]any) Statement {
+// values writes a multi-row VALUES statement. SQLite gets anonymous ? parameters: for each
+// $n parameter, the driver asks SQLite its name, found by a walk through the list of the
+// statement's names, which made binding a statement of 256 rows quadratic.
+func (b Batch) values(dialect Dialect, rows [][]any) Statement {
 	var q strings.Builder
 	args := make([]any, 0, len(rows)*len(b.Columns))
 	q.WriteString(b.head() + "VALUES ")
+	anon := "(" + strings.Repeat("?, ", len(b.Columns)-1) + "?)"
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(" + Placeholders(len(args)+1, len(r)) + ")")
+		if dialect == SQLite {
+			q.WriteString(anon)
+		} else {
+			q.WriteString("(" + Placeholders(len(args)+1, len(r)) + ")")
+		}
 		args = append(args, r...)
 	}
 	return Statement{Query: q.String() + b.tail(), Args: args}
@@ -138,9 +146,12 @@ func typed[T any](rows [][]any, j int) ([]T, error) {
 	return out, nil
 }
 
+// Portable is the dialect DialectOf answers for a Querier whose database it cannot tell:
+// Batch then writes multi-row statements with $n parameters, which both databases run.
+const Portable Dialect = ""
+
 // DialectOf tells the dialect of a Querier from this package (a *DB or a transaction of
-// DB.Bind); for any other (a bare *sql.Tx) it answers SQLite, whose multi-row statements
-// PostgreSQL runs as well.
+// DB.Bind); for any other (a bare *sql.Tx) it answers Portable.
 func DialectOf(q Querier) Dialect {
 	switch q := q.(type) {
 	case *DB:
@@ -148,7 +159,7 @@ func DialectOf(q Querier) Dialect {
 	case boundTx:
 		return q.d.Dialect
 	}
-	return SQLite
+	return Portable
 }
 
 // Exec inserts rows through q.

@@ -121,6 +121,14 @@ func TestBatchInsertsInOrder(t *testing.T) {
 		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM batch_test").Scan(&total); err != nil || total != 300 {
 			t.Errorf("after a batch of known rows: %d rows (%v), want 300", total, err)
 		}
+		// Through a bare transaction, whose dialect Batch cannot tell: portable statements.
+		more := [][]any{{int64(5000), "x", []byte{1}, true, at}, {int64(5001), "y", []byte{2}, false, at}}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return testBatch.Exec(ctx, tx, more) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM batch_test").Scan(&total); err != nil || total != 302 {
+			t.Errorf("after a batch through a bare transaction: %d rows (%v), want 302", total, err)
+		}
 	})
 }
 
@@ -142,9 +150,14 @@ func TestBatchRefusesBadRows(t *testing.T) {
 	if sts, err := testBatch.Statements(db.Postgres, nil); err != nil || sts != nil {
 		t.Errorf("empty batch: %v, %v", sts, err)
 	}
-	sts, _ := testBatch.Statements(db.SQLite, [][]any{{int64(1), "a", []byte{1}, true, time.Now()}})
-	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING n") {
+	two := [][]any{{int64(1), "a", []byte{1}, true, time.Now()}, {int64(2), "b", []byte{2}, false, time.Now()}}
+	sts, _ := testBatch.Statements(db.SQLite, two)
+	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING n") {
 		t.Errorf("SQLite statement: %+v", sts)
+	}
+	sts, _ = testBatch.Statements(db.Portable, two)
+	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING n") {
+		t.Errorf("portable statement: %+v", sts)
 	}
 }
 
@@ -158,8 +171,8 @@ func TestDialectOf(t *testing.T) {
 			if got := db.DialectOf(d.Bind(tx)); got != d.Dialect {
 				t.Errorf("DialectOf(Bind(tx)) = %s", got)
 			}
-			if got := db.DialectOf(tx); got != db.SQLite {
-				t.Errorf("DialectOf(bare tx) = %s, want the portable sqlite", got)
+			if got := db.DialectOf(tx); got != db.Portable {
+				t.Errorf("DialectOf(bare tx) = %q, want Portable", got)
 			}
 			return nil
 		})
