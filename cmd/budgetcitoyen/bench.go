@@ -85,6 +85,7 @@ type benchResult struct {
 	BareBefore          float64
 	BareAfter           float64
 	Groups, Singles     int64
+	CPU, BareCPU        time.Duration // process CPU time per ballot, per bare request
 }
 
 func (r benchResult) rate() float64 { return float64(r.Ballots) / r.Elapsed.Seconds() }
@@ -99,7 +100,15 @@ func (r benchResult) print(w io.Writer) {
 		float64(r.Ballots)/float64(max(r.Groups, 1)), r.Singles)
 	fmt.Fprintf(w, "bare handler %.0f req/s (%.0f before the ballots, %.0f after)\n", r.BareRate, r.BareBefore, r.BareAfter)
 	fmt.Fprintf(w, "ratio        %.1f %%\n", 100*r.rate()/r.BareRate)
+	if r.CPU > 0 {
+		// CPU per request is steadier than rates on a shared machine: it tells whether a
+		// change made the work smaller, whatever the speed of the moment.
+		fmt.Fprintf(w, "cpu          %.0f µs per ballot, %.0f µs per bare request (server and client); %.0f %% of a core busy during the ballots\n",
+			us(r.CPU), us(r.BareCPU), 100*float64(r.CPU)*float64(r.Ballots)/float64(r.Elapsed))
+	}
 }
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
@@ -199,7 +208,10 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	// The bare handler is measured just before the ballots and just after, and the two
 	// figures averaged: on a shared machine the speed of the moment moves both.
 	fmt.Fprintln(stderr, "measuring a bare net/http form handler…")
-	bareBefore, err := benchBare(max(n, 20000), conc)
+	bareN := max(n, 20000)
+	cpu0 := processCPU()
+	bareBefore, err := benchBare(bareN, conc)
+	bareCPU := processCPU() - cpu0
 	if err != nil {
 		return res, err
 	}
@@ -211,7 +223,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 			return res, err
 		}
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	err = parallel(n, conc, func(i int) error {
 		v := voters[i]
 		t0 := time.Now()
@@ -225,7 +237,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 		}
 		return nil
 	})
-	res.Elapsed = time.Since(start)
+	res.Elapsed, res.CPU = time.Since(start), (processCPU()-cpu0)/time.Duration(n)
 	if profile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -248,7 +260,9 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	res.P50, res.P99 = lat[n/2], lat[min(n-1, n*99/100)]
 
 	fmt.Fprintln(stderr, "measuring the bare handler again…")
-	bareAfter, err := benchBare(max(n, 20000), conc)
+	cpu0 = processCPU()
+	bareAfter, err := benchBare(bareN, conc)
+	res.BareCPU = (bareCPU + processCPU() - cpu0) / time.Duration(2*bareN)
 	res.BareRate, res.BareBefore, res.BareAfter = (bareBefore+bareAfter)/2, bareBefore, bareAfter
 	return res, err
 }
