@@ -116,4 +116,26 @@ func TestReceipt(t *testing.T) {
 	if NewReceipt() == r {
 		t.Error("two equal receipts")
 	}
+	// Every symbol of the alphabet turns up, about equally often, at every position.
+	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	const draws = 31 * 2000
+	counts := map[byte]int{}
+	for range draws {
+		r := NewReceipt()
+		for i := 0; i < len(r); i++ {
+			if r[i] != '-' {
+				counts[r[i]]++
+			}
+		}
+	}
+	for _, c := range []byte(alphabet) {
+		// 20 × 2,000 = 40,000 expected; ±3 % is six standard deviations, and a modulo
+		// bias would put a quarter of the symbols 9 % above the others.
+		if n := counts[c]; n < 38800 || n > 41200 {
+			t.Errorf("symbol %c drawn %d times in %d receipts, want about 40000", c, n, draws)
+		}
+	}
+	if len(counts) != len(alphabet) {
+		t.Errorf("%d symbols drawn, want %d: %v", len(counts), len(alphabet), counts)
+	}
 }

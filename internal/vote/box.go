@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/big"
 	mrand "math/rand/v2"
 	"strconv"
 	"strings"
@@ -68,21 +67,34 @@ func BoxOf(d *db.DB) *Box {
 }
 
 // NewReceipt returns a random receipt code: 20 characters of an alphabet without look-alike
-// letters (100 random bits), in four groups, e.g. "K7QX2-M9PAT-3HWZE-RN4C8".
+// letters (about 99 random bits), in four groups, e.g. "K7QX2-M9PAT-3HWZE-RN4C8".
 func NewReceipt() string {
 	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789" // 31 symbols, no I L O 0 1
-	var b strings.Builder
-	for i := 0; i < 20; i++ {
-		if i > 0 && i%5 == 0 {
-			b.WriteByte('-')
+	// Random bytes from 248 (8 × 31) up are drawn again, so that every symbol is equally
+	// likely.
+	const limit = 256 - 256%len(alphabet)
+	var out [23]byte
+	var rnd [32]byte
+	used := len(rnd)
+	for pos, n := 0, 0; n < 20; {
+		if used == len(rnd) {
+			_, _ = rand.Read(rnd[:]) // crypto/rand.Read does not return errors
+			used = 0
 		}
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		if err != nil {
-			panic(err) // crypto/rand does not fail on supported platforms
+		b := int(rnd[used])
+		used++
+		if b >= limit {
+			continue
 		}
-		b.WriteByte(alphabet[n.Int64()])
+		if n > 0 && n%5 == 0 {
+			out[pos] = '-'
+			pos++
+		}
+		out[pos] = alphabet[b%len(alphabet)]
+		pos++
+		n++
 	}
-	return b.String()
+	return string(out[:])
 }
 
 // NormalizeReceipt folds a typed receipt code (lower case, spaces, missing dashes).
