@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -168,9 +169,8 @@ var benchCSRFRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // benchVoter is one voter of the bench: a signed-in browser and the ballot it will cast.
 type benchVoter struct {
-	client *http.Client
-	csrf   string
-	form   url.Values
+	cookie []string // its session cookie, as its browser sends it
+	body   string   // the ballot's form, encoded with the anti-forgery token
 }
 
 // benchVote runs the bench; profile, when not nil, receives a CPU profile of the casting.
@@ -216,6 +216,8 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 		return res, err
 	}
 	fmt.Fprintf(stderr, "casting %d ballots, %d at a time…\n", n, conc)
+	// Each voter's browser sends its own cookie; one client without a jar carries them all.
+	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	lat := make([]time.Duration, n)
 	g0, _, s0 := vote.BoxOf(d).Stats()
 	if profile != nil {
@@ -226,13 +228,15 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	start, cpu0 := time.Now(), processCPU()
 	err = parallel(n, conc, func(i int) error {
 		v := voters[i]
+		buf := benchBuffers.Get().(*bytes.Buffer)
+		defer benchBuffers.Put(buf)
 		t0 := time.Now()
-		body, status, err := benchPost(v.client, ts.URL+"/"+c.Slug+"/vote/confirmer", v.form, v.csrf, ts.URL)
+		status, err := benchSend(cl, ts.URL+"/"+c.Slug+"/vote/confirmer", v.body, ts.URL, v.cookie, buf)
 		lat[i] = time.Since(t0)
 		if err != nil {
 			return err
 		}
-		if status != http.StatusOK || !benchReceiptRe.MatchString(body) {
+		if status != http.StatusOK || !benchReceiptRe.Match(buf.Bytes()) {
 			return fmt.Errorf("voter %d: status %d, no receipt", i, status)
 		}
 		return nil
@@ -333,7 +337,15 @@ func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transpor
 		if err != nil {
 			return fmt.Errorf("voter %d: %w", i, err)
 		}
-		voters[i] = benchVoter{client: cl, csrf: csrf, form: benchBallot(c, projects, i)}
+		u, err := url.Parse(base)
+		if err != nil {
+			return err
+		}
+		var cookies []string
+		for _, ck := range cl.Jar.Cookies(u) {
+			cookies = append(cookies, ck.String())
+		}
+		voters[i] = benchVoter{cookie: []string{strings.Join(cookies, "; ")}, body: benchBody(benchBallot(c, projects, i), csrf)}
 		return nil
 	})
 	return voters, err
@@ -414,25 +426,49 @@ func benchGet(cl *http.Client, u string) (string, int, error) {
 }
 
 func benchPost(cl *http.Client, u string, form url.Values, csrf, origin string) (string, int, error) {
+	var buf bytes.Buffer
+	status, err := benchSend(cl, u, benchBody(form, csrf), origin, nil, &buf)
+	return buf.String(), status, err
+}
+
+// benchBody encodes a form with its anti-forgery token.
+func benchBody(form url.Values, csrf string) string {
 	f := url.Values{}
 	for k, v := range form {
 		f[k] = v
 	}
 	f.Set("csrf_token", csrf)
-	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(f.Encode()))
+	return f.Encode()
+}
+
+var benchFormType = []string{"application/x-www-form-urlencoded"}
+
+// benchSend posts an encoded form, with the cookie header given if any, and reads the
+// answer into buf. The measured loops, of the ballots and of the bare handler alike, encode
+// their forms and cookies beforehand and reuse their buffers: the client runs in the same
+// process as the server, and what it spends is taken from the server.
+func benchSend(cl *http.Client, u, body, origin string, cookie []string, buf *bytes.Buffer) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(body))
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", origin)
+	req.Header["Content-Type"] = benchFormType
+	req.Header["Origin"] = []string{origin}
+	if cookie != nil {
+		req.Header["Cookie"] = cookie
+	}
 	resp, err := cl.Do(req)
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return string(b), resp.StatusCode, err
+	buf.Reset()
+	_, err = buf.ReadFrom(resp.Body)
+	return resp.StatusCode, err
 }
+
+// benchBuffers are the measured loops' response buffers.
+var benchBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // benchBare measures a bare net/http handler that parses a form and redirects, with the same
 // client and concurrency: the ceiling of any handler on this machine.
@@ -449,10 +485,12 @@ func benchBare(n, conc int) (float64, error) {
 	tr := &http.Transport{MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2}
 	defer tr.CloseIdleConnections()
 	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	form := url.Values{"p": {"1", "5", "9"}}
+	body := benchBody(url.Values{"p": {"1", "5", "9"}}, "x")
 	start := time.Now()
 	err := parallel(n, conc, func(int) error {
-		_, status, err := benchPost(cl, ts.URL+"/vote", form, "x", ts.URL)
+		buf := benchBuffers.Get().(*bytes.Buffer)
+		defer benchBuffers.Put(buf)
+		status, err := benchSend(cl, ts.URL+"/vote", body, ts.URL, nil, buf)
 		if err == nil && status != http.StatusSeeOther {
 			err = fmt.Errorf("bare handler: status %d", status)
 		}
