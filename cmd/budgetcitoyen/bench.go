@@ -325,6 +325,10 @@ func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transpor
 	if err != nil {
 		return nil, err
 	}
+	baseURL, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now()
 	voters := make([]benchVoter, n)
 	err = parallel(n, min(conc, 16), func(i int) error {
@@ -337,12 +341,8 @@ func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transpor
 		if err != nil {
 			return fmt.Errorf("voter %d: %w", i, err)
 		}
-		u, err := url.Parse(base)
-		if err != nil {
-			return err
-		}
 		var cookies []string
-		for _, ck := range cl.Jar.Cookies(u) {
+		for _, ck := range cl.Jar.Cookies(baseURL) {
 			cookies = append(cookies, ck.String())
 		}
 		voters[i] = benchVoter{cookie: []string{strings.Join(cookies, "; ")}, body: benchBody(benchBallot(c, projects, i), csrf)}
