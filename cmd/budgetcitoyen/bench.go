@@ -57,6 +57,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive")
 		return 2
 	}
+	tuneGC()
 	var profile io.Writer
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)

@@ -32,6 +32,7 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "budgetcitoyen demo:", err)
 		return 2
 	}
+	tuneGC()
 	now := time.Now
 	if *nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, *nowFlag)
