@@ -70,13 +70,22 @@ type templates struct {
 	pages map[i18n.Lang]map[string]*template.Template
 }
 
-// staticT matches a translation of a fixed key in the page's language or in the other one,
-// the most common actions of the templates.
-var staticT = regexp.MustCompile(`{{t (\.Lang|\(otherLang \.Lang\)) "([a-z0-9_.]+)"}}`)
+// staticT matches a translation of a fixed key in the page's language (.Lang, or $.Lang
+// inside a range) or in the other one, the most common actions of the templates.
+var staticT = regexp.MustCompile(`{{t (\.Lang|\$\.Lang|\(otherLang \.Lang\)) "([a-z0-9_.]+)"}}`)
+
+// langArg matches the page's language passed to a template function that formats for it.
+// Inside a range, $.Lang is a field promoted from the page's Base, which text/template
+// looks up by name on every use; the literal costs nothing (it converts to i18n.Lang).
+var langArg = regexp.MustCompile(`\b(t|msg|fieldError|money|int|percent|date|longdate|datetime|clock|phaseName|ruleText) \$?\.Lang\b`)
+
+// action matches one template action, where langArg applies (never the page's text).
+var action = regexp.MustCompile(`{{.*?}}`)
 
 // pretranslate replaces, in a template's source, the actions whose output depends only on
 // the language: each {{t .Lang "key"}} (or its other-language form) by the message itself,
-// HTML-escaped, and {{.Lang}}, {{otherLang .Lang}} and {{csrfField}} by their values. A page
+// HTML-escaped, and {{.Lang}}, {{otherLang .Lang}} and {{csrfField}} by their values; the
+// language given to other functions (money .Lang …) becomes a literal. A page
 // is rendered with the set of its language, whose Base.Lang is that language, so all of
 // this is known at parse time, and executing the template no longer costs a function call
 // and an escaping for each (a third of a page's rendering time went there). A message
@@ -87,7 +96,7 @@ func pretranslate(src string, cat *i18n.Catalog, lang i18n.Lang) string {
 	src = staticT.ReplaceAllStringFunc(src, func(m string) string {
 		sub := staticT.FindStringSubmatch(m)
 		key, in := sub[2], lang
-		if sub[1] != ".Lang" {
+		if strings.HasPrefix(sub[1], "(otherLang") {
 			in = other
 		}
 		msg := cat.T(in, key)
@@ -96,12 +105,15 @@ func pretranslate(src string, cat *i18n.Catalog, lang i18n.Lang) string {
 		}
 		return html.EscapeString(msg)
 	})
-	return strings.NewReplacer(
+	src = strings.NewReplacer(
 		"{{.Lang}}", string(lang),
 		"{{otherLang .Lang}}", string(other),
 		"(otherLang .Lang)", `"`+string(other)+`"`,
 		"{{csrfField}}", csrfField,
 	).Replace(src)
+	return action.ReplaceAllStringFunc(src, func(a string) string {
+		return langArg.ReplaceAllString(a, `$1 "`+string(lang)+`"`)
+	})
 }
 
 func parseTemplates(funcs template.FuncMap, cat *i18n.Catalog) (*templates, error) {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"testing"
 	"time"
@@ -19,15 +20,23 @@ func TestPretranslate(t *testing.T) {
 	}
 	for _, tc := range []struct{ src, fr, en string }{
 		{`<a>{{t .Lang "layout.nav.home"}}</a>`, "<a>" + cat.T(i18n.FR, "layout.nav.home") + "</a>", "<a>" + cat.T(i18n.EN, "layout.nav.home") + "</a>"},
-		// Unknown keys, arguments, other languages and trim markers stay calls.
-		{`{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`, `{{t .Lang "no.such.key"}}`},
-		{`{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`, `{{t .Lang "vote.receipt.thanks" 3}}`},
+		{`<a>{{t $.Lang "layout.nav.home"}}</a>`, "<a>" + cat.T(i18n.FR, "layout.nav.home") + "</a>", "<a>" + cat.T(i18n.EN, "layout.nav.home") + "</a>"},
+		// Unknown keys, arguments and trim markers stay calls, given the language itself.
+		{`{{t .Lang "no.such.key"}}`, `{{t "fr" "no.such.key"}}`, `{{t "en" "no.such.key"}}`},
+		{`{{t .Lang "vote.receipt.thanks" 3}}`, `{{t "fr" "vote.receipt.thanks" 3}}`, `{{t "en" "vote.receipt.thanks" 3}}`},
+		{`{{t $.Lang "k" (money $.Lang .SupportCents) (date .Lang .At)}}`, `{{t "fr" "k" (money "fr" .SupportCents) (date "fr" .At)}}`,
+			`{{t "en" "k" (money "en" .SupportCents) (date "en" .At)}}`},
+		// The language handed to a partial stays a value of the page; text is never touched.
+		{`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
+			`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
+			`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`},
+		{`{{formatLang .Lang}} {{.Language}}`, `{{formatLang .Lang}} {{.Language}}`, `{{formatLang .Lang}} {{.Language}}`},
 		// The other language's message, and the values that depend only on the language.
 		{`{{t (otherLang .Lang) "layout.switch_lang"}}`, cat.T(i18n.EN, "layout.switch_lang"), cat.T(i18n.FR, "layout.switch_lang")},
 		{`<html lang="{{.Lang}}" x="{{otherLang .Lang}}">`, `<html lang="fr" x="en">`, `<html lang="en" x="fr">`},
 		{`{{langURL .Path .Query (otherLang .Lang)}}`, `{{langURL .Path .Query "en"}}`, `{{langURL .Path .Query "fr"}}`},
 		{`name="{{csrfField}}"`, `name="csrf_token"`, `name="csrf_token"`},
-		{`{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`, `{{- t .Lang "layout.nav.home" -}}`},
+		{`{{- t .Lang "layout.nav.home" -}}`, `{{- t "fr" "layout.nav.home" -}}`, `{{- t "en" "layout.nav.home" -}}`},
 	} {
 		if got := pretranslate(tc.src, cat, i18n.FR); got != tc.fr {
 			t.Errorf("fr %s: got %s, want %s", tc.src, got, tc.fr)
@@ -130,6 +139,42 @@ func BenchmarkRenderReceipt(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderBallot renders the ballot of a voter: three categories of four projects.
+func BenchmarkRenderBallot(b *testing.B) {
+	cat, err := i18n.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &Server{cat: cat}
+	pre, err := parseTemplates(s.funcs(), cat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	page := voteHomePage{Base: Base{Lang: i18n.FR, Title: "Voter", CSRF: "tok", Path: "/c/vote", Now: time.Now(),
+		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})},
+		Campaign: &campaign.Campaign{Slug: "c"}, Step: "ballot", Rule: "one-per-category", Publication: "receipts"}
+	id := int64(0)
+	for c := range 3 {
+		vc := voteCategory{ID: int64(c + 1), Name: fmt.Sprintf("Catégorie %d", c+1)}
+		for range 4 {
+			id++
+			vc.Projects = append(vc.Projects, voteProjectView{ID: id, Title: fmt.Sprintf("Projet %d", id),
+				Summary: "Un projet de l'économie sociale et solidaire.", SupportCents: 450_000, StructureName: "Association",
+				Places: []string{"Arras"}})
+		}
+		page.Categories = append(page.Categories, vc)
+	}
+	t := pre.pages[i18n.FR]["vote_home"]
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
 		if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
 			b.Fatal(err)
 		}
