@@ -1,7 +1,6 @@
 package results
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/tally"
 	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/vote"
@@ -153,17 +151,8 @@ type Participation struct {
 	ByAge            []Count // vote.AgeBrackets order
 }
 
-// Turnout reads the participation of a campaign, grouped by arrondissement of the declared
-// commune and by age bracket.
-func Turnout(ctx context.Context, q db.Querier, campaignID int64, t *territory.Data, departement string) (*Participation, error) {
-	voters, byCommune, byAge, err := vote.Turnout(ctx, q, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	return GroupTurnout(voters, byCommune, byAge, t, departement), nil
-}
-
-// GroupTurnout groups per-commune and per-bracket counts (pure; see Turnout).
+// GroupTurnout groups the participation of a campaign, counted per commune and per age
+// bracket (vote.Turnout), by arrondissement of the declared commune and by age bracket.
 func GroupTurnout(voters int, byCommune, byAge map[string]int, t *territory.Data, departement string) *Participation {
 	p := &Participation{Voters: voters}
 	arr := map[string]int{}

@@ -57,15 +57,24 @@ func Load(ctx context.Context, q db.Querier, c *campaign.Campaign) (*Data, error
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{Campaign: c, Projects: ps}
-	err = vote.BallotsOf(ctx, q, c.ID, func(receipt string, ids []int64) error {
-		d.Ballots = append(d.Ballots, Ballot{Receipt: receipt, Projects: ids})
+	bs, err := Ballots(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Data{Campaign: c, Projects: ps, Ballots: bs}, nil
+}
+
+// Ballots reads the ballots of a campaign, in the box's order.
+func Ballots(ctx context.Context, q db.Querier, campaignID int64) ([]Ballot, error) {
+	var bs []Ballot
+	err := vote.BallotsOf(ctx, q, campaignID, func(receipt string, ids []int64) error {
+		bs = append(bs, Ballot{Receipt: receipt, Projects: ids})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return bs, nil
 }
 
 // Envelope is one election of the campaign: the whole envelope, or one category's.

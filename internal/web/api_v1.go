@@ -247,10 +247,11 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Envelopes = append(out.Envelopes, e)
 	}
-	t, err := results.Turnout(ctx, s.db, c.ID, s.Territory, c.Territory)
+	cv, err := s.closedVote(ctx, c)
 	if err != nil {
 		return err
 	}
+	t := results.GroupTurnout(cv.voters, cv.byCommune, cv.byAgeBracket, s.Territory, c.Territory)
 	out.Turnout.Voters = t.Voters
 	for _, k := range t.ByArrondissement {
 		out.Turnout.ByArrondissement = append(out.Turnout.ByArrondissement, apiCount{k.Key, k.Label, k.N})

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
 
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -67,14 +69,61 @@ func (c *ttlCache[K, V]) clear() {
 
 // readCaches are the per-process copies of the server.
 type readCaches struct {
-	campaigns ttlCache[string, *campaign.Campaign] // by slug
-	ballots   ttlCache[int64, []vote.Project]      // the projects on a campaign's ballot
-	voters    finalCache[voterKey, vote.Voter]     // voter registrations
+	campaigns ttlCache[string, *campaign.Campaign]   // by slug
+	ballots   ttlCache[int64, []vote.Project]        // the projects on a campaign's ballot
+	voters    finalCache[voterKey, vote.Voter]       // voter registrations
+	closed    finalCache[closedKey, *closedVoteData] // what votes closed for good left
+}
+
+// closedKey names a vote by its campaign and the end of its window: a vote reopened by a
+// change of its dates is another vote, read again once it has closed for good.
+type closedKey struct {
+	campaign int64
+	end      time.Time
+}
+
+// closedVoteData is what the results pages read of a closed vote: its ballots and its
+// turnout. Nothing writes them once the vote is closed for good, so every results page, CSV
+// and .pb file after that shares one copy (read-only) instead of reading every ballot again.
+type closedVoteData struct {
+	ballots                 []results.Ballot
+	voters                  int
+	byCommune, byAgeBracket map[string]int
+}
+
+// settleTime is how long after the close a vote's ballots are taken as final. A ballot
+// accepted in the last second is committed well within it: the ballot box gives a group a
+// minute at most.
+const settleTime = 2 * time.Minute
+
+// maxClosedVotes bounds the closed votes kept: each holds all its ballots.
+const maxClosedVotes = 16
+
+// closedVote returns the ballots and the turnout of the campaign's closed vote: read from
+// the database until the vote has closed for good, then from the process's copy.
+func (s *Server) closedVote(ctx context.Context, c *campaign.Campaign) (*closedVoteData, error) {
+	load := func() (*closedVoteData, error) {
+		bs, err := results.Ballots(ctx, s.db, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		cv := &closedVoteData{ballots: bs}
+		cv.voters, cv.byCommune, cv.byAgeBracket, err = vote.Turnout(ctx, s.db, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		return cv, nil
+	}
+	w, ok := c.Window(campaign.PhaseVote)
+	if !ok || s.now().Before(w.End.Add(settleTime)) {
+		return load()
+	}
+	return s.caches.closed.get(closedKey{c.ID, w.End}, load)
 }
 
 type voterKey struct{ campaign, account int64 }
 
-// maxFinalEntries bounds a finalCache: when full it starts again empty.
+// maxFinalEntries bounds a finalCache by default: when full it starts again empty.
 const maxFinalEntries = 100_000
 
 // finalCache keeps values that never change once written, such as a voter's registration
@@ -83,6 +132,7 @@ const maxFinalEntries = 100_000
 type finalCache[K comparable, V any] struct {
 	mu      sync.RWMutex
 	entries map[K]V
+	max     int // entries kept; 0 means maxFinalEntries
 }
 
 func (c *finalCache[K, V]) get(k K, load func() (V, error)) (V, error) {
@@ -97,7 +147,7 @@ func (c *finalCache[K, V]) get(k K, load func() (V, error)) (V, error) {
 		return v, err
 	}
 	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= maxFinalEntries {
+	if c.entries == nil || len(c.entries) >= cmp.Or(c.max, maxFinalEntries) {
 		c.entries = map[K]V{}
 	}
 	c.entries[k] = v

@@ -55,10 +55,15 @@ func (s *Server) resultsOf(ctx context.Context, c *campaign.Campaign) (*computed
 	if !voteClosed(c, s.now()) {
 		return nil, errResultsHidden()
 	}
-	d, err := results.Load(ctx, s.db, c)
+	ps, err := results.Projects(ctx, s.db, c.ID)
 	if err != nil {
 		return nil, err
 	}
+	cv, err := s.closedVote(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	d := &results.Data{Campaign: c, Projects: ps, Ballots: cv.ballots}
 	r, err := results.Compute(d)
 	if err != nil {
 		return nil, err
@@ -171,9 +176,11 @@ func (s *Server) resultsShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Groups = append(p.Groups, gv)
 	}
-	if p.Turnout, err = results.Turnout(ctx, s.db, c.ID, s.Territory, c.Territory); err != nil {
+	cv, err := s.closedVote(ctx, c)
+	if err != nil {
 		return err
 	}
+	p.Turnout = results.GroupTurnout(cv.voters, cv.byCommune, cv.byAgeBracket, s.Territory, c.Territory)
 	arr := p.Turnout.ByArrondissement
 	for i := range arr {
 		if arr[i].Label == "" {

@@ -83,6 +83,7 @@ func New(cfg Config) (*Server, error) {
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory,
 	}
+	s.caches.closed.max = maxClosedVotes
 	if cfg.OIDC.Enabled() {
 		cfg.OIDC.RedirectURL = cfg.BaseURL + OIDCCallbackPath
 		s.oidc = oidc.New(cfg.OIDC)
