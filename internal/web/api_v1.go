@@ -164,7 +164,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) erro
 
 // apiCampaigns is GET /api/v1/campaigns.
 func (s *Server) apiCampaigns(w http.ResponseWriter, r *http.Request) error {
-	list, err := campaign.List(r.Context(), s.db)
+	list, err := s.campaignList(r.Context())
 	if err != nil {
 		return err
 	}

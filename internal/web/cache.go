@@ -69,10 +69,11 @@ func (c *ttlCache[K, V]) clear() {
 
 // readCaches are the per-process copies of the server.
 type readCaches struct {
-	campaigns ttlCache[string, *campaign.Campaign]   // by slug
-	ballots   ttlCache[int64, []vote.Project]        // the projects on a campaign's ballot
-	voters    finalCache[voterKey, vote.Voter]       // voter registrations
-	closed    finalCache[closedKey, *closedVoteData] // what votes closed for good left
+	campaigns ttlCache[string, *campaign.Campaign]    // by slug
+	list      ttlCache[struct{}, []campaign.Campaign] // all of them, for the public pages
+	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
+	voters    finalCache[voterKey, vote.Voter]        // voter registrations
+	closed    finalCache[closedKey, *closedVoteData]  // what votes closed for good left
 }
 
 // closedKey names a vote by its campaign and the end of its window: a vote reopened by a
@@ -184,6 +185,23 @@ func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Cam
 	return c.Clone(), nil
 }
 
+// campaignList returns every campaign (campaign.List) from the process's copy (read at most
+// readCacheTTL ago), for the public pages that list them. Each call returns its own deep
+// copies.
+func (s *Server) campaignList(ctx context.Context) ([]campaign.Campaign, error) {
+	list, err := s.caches.list.get(struct{}{}, campaign.Writes(), func() ([]campaign.Campaign, error) {
+		return campaign.List(ctx, s.db)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]campaign.Campaign, len(list))
+	for i := range list {
+		out[i] = *list[i].Clone()
+	}
+	return out, nil
+}
+
 // ballotProjects returns the projects on the campaign's ballot from the process's copy
 // (read at most readCacheTTL ago). The slice is shared: callers must not change it.
 func (s *Server) ballotProjects(ctx context.Context, campaignID int64) ([]vote.Project, error) {
@@ -195,5 +213,6 @@ func (s *Server) ballotProjects(ctx context.Context, campaignID int64) ([]vote.P
 // campaignChanged clears the copies after this process changed a campaign or its ballot.
 func (s *Server) campaignChanged() {
 	s.caches.campaigns.clear()
+	s.caches.list.clear()
 	s.caches.ballots.clear()
 }

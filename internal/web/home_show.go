@@ -77,7 +77,7 @@ type homePage struct {
 }
 
 func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) error {
-	all, err := campaign.List(r.Context(), s.db)
+	all, err := s.campaignList(r.Context())
 	if err != nil {
 		return err
 	}

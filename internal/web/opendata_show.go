@@ -33,7 +33,7 @@ func resultsCommand(c *campaign.Campaign, file *string) string {
 // opendataShow is /donnees: the JSON API and the downloads of every campaign, with the
 // command that recomputes the published winners from the files.
 func (s *Server) opendataShow(w http.ResponseWriter, r *http.Request) error {
-	list, err := campaign.List(r.Context(), s.db)
+	list, err := s.campaignList(r.Context())
 	if err != nil {
 		return err
 	}

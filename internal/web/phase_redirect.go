@@ -12,7 +12,7 @@ import (
 // the same page of the campaign currently in that phase, else of the latest campaign.
 func (s *Server) phaseRedirect(sub string, phase campaign.Phase) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		all, err := campaign.List(r.Context(), s.db)
+		all, err := s.campaignList(r.Context())
 		if err != nil {
 			return err
 		}

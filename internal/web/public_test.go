@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
 )
 
@@ -132,4 +134,25 @@ func TestOversizedUploadGetsASizeMessage(t *testing.T) {
 	p := b.do(req)
 	wantStatus(t, p, http.StatusRequestEntityTooLarge, "33 MB upload")
 	wantContains(t, p, "33 MB upload", "trop volumineux")
+}
+
+// The public lists of campaigns come from a copy kept a second at most, which a change made
+// through this process replaces at once.
+func TestCampaignListsShowAChangeAtOnce(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	ctx := context.Background()
+	b := s.browser()
+	wantContains(t, b.get("/"), "home", "Budget citoyen du Pas-de-Calais 2018")
+	wantContains(t, b.get("/api/v1/campaigns"), "API", "Budget citoyen du Pas-de-Calais 2018")
+	c, err := campaign.BySlug(ctx, s.db, "pas-de-calais-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Name = "Budget participatif 2018 (renommé)"
+	if err := campaign.Update(ctx, s.db, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/api/v1/campaigns", "/donnees"} {
+		wantContains(t, b.get(path), path+" after the change", "Budget participatif 2018 (renommé)")
+	}
 }
