@@ -247,10 +247,7 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Envelopes = append(out.Envelopes, e)
 	}
-	cv, err := s.closedVote(ctx, c)
-	if err != nil {
-		return err
-	}
+	cv := cr.Vote
 	t := results.GroupTurnout(cv.voters, cv.byCommune, cv.byAgeBracket, s.Territory, c.Territory)
 	out.Turnout.Voters = t.Voters
 	for _, k := range t.ByArrondissement {

@@ -48,6 +48,7 @@ func errResultsHidden() error { return apperr.New(apperr.NotFound, "results.not_
 type computed struct {
 	Data   *results.Data
 	Result *results.Result
+	Vote   *closedVoteData // the ballots and turnout read for them
 }
 
 // resultsOf loads and computes the results of a campaign whose vote is closed.
@@ -68,7 +69,7 @@ func (s *Server) resultsOf(ctx context.Context, c *campaign.Campaign) (*computed
 	if err != nil {
 		return nil, err
 	}
-	return &computed{Data: d, Result: r}, nil
+	return &computed{Data: d, Result: r, Vote: cv}, nil
 }
 
 type resultsRowView struct {
@@ -176,10 +177,7 @@ func (s *Server) resultsShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Groups = append(p.Groups, gv)
 	}
-	cv, err := s.closedVote(ctx, c)
-	if err != nil {
-		return err
-	}
+	cv := cr.Vote
 	p.Turnout = results.GroupTurnout(cv.voters, cv.byCommune, cv.byAgeBracket, s.Territory, c.Territory)
 	arr := p.Turnout.ByArrondissement
 	for i := range arr {
