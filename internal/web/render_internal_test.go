@@ -122,7 +122,9 @@ func TestFinalCache(t *testing.T) {
 
 var errTest = errors.New("test")
 
-func BenchmarkRenderReceipt(b *testing.B) {
+// benchTemplates parses the pretranslated templates of a server.
+func benchTemplates(b *testing.B) *templates {
+	b.Helper()
 	cat, err := i18n.Load()
 	if err != nil {
 		b.Fatal(err)
@@ -132,6 +134,11 @@ func BenchmarkRenderReceipt(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return pre
+}
+
+func BenchmarkRenderReceipt(b *testing.B) {
+	pre := benchTemplates(b)
 	base := Base{Lang: i18n.FR, Title: "Merci", CSRF: "tok", Path: "/p", Now: time.Now(),
 		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})}
 	page := voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: true, Publication: "receipts"}
@@ -147,15 +154,7 @@ func BenchmarkRenderReceipt(b *testing.B) {
 
 // BenchmarkRenderBallot renders the ballot of a voter: three categories of four projects.
 func BenchmarkRenderBallot(b *testing.B) {
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &Server{cat: cat}
-	pre, err := parseTemplates(s.funcs(), cat)
-	if err != nil {
-		b.Fatal(err)
-	}
+	pre := benchTemplates(b)
 	page := voteHomePage{Base: Base{Lang: i18n.FR, Title: "Voter", CSRF: "tok", Path: "/c/vote", Now: time.Now(),
 		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})},
 		Campaign: &campaign.Campaign{Slug: "c"}, Step: "ballot", Rule: "one-per-category", Publication: "receipts"}

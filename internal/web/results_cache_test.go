@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -20,11 +19,7 @@ import (
 func TestResultsOfAClosedVote(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
-		_, slug := demo.Slugs(testNow)
-		c, err := campaign.BySlug(ctx, s.db, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, slug := votingCampaign(t, s)
 		castBallots(t, s, c, 20)
 		ps, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil {

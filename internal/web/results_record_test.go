@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
@@ -20,11 +19,7 @@ import (
 func TestRecordResults(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
-		_, slug := demo.Slugs(testNow)
-		c, err := campaign.BySlug(ctx, s.db, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, slug := votingCampaign(t, s)
 		ballot, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil || len(ballot) < 3 {
 			t.Fatalf("projects on the ballot: %d %v", len(ballot), err)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/tally"
 	"budgetcitoyen/internal/vote"
@@ -57,11 +56,7 @@ func castBallots(t *testing.T, s *site, c *campaign.Campaign, n int) []string {
 func TestResultsPages(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
-		_, slug := demo.Slugs(testNow)
-		c, err := campaign.BySlug(ctx, s.db, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, slug := votingCampaign(t, s)
 		receipts := castBallots(t, s, c, 60)
 		b := s.browser()
 

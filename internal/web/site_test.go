@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
@@ -213,3 +214,14 @@ func wantContains(t *testing.T, p page, what string, subs ...string) {
 }
 
 func sqliteDB(t *testing.T) *db.DB { return dbtest.SQLite(t) }
+
+// votingCampaign returns the demo campaign whose vote is open at testNow, and its slug.
+func votingCampaign(t *testing.T, s *site) (*campaign.Campaign, string) {
+	t.Helper()
+	_, slug := demo.Slugs(testNow)
+	c, err := campaign.BySlug(context.Background(), s.db, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, slug
+}

@@ -49,11 +49,7 @@ func voteAs(t *testing.T, s *site, email, family, birth, commune string) (*brows
 func TestVoteJourney(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
-		_, slug := demo.Slugs(testNow)
-		c, err := campaign.BySlug(ctx, s.db, slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, slug := votingCampaign(t, s)
 		projects, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil || len(projects) < 3 {
 			t.Fatalf("projects on the ballot: %d %v", len(projects), err)
