@@ -156,3 +156,37 @@ func TestCampaignListsShowAChangeAtOnce(t *testing.T) {
 		wantContains(t, b.get(path), path+" after the change", "Budget participatif 2018 (renommé)")
 	}
 }
+
+// The assets are the same for everyone: served before the session is read, their responses
+// do not vary with the cookie and set none, so that shared caches may keep them. They keep
+// the security headers, and an unknown asset still gets the French 404 page.
+func TestAssetsDoNotDependOnTheSession(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	b := s.browser()
+	a := demoAccount(t, "citizen")
+	b.signIn(a.Email, a.Password)
+	for _, path := range []string{"/static/site.css", "/static/favicon.svg"} {
+		p := b.get(path)
+		wantStatus(t, p, http.StatusOK, path)
+		if v := p.Header.Values("Vary"); len(v) != 0 {
+			t.Errorf("%s: Vary %q", path, v)
+		}
+		if c := p.Header.Values("Set-Cookie"); len(c) != 0 {
+			t.Errorf("%s: sets cookies %q", path, c)
+		}
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Request-Id"} {
+			if p.Header.Get(h) == "" {
+				t.Errorf("%s: no %s", path, h)
+			}
+		}
+		if cc := p.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "public") {
+			t.Errorf("%s: Cache-Control %q", path, cc)
+		}
+	}
+	nf := b.get("/static/nope.css")
+	wantStatus(t, nf, http.StatusNotFound, "unknown asset")
+	wantContains(t, nf, "unknown asset", `<html lang="fr">`, "Se déconnecter")
+	if v := b.get("/").Header.Values("Vary"); len(v) == 0 {
+		t.Error("pages no longer vary with the cookie")
+	}
+}

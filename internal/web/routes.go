@@ -199,10 +199,6 @@ func (s *Server) routeTable() []route {
 // routes builds the whole handler: the mux with each route guarded, inside the middleware.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	// Each asset gets a literal route: a "/static/" prefix would conflict with "/{slug}/…".
-	for _, name := range staticNames() {
-		mux.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, account.PermPublic, s.staticServe})))
-	}
 	for _, rt := range s.routeTable() {
 		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
 	}
@@ -216,10 +212,31 @@ func (s *Server) routes() http.Handler {
 	h = s.sessions.LoadAndSave(h)
 	h = withPrefetch(h)
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.withAssets(h)
 	h = securityHeaders(h)
 	h = limitBody(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
 	h = withRequestID(h)
 	return h
+}
+
+// withAssets serves the embedded assets before the session, the language and the actor are
+// looked at: they are the same for everyone, so a browser with a session cookie costs no
+// session read for them, and their responses do not vary with the cookie (which the session
+// middleware declares), so shared caches may keep them. Any other path, unknown assets
+// included, goes to next.
+func (s *Server) withAssets(next http.Handler) http.Handler {
+	assets := http.NewServeMux()
+	// Each asset gets a literal route: a "/static/" prefix would conflict with "/{slug}/…".
+	for _, name := range staticNames() {
+		assets.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, account.PermPublic, s.staticServe})))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, pattern := assets.Handler(r); pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
