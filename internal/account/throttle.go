@@ -79,7 +79,6 @@ func beginAttempt(ctx context.Context, d *db.DB, email, clientIP string, now tim
 		max int
 	}{{a.accountKey, MaxFailuresPerAccount}, {ipKey(clientIP), MaxFailuresPerIP}}
 	err := d.InTx(ctx, func(tx *sql.Tx) error {
-		a.ids, a.ipID = nil, 0
 		for _, l := range limits {
 			if l.key == "" {
 				continue
