@@ -3,8 +3,10 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
+	"time"
 )
 
 // maxCachedStmts bounds the statement cache: queries built with a variable number of
@@ -17,8 +19,9 @@ const maxCachedStmts = 512
 // every DB.QueryContext call; a *sql.Stmt is prepared once per pooled connection and reused.
 // PostgreSQL needs no such cache: pgx keeps its own per connection.
 type stmtCache struct {
-	mu    sync.RWMutex
-	stmts map[string]*sql.Stmt
+	mu        sync.RWMutex
+	stmts     map[string]*sql.Stmt
+	preparing map[string]bool // see stmtInTx
 }
 
 // cacheable reports whether a query is worth a prepared statement: data queries only, so
@@ -67,6 +70,34 @@ func (c *stmtCache) stmt(ctx context.Context, d *sql.DB, query string) *sql.Stmt
 	return st
 }
 
+// stmtInTx is stmt for a transaction on SQLite's writing connection. The transaction holds
+// the pool's only connection, and preparing a statement for the pool takes a connection of
+// its own: a statement not yet cached is prepared in the background once the connection is
+// free, for the transactions to come, and this one runs the query unprepared.
+func (c *stmtCache) stmtInTx(d *sql.DB, query string) *sql.Stmt {
+	if c == nil || !cacheable(query) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[query]; ok || c.preparing[query] || len(c.stmts) >= maxCachedStmts {
+		return st
+	}
+	if c.preparing == nil {
+		c.preparing = map[string]bool{}
+	}
+	c.preparing[query] = true
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		c.stmt(ctx, d, query)
+		c.mu.Lock()
+		delete(c.preparing, query)
+		c.mu.Unlock()
+	}()
+	return nil
+}
+
 func (c *stmtCache) close() {
 	if c == nil {
 		return
@@ -79,40 +110,104 @@ func (c *stmtCache) close() {
 	}
 }
 
+// readOnly reports whether a query only reads, and so may run on SQLite's readers: a
+// query that writes and is taken for a read fails loudly there (query_only).
+func readOnly(query string) bool {
+	q := strings.TrimSpace(query)
+	for _, kw := range []string{"SELECT", "WITH"} {
+		if len(q) >= len(kw) && strings.EqualFold(q[:len(kw)], kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// pool returns the pool a query runs on, with its statement cache: on SQLite, the readers
+// for a read and the writing connection for anything else.
+func (d *DB) pool(query string) (*sql.DB, *stmtCache) {
+	if d.w == nil || readOnly(query) {
+		return d.DB, d.stmts
+	}
+	return d.w, d.wstmts
+}
+
+// writer is the pool that runs transactions: the writing connection on SQLite, where every
+// transaction begins IMMEDIATE, that is holding the write lock.
+func (d *DB) writer() *sql.DB {
+	if d.w != nil {
+		return d.w
+	}
+	return d.DB
+}
+
 // QueryContext runs a query, with a cached prepared statement on SQLite.
 func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := d.stmts.stmt(ctx, d.DB, query); st != nil {
+	p, c := d.pool(query)
+	if st := c.stmt(ctx, p, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return d.DB.QueryContext(ctx, query, args...)
+	return p.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query returning at most one row, with a cached prepared statement
 // on SQLite.
 func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := d.stmts.stmt(ctx, d.DB, query); st != nil {
+	p, c := d.pool(query)
+	if st := c.stmt(ctx, p, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return d.DB.QueryRowContext(ctx, query, args...)
+	return p.QueryRowContext(ctx, query, args...)
 }
 
 // ExecContext runs a statement, with a cached prepared statement on SQLite.
 func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := d.stmts.stmt(ctx, d.DB, query); st != nil {
+	p, c := d.pool(query)
+	if st := c.stmt(ctx, p, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return d.DB.ExecContext(ctx, query, args...)
+	return p.ExecContext(ctx, query, args...)
 }
 
-// Close closes the cached statements and the pool.
+// Exec, Query and QueryRow are ExecContext, QueryContext and QueryRowContext without a
+// context: the methods of the embedded pool would send writes to SQLite's readers.
+func (d *DB) Exec(query string, args ...any) (sql.Result, error) {
+	return d.ExecContext(context.Background(), query, args...)
+}
+
+// Query is QueryContext without a context (see Exec).
+func (d *DB) Query(query string, args ...any) (*sql.Rows, error) {
+	return d.QueryContext(context.Background(), query, args...)
+}
+
+// QueryRow is QueryRowContext without a context (see Exec).
+func (d *DB) QueryRow(query string, args ...any) *sql.Row {
+	return d.QueryRowContext(context.Background(), query, args...)
+}
+
+// BeginTx begins a transaction on the pool that writes (on SQLite, the writing connection).
+// InTx is the usual way: it commits or rolls back.
+func (d *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	return d.writer().BeginTx(ctx, opts)
+}
+
+// Begin is BeginTx without a context.
+func (d *DB) Begin() (*sql.Tx, error) { return d.BeginTx(context.Background(), nil) }
+
+// Close closes the cached statements and the pools.
 func (d *DB) Close() error {
 	d.ckpt.close()
 	d.stmts.close()
-	return d.DB.Close()
+	d.wstmts.close()
+	err := d.DB.Close()
+	if d.w != nil {
+		err = errors.Join(err, d.w.Close())
+	}
+	return err
 }
 
-// Bind returns a Querier running in tx that knows its dialect (see DialectOf) and, on
-// SQLite, uses the cached prepared statements. Statements bound to a transaction end with it.
+// Bind returns a Querier running in tx (a transaction of InTx) that knows its dialect (see
+// DialectOf) and, on SQLite, uses the cached prepared statements. Statements bound to a
+// transaction end with it.
 func (d *DB) Bind(tx *sql.Tx) Querier { return boundTx{d: d, tx: tx} }
 
 type boundTx struct {
@@ -120,22 +215,26 @@ type boundTx struct {
 	tx *sql.Tx
 }
 
+func (b boundTx) stmt(query string) *sql.Stmt {
+	return b.d.wstmts.stmtInTx(b.d.writer(), query)
+}
+
 func (b boundTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := b.d.stmts.stmt(ctx, b.d.DB, query); st != nil {
+	if st := b.stmt(query); st != nil {
 		return b.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return b.tx.QueryContext(ctx, query, args...)
 }
 
 func (b boundTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := b.d.stmts.stmt(ctx, b.d.DB, query); st != nil {
+	if st := b.stmt(query); st != nil {
 		return b.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return b.tx.QueryRowContext(ctx, query, args...)
 }
 
 func (b boundTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := b.d.stmts.stmt(ctx, b.d.DB, query); st != nil {
+	if st := b.stmt(query); st != nil {
 		return b.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return b.tx.ExecContext(ctx, query, args...)

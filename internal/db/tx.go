@@ -21,19 +21,9 @@ type Querier interface {
 }
 
 // InTx runs fn in one transaction: committed if fn returns nil, rolled back otherwise (so a
-// failed save leaves the database as it was).
-func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return d.InTxOn(ctx, nil, fn)
-}
-
-// InTxOn is InTx on a connection the caller holds (or the pool when conn is nil).
-func (d *DB) InTxOn(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) (err error) {
-	var tx *sql.Tx
-	if conn != nil {
-		tx, err = conn.BeginTx(ctx, nil)
-	} else {
-		tx, err = d.BeginTx(ctx, nil)
-	}
+// failed save leaves the database as it was). On SQLite it runs on the writing connection.
+func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := d.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}

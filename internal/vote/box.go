@@ -140,15 +140,6 @@ func (b *Box) Stats() (groups, ballots, singles int64) {
 }
 
 func (b *Box) run() {
-	// The writer keeps one connection while it has work: under load every connection of the
-	// pool is busy with the requests' reads, and a writer waiting in line for one would hold
-	// up all the ballots queued behind it.
-	var conn *sql.Conn
-	defer func() {
-		if conn != nil {
-			conn.Close()
-		}
-	}()
 	for {
 		b.mu.Lock()
 		n := len(b.queue)
@@ -165,21 +156,14 @@ func (b *Box) run() {
 		batch := b.queue[:n:n]
 		b.queue = append([]*pending(nil), b.queue[n:]...)
 		b.mu.Unlock()
-		if conn == nil {
-			conn, _ = b.d.Conn(context.Background()) // on failure, groups go through the pool
-		}
-		if !b.write(conn, batch) && conn != nil {
-			conn.Close() // perhaps broken: take a fresh one for the next group
-			conn = nil
-		}
+		b.write(batch)
 	}
 }
 
 // write writes one group and acknowledges its callers. Two ballots of the same person in one
 // group: the first is kept, the others are refused. If the group's transaction fails, each
-// ballot is retried alone (through the pool), so that one bad ballot cannot sink the others.
-// It reports whether the group's transaction succeeded.
-func (b *Box) write(conn *sql.Conn, batch []*pending) bool {
+// ballot is retried alone, so that one bad ballot cannot sink the others.
+func (b *Box) write(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	seen := make(map[string]bool, len(batch))
@@ -193,10 +177,10 @@ func (b *Box) write(conn *sql.Conn, batch []*pending) bool {
 		seen[k] = true
 		items = append(items, p)
 	}
-	results, err := b.writeGroup(ctx, conn, items)
+	results, err := b.writeGroup(ctx, items)
 	if err != nil && len(items) > 1 {
 		for _, p := range items {
-			res, err := b.writeGroup(ctx, nil, []*pending{p})
+			res, err := b.writeGroup(ctx, []*pending{p})
 			if err != nil {
 				p.done <- err
 				continue
@@ -204,7 +188,7 @@ func (b *Box) write(conn *sql.Conn, batch []*pending) bool {
 			p.done <- res[0]
 		}
 		b.count(len(items), true)
-		return false
+		return
 	}
 	for i, p := range items {
 		if err != nil {
@@ -214,7 +198,6 @@ func (b *Box) write(conn *sql.Conn, batch []*pending) bool {
 		}
 	}
 	b.count(len(items), len(items) == 1)
-	return err == nil
 }
 
 func (b *Box) count(n int, single bool) {
@@ -227,15 +210,15 @@ func (b *Box) count(n int, single bool) {
 	b.mu.Unlock()
 }
 
-// writeGroup writes items in one transaction, on conn (or the pool when nil); results[i] is
-// nil for a ballot written and ErrAlreadyVoted for a person already in the register.
-func (b *Box) writeGroup(ctx context.Context, conn *sql.Conn, items []*pending) ([]error, error) {
+// writeGroup writes items in one transaction; results[i] is nil for a ballot written and
+// ErrAlreadyVoted for a person already in the register.
+func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
 	casts := make([]Cast, len(items))
 	for i, p := range items {
 		casts[i] = p.c
 	}
 	var results []error
-	err := b.d.InTxOn(ctx, conn, func(tx *sql.Tx) error {
+	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		results, err = WriteGroup(ctx, b.d.Bind(tx), casts)
 		return err
