@@ -21,7 +21,9 @@ type Querier interface {
 }
 
 // InTx runs fn in one transaction: committed if fn returns nil, rolled back otherwise (so a
-// failed save leaves the database as it was). On SQLite it runs on the writing connection.
+// failed save leaves the database as it was). On SQLite it runs on the writing connection:
+// inside fn, write through tx (or Bind(tx)), never through d, whose writes would wait for
+// the connection that the transaction holds.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := d.writer().BeginTx(ctx, nil)
 	if err != nil {
