@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // maxCachedStmts bounds the statement cache: queries built with a variable number of
@@ -27,15 +28,24 @@ type stmtCache struct {
 // cacheable reports whether a query is worth a prepared statement: data queries only, so
 // that migrations, pragmas and scripts of several statements run as they always did.
 func cacheable(query string) bool {
-	q := strings.TrimSpace(query)
-	if len(q) < 6 || strings.Contains(q, ";") {
+	if strings.Contains(query, ";") {
 		return false
 	}
-	switch strings.ToUpper(q[:6]) {
+	switch keyword(query) {
 	case "SELECT", "INSERT", "UPDATE", "DELETE":
 		return true
 	}
 	return false
+}
+
+// keyword returns the first word of a statement, upper-cased ("" when it has none).
+func keyword(query string) string {
+	q := strings.TrimSpace(query)
+	end := strings.IndexFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(q)
+	}
+	return strings.ToUpper(q[:end])
 }
 
 // stmt returns the prepared statement of query, preparing it on first use, or nil when the
@@ -113,13 +123,8 @@ func (c *stmtCache) close() {
 // readOnly reports whether a query only reads, and so may run on SQLite's readers: a
 // query that writes and is taken for a read fails loudly there (query_only).
 func readOnly(query string) bool {
-	q := strings.TrimSpace(query)
-	for _, kw := range []string{"SELECT", "WITH"} {
-		if len(q) >= len(kw) && strings.EqualFold(q[:len(kw)], kw) {
-			return true
-		}
-	}
-	return false
+	kw := keyword(query)
+	return kw == "SELECT" || kw == "WITH"
 }
 
 // pool returns the pool a query runs on, with its statement cache: on SQLite, the readers
