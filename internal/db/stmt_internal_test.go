@@ -101,3 +101,37 @@ func TestCheckpointer(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Under a steady stream of writes the log is still written again from its beginning after
+// each checkpoint, instead of growing for as long as the stream lasts.
+func TestCheckpointerStartsTheLogOver(t *testing.T) {
+	defer func(every time.Duration) { checkpointEvery = every }(checkpointEvery)
+	checkpointEvery = 20 * time.Millisecond
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	d, err := Open(ctx, "sqlite:"+path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	// Each commit appends at least one frame (a page and its 24-byte header) to the log, and
+	// the next one follows at once: there is no pause in which a checkpoint could catch up.
+	const frame = 4096 + 24
+	commits := 0
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; commits++ {
+		if _, err := d.ExecContext(ctx, "INSERT INTO t (v) VALUES (randomblob(3000))"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written := int64(commits) * frame; fi.Size() > written/4 {
+		t.Errorf("log file of %d bytes after %d commits (%d bytes of frames at least): the log was not started over",
+			fi.Size(), commits, written)
+	}
+}
