@@ -301,7 +301,8 @@ func personOf(c Cast) string { return strconv.FormatInt(c.CampaignID, 10) + "/" 
 // ---- The read side (results, publication, open data) ----
 
 // BallotsOf calls fn for every ballot of the campaign, in the order of their random ids (an
-// order that tells nothing), with its receipt code and its chosen projects (ascending).
+// order that tells nothing, not even near where the ballot of a known receipt code is), with
+// its receipt code and its chosen projects (ascending).
 func BallotsOf(ctx context.Context, q db.Querier, campaignID int64, fn func(receipt string, projectIDs []int64) error) error {
 	rows, err := q.QueryContext(ctx, "SELECT receipt, choices FROM vote_ballots WHERE campaign_id = $1 ORDER BY id", campaignID)
 	if err != nil {

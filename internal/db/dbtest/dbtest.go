@@ -40,17 +40,35 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EachEmpty is Each on databases where no migration is applied yet: for the tests of a
+// migration, which apply the ones before it themselves.
+func EachEmpty(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteEmpty(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, PostgresEmpty(t)) })
+}
+
 // SQLite returns a migrated database in a new temporary folder, closed at the end of the test.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), "")
+	return migrated(t, SQLiteEmpty(t))
+}
+
+// SQLiteEmpty is SQLite without the migrations.
+func SQLiteEmpty(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), "")
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate sqlite: %v", err)
+	return d
+}
+
+func migrated(t testing.TB, d *db.DB) *db.DB {
+	t.Helper()
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate %s: %v", d.Dialect, err)
 	}
 	return d
 }
@@ -72,6 +90,12 @@ func PostgresURL() string {
 // Postgres returns a migrated database in a new schema of the test PostgreSQL server, dropped
 // at the end of the test. Without a reachable server it skips (or fails under BC_REQUIRE_ALL).
 func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	return migrated(t, PostgresEmpty(t))
+}
+
+// PostgresEmpty is Postgres without the migrations.
+func PostgresEmpty(t testing.TB) *db.DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -101,9 +125,6 @@ func Postgres(t testing.TB) *db.DB {
 		t.Fatalf("open postgres schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate postgres: %v", err)
-	}
 	return d
 }
 
