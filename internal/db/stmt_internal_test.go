@@ -62,16 +62,23 @@ func TestStatementCache(t *testing.T) {
 	}
 }
 
+// openFile opens an SQLite database in a file of its own, closed at the end of the test.
+func openFile(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.db")
+	d, err := Open(context.Background(), "sqlite:"+path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d, path
+}
+
 // Rows written go to the write-ahead log; the checkpointer, not the commits, copies them
 // into the database file soon after.
 func TestCheckpointer(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "c.db")
-	d, err := Open(ctx, "sqlite:"+path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, path := openFile(t)
 	d.ckpt.close() // stopped while the rows are written
 	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
 		t.Fatal(err)
@@ -108,12 +115,7 @@ func TestCheckpointerStartsTheLogOver(t *testing.T) {
 	defer func(every time.Duration) { checkpointEvery = every }(checkpointEvery)
 	checkpointEvery = 20 * time.Millisecond
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "c.db")
-	d, err := Open(ctx, "sqlite:"+path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, path := openFile(t)
 	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
 		t.Fatal(err)
 	}
