@@ -25,7 +25,7 @@ type Querier interface {
 // inside fn, write through tx (or Bind(tx)), never through d, whose writes would wait for
 // the connection that the transaction holds.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := d.writer().BeginTx(ctx, nil)
+	tx, err := d.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}

@@ -4,20 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
+// openTestSQLite opens an SQLite database in a file of its own, with a table t.
 func openTestSQLite(t *testing.T) *DB {
 	t.Helper()
-	d, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "w.db"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d, _ := openFile(t)
 	if _, err := d.ExecContext(context.Background(), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"); err != nil {
 		t.Fatal(err)
 	}
