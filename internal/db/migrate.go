@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -76,6 +77,12 @@ func Migrations(dialect Dialect) ([]Migration, error) {
 // processes may call it at once: each migration runs under a lock and is skipped if another
 // process applied it meanwhile.
 func (d *DB) Migrate(ctx context.Context) (int, error) {
+	return d.MigrateTo(ctx, math.MaxInt)
+}
+
+// MigrateTo is Migrate stopping after the migration of the version given: the test of a
+// migration starts from the schema just before it.
+func (d *DB) MigrateTo(ctx context.Context, version int) (int, error) {
 	migs, err := Migrations(d.Dialect)
 	if err != nil {
 		return 0, err
@@ -88,6 +95,9 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for _, m := range migs {
+		if m.Version > version {
+			break
+		}
 		did, err := d.applyOne(ctx, m)
 		if err != nil {
 			return applied, err

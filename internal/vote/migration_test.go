@@ -2,7 +2,6 @@ package vote_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"testing"
 
@@ -16,39 +15,27 @@ import (
 func TestBallotsKeyedByReceiptMigration(t *testing.T) {
 	dbtest.EachEmpty(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		migs, err := db.Migrations(d.Dialect)
-		if err != nil {
+		if _, err := d.MigrateTo(ctx, 9); err != nil {
 			t.Fatal(err)
 		}
-		// Receipts in one order, ids in the other: publication follows the ids.
+		// The ballots of the schema before it: receipts in one order, ids in the other, and
+		// publication follows the ids.
 		old := []struct {
 			receipt string
 			id      []byte
 		}{{"AAAAA-AAAAA-AAAAA-AAAAA", []byte{3}}, {"BBBBB-BBBBB-BBBBB-BBBBB", []byte{2}}, {"CCCCC-CCCCC-CCCCC-CCCCC", []byte{1}}}
-		var (
-			campaignID int64
-			ids        []int64
-		)
-		for _, m := range migs {
-			if m.Version == 10 { // the ballots of the schema before it
-				c, projects := setup(t, d)
-				campaignID, ids = c.ID, projects
-				for i, b := range old {
-					if _, err := d.ExecContext(ctx, "INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ($1, $2, $3, $4)",
-						c.ID, b.id, b.receipt, vote.FormatChoices(ids[:i+1])); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			if err := d.InTx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, m.SQL); return err }); err != nil {
-				t.Fatalf("migration %s: %v", m.Name, err)
+		c, ids := setup(t, d)
+		for i, b := range old {
+			if _, err := d.ExecContext(ctx, "INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ($1, $2, $3, $4)",
+				c.ID, b.id, b.receipt, vote.FormatChoices(ids[:i+1])); err != nil {
+				t.Fatal(err)
 			}
 		}
-		if ids == nil {
-			t.Fatal("no migration 10")
+		if n, err := d.MigrateTo(ctx, 10); err != nil || n != 1 {
+			t.Fatalf("migration 10: %d applied, %v", n, err)
 		}
 		var order []string
-		err = vote.BallotsOf(ctx, d, campaignID, func(receipt string, got []int64) error {
+		err := vote.BallotsOf(ctx, d, c.ID, func(receipt string, got []int64) error {
 			order = append(order, receipt)
 			return nil
 		})
@@ -56,14 +43,14 @@ func TestBallotsKeyedByReceiptMigration(t *testing.T) {
 			t.Errorf("ballots in the order %v (%v), want the order of their ids %v", order, err, want)
 		}
 		for i, b := range old {
-			got, found, err := vote.BallotByReceipt(ctx, d, campaignID, b.receipt)
+			got, found, err := vote.BallotByReceipt(ctx, d, c.ID, b.receipt)
 			if err != nil || !found || !slices.Equal(got, ids[:i+1]) {
 				t.Errorf("ballot %s: %v %v %v, want %v", b.receipt, got, found, err, ids[:i+1])
 			}
 		}
 		// The receipt is the key: a second ballot with the same code is refused.
 		_, err = d.ExecContext(ctx, "INSERT INTO vote_ballots (campaign_id, id, receipt, choices) VALUES ($1, $2, $3, '')",
-			campaignID, []byte{9}, old[0].receipt)
+			c.ID, []byte{9}, old[0].receipt)
 		if !db.IsUniqueViolation(err) {
 			t.Errorf("same receipt twice: %v, want a unique violation", err)
 		}
