@@ -221,15 +221,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	// Voters open the ballot page before they cast: their browsers come to the casting with
 	// open connections, and the server with its goroutines and database connections started.
-	err = benchWarm(conc, func(i int) error {
-		v := voters[i%n]
-		req, err := http.NewRequest(http.MethodGet, ts.URL+"/"+c.Slug+"/vote", nil)
-		if err != nil {
-			return err
-		}
-		req.Header["Cookie"] = v.cookie
-		return benchCheck(cl.Do(req))
-	})
+	err = benchWarm(conc, func(i int) error { return benchOpen(cl, ts.URL+"/"+c.Slug+"/vote", voters[i%n].cookie) })
 	if err != nil {
 		return res, fmt.Errorf("ballot page: %w", err)
 	}
@@ -501,13 +493,7 @@ func benchBare(n, conc int) (float64, error) {
 	defer tr.CloseIdleConnections()
 	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	body := benchBody(url.Values{"p": {"1", "5", "9"}}, "x")
-	err := benchWarm(conc, func(int) error {
-		req, err := http.NewRequest(http.MethodGet, ts.URL+"/vote", nil)
-		if err != nil {
-			return err
-		}
-		return benchCheck(cl.Do(req))
-	})
+	err := benchWarm(conc, func(int) error { return benchOpen(cl, ts.URL+"/vote", nil) })
 	if err != nil {
 		return 0, fmt.Errorf("bare handler: %w", err)
 	}
@@ -532,8 +518,17 @@ func benchWarm(conc int, get func(i int) error) error {
 	return parallel(2*conc, conc, get)
 }
 
-// benchCheck reads and closes the response of a warm-up request, which must succeed.
-func benchCheck(resp *http.Response, err error) error {
+// benchOpen gets a page for the warm-up, with the cookie header given if any; it must
+// succeed.
+func benchOpen(cl *http.Client, u string, cookie []string) error {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	if cookie != nil {
+		req.Header["Cookie"] = cookie
+	}
+	resp, err := cl.Do(req)
 	if err != nil {
 		return err
 	}
