@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +36,23 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Errorf("version = %d, want %d", v, want)
 		}
 	})
+}
+
+func TestEachDialectHasEveryMigration(t *testing.T) {
+	// A migration written once per dialect must exist for both, under the same version.
+	versions := map[db.Dialect][]string{}
+	for _, d := range []db.Dialect{db.SQLite, db.Postgres} {
+		migs, err := db.Migrations(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range migs {
+			versions[d] = append(versions[d], fmt.Sprint(m.Version))
+		}
+	}
+	if s, p := strings.Join(versions[db.SQLite], " "), strings.Join(versions[db.Postgres], " "); s != p {
+		t.Errorf("migration versions differ:\nsqlite   %s\npostgres %s", s, p)
+	}
 }
 
 func TestConcurrentMigrate(t *testing.T) {

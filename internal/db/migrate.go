@@ -17,7 +17,9 @@ import (
 // Migrations are numbered SQL files (NNNN_name.sql) embedded in the binary and applied in
 // order, each in its own transaction, at start-up. A file may use a few tokens for the
 // column types that the two dialects spell differently (see dialectTokens): that keeps one
-// schema instead of two copies that drift apart.
+// schema instead of two copies that drift apart. A migration the two dialects cannot share
+// (triggers, which they write in different languages) comes as one file per dialect,
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -58,6 +60,9 @@ func Migrations(dialect Dialect) ([]Migration, error) {
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("migration %s: name must be NNNN_description.sql", name)
 		}
+		if only := migrationDialect(name); only != "" && only != dialect {
+			continue
+		}
 		body, err := fs.ReadFile(migrationFiles, path.Join("migrations", name))
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
@@ -71,6 +76,16 @@ func Migrations(dialect Dialect) ([]Migration, error) {
 		}
 	}
 	return out, nil
+}
+
+// migrationDialect returns the dialect a migration file is written for, "" for both.
+func migrationDialect(name string) Dialect {
+	for _, d := range []Dialect{SQLite, Postgres} {
+		if strings.HasSuffix(name, "."+string(d)+".sql") {
+			return d
+		}
+	}
+	return ""
 }
 
 // Migrate applies the migrations not yet applied and returns how many it applied. Several
