@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +19,8 @@ type SessionStore struct {
 	d *db.DB
 	// Now is the clock that decides expiry. It is the wall clock, not the application's
 	// (possibly shifted, in the demo) clock, because scs computes expiries with time.Now.
-	Now func() time.Time
+	Now   func() time.Time
+	cache *sessionCache // SQLite only; nil on PostgreSQL
 }
 
 var (
@@ -25,8 +28,15 @@ var (
 	_ scs.CtxStore = (*SessionStore)(nil)
 )
 
-// NewSessionStore returns a store over d's sessions table.
-func NewSessionStore(d *db.DB) *SessionStore { return &SessionStore{d: d, Now: time.Now} }
+// NewSessionStore returns a store over d's sessions table. On SQLite it keeps the sessions
+// it reads in memory (see sessionCache): a store should live as long as the server.
+func NewSessionStore(d *db.DB) *SessionStore {
+	s := &SessionStore{d: d, Now: time.Now}
+	if d.Dialect == db.SQLite {
+		s.cache = &sessionCache{}
+	}
+	return s
+}
 
 // Find returns the data of an unexpired session (scs.Store).
 func (s *SessionStore) Find(token string) ([]byte, bool, error) {
@@ -68,7 +78,7 @@ func PrefetchOf(ctx context.Context) *Prefetch {
 	return p
 }
 
-var findSessionQuery = "SELECT " + withRolesColumns + ", s.data FROM sessions s" +
+var findSessionQuery = "SELECT " + withRolesColumns + ", s.data, s.expiry FROM sessions s" +
 	" LEFT JOIN accounts a ON a.id = s.account_id LEFT JOIN account_roles r ON r.account_id = a.id" +
 	" WHERE s.token = $1 AND s.expiry > $2"
 
@@ -76,20 +86,58 @@ var findSessionQuery = "SELECT " + withRolesColumns + ", s.data FROM sessions s"
 // not found (scs.CtxStore). The session's account, read with it, goes to the context's
 // Prefetch if there is one.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	e, found, err := s.find(ctx, token)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	if p := PrefetchOf(ctx); p != nil && e.account != nil {
+		p.Account = e.account
+	}
+	return e.data, true, nil
+}
+
+// find reads a session from the cache if its version says it is still as it was read, and
+// from the sessions table otherwise.
+func (s *SessionStore) find(ctx context.Context, token string) (cachedSession, bool, error) {
+	prefix, ok := sessionPrefix(token)
+	if s.cache == nil || !ok {
+		return s.read(ctx, token)
+	}
+	// The version is read before the session: a change that commits between the two reads
+	// shows in the session read and moves the version away from the one the entry keeps.
+	var version int64
+	err := s.d.QueryRowContext(ctx, "SELECT n FROM session_versions WHERE prefix = $1", prefix).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.read(ctx, token) // no session has this prefix: nothing to keep
+	}
+	if err != nil {
+		return cachedSession{}, false, fmt.Errorf("find session: read its version: %w", err)
+	}
+	if e, hit := s.cache.get(token, version, s.Now()); hit {
+		return e, true, nil
+	}
+	e, found, err := s.read(ctx, token)
+	if err == nil && found {
+		e.version = version
+		s.cache.put(token, e)
+	}
+	return e, found, err
+}
+
+// read reads an unexpired session and its account from the database.
+func (s *SessionStore) read(ctx context.Context, token string) (cachedSession, bool, error) {
 	rows, err := s.d.QueryContext(ctx, findSessionQuery, token, s.Now().UTC())
 	if err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
+		return cachedSession{}, false, fmt.Errorf("find session: %w", err)
 	}
 	defer rows.Close()
-	var data []byte
-	a, n, err := collectAccount(rows, &data)
+	var e cachedSession
+	a, n, err := collectAccount(rows, &e.data, &e.expiry)
 	if err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
+		return cachedSession{}, false, fmt.Errorf("find session: %w", err)
 	}
-	if p := PrefetchOf(ctx); p != nil && a != nil {
-		p.Account = a
-	}
-	return data, n > 0, nil
+	e.account = a
+	return e, n > 0, nil
 }
 
 // CommitCtx stores a session, replacing its data and expiry if it exists (scs.CtxStore),
@@ -148,6 +196,14 @@ func (s *SessionStore) Cleanup(ctx context.Context, now time.Time) (int64, error
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("clean up sessions: %w", err)
+	}
+	if s.d.Dialect == db.SQLite {
+		// The versions no session uses any more: deleting their sessions moved them on, so no
+		// cached session can match them.
+		if _, err := s.d.ExecContext(ctx,
+			"DELETE FROM session_versions WHERE prefix NOT IN (SELECT substr(token, 1, 8) FROM sessions)"); err != nil {
+			return n, fmt.Errorf("clean up session versions: %w", err)
+		}
 	}
 	return n, nil
 }
