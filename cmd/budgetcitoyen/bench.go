@@ -219,9 +219,12 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	fmt.Fprintf(stderr, "casting %d ballots, %d at a time…\n", n, conc)
 	// Each voter's browser sends its own cookie; one client without a jar carries them all.
 	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	// Voters open the ballot page before they cast: their browsers come to the casting with
-	// open connections, and the server with its goroutines and database connections started.
-	err = benchWarm(conc, func(i int) error { return benchOpen(cl, ts.URL+"/"+c.Slug+"/vote", voters[i%n].cookie) })
+	// Every voter opens the ballot page before casting, as real voters do (they choose on
+	// it): browsers come to the casting with open connections, and the server with its
+	// goroutines and database connections started.
+	err = parallel(max(n, 2*conc), conc, func(i int) error {
+		return benchOpen(cl, ts.URL+"/"+c.Slug+"/vote", voters[i%n].cookie)
+	})
 	if err != nil {
 		return res, fmt.Errorf("ballot page: %w", err)
 	}
@@ -493,7 +496,10 @@ func benchBare(n, conc int) (float64, error) {
 	defer tr.CloseIdleConnections()
 	cl := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	body := benchBody(url.Values{"p": {"1", "5", "9"}}, "x")
-	err := benchWarm(conc, func(int) error { return benchOpen(cl, ts.URL+"/vote", nil) })
+	// Before the measured loop, twice conc requests, conc at a time, open the connections
+	// that the ballots' loop finds open too: the cost of opening them, which a short loop
+	// pays a larger share of, is left out of both.
+	err := parallel(2*conc, conc, func(int) error { return benchOpen(cl, ts.URL+"/vote", nil) })
 	if err != nil {
 		return 0, fmt.Errorf("bare handler: %w", err)
 	}
@@ -508,14 +514,6 @@ func benchBare(n, conc int) (float64, error) {
 		return err
 	})
 	return float64(n) / time.Since(start).Seconds(), err
-}
-
-// benchWarm opens conc connections to the server before a measured loop, as the loop's
-// clients would have (browsers keep their connection from the page before), with twice conc
-// requests conc at a time: both measured loops start from the same state, and the cost of
-// opening connections, which a short loop pays a larger share of, is left out of both.
-func benchWarm(conc int, get func(i int) error) error {
-	return parallel(2*conc, conc, get)
 }
 
 // benchOpen gets a page for the warm-up, with the cookie header given if any; it must
