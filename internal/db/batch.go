@@ -42,7 +42,7 @@ func (b Batch) Statements(dialect Dialect, rows [][]any) ([]Statement, error) {
 		return nil, nil
 	}
 	if dialect == Postgres {
-		st, err := b.unnest(rows)
+		st, err := b.Unnest(1, rows, nil, "")
 		return []Statement{st}, err
 	}
 	var out []Statement
@@ -90,22 +90,41 @@ func (b Batch) values(dialect Dialect, rows [][]any) Statement {
 	return Statement{Query: q.String() + b.tail(), Args: args}
 }
 
-// unnest gathers each column's values into a typed slice, which pgx sends as an array.
-func (b Batch) unnest(rows [][]any) (Statement, error) {
-	casts := make([]string, len(b.Columns))
-	args := make([]any, len(b.Columns))
-	for j, c := range b.Columns {
-		casts[j] = fmt.Sprintf("$%d::%s[]", j+1, c.PGType)
+// Unnest returns the PostgreSQL INSERT of rows as one statement whose parameters are
+// numbered from first, so that it can be one part of a larger statement (a WITH of several
+// INSERTs, which PostgreSQL runs in one round trip and one implicit transaction). Each row
+// holds the values of the batch's columns, then those of keys: columns that are not inserted
+// but that where (a condition on u.<name>, or "") can test to keep only some of the rows.
+// Each column's values go as one typed slice, which pgx sends as an array.
+func (b Batch) Unnest(first int, rows [][]any, keys []Column, where string) (Statement, error) {
+	cols := append(append([]Column(nil), b.Columns...), keys...)
+	if len(rows) == 0 {
+		return Statement{}, fmt.Errorf("insert into %s: no rows", b.Table)
+	}
+	for i, r := range rows {
+		if len(r) != len(cols) {
+			return Statement{}, fmt.Errorf("insert into %s: row %d has %d values for %d columns", b.Table, i, len(r), len(cols))
+		}
+	}
+	casts := make([]string, len(cols))
+	names := make([]string, len(cols))
+	args := make([]any, len(cols))
+	for j, c := range cols {
+		casts[j] = fmt.Sprintf("$%d::%s[]", first+j, c.PGType)
+		names[j] = c.Name
 		col, err := column(rows, j)
 		if err != nil {
 			return Statement{}, fmt.Errorf("insert into %s, column %s: %w", b.Table, c.Name, err)
 		}
 		args[j] = col
 	}
+	if where != "" {
+		where = " WHERE " + where
+	}
 	// WITH ORDINALITY and ORDER BY keep the rows in the order given: the ballot box relies
 	// on it (a shuffled order of insertion).
 	q := b.head() + "SELECT " + strings.Join(b.names("u."), ", ") + " FROM unnest(" + strings.Join(casts, ", ") +
-		") WITH ORDINALITY AS u(" + strings.Join(b.names(""), ", ") + ", ord) ORDER BY u.ord" + b.tail()
+		") WITH ORDINALITY AS u(" + strings.Join(names, ", ") + ", ord)" + where + " ORDER BY u.ord" + b.tail()
 	return Statement{Query: q, Args: args}, nil
 }
 

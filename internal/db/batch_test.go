@@ -151,6 +151,19 @@ func TestBatchRefusesBadRows(t *testing.T) {
 		t.Errorf("empty batch: %v, %v", sts, err)
 	}
 	two := [][]any{{int64(1), "a", []byte{1}, true, time.Now()}, {int64(2), "b", []byte{2}, false, time.Now()}}
+	key := []db.Column{{Name: "k", PGType: "text"}}
+	if _, err := testBatch.Unnest(1, nil, key, ""); err == nil {
+		t.Error("Unnest of no rows: no error")
+	}
+	if _, err := testBatch.Unnest(1, two, key, ""); err == nil {
+		t.Error("Unnest of rows without their key: no error")
+	}
+	keyed := [][]any{append(slices.Clone(two[0]), "x"), append(slices.Clone(two[1]), "y")}
+	st, err := testBatch.Unnest(3, keyed, key, "u.k <> 'y'")
+	if err != nil || len(st.Args) != 6 || !strings.Contains(st.Query, "unnest($3::bigint[], $4::text[], $5::bytea[], $6::boolean[], $7::timestamptz[], $8::text[])") ||
+		!strings.Contains(st.Query, " WHERE u.k <> 'y' ORDER BY u.ord") {
+		t.Errorf("Unnest from $3 with a key: %v, %+v", err, st)
+	}
 	sts, _ := testBatch.Statements(db.SQLite, two)
 	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING n") {
 		t.Errorf("SQLite statement: %+v", sts)

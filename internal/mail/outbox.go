@@ -19,20 +19,31 @@ func Enqueue(ctx context.Context, q db.Querier, m Message, now time.Time) error 
 // receipts of a whole group of ballots at once). An invalid address fails the call before
 // anything is written.
 func EnqueueAll(ctx context.Context, q db.Querier, msgs []Message, now time.Time) error {
-	rows := make([][]any, len(msgs))
-	for i, m := range msgs {
-		if _, err := mail.ParseAddress(m.To); err != nil {
-			return fmt.Errorf("queue e-mail to %q: %w", m.To, err)
-		}
-		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive}
+	rows, err := OutboxRows(msgs, now)
+	if err != nil {
+		return err
 	}
-	if err := outboxInsert.Exec(ctx, q, rows); err != nil {
+	if err := Outbox.Exec(ctx, q, rows); err != nil {
 		return fmt.Errorf("queue %d e-mails: %w", len(msgs), err)
 	}
 	return nil
 }
 
-var outboxInsert = db.Batch{Table: "outbox", Columns: []db.Column{
+// OutboxRows returns the rows of Outbox that queue msgs, for a caller that writes them as
+// part of a larger statement (the ballot box on PostgreSQL). An invalid address is an error.
+func OutboxRows(msgs []Message, now time.Time) ([][]any, error) {
+	rows := make([][]any, len(msgs))
+	for i, m := range msgs {
+		if _, err := mail.ParseAddress(m.To); err != nil {
+			return nil, fmt.Errorf("queue e-mail to %q: %w", m.To, err)
+		}
+		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive}
+	}
+	return rows, nil
+}
+
+// Outbox is the batch insert of messages into the outbox (rows from OutboxRows).
+var Outbox = db.Batch{Table: "outbox", Columns: []db.Column{
 	{Name: "created_at", PGType: "timestamptz"}, {Name: "to_addr", PGType: "text"}, {Name: "subject", PGType: "text"},
 	{Name: "body_text", PGType: "text"}, {Name: "next_attempt_at", PGType: "timestamptz"}, {Name: "sensitive", PGType: "boolean"}}}
 

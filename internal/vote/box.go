@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	mrand "math/rand/v2"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -161,22 +159,11 @@ func (b *Box) run() {
 }
 
 // write writes one group and acknowledges its callers. Two ballots of the same person in one
-// group: the first is kept, the others are refused. If the group's transaction fails, each
-// ballot is retried alone, so that one bad ballot cannot sink the others.
-func (b *Box) write(batch []*pending) {
+// group: the first is kept, the others are refused (WriteGroup). If the group's transaction
+// fails, each ballot is retried alone, so that one bad ballot cannot sink the others.
+func (b *Box) write(items []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	seen := make(map[string]bool, len(batch))
-	items := batch[:0:0]
-	for _, p := range batch {
-		k := personOf(p.c)
-		if seen[k] {
-			p.done <- ErrAlreadyVoted
-			continue
-		}
-		seen[k] = true
-		items = append(items, p)
-	}
 	results, err := b.writeGroup(ctx, items)
 	if err != nil && len(items) > 1 {
 		for _, p := range items {
@@ -211,11 +198,16 @@ func (b *Box) count(n int, single bool) {
 }
 
 // writeGroup writes items in one transaction; results[i] is nil for a ballot written and
-// ErrAlreadyVoted for a person already in the register.
+// ErrAlreadyVoted for a person already in the register. On PostgreSQL the group is a single
+// statement, which is its own transaction: a BEGIN and a COMMIT would cost two more round
+// trips, and under load each round trip waits for a core.
 func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
 	casts := make([]Cast, len(items))
 	for i, p := range items {
 		casts[i] = p.c
+	}
+	if b.d.Dialect == db.Postgres {
+		return WriteGroup(ctx, b.d, casts)
 	}
 	var results []error
 	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
@@ -228,75 +220,6 @@ func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error)
 	}
 	return results, nil
 }
-
-// WriteGroup writes ballots and their participations inside the caller's transaction, in
-// shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
-// already in the register (or twice in casts). The box uses it for each group; the demo
-// uses it to seed a past vote. Each table takes one batch insert (db.Batch): a few
-// statements on SQLite, one on PostgreSQL.
-func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
-	results := make([]error, len(casts))
-	// The participation register, in shuffled order too (on PostgreSQL the physical order
-	// of rows follows insertion).
-	rows := make([][]any, 0, len(casts))
-	for _, i := range mrand.Perm(len(casts)) {
-		c := casts[i]
-		rows = append(rows, []any{c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket})
-	}
-	inserted := make(map[string]bool, len(casts))
-	err := participationInsert.Query(ctx, q, rows, func(r *sql.Rows) error {
-		var c Cast
-		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
-			return err
-		}
-		inserted[personOf(c)] = true
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// The ballots of the people just registered, in another shuffled order.
-	rows = rows[:0]
-	var mails []mail.Message
-	for _, i := range mrand.Perm(len(casts)) {
-		c := casts[i]
-		k := personOf(c)
-		if !inserted[k] {
-			results[i] = ErrAlreadyVoted
-			continue
-		}
-		delete(inserted, k) // a second cast of the same person in casts loses
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
-			return nil, err
-		}
-		if c.Receipt == "" {
-			c.Receipt = NewReceipt()
-		}
-		rows = append(rows, []any{c.CampaignID, id, c.Receipt, FormatChoices(c.Choices)})
-		if c.Mail != nil {
-			mails = append(mails, *c.Mail)
-		}
-	}
-	if err := ballotInsert.Exec(ctx, q, rows); err != nil {
-		return nil, err
-	}
-	if err := mail.EnqueueAll(ctx, q, mails, time.Now()); err != nil {
-		return nil, err
-	}
-	return results, nil
-}
-
-var participationInsert = db.Batch{Table: "vote_participation",
-	Columns: []db.Column{{Name: "campaign_id", PGType: "bigint"}, {Name: "person_key", PGType: "text"},
-		{Name: "commune", PGType: "text"}, {Name: "age_bracket", PGType: "text"}},
-	Suffix: "ON CONFLICT DO NOTHING RETURNING campaign_id, person_key"}
-
-var ballotInsert = db.Batch{Table: "vote_ballots",
-	Columns: []db.Column{{Name: "campaign_id", PGType: "bigint"}, {Name: "id", PGType: "bytea"},
-		{Name: "receipt", PGType: "text"}, {Name: "choices", PGType: "text"}}}
-
-func personOf(c Cast) string { return strconv.FormatInt(c.CampaignID, 10) + "/" + c.PersonKey }
 
 // ---- The read side (results, publication, open data) ----
 

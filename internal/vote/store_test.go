@@ -283,3 +283,66 @@ func TestSamePersonConcurrently(t *testing.T) {
 		t.Logf("%d groups, %d ballots, %d single", groups, written, singles)
 	})
 }
+
+// TestWriteGroup: one group holding a person already in the register, a person twice and
+// voters with and without a receipt e-mail, written alone and inside a transaction (on
+// PostgreSQL the group is one statement, which must keep the same rules).
+func TestWriteGroup(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c, ids := setup(t, d)
+		if _, err := vote.BoxOf(d).Cast(ctx, cast(c, "known", ids[0])); err != nil {
+			t.Fatal(err)
+		}
+		for _, through := range []string{"db", "tx"} {
+			p := func(s string) string { return through + "-" + s }
+			withMail := func(cs vote.Cast, to string) vote.Cast {
+				cs.Mail = &mail.Message{To: to, Subject: "Reçu", Body: "code", Sensitive: true}
+				return cs
+			}
+			casts := []vote.Cast{
+				withMail(cast(c, p("a"), ids[0]), p("a@x.test")),
+				cast(c, "known", ids[1]),
+				withMail(cast(c, p("b"), ids[1]), p("b@x.test")),
+				withMail(cast(c, p("a"), ids[2]), p("a2@x.test")),
+				cast(c, p("c"), ids[2]),
+			}
+			want := []error{nil, vote.ErrAlreadyVoted, nil, vote.ErrAlreadyVoted, nil}
+			var got []error
+			var err error
+			if through == "db" {
+				got, err = vote.WriteGroup(ctx, d, casts)
+			} else {
+				err = d.InTx(ctx, func(tx *sql.Tx) error {
+					got, err = vote.WriteGroup(ctx, d.Bind(tx), casts)
+					return err
+				})
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", through, err)
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("%s: cast %d: %v, want %v", through, i, got[i], want[i])
+				}
+			}
+			for to, n := range map[string]int{p("a@x.test"): 1, p("b@x.test"): 1, p("a2@x.test"): 0} {
+				if sent, _ := mail.Sent(ctx, d, to); len(sent) != n {
+					t.Errorf("%s: %d e-mails to %s, want %d", through, len(sent), to, n)
+				}
+			}
+		}
+		var ballots, known int
+		err := vote.BallotsOf(ctx, d, c.ID, func(_ string, got []int64) error {
+			ballots++
+			if len(got) == 1 && got[0] == ids[1] {
+				known++ // "known"'s refused second ballot would be one of these
+			}
+			return nil
+		})
+		n, _ := vote.VoterCount(ctx, d, c.ID)
+		if err != nil || ballots != 7 || n != 7 || known != 2 {
+			t.Errorf("%d ballots (%d for the second project), %d in the register (%v); want 7, 2, 7", ballots, known, n, err)
+		}
+	})
+}

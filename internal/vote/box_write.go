@@ -1,0 +1,219 @@
+package vote
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"time"
+
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/mail"
+)
+
+// WriteGroup writes ballots and their participations inside the caller's transaction, in
+// shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
+// already in the register (or twice in casts). The box uses it for each group; the demo
+// uses it to seed a past vote. Each table takes one batch insert (db.Batch), a few
+// statements on SQLite; on PostgreSQL (a *db.DB or one of its bound transactions) the
+// whole group is one statement.
+func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
+	results := make([]error, len(casts))
+	people := firstOfEachPerson(casts, results)
+	if db.DialectOf(q) == db.Postgres {
+		if err := writeGroupPostgres(ctx, q, people, results); err != nil {
+			return nil, err
+		}
+		return results, nil
+	}
+	registered := make(map[string]bool, len(people))
+	err := participationInsert.Query(ctx, q, participationRows(people), func(r *sql.Rows) error {
+		var c Cast
+		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
+			return err
+		}
+		registered[personOf(c)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var kept []placed
+	for _, p := range people {
+		if !registered[personOf(p.Cast)] {
+			results[p.at] = ErrAlreadyVoted
+			continue
+		}
+		kept = append(kept, p)
+	}
+	ballots, withMail := ballotRows(kept, false)
+	if err := ballotInsert.Exec(ctx, q, ballots); err != nil {
+		return nil, err
+	}
+	mails := make([]mail.Message, len(withMail))
+	for i, p := range withMail {
+		mails[i] = *p.Mail
+	}
+	if err := mail.EnqueueAll(ctx, q, mails, time.Now()); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// writeGroupPostgres writes the group as one statement: the participations, then, in the
+// same WITH, the ballots and receipt e-mails of only those people whose participation the
+// first INSERT returned (the others were in the register already).
+func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, results []error) error {
+	if len(people) == 0 {
+		return nil
+	}
+	const registered = "(u.campaign_id, u.person_key) IN (SELECT campaign_id, person_key FROM p)"
+	part, err := participationInsert.Unnest(1, participationRows(people), nil, "")
+	if err != nil {
+		return err
+	}
+	ballots, withMail := ballotRows(people, true)
+	bal, err := ballotInsert.Unnest(1+len(part.Args), ballots, []db.Column{personKeyColumn}, registered)
+	if err != nil {
+		return err
+	}
+	query := "WITH p AS (" + part.Query + "), b AS (" + bal.Query + ")"
+	args := append(part.Args, bal.Args...)
+	if len(withMail) > 0 {
+		mails, err := mailRows(withMail)
+		if err != nil {
+			return err
+		}
+		m, err := mail.Outbox.Unnest(1+len(args), mails, []db.Column{campaignColumn, personKeyColumn}, registered)
+		if err != nil {
+			return err
+		}
+		query += ", m AS (" + m.Query + ")"
+		args = append(args, m.Args...)
+	}
+	inserted := make(map[string]bool, len(people))
+	err = queryRows(ctx, q, query+" SELECT campaign_id, person_key FROM p", args, func(r *sql.Rows) error {
+		var c Cast
+		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
+			return err
+		}
+		inserted[personOf(c)] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write a group of ballots: %w", err)
+	}
+	for _, p := range people {
+		if !inserted[personOf(p.Cast)] {
+			results[p.at] = ErrAlreadyVoted
+		}
+	}
+	return nil
+}
+
+// placed is a cast with its place in the caller's slice.
+type placed struct {
+	Cast
+	at int
+}
+
+// firstOfEachPerson keeps the first cast of each person; the others get ErrAlreadyVoted.
+func firstOfEachPerson(casts []Cast, results []error) []placed {
+	seen := make(map[string]bool, len(casts))
+	out := make([]placed, 0, len(casts))
+	for i, c := range casts {
+		k := personOf(c)
+		if seen[k] {
+			results[i] = ErrAlreadyVoted
+			continue
+		}
+		seen[k] = true
+		out = append(out, placed{c, i})
+	}
+	return out
+}
+
+// participationRows returns the rows of participationInsert in shuffled order (on
+// PostgreSQL the physical order of rows follows insertion).
+func participationRows(people []placed) [][]any {
+	rows := make([][]any, 0, len(people))
+	for _, i := range mrand.Perm(len(people)) {
+		c := people[i]
+		rows = append(rows, []any{c.CampaignID, c.PersonKey, c.Commune, c.AgeBracket})
+	}
+	return rows
+}
+
+// ballotRows returns the rows of ballotInsert in another shuffled order, each with a new
+// random id and, withKey, the voter's person key after the columns; and the casts that
+// have a receipt e-mail, in that same order.
+func ballotRows(people []placed, withKey bool) (rows [][]any, withMail []placed) {
+	rows = make([][]any, 0, len(people))
+	for _, i := range mrand.Perm(len(people)) {
+		c := people[i]
+		id := make([]byte, 16)
+		_, _ = rand.Read(id) // crypto/rand.Read does not return errors
+		receipt := c.Receipt
+		if receipt == "" {
+			receipt = NewReceipt()
+		}
+		row := []any{c.CampaignID, id, receipt, FormatChoices(c.Choices)}
+		if withKey {
+			row = append(row, c.PersonKey)
+		}
+		rows = append(rows, row)
+		if c.Mail != nil {
+			withMail = append(withMail, c)
+		}
+	}
+	return rows, withMail
+}
+
+// mailRows returns the outbox rows of the casts' receipt e-mails, each followed by its
+// voter's campaign and person key.
+func mailRows(people []placed) ([][]any, error) {
+	msgs := make([]mail.Message, len(people))
+	for i, p := range people {
+		msgs[i] = *p.Mail
+	}
+	rows, err := mail.OutboxRows(msgs, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range people {
+		rows[i] = append(rows[i], p.CampaignID, p.PersonKey)
+	}
+	return rows, nil
+}
+
+func queryRows(ctx context.Context, q db.Querier, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+var participationInsert = db.Batch{Table: "vote_participation",
+	Columns: []db.Column{campaignColumn, personKeyColumn,
+		{Name: "commune", PGType: "text"}, {Name: "age_bracket", PGType: "text"}},
+	Suffix: "ON CONFLICT DO NOTHING RETURNING campaign_id, person_key"}
+
+var ballotInsert = db.Batch{Table: "vote_ballots",
+	Columns: []db.Column{campaignColumn, {Name: "id", PGType: "bytea"},
+		{Name: "receipt", PGType: "text"}, {Name: "choices", PGType: "text"}}}
+
+var (
+	campaignColumn  = db.Column{Name: "campaign_id", PGType: "bigint"}
+	personKeyColumn = db.Column{Name: "person_key", PGType: "text"}
+)
+
+func personOf(c Cast) string { return strconv.FormatInt(c.CampaignID, 10) + "/" + c.PersonKey }
