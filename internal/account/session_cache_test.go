@@ -32,6 +32,18 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 		{name: "signed out on another server", change: func(ctx context.Context, _ *db.DB, other *SessionStore, _ *Account, tok string) error {
 			return other.DeleteCtx(ctx, tok)
 		}},
+		{name: "data changed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, tok string) error {
+			_, err := d.ExecContext(ctx, "UPDATE sessions SET data = $1 WHERE token = $2", encodeSession(t, a.ID, "sql"), tok)
+			return err
+		}, want: with(func(s *sessionSeen) { s.data = "sql" })},
+		{name: "session deleted in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *Account, tok string) error {
+			_, err := d.ExecContext(ctx, "DELETE FROM sessions WHERE token = $1", tok)
+			return err
+		}},
+		{name: "every session deleted", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *Account, _ string) error {
+			_, err := d.ExecContext(ctx, map[db.Dialect]string{db.SQLite: "DELETE FROM sessions", db.Postgres: "TRUNCATE sessions"}[d.Dialect])
+			return err
+		}},
 		{name: "signed out everywhere", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
 			_, err := EndSessions(ctx, d, a.ID, "")
 			return err
@@ -74,16 +86,21 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 				if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "signed-in"), t0.Add(time.Hour)); err != nil {
 					t.Fatal(err)
 				}
-				for range 2 { // the second read comes from the cache, where there is one
+				heard(t, d, s)
+				for range 2 { // the second read comes from the cache
 					if got := findSeen(t, s, tok); !got.found || !got.account {
 						t.Fatalf("before the change: %+v", got)
 					}
+				}
+				if !cached(s, tok) {
+					t.Fatal("the session read is not in the cache")
 				}
 				if tc.change != nil {
 					if err := tc.change(ctx, d, other, a, tok); err != nil {
 						t.Fatal(err)
 					}
 				}
+				heard(t, d, s)
 				now = now.Add(tc.after)
 				if got := findSeen(t, s, tok); got != tc.want {
 					t.Errorf("after the change: %+v, want %+v", got, tc.want)
@@ -93,57 +110,196 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 	})
 }
 
+// heard waits, on PostgreSQL, until the store's cache listens to the notifications and has
+// heard all those of the transactions committed so far: a mark sent now comes after them.
+// On SQLite it has nothing to wait for.
+func heard(t *testing.T, d *db.DB, s *SessionStore) {
+	t.Helper()
+	if d.Dialect != db.Postgres {
+		return
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for _, usable := s.cache.generation(); !usable; _, usable = s.cache.generation() {
+		if time.Now().After(deadline) {
+			t.Fatal("the session cache does not listen to the notifications")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	mark := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	if _, err := d.ExecContext(context.Background(), "SELECT pg_notify($1, $2)", sessionNotices, "n"+mark); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s.cache.mu.Lock()
+		done := s.cache.marks[mark]
+		s.cache.mu.Unlock()
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the session cache did not hear its mark")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// cached tells whether the store's cache holds the session of tok.
+func cached(s *SessionStore, tok string) bool {
+	prefix, _ := sessionPrefix(tok)
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	return s.cache.entries[prefix].token == tok
+}
+
 func deleteAccount(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
 	_, err := d.ExecContext(ctx, "DELETE FROM accounts WHERE id = $1", a.ID)
 	return err
 }
 
-// On SQLite, a session read again while its version has not moved comes from memory, and
-// each reader gets its own copy.
+// A session read again, while nothing says it changed, comes from memory, and each reader
+// gets its own copy. On SQLite, "nothing says" is an unmoved version; on PostgreSQL, no
+// notification.
 func TestSessionCacheServesUnchangedSessions(t *testing.T) {
-	d := dbtest.SQLite(t)
-	ctx := context.Background()
-	s := NewSessionStore(d)
-	s.Now = func() time.Time { return t0 }
-	a := mustCreate(t, d, "cached@example.org", "")
-	if err := GrantRole(ctx, d, a.ID, Citizen, nil, t0); err != nil {
-		t.Fatal(err)
-	}
-	const tok = "cached-session"
-	if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "first"), t0.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	first := findSeen(t, s, tok)
-	// Without its trigger, a change leaves the version as it was: the store keeps serving
-	// what it read, which shows that it reads from memory.
-	if _, err := d.ExecContext(ctx, "DROP TRIGGER sessions_updated"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "second"), t0.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	pctx, p := WithPrefetch(ctx)
-	b, found, err := s.FindCtx(pctx, tok)
-	if err != nil || !found || decodeNote(t, b) != "first" || p.Account == nil {
-		t.Fatalf("unchanged version: %q, %v, %v, account %v", b, found, err, p.Account)
-	}
-	// What a reader gets is its own: changing it changes nothing for the next.
-	b[len(b)-1]++
-	p.Account.Roles[0].Role = Admin
-	p.Account.DisplayName = "changed"
-	if got := findSeen(t, s, tok); got != first {
-		t.Errorf("after a reader changed its copy: %+v, want %+v", got, first)
-	}
-	// Once the version moves, the store reads the session again.
-	if _, err := d.ExecContext(ctx, "UPDATE session_versions SET n = n + 1 WHERE prefix = $1", tok[:8]); err != nil {
-		t.Fatal(err)
-	}
-	if got := findSeen(t, s, tok); got.data != "second" {
-		t.Errorf("after the version moved: %+v, want the data of the second commit", got)
-	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := NewSessionStore(d)
+		s.Now = func() time.Time { return t0 }
+		a := mustCreate(t, d, "cached@example.org", "")
+		if err := GrantRole(ctx, d, a.ID, Citizen, nil, t0); err != nil {
+			t.Fatal(err)
+		}
+		const tok = "cached-session"
+		if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "first"), t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		heard(t, d, s)
+		first := findSeen(t, s, tok)
+		// Without its trigger, a change made in SQL goes unnoticed: the store keeps serving
+		// what it read, which shows that it reads from memory.
+		dropTrigger := map[db.Dialect]string{db.SQLite: "DROP TRIGGER sessions_updated",
+			db.Postgres: "DROP TRIGGER sessions_changed ON sessions"}[d.Dialect]
+		if _, err := d.ExecContext(ctx, dropTrigger); err != nil {
+			t.Fatal(err)
+		}
+		setData := func(note string) {
+			t.Helper()
+			if _, err := d.ExecContext(ctx, "UPDATE sessions SET data = $1 WHERE token = $2", encodeSession(t, a.ID, note), tok); err != nil {
+				t.Fatal(err)
+			}
+			heard(t, d, s)
+		}
+		setData("second")
+		pctx, p := WithPrefetch(ctx)
+		b, found, err := s.FindCtx(pctx, tok)
+		if err != nil || !found || decodeNote(t, b) != "first" || p.Account == nil {
+			t.Fatalf("nothing said the session changed: %q, %v, %v, account %v", b, found, err, p.Account)
+		}
+		// What a reader gets is its own: changing it changes nothing for the next.
+		b[len(b)-1]++
+		p.Account.Roles[0].Role = Admin
+		p.Account.DisplayName = "changed"
+		if got := findSeen(t, s, tok); got != first {
+			t.Errorf("after a reader changed its copy: %+v, want %+v", got, first)
+		}
+		// Once something says it changed, the store reads the session again.
+		say := map[db.Dialect]string{db.SQLite: "UPDATE session_versions SET n = n + 1 WHERE prefix = 'cached-s'",
+			db.Postgres: "SELECT pg_notify('session_changes', 'scached-s')"}[d.Dialect]
+		if _, err := d.ExecContext(ctx, say); err != nil {
+			t.Fatal(err)
+		}
+		heard(t, d, s)
+		if got := findSeen(t, s, tok); got.data != "second" {
+			t.Errorf("after the change was told: %+v, want the data of the second change", got)
+		}
+		// A change this process makes through a store is forgotten at once, trigger or not.
+		if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "third"), t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got := findSeen(t, s, tok); got.data != "third" {
+			t.Errorf("after this process's own commit: %+v, want the data of the third commit", got)
+		}
+		// The cache is shared by the stores of a database, and each copy is read again after
+		// sessionCacheMaxAge.
+		if NewSessionStore(d).cache != s.cache {
+			t.Error("two session caches for one database")
+		}
+		setData("fourth")
+		s.Now = func() time.Time { return t0.Add(sessionCacheMaxAge) }
+		if got := findSeen(t, s, tok); got.data != "fourth" {
+			t.Errorf("after sessionCacheMaxAge: %+v, want the data of the fourth change", got)
+		}
+	})
 }
 
-// Cleaning up removes the versions of the sessions gone, and only those.
+// The rules of PostgreSQL's kind of cache: entries serve only while it listens, a session
+// read before something was forgotten is not kept, and each notification forgets what it
+// names (everything when it is not understood).
+func TestSessionCacheFollowsNotifications(t *testing.T) {
+	acc := func(id int64) *Account { return &Account{ID: id} }
+	entry := func(id int64) cachedSession {
+		return cachedSession{expiry: t0.Add(time.Hour), data: []byte("x"), account: acc(id)}
+	}
+	tokens := map[string]int64{"tok-aaaa-1": 1, "tok-bbbb-1": 1, "tok-cccc-2": 2}
+	fill := func(c *sessionCache) {
+		for tok, id := range tokens {
+			gen, _ := c.generation()
+			c.put(tok, entry(id), gen, t0)
+		}
+	}
+	held := func(c *sessionCache) string {
+		var out []string
+		for _, tok := range []string{"tok-aaaa-1", "tok-bbbb-1", "tok-cccc-2"} {
+			if _, ok := c.get(tok, 0, t0); ok {
+				out = append(out, tok)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	all := "tok-aaaa-1 tok-bbbb-1 tok-cccc-2"
+	for _, tc := range []struct {
+		name string
+		then func(c *sessionCache)
+		want string
+	}{
+		{"nothing", func(*sessionCache) {}, all},
+		{"a session", func(c *sessionCache) { c.Notified("stok-bbbb") }, "tok-aaaa-1 tok-cccc-2"},
+		{"an account", func(c *sessionCache) { c.Notified("a1") }, "tok-cccc-2"},
+		{"another account", func(c *sessionCache) { c.Notified("a3") }, all},
+		{"a mark", func(c *sessionCache) { c.Notified("nmark") }, all},
+		{"everything", func(c *sessionCache) { c.Notified("*") }, ""},
+		{"not understood", func(c *sessionCache) { c.Notified("x1") }, ""},
+		{"a bad account", func(c *sessionCache) { c.Notified("aone") }, ""},
+		{"empty", func(c *sessionCache) { c.Notified("") }, ""},
+		{"lost", func(c *sessionCache) { c.Lost(); fill(c) }, ""},
+		{"lost, then listening", func(c *sessionCache) { c.Lost(); c.Listening(); fill(c) }, all},
+		{"this process's change", func(c *sessionCache) { c.forget("tok-cccc-2") }, "tok-aaaa-1 tok-bbbb-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &sessionCache{notified: true}
+			fill(c)
+			if got := held(c); got != "" {
+				t.Fatalf("before listening, the cache holds %q", got)
+			}
+			c.Listening()
+			fill(c)
+			tc.then(c)
+			if got := held(c); got != tc.want {
+				t.Errorf("holds %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("read before a change", func(t *testing.T) {
+		c := &sessionCache{notified: true}
+		c.Listening()
+		gen, _ := c.generation()
+		c.Notified("stok-cccc") // commits while the session is being read
+		c.put("tok-cccc-2", entry(2), gen, t0)
+		if got := held(c); got != "" {
+			t.Errorf("a session read before a notification was kept: %q", got)
+		}
+	})
+}
+
 func TestSessionCleanupRemovesUnusedVersions(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()

@@ -20,7 +20,7 @@ type SessionStore struct {
 	// Now is the clock that decides expiry. It is the wall clock, not the application's
 	// (possibly shifted, in the demo) clock, because scs computes expiries with time.Now.
 	Now   func() time.Time
-	cache *sessionCache // SQLite only; nil on PostgreSQL
+	cache *sessionCache // shared by the stores of d (see sessionCache)
 }
 
 var (
@@ -28,14 +28,10 @@ var (
 	_ scs.CtxStore = (*SessionStore)(nil)
 )
 
-// NewSessionStore returns a store over d's sessions table. On SQLite it keeps the sessions
-// it reads in memory (see sessionCache): a store should live as long as the server.
+// NewSessionStore returns a store over d's sessions table. The sessions it reads are kept in
+// memory, in a cache that all the stores of d share (see sessionCache).
 func NewSessionStore(d *db.DB) *SessionStore {
-	s := &SessionStore{d: d, Now: time.Now}
-	if d.Dialect == db.SQLite {
-		s.cache = &sessionCache{}
-	}
-	return s
+	return &SessionStore{d: d, Now: time.Now, cache: cacheOf(d)}
 }
 
 // Find returns the data of an unexpired session (scs.Store).
@@ -96,22 +92,30 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	return e.data, true, nil
 }
 
-// find reads a session from the cache if its version says it is still as it was read, and
-// from the sessions table otherwise.
+// find reads a session from the cache if it is still as it was read (on SQLite, its version
+// says so; on PostgreSQL, no notification said otherwise), and from the sessions table
+// otherwise.
 func (s *SessionStore) find(ctx context.Context, token string) (cachedSession, bool, error) {
 	prefix, ok := sessionPrefix(token)
-	if s.cache == nil || !ok {
+	if !ok {
 		return s.read(ctx, token)
 	}
-	// The version is read before the session: a change that commits between the two reads
-	// shows in the session read and moves the version away from the one the entry keeps.
-	var version int64
-	err := s.d.QueryRowContext(ctx, "SELECT n FROM session_versions WHERE prefix = $1", prefix).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s.read(ctx, token) // no session has this prefix: nothing to keep
+	gen, usable := s.cache.generation()
+	if !usable {
+		return s.read(ctx, token) // PostgreSQL, while not listening to the notifications
 	}
-	if err != nil {
-		return cachedSession{}, false, fmt.Errorf("find session: read its version: %w", err)
+	var version int64
+	if s.d.Dialect == db.SQLite {
+		// The version is read before the session: a change that commits between the two
+		// reads shows in the session read and moves the version away from the one the entry
+		// keeps.
+		err := s.d.QueryRowContext(ctx, "SELECT n FROM session_versions WHERE prefix = $1", prefix).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return s.read(ctx, token) // no session has this prefix: nothing to keep
+		}
+		if err != nil {
+			return cachedSession{}, false, fmt.Errorf("find session: read its version: %w", err)
+		}
 	}
 	if e, hit := s.cache.get(token, version, s.Now()); hit {
 		return e, true, nil
@@ -119,7 +123,7 @@ func (s *SessionStore) find(ctx context.Context, token string) (cachedSession, b
 	e, found, err := s.read(ctx, token)
 	if err == nil && found {
 		e.version = version
-		s.cache.put(token, e)
+		s.cache.put(token, e, gen, s.Now())
 	}
 	return e, found, err
 }
@@ -156,6 +160,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		`INSERT INTO sessions (token, data, expiry, account_id) VALUES ($1, $2, $3, $4)
 		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, account_id = excluded.account_id`,
 		token, b, expiry.UTC(), accountID)
+	s.cache.forget(token) // the notification would come a moment later
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
@@ -180,7 +185,9 @@ func EndSessions(ctx context.Context, q db.Querier, accountID int64, keepToken s
 
 // DeleteCtx removes a session; an unknown token is not an error (scs.CtxStore).
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.d.ExecContext(ctx, "DELETE FROM sessions WHERE token = $1", token); err != nil {
+	_, err := s.d.ExecContext(ctx, "DELETE FROM sessions WHERE token = $1", token)
+	s.cache.forget(token)
+	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

@@ -46,6 +46,8 @@ type DB struct {
 	stmts   *stmtCache    // SQLite only, statements of DB; see stmt.go
 	wstmts  *stmtCache    // SQLite only, statements of w
 	ckpt    *checkpointer // SQLite only; see checkpoint.go
+	url     string        // PostgreSQL only, for the connections of Follow
+	listen  *listeners    // PostgreSQL only; see listen.go
 }
 
 // SQLiteFile is the name of the embedded database inside the data folder.
@@ -162,8 +164,10 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	sqldb.SetMaxOpenConns(postgresConns)
 	sqldb.SetMaxIdleConns(postgresConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{DB: sqldb, Dialect: Postgres}
+	d := &DB{DB: sqldb, Dialect: Postgres, url: rawURL, listen: &listeners{}}
+	d.listen.ctx, d.listen.cancel = context.WithCancel(context.Background())
 	if err := d.PingContext(ctx); err != nil {
+		d.listen.cancel()
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", redact(rawURL), err)
 	}

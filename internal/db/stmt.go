@@ -201,6 +201,7 @@ func (d *DB) Begin() (*sql.Tx, error) { return d.BeginTx(context.Background(), n
 // Close closes the cached statements and the pools.
 func (d *DB) Close() error {
 	d.ckpt.close()
+	d.listen.close()
 	d.stmts.close()
 	d.wstmts.close()
 	err := d.DB.Close()
