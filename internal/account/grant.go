@@ -43,6 +43,7 @@ func GrantRole(ctx context.Context, q db.Querier, accountID int64, role Role, ca
 	if err != nil {
 		return fmt.Errorf("grant %s to account %d: %w", Grant{role, campaignID}, accountID, err)
 	}
+	accountChanged(q, accountID)
 	return nil
 }
 
@@ -61,6 +62,7 @@ func RevokeRole(ctx context.Context, q db.Querier, accountID int64, role Role, c
 	if err != nil {
 		return fmt.Errorf("revoke %s from account %d: %w", Grant{role, campaignID}, accountID, err)
 	}
+	accountChanged(q, accountID)
 	return nil
 }
 

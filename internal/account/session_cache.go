@@ -73,6 +73,24 @@ func cacheOf(d *db.DB) *sessionCache {
 	return c.(*sessionCache)
 }
 
+// accountChanged forgets, in this process's cache of q's database if it has one, the
+// sessions of an account that the caller has just changed through q. On PostgreSQL the
+// triggers' notification comes a moment after the commit: the request that follows a change
+// (after its redirect) must not find the account as it was. Inside a transaction this runs
+// before the commit: a session read again before then is forgotten at the notification.
+func accountChanged(q db.Querier, accountID int64) {
+	d := db.Of(q)
+	if d == nil {
+		return
+	}
+	if c, ok := caches.Load(d); ok {
+		c := c.(*sessionCache)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.forgetAccount(accountID)
+	}
+}
+
 // sessionPrefix returns the key of a token's version, as the triggers compute it (its first
 // eight characters); ok is false for a token whose key SQL would count differently.
 func sessionPrefix(token string) (prefix string, ok bool) {

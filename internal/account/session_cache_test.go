@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -217,6 +218,28 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		}
 		if got := findSeen(t, s, tok); got.data != "third" {
 			t.Errorf("after this process's own commit: %+v, want the data of the third commit", got)
+		}
+		// So is a change this process makes to the account or its roles.
+		for _, drop := range map[db.Dialect][]string{
+			db.SQLite:   {"DROP TRIGGER accounts_updated", "DROP TRIGGER account_roles_inserted"},
+			db.Postgres: {"DROP TRIGGER accounts_changed ON accounts", "DROP TRIGGER account_roles_changed ON account_roles"},
+		}[d.Dialect] {
+			if _, err := d.ExecContext(ctx, drop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		findSeen(t, s, tok)
+		if err := SetDisabled(ctx, d, a.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := findSeen(t, s, tok); !got.disabled {
+			t.Errorf("after this process disabled the account: %+v", got)
+		}
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return GrantRole(ctx, d.Bind(tx), a.ID, Agent, nil, t0) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := findSeen(t, s, tok); got.roles != "citizen agent" {
+			t.Errorf("after this process granted a role: %+v", got)
 		}
 		// The cache is shared by the stores of a database, and each copy is read again after
 		// sessionCacheMaxAge.

@@ -176,6 +176,7 @@ func EndSessions(ctx context.Context, q db.Querier, accountID int64, keepToken s
 	if err != nil {
 		return 0, fmt.Errorf("end the sessions of account %d: %w", accountID, err)
 	}
+	accountChanged(q, accountID)
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("end the sessions of account %d: %w", accountID, err)

@@ -262,6 +262,7 @@ func MarkVerified(ctx context.Context, q db.Querier, accountID int64, now time.T
 	if err != nil {
 		return fmt.Errorf("mark account %d verified: %w", accountID, err)
 	}
+	accountChanged(q, accountID)
 	return mustAffect(res, accountID)
 }
 
@@ -272,6 +273,7 @@ func SetDisabled(ctx context.Context, q db.Querier, accountID int64, disabled bo
 	if err != nil {
 		return fmt.Errorf("set account %d disabled=%v: %w", accountID, disabled, err)
 	}
+	accountChanged(q, accountID)
 	return mustAffect(res, accountID)
 }
 
@@ -286,6 +288,7 @@ func SetLang(ctx context.Context, q db.Querier, accountID int64, lang string) er
 	if err != nil {
 		return fmt.Errorf("set language of account %d: %w", accountID, err)
 	}
+	accountChanged(q, accountID)
 	return mustAffect(res, accountID)
 }
 

@@ -172,13 +172,22 @@ const Portable Dialect = ""
 // DialectOf tells the dialect of a Querier from this package (a *DB or a transaction of
 // DB.Bind); for any other (a bare *sql.Tx) it answers Portable.
 func DialectOf(q Querier) Dialect {
-	switch q := q.(type) {
-	case *DB:
-		return q.Dialect
-	case boundTx:
-		return q.d.Dialect
+	if d := Of(q); d != nil {
+		return d.Dialect
 	}
 	return Portable
+}
+
+// Of returns the DB of a Querier from this package (a *DB or a transaction of DB.Bind), and
+// nil for any other.
+func Of(q Querier) *DB {
+	switch q := q.(type) {
+	case *DB:
+		return q
+	case boundTx:
+		return q.d
+	}
+	return nil
 }
 
 // Exec inserts rows through q.
@@ -202,14 +211,15 @@ func (b Batch) Query(ctx context.Context, q Querier, rows [][]any, scan func(*sq
 		return err
 	}
 	for _, st := range sts {
-		if err := queryEach(ctx, q, st, scan); err != nil {
+		if err := QueryEach(ctx, q, st, scan); err != nil {
 			return fmt.Errorf("insert into %s: %w", b.Table, err)
 		}
 	}
 	return nil
 }
 
-func queryEach(ctx context.Context, q Querier, st Statement, scan func(*sql.Rows) error) error {
+// QueryEach runs st through q and calls scan for each row of its answer.
+func QueryEach(ctx context.Context, q Querier, st Statement, scan func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, st.Query, st.Args...)
 	if err != nil {
 		return err

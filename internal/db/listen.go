@@ -39,9 +39,14 @@ func (d *DB) Follow(channel string, f Follower) {
 	d.listen.wg.Add(1)
 	go func() {
 		defer d.listen.wg.Done()
-		pause := 100 * time.Millisecond
+		const first = 100 * time.Millisecond
+		pause := first
 		for d.listen.ctx.Err() == nil {
-			if err := d.followOnce(d.listen.ctx, channel, f); err != nil && d.listen.ctx.Err() == nil {
+			listened, err := d.followOnce(d.listen.ctx, channel, f)
+			if listened {
+				pause = first // a connection that worked: the next failure is a new one
+			}
+			if err != nil && d.listen.ctx.Err() == nil {
 				slog.Warn("database notifications lost", "channel", channel, "err", err, "retry_in", pause)
 			}
 			select {
@@ -53,15 +58,16 @@ func (d *DB) Follow(channel string, f Follower) {
 	}()
 }
 
-// followOnce listens on one connection until it fails or ctx ends.
-func (d *DB) followOnce(ctx context.Context, channel string, f Follower) error {
+// followOnce listens on one connection until it fails or ctx ends; listened tells whether
+// LISTEN took effect.
+func (d *DB) followOnce(ctx context.Context, channel string, f Follower) (listened bool, err error) {
 	conn, err := pgx.Connect(ctx, d.url)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		return err
+		return false, err
 	}
 	f.Listening()
 	defer f.Lost()
@@ -69,9 +75,9 @@ func (d *DB) followOnce(ctx context.Context, channel string, f Follower) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-				return nil
+				return true, nil
 			}
-			return err
+			return true, err
 		}
 		f.Notified(n.Payload)
 	}

@@ -29,15 +29,7 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error
 		return results, nil
 	}
 	registered := make(map[string]bool, len(people))
-	err := participationInsert.Query(ctx, q, participationRows(people), func(r *sql.Rows) error {
-		var c Cast
-		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
-			return err
-		}
-		registered[personOf(c)] = true
-		return nil
-	})
-	if err != nil {
+	if err := participationInsert.Query(ctx, q, participationRows(people), scanPeople(registered)); err != nil {
 		return nil, err
 	}
 	var kept []placed
@@ -94,15 +86,8 @@ func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, resu
 		args = append(args, m.Args...)
 	}
 	inserted := make(map[string]bool, len(people))
-	err = queryRows(ctx, q, query+" SELECT campaign_id, person_key FROM p", args, func(r *sql.Rows) error {
-		var c Cast
-		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
-			return err
-		}
-		inserted[personOf(c)] = true
-		return nil
-	})
-	if err != nil {
+	st := db.Statement{Query: query + " SELECT campaign_id, person_key FROM p", Args: args}
+	if err := db.QueryEach(ctx, q, st, scanPeople(inserted)); err != nil {
 		return fmt.Errorf("write a group of ballots: %w", err)
 	}
 	for _, p := range people {
@@ -188,18 +173,17 @@ func mailRows(people []placed) ([][]any, error) {
 	return rows, nil
 }
 
-func queryRows(ctx context.Context, q db.Querier, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
+// scanPeople returns a scan of the participation insert's RETURNING that notes each person
+// registered in into.
+func scanPeople(into map[string]bool) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
+		var c Cast
+		if err := r.Scan(&c.CampaignID, &c.PersonKey); err != nil {
 			return err
 		}
+		into[personOf(c)] = true
+		return nil
 	}
-	return rows.Err()
 }
 
 var participationInsert = db.Batch{Table: "vote_participation",
