@@ -23,7 +23,8 @@ import (
 //     notification for any such change, and the process forgets what it names as soon as it
 //     hears it, on a connection of its own. Entries are used only while that connection
 //     listens. A change made by this process takes effect here at once (the store forgets
-//     what it writes); one made elsewhere, a moment after its commit.
+//     the sessions it writes, accountChanged the accounts changed); one made elsewhere, a
+//     moment after its commit.
 //
 // An entry is also read again after sessionCacheMaxAge, whatever happens: a bound on how
 // long a copy can outlive a change whose notification was lost with a silent connection.
