@@ -99,8 +99,11 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// CleanupSessions removes expired sessions; the background worker calls it.
+// CleanupSessions removes expired sessions; the background worker calls it. Expiry is
+// judged by the store's wall clock, not the application's: a demo whose clock is set to a
+// later date would otherwise delete every session at each clean-up.
 func (s *Server) CleanupSessions(ctx context.Context) error {
-	_, err := account.NewSessionStore(s.db).Cleanup(ctx, s.now())
+	store := account.NewSessionStore(s.db)
+	_, err := store.Cleanup(ctx, store.Now())
 	return err
 }
