@@ -341,19 +341,7 @@ func TestSessionCleanupRemovesUnusedVersions(t *testing.T) {
 	if n, err := s.Cleanup(ctx, t0); err != nil || n != 1 {
 		t.Fatalf("Cleanup = %d, %v; want 1", n, err)
 	}
-	var prefixes []string
-	rows, err := d.QueryContext(ctx, "SELECT prefix FROM session_versions ORDER BY prefix")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			t.Fatal(err)
-		}
-		prefixes = append(prefixes, p)
-	}
+	prefixes := dbtest.Strings(t, d, "SELECT prefix FROM session_versions ORDER BY prefix")
 	if got := strings.Join(prefixes, " "); got != "kept-000" {
 		t.Errorf("versions left: %q, want %q", got, "kept-000")
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"budgetcitoyen/internal/account"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/web"
 )
@@ -34,30 +34,9 @@ func TestCleanupSessionsUsesTheWallClock(t *testing.T) {
 			if err := srv.CleanupSessions(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := tokens(t, d); got != "live-session" {
+			if got := strings.Join(dbtest.Strings(t, d, "SELECT token FROM sessions ORDER BY token"), " "); got != "live-session" {
 				t.Errorf("sessions left: %q, want only the live one", got)
 			}
 		})
 	}
-}
-
-func tokens(t *testing.T, d *db.DB) string {
-	t.Helper()
-	var out string
-	rows, err := d.QueryContext(context.Background(), "SELECT token FROM sessions ORDER BY token")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var tok string
-		if err := rows.Scan(&tok); err != nil {
-			t.Fatal(err)
-		}
-		if out != "" {
-			out += " "
-		}
-		out += tok
-	}
-	return out
 }

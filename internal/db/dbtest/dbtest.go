@@ -135,3 +135,25 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// Strings returns the first column of the rows of query, as text, in their order.
+func Strings(t testing.TB, q db.Querier, query string, args ...any) []string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
