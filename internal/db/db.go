@@ -164,8 +164,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	sqldb.SetMaxOpenConns(postgresConns)
 	sqldb.SetMaxIdleConns(postgresConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{DB: sqldb, Dialect: Postgres, url: rawURL, listen: &listeners{}}
-	d.listen.ctx, d.listen.cancel = context.WithCancel(context.Background())
+	d := &DB{DB: sqldb, Dialect: Postgres, url: rawURL, listen: newListeners()}
 	if err := d.PingContext(ctx); err != nil {
 		d.listen.cancel()
 		sqldb.Close()

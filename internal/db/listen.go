@@ -83,6 +83,12 @@ func (d *DB) followOnce(ctx context.Context, channel string, f Follower) (listen
 	}
 }
 
+func newListeners() *listeners {
+	l := &listeners{}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
+	return l
+}
+
 func (l *listeners) close() {
 	if l == nil {
 		return
