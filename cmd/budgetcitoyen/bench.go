@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
@@ -369,7 +370,7 @@ func benchAddVoter(ctx context.Context, d *db.DB, key []byte, c *campaign.Campai
 	if err != nil {
 		return "", "", err
 	}
-	if err := account.GrantRole(ctx, d, a.ID, account.Citizen, nil, now); err != nil {
+	if err := account.GrantRole(ctx, d, a.ID, access.Citizen, nil, now); err != nil {
 		return "", "", err
 	}
 	decl := vote.Declaration{FamilyName: fmt.Sprint("Votant", i), GivenName: "Banc", BirthDate: vote.Date{Year: 1990, Month: 1, Day: 1}, Commune: "62041"}

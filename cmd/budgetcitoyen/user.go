@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -52,7 +53,7 @@ func runUserAdd(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	role := account.Role(*roleName)
+	role := access.Role(*roleName)
 	if *email == "" || !role.Valid() {
 		fmt.Fprintln(stderr, "budgetcitoyen user add: --email and a valid --role (citizen, carrier, animator, committee, agent, admin) are required")
 		return 2
@@ -89,7 +90,7 @@ func runUserAdd(args []string, stdout, stderr io.Writer) int {
 }
 
 // addUser creates the account if needed and grants the role, as one audited change.
-func addUser(ctx context.Context, d *db.DB, email, name, password string, role account.Role, slug string) (created bool, err error) {
+func addUser(ctx context.Context, d *db.DB, email, name, password string, role access.Role, slug string) (created bool, err error) {
 	var campaignID *int64
 	if slug != "" {
 		c, err := campaign.BySlug(ctx, d, slug)
@@ -100,7 +101,7 @@ func addUser(ctx context.Context, d *db.DB, email, name, password string, role a
 	}
 	env := change.Env{DB: d, Now: time.Now}
 	_, err = change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "cli", Action: "account.grant", EntityKind: "account",
+		Who: change.System("cli"), Action: "account.grant", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			now := time.Now()
 			acc, err := account.ByEmail(ctx, tx, email)

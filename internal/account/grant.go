@@ -6,22 +6,23 @@ import (
 	"sort"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 )
 
 // checkGrant enforces where each role may be held: staff roles are global (an agent of one
 // campaign does not exist), animators and committee members are appointed per campaign.
-func checkGrant(role Role, campaignID *int64) error {
+func checkGrant(role access.Role, campaignID *int64) error {
 	if !role.Valid() {
 		return apperr.New(apperr.Invalid, "account.role_unknown", string(role))
 	}
 	switch role.Scope() {
-	case ScopeGlobal:
+	case access.ScopeGlobal:
 		if campaignID != nil {
 			return apperr.New(apperr.Invalid, "account.role_global_only")
 		}
-	case ScopeCampaign:
+	case access.ScopeCampaign:
 		if campaignID == nil {
 			return apperr.New(apperr.Invalid, "account.role_needs_campaign")
 		}
@@ -31,7 +32,7 @@ func checkGrant(role Role, campaignID *int64) error {
 
 // GrantRole gives role to the account, for campaignID or globally (nil). Granting a role the
 // account already holds changes nothing and is not an error.
-func GrantRole(ctx context.Context, q db.Querier, accountID int64, role Role, campaignID *int64, now time.Time) error {
+func GrantRole(ctx context.Context, q db.Querier, accountID int64, role access.Role, campaignID *int64, now time.Time) error {
 	if err := checkGrant(role, campaignID); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func GrantRole(ctx context.Context, q db.Querier, accountID int64, role Role, ca
 		`INSERT INTO account_roles (account_id, role, campaign_id, granted_at) VALUES ($1, $2, $3, $4)
 		 ON CONFLICT DO NOTHING`, accountID, string(role), campaignID, now.UTC())
 	if err != nil {
-		return fmt.Errorf("grant %s to account %d: %w", Grant{role, campaignID}, accountID, err)
+		return fmt.Errorf("grant %s to account %d: %w", access.Grant{Role: role, CampaignID: campaignID}, accountID, err)
 	}
 	accountChanged(q, accountID)
 	return nil
@@ -50,7 +51,7 @@ func GrantRole(ctx context.Context, q db.Querier, accountID int64, role Role, ca
 // RevokeRole takes role (for campaignID, or the global grant for nil) from the account.
 // Revoking a role the account does not hold is not an error. A global grant is not touched
 // by revoking a campaign grant, and the other way round.
-func RevokeRole(ctx context.Context, q db.Querier, accountID int64, role Role, campaignID *int64) error {
+func RevokeRole(ctx context.Context, q db.Querier, accountID int64, role access.Role, campaignID *int64) error {
 	var err error
 	if campaignID == nil {
 		_, err = q.ExecContext(ctx,
@@ -60,14 +61,14 @@ func RevokeRole(ctx context.Context, q db.Querier, accountID int64, role Role, c
 			"DELETE FROM account_roles WHERE account_id = $1 AND role = $2 AND campaign_id = $3", accountID, string(role), *campaignID)
 	}
 	if err != nil {
-		return fmt.Errorf("revoke %s from account %d: %w", Grant{role, campaignID}, accountID, err)
+		return fmt.Errorf("revoke %s from account %d: %w", access.Grant{Role: role, CampaignID: campaignID}, accountID, err)
 	}
 	accountChanged(q, accountID)
 	return nil
 }
 
 // Grants lists the roles of an account, global ones first, in a stable order.
-func Grants(ctx context.Context, q db.Querier, accountID int64) ([]Grant, error) {
+func Grants(ctx context.Context, q db.Querier, accountID int64) ([]access.Grant, error) {
 	m, err := grantsOf(ctx, q, []int64{accountID})
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func Grants(ctx context.Context, q db.Querier, accountID int64) ([]Grant, error)
 	return m[accountID], nil
 }
 
-func loadGrants(ctx context.Context, q db.Querier, a *Account) error {
+func loadGrants(ctx context.Context, q db.Querier, a *access.Account) error {
 	g, err := Grants(ctx, q, a.ID)
 	if err != nil {
 		return err
@@ -85,8 +86,8 @@ func loadGrants(ctx context.Context, q db.Querier, a *Account) error {
 }
 
 // grantsOf reads the grants of several accounts in one query.
-func grantsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Grant, error) {
-	out := map[int64][]Grant{}
+func grantsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64][]access.Grant, error) {
+	out := map[int64][]access.Grant{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -109,7 +110,7 @@ func grantsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Grant
 		if err := rows.Scan(&id, &role, &cid); err != nil {
 			return nil, fmt.Errorf("read roles: %w", err)
 		}
-		out[id] = append(out[id], Grant{Role: Role(role), CampaignID: cid})
+		out[id] = append(out[id], access.Grant{Role: access.Role(role), CampaignID: cid})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read roles: %w", err)
@@ -120,17 +121,17 @@ func grantsOf(ctx context.Context, q db.Querier, ids []int64) (map[int64][]Grant
 	return out, nil
 }
 
-func roleRank(r Role) int {
-	for i, x := range Roles {
+func roleRank(r access.Role) int {
+	for i, x := range access.Roles {
 		if x == r {
 			return i
 		}
 	}
-	return len(Roles)
+	return len(access.Roles)
 }
 
 // sortGrants orders grants global first, then by campaign, then by role.
-func sortGrants(g []Grant) {
+func sortGrants(g []access.Grant) {
 	sort.Slice(g, func(i, j int) bool {
 		a, b := g[i], g[j]
 		if (a.CampaignID == nil) != (b.CampaignID == nil) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 )
 
@@ -13,7 +14,7 @@ type ListFilter struct {
 	// Search matches a part of the e-mail or of the display name, ignoring case.
 	Search string
 	// Role keeps accounts that hold this role (globally, or for CampaignID when set).
-	Role Role
+	Role access.Role
 	// CampaignID, with Role, keeps the holders of Role for this campaign (a global grant
 	// counts); without Role, the accounts holding any role in this campaign.
 	CampaignID *int64
@@ -31,7 +32,7 @@ const (
 
 // List returns the accounts that match f, with their roles, by creation order, and how many
 // match in all (for paging).
-func List(ctx context.Context, q db.Querier, f ListFilter) (accounts []Account, total int, err error) {
+func List(ctx context.Context, q db.Querier, f ListFilter) (accounts []access.Account, total int, err error) {
 	var (
 		where []string
 		args  []any

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 )
 
@@ -34,7 +35,7 @@ func newCampaign(t *testing.T, d *db.DB, slug string) int64 {
 	return id
 }
 
-func mustCreate(t *testing.T, d *db.DB, email, password string) *Account {
+func mustCreate(t *testing.T, d *db.DB, email, password string) *access.Account {
 	t.Helper()
 	a, err := Create(context.Background(), d, email, "Camille Martin", password, t0)
 	if err != nil {

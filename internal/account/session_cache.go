@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 )
 
@@ -46,7 +47,7 @@ type cachedSession struct {
 	readAt  time.Time
 	data    []byte
 	expiry  time.Time
-	account *Account // nil: the session signs no one in
+	account *access.Account // nil: the session signs no one in
 }
 
 // sessionCacheMax bounds the entries (a few hundred bytes each); the cache starts over
@@ -222,7 +223,7 @@ func (c *sessionCache) Notified(payload string) {
 
 // copyAccount returns a copy of a that shares nothing mutable with it: each request gets
 // its own.
-func copyAccount(a *Account) *Account {
+func copyAccount(a *access.Account) *access.Account {
 	if a == nil {
 		return nil
 	}

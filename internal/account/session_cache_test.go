@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 )
@@ -16,7 +17,7 @@ import (
 // store that read the session (another server process, the command line, plain SQL), shows
 // at the store's next read, as it would without the cache that SQLite's store keeps.
 func TestSessionStoreSeesEveryChange(t *testing.T) {
-	type change func(ctx context.Context, d *db.DB, other *SessionStore, a *Account, tok string) error
+	type change func(ctx context.Context, d *db.DB, other *SessionStore, a *access.Account, tok string) error
 	signedIn := sessionSeen{found: true, data: "signed-in", account: true, name: "Camille Martin", roles: "citizen"}
 	with := func(f func(*sessionSeen)) sessionSeen { s := signedIn; f(&s); return s }
 	cases := []struct {
@@ -27,44 +28,44 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 		want   sessionSeen
 	}{
 		{name: "nothing", want: signedIn},
-		{name: "data changed by another server", change: func(ctx context.Context, _ *db.DB, other *SessionStore, a *Account, tok string) error {
+		{name: "data changed by another server", change: func(ctx context.Context, _ *db.DB, other *SessionStore, a *access.Account, tok string) error {
 			return other.CommitCtx(ctx, tok, encodeSession(t, a.ID, "other"), t0.Add(time.Hour))
 		}, want: with(func(s *sessionSeen) { s.data = "other" })},
-		{name: "signed out on another server", change: func(ctx context.Context, _ *db.DB, other *SessionStore, _ *Account, tok string) error {
+		{name: "signed out on another server", change: func(ctx context.Context, _ *db.DB, other *SessionStore, _ *access.Account, tok string) error {
 			return other.DeleteCtx(ctx, tok)
 		}},
-		{name: "data changed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, tok string) error {
+		{name: "data changed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, tok string) error {
 			_, err := d.ExecContext(ctx, "UPDATE sessions SET data = $1 WHERE token = $2", encodeSession(t, a.ID, "sql"), tok)
 			return err
 		}, want: with(func(s *sessionSeen) { s.data = "sql" })},
-		{name: "session deleted in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *Account, tok string) error {
+		{name: "session deleted in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *access.Account, tok string) error {
 			_, err := d.ExecContext(ctx, "DELETE FROM sessions WHERE token = $1", tok)
 			return err
 		}},
-		{name: "every session deleted", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *Account, _ string) error {
+		{name: "every session deleted", change: func(ctx context.Context, d *db.DB, _ *SessionStore, _ *access.Account, _ string) error {
 			_, err := d.ExecContext(ctx, map[db.Dialect]string{db.SQLite: "DELETE FROM sessions", db.Postgres: "TRUNCATE sessions"}[d.Dialect])
 			return err
 		}},
-		{name: "signed out everywhere", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
+		{name: "signed out everywhere", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
 			_, err := EndSessions(ctx, d, a.ID, "")
 			return err
 		}},
-		{name: "account disabled", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
+		{name: "account disabled", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
 			return SetDisabled(ctx, d, a.ID, true)
 		}, want: with(func(s *sessionSeen) { s.disabled = true })},
-		{name: "account renamed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
+		{name: "account renamed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
 			_, err := d.ExecContext(ctx, "UPDATE accounts SET display_name = 'Renamed' WHERE id = $1", a.ID)
 			return err
 		}, want: with(func(s *sessionSeen) { s.name = "Renamed" })},
 		{name: "account deleted", change: deleteAccount, want: sessionSeen{found: true, data: "signed-in"}},
 		{name: "account without a role deleted", change: deleteAccount, noRole: true, want: sessionSeen{found: true, data: "signed-in"}},
-		{name: "role granted", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
-			return GrantRole(ctx, d, a.ID, Agent, nil, t0)
+		{name: "role granted", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
+			return GrantRole(ctx, d, a.ID, access.Agent, nil, t0)
 		}, want: with(func(s *sessionSeen) { s.roles = "citizen agent" })},
-		{name: "role revoked", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
-			return RevokeRole(ctx, d, a.ID, Citizen, nil)
+		{name: "role revoked", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
+			return RevokeRole(ctx, d, a.ID, access.Citizen, nil)
 		}, want: with(func(s *sessionSeen) { s.roles = "" })},
-		{name: "role changed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
+		{name: "role changed in SQL", change: func(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
 			_, err := d.ExecContext(ctx, "UPDATE account_roles SET role = 'agent' WHERE account_id = $1", a.ID)
 			return err
 		}, want: with(func(s *sessionSeen) { s.roles = "agent" })},
@@ -79,7 +80,7 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 				s.Now = func() time.Time { return now }
 				a := mustCreate(t, d, fmt.Sprintf("change%d@example.org", i), "")
 				if !tc.noRole {
-					if err := GrantRole(ctx, d, a.ID, Citizen, nil, t0); err != nil {
+					if err := GrantRole(ctx, d, a.ID, access.Citizen, nil, t0); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -152,7 +153,7 @@ func cached(s *SessionStore, tok string) bool {
 	return s.cache.entries[prefix].token == tok
 }
 
-func deleteAccount(ctx context.Context, d *db.DB, _ *SessionStore, a *Account, _ string) error {
+func deleteAccount(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Account, _ string) error {
 	_, err := d.ExecContext(ctx, "DELETE FROM accounts WHERE id = $1", a.ID)
 	return err
 }
@@ -166,7 +167,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		s := NewSessionStore(d)
 		s.Now = func() time.Time { return t0 }
 		a := mustCreate(t, d, "cached@example.org", "")
-		if err := GrantRole(ctx, d, a.ID, Citizen, nil, t0); err != nil {
+		if err := GrantRole(ctx, d, a.ID, access.Citizen, nil, t0); err != nil {
 			t.Fatal(err)
 		}
 		const tok = "cached-session"
@@ -197,7 +198,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		}
 		// What a reader gets is its own: changing it changes nothing for the next.
 		b[len(b)-1]++
-		p.Account.Roles[0].Role = Admin
+		p.Account.Roles[0].Role = access.Admin
 		p.Account.DisplayName = "changed"
 		if got := findSeen(t, s, tok); got != first {
 			t.Errorf("after a reader changed its copy: %+v, want %+v", got, first)
@@ -235,7 +236,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		if got := findSeen(t, s, tok); !got.disabled {
 			t.Errorf("after this process disabled the account: %+v", got)
 		}
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { return GrantRole(ctx, d.Bind(tx), a.ID, Agent, nil, t0) }); err != nil {
+		if err := d.InTx(ctx, func(tx *sql.Tx) error { return GrantRole(ctx, d.Bind(tx), a.ID, access.Agent, nil, t0) }); err != nil {
 			t.Fatal(err)
 		}
 		if got := findSeen(t, s, tok); got.roles != "citizen agent" {
@@ -258,7 +259,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 // read before something was forgotten is not kept, and each notification forgets what it
 // names (everything when it is not understood).
 func TestSessionCacheFollowsNotifications(t *testing.T) {
-	acc := func(id int64) *Account { return &Account{ID: id} }
+	acc := func(id int64) *access.Account { return &access.Account{ID: id} }
 	entry := func(id int64) cachedSession {
 		return cachedSession{expiry: t0.Add(time.Hour), data: []byte("x"), account: acc(id)}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 )
 
@@ -57,7 +58,7 @@ const SessionAccountKey = "account_id"
 // in the same query as the session. The web layer puts one in each request's context
 // (WithPrefetch) and takes the account from it rather than reading it again.
 type Prefetch struct {
-	Account *Account // nil: the session signs no one in, or was not found
+	Account *access.Account // nil: the session signs no one in, or was not found
 }
 
 type prefetchKey struct{}

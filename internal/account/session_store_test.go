@@ -11,6 +11,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 )
@@ -117,7 +118,7 @@ func TestSessionStorePrefetchesTheAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, role := range []Role{Agent, Citizen} {
+		for _, role := range []access.Role{access.Agent, access.Citizen} {
 			if err := GrantRole(ctx, d, a.ID, role, nil, t0); err != nil {
 				t.Fatal(err)
 			}

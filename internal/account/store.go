@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
@@ -52,7 +53,7 @@ func checkDisplayName(fe apperr.FieldErrors, name string) {
 // codes sent by e-mail (voters of the demo, people who never chose a password). Invalid input
 // and an address already used give apperr field errors on "email", "display_name" and
 // "password". The account starts with no role and an unverified address.
-func Create(ctx context.Context, q db.Querier, email, displayName, password string, now time.Time) (*Account, error) {
+func Create(ctx context.Context, q db.Querier, email, displayName, password string, now time.Time) (*access.Account, error) {
 	email = NormalizeEmail(email)
 	displayName = normalizeDisplayName(displayName)
 	fe := apperr.FieldErrors{}
@@ -86,7 +87,7 @@ func Create(ctx context.Context, q db.Querier, email, displayName, password stri
 		return nil, emailTaken()
 	}
 	now = now.UTC()
-	a := &Account{Email: email, DisplayName: displayName, Lang: DefaultLang, CreatedAt: now, HasPassword: hash != ""}
+	a := &access.Account{Email: email, DisplayName: displayName, Lang: DefaultLang, CreatedAt: now, HasPassword: hash != ""}
 	err := q.QueryRowContext(ctx,
 		`INSERT INTO accounts (email, display_name, password_hash, lang, disabled, created_at)
 		 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -108,7 +109,7 @@ func emailTaken() error {
 
 // ByID returns the account with its roles, or an apperr NotFound. One query reads both
 // (every signed-in request asks for it).
-func ByID(ctx context.Context, q db.Querier, id int64) (*Account, error) {
+func ByID(ctx context.Context, q db.Querier, id int64) (*access.Account, error) {
 	rows, err := q.QueryContext(ctx, byIDQuery, id)
 	if err != nil {
 		return nil, fmt.Errorf("read account %d: %w", id, err)
@@ -135,9 +136,9 @@ var byIDQuery = "SELECT " + withRolesColumns +
 // the extra destinations): the account's columns are repeated on each of its grants' rows,
 // or come once with empty grant columns. It returns the account (nil when there is no row,
 // or when its columns are NULL: an outer join that found none) and the number of rows.
-func collectAccount(rows *sql.Rows, extra ...any) (*Account, int, error) {
+func collectAccount(rows *sql.Rows, extra ...any) (*access.Account, int, error) {
 	var (
-		a *Account
+		a *access.Account
 		n int
 	)
 	for rows.Next() {
@@ -153,7 +154,7 @@ func collectAccount(rows *sql.Rows, extra ...any) (*Account, int, error) {
 			a = row
 		}
 		if a != nil && role.Valid {
-			a.Roles = append(a.Roles, Grant{Role: Role(role.String), CampaignID: cid})
+			a.Roles = append(a.Roles, access.Grant{Role: access.Role(role.String), CampaignID: cid})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -167,7 +168,7 @@ func collectAccount(rows *sql.Rows, extra ...any) (*Account, int, error) {
 
 // ByEmail returns the account of an address (normalised first) with its roles, or an apperr
 // NotFound.
-func ByEmail(ctx context.Context, q db.Querier, email string) (*Account, error) {
+func ByEmail(ctx context.Context, q db.Querier, email string) (*access.Account, error) {
 	a, _, err := byEmailWithHash(ctx, q, email)
 	if err != nil {
 		return nil, err
@@ -175,7 +176,7 @@ func ByEmail(ctx context.Context, q db.Querier, email string) (*Account, error) 
 	return a, loadGrants(ctx, q, a)
 }
 
-func byEmailWithHash(ctx context.Context, q db.Querier, email string) (*Account, string, error) {
+func byEmailWithHash(ctx context.Context, q db.Querier, email string) (*access.Account, string, error) {
 	return scanOne(ctx, q, "SELECT "+accountColumns+" FROM accounts WHERE email = $1", NormalizeEmail(email))
 }
 
@@ -185,7 +186,7 @@ type scanner interface{ Scan(dest ...any) error }
 // destinations; it returns the password hash beside the account so that the hash never
 // travels in an Account value. The account is nil when its columns are NULL (an outer join
 // that found no account).
-func scanAccount(s scanner, extra ...any) (*Account, string, error) {
+func scanAccount(s scanner, extra ...any) (*access.Account, string, error) {
 	var (
 		id                sql.NullInt64
 		email, name, hash sql.NullString
@@ -200,7 +201,7 @@ func scanAccount(s scanner, extra ...any) (*Account, string, error) {
 	if !id.Valid {
 		return nil, "", nil
 	}
-	a := &Account{ID: id.Int64, Email: email.String, DisplayName: name.String, Lang: lang.String,
+	a := &access.Account{ID: id.Int64, Email: email.String, DisplayName: name.String, Lang: lang.String,
 		Disabled: disabled.Bool, CreatedAt: created.Time.UTC(), HasPassword: hash.String != ""}
 	if verified.Valid {
 		t := verified.Time.UTC()
@@ -209,7 +210,7 @@ func scanAccount(s scanner, extra ...any) (*Account, string, error) {
 	return a, hash.String, nil
 }
 
-func scanOne(ctx context.Context, q db.Querier, query string, args ...any) (*Account, string, error) {
+func scanOne(ctx context.Context, q db.Querier, query string, args ...any) (*access.Account, string, error) {
 	a, hash, err := scanAccount(q.QueryRowContext(ctx, query, args...))
 	if db.IsNotFound(err) {
 		return nil, "", errNotFound()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
@@ -36,9 +37,9 @@ func TestCreateAndRead(t *testing.T) {
 			a.Lang != "fr" || a.Disabled || a.EmailVerifiedAt != nil || !a.HasPassword || len(a.Roles) != 0 {
 			t.Errorf("created %+v", a)
 		}
-		for name, get := range map[string]func() (*Account, error){
-			"ByID":    func() (*Account, error) { return ByID(ctx, d, a.ID) },
-			"ByEmail": func() (*Account, error) { return ByEmail(ctx, d, "CAMILLE.martin@exemple.fr") },
+		for name, get := range map[string]func() (*access.Account, error){
+			"ByID":    func() (*access.Account, error) { return ByID(ctx, d, a.ID) },
+			"ByEmail": func() (*access.Account, error) { return ByEmail(ctx, d, "CAMILLE.martin@exemple.fr") },
 		} {
 			got, err := get()
 			if err != nil {
@@ -116,7 +117,7 @@ func TestGrants(t *testing.T) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", "")
 		c1, c2 := newCampaign(t, d, "c1"), newCampaign(t, d, "c2")
-		grants := []Grant{{Citizen, nil}, {Committee, &c1}, {Animator, &c2}, {Agent, nil}, {Carrier, &c1}}
+		grants := []access.Grant{{Role: access.Citizen, CampaignID: nil}, {Role: access.Committee, CampaignID: &c1}, {Role: access.Animator, CampaignID: &c2}, {Role: access.Agent, CampaignID: nil}, {Role: access.Carrier, CampaignID: &c1}}
 		for range 2 { // the second round must change nothing
 			for _, g := range grants {
 				if err := GrantRole(ctx, d, a.ID, g.Role, g.CampaignID, t0); err != nil {
@@ -128,7 +129,7 @@ func TestGrants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []Grant{{Citizen, nil}, {Agent, nil}, {Carrier, &c1}, {Committee, &c1}, {Animator, &c2}}
+		want := []access.Grant{{Role: access.Citizen, CampaignID: nil}, {Role: access.Agent, CampaignID: nil}, {Role: access.Carrier, CampaignID: &c1}, {Role: access.Committee, CampaignID: &c1}, {Role: access.Animator, CampaignID: &c2}}
 		if !equalGrants(got, want) {
 			t.Errorf("Grants = %v, want %v", got, want)
 		}
@@ -136,22 +137,22 @@ func TestGrants(t *testing.T) {
 			t.Errorf("ByID roles = %v", a2.Roles)
 		}
 		// Global and per-campaign grants of one role are distinct.
-		if err := GrantRole(ctx, d, a.ID, Citizen, &c1, t0); err != nil {
+		if err := GrantRole(ctx, d, a.ID, access.Citizen, &c1, t0); err != nil {
 			t.Fatal(err)
 		}
-		if err := RevokeRole(ctx, d, a.ID, Citizen, nil); err != nil {
+		if err := RevokeRole(ctx, d, a.ID, access.Citizen, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := RevokeRole(ctx, d, a.ID, Committee, &c2); err != nil { // not held: no-op
+		if err := RevokeRole(ctx, d, a.ID, access.Committee, &c2); err != nil { // not held: no-op
 			t.Fatal(err)
 		}
 		got, _ = Grants(ctx, d, a.ID)
-		want = []Grant{{Agent, nil}, {Citizen, &c1}, {Carrier, &c1}, {Committee, &c1}, {Animator, &c2}}
+		want = []access.Grant{{Role: access.Agent, CampaignID: nil}, {Role: access.Citizen, CampaignID: &c1}, {Role: access.Carrier, CampaignID: &c1}, {Role: access.Committee, CampaignID: &c1}, {Role: access.Animator, CampaignID: &c2}}
 		if !equalGrants(got, want) {
 			t.Errorf("after revoke: %v, want %v", got, want)
 		}
 		// Scope rules.
-		for _, g := range []Grant{{Agent, &c1}, {Admin, &c1}, {Animator, nil}, {Committee, nil}, {"mayor", nil}} {
+		for _, g := range []access.Grant{{Role: access.Agent, CampaignID: &c1}, {Role: access.Admin, CampaignID: &c1}, {Role: access.Animator, CampaignID: nil}, {Role: access.Committee, CampaignID: nil}, {Role: "mayor", CampaignID: nil}} {
 			if err := GrantRole(ctx, d, a.ID, g.Role, g.CampaignID, t0); !apperr.IsKind(err, apperr.Invalid) {
 				t.Errorf("GrantRole(%s) err = %v, want Invalid", g, err)
 			}
@@ -167,8 +168,8 @@ func TestGrants(t *testing.T) {
 	})
 }
 
-func equalGrants(a, b []Grant) bool {
-	return slices.EqualFunc(a, b, func(x, y Grant) bool {
+func equalGrants(a, b []access.Grant) bool {
+	return slices.EqualFunc(a, b, func(x, y access.Grant) bool {
 		return x.Role == y.Role && (x.CampaignID == nil) == (y.CampaignID == nil) &&
 			(x.CampaignID == nil || *x.CampaignID == *y.CampaignID)
 	})
@@ -228,7 +229,7 @@ func TestList(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c1, c2 := newCampaign(t, d, "c1"), newCampaign(t, d, "c2")
-		mk := func(email, name string, grants ...Grant) *Account {
+		mk := func(email, name string, grants ...access.Grant) *access.Account {
 			a, err := Create(ctx, d, email, name, "", t0)
 			if err != nil {
 				t.Fatal(err)
@@ -240,15 +241,15 @@ func TestList(t *testing.T) {
 			}
 			return a
 		}
-		admin := mk("admin@exemple.fr", "Alice Admin", Grant{Admin, nil})
-		agent := mk("agent@departement.fr", "Bruno Agent", Grant{Agent, nil})
-		rev1 := mk("relecteur@exemple.fr", "Chloé Relectrice", Grant{Committee, &c1})
-		rev2 := mk("autre@exemple.fr", "100%_sûr", Grant{Committee, &c2}, Grant{Citizen, nil})
-		voter := mk("electeur@exemple.fr", "Denis", Grant{Citizen, &c2})
+		admin := mk("admin@exemple.fr", "Alice Admin", access.Grant{Role: access.Admin, CampaignID: nil})
+		agent := mk("agent@departement.fr", "Bruno Agent", access.Grant{Role: access.Agent, CampaignID: nil})
+		rev1 := mk("relecteur@exemple.fr", "Chloé Relectrice", access.Grant{Role: access.Committee, CampaignID: &c1})
+		rev2 := mk("autre@exemple.fr", "100%_sûr", access.Grant{Role: access.Committee, CampaignID: &c2}, access.Grant{Role: access.Citizen, CampaignID: nil})
+		voter := mk("electeur@exemple.fr", "Denis", access.Grant{Role: access.Citizen, CampaignID: &c2})
 		if err := SetDisabled(ctx, d, voter.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		ids := func(as []Account) []int64 {
+		ids := func(as []access.Account) []int64 {
 			var out []int64
 			for _, a := range as {
 				out = append(out, a.ID)
@@ -265,9 +266,9 @@ func TestList(t *testing.T) {
 			{"search e-mail", ListFilter{Search: "DEPARTEMENT"}, []int64{agent.ID}, 1},
 			{"search name any case", ListFilter{Search: "chloé"}, []int64{rev1.ID}, 1},
 			{"search literal %_", ListFilter{Search: "%_"}, []int64{rev2.ID}, 1},
-			{"role", ListFilter{Role: Committee}, []int64{rev1.ID, rev2.ID}, 2},
-			{"role in campaign", ListFilter{Role: Committee, CampaignID: &c1}, []int64{rev1.ID}, 1},
-			{"global role counts in campaign", ListFilter{Role: Citizen, CampaignID: &c1}, []int64{rev2.ID}, 1},
+			{"role", ListFilter{Role: access.Committee}, []int64{rev1.ID, rev2.ID}, 2},
+			{"role in campaign", ListFilter{Role: access.Committee, CampaignID: &c1}, []int64{rev1.ID}, 1},
+			{"global role counts in campaign", ListFilter{Role: access.Citizen, CampaignID: &c1}, []int64{rev2.ID}, 1},
 			{"any role in campaign", ListFilter{CampaignID: &c2}, []int64{rev2.ID, voter.ID}, 2},
 			{"disabled", ListFilter{Disabled: ptr(true)}, []int64{voter.ID}, 1},
 			{"page", ListFilter{Limit: 2, Offset: 1}, []int64{agent.ID, rev1.ID}, 5},
@@ -282,7 +283,7 @@ func TestList(t *testing.T) {
 			}
 		}
 		got, _, _ := List(ctx, d, ListFilter{Search: "autre"})
-		if len(got) != 1 || !equalGrants(got[0].Roles, []Grant{{Citizen, nil}, {Committee, &c2}}) {
+		if len(got) != 1 || !equalGrants(got[0].Roles, []access.Grant{{Role: access.Citizen, CampaignID: nil}, {Role: access.Committee, CampaignID: &c2}}) {
 			t.Errorf("roles in list: %+v", got)
 		}
 		// Inside a transaction (one connection) too.

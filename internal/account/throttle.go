@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 )
@@ -160,7 +161,7 @@ func badCredentials() error { return apperr.New(apperr.Invalid, "account.bad_cre
 // is refused the same way. Too many failures give an apperr TooMany (see ThrottleWindow),
 // and a disabled account an apperr Forbidden once the password is right. A hash made with
 // older parameters is replaced by one with the current Params.
-func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP string, now time.Time) (*Account, error) {
+func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP string, now time.Time) (*access.Account, error) {
 	att, err := beginAttempt(ctx, d, email, clientIP, now)
 	if err != nil {
 		return nil, err
@@ -200,7 +201,7 @@ func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP strin
 // PurposeLoginCode) and returns the account with its roles. Guesses are throttled like
 // passwords; an unknown address and a wrong, expired or used code give the same apperr
 // Invalid. Receiving the code proves the address, so the account becomes verified.
-func SignInWithCode(ctx context.Context, d *db.DB, email, code, clientIP string, now time.Time) (*Account, error) {
+func SignInWithCode(ctx context.Context, d *db.DB, email, code, clientIP string, now time.Time) (*access.Account, error) {
 	att, err := beginAttempt(ctx, d, email, clientIP, now)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
@@ -18,14 +19,14 @@ func TestAuthenticate(t *testing.T) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
 		c := newCampaign(t, d, "c1")
-		if err := GrantRole(ctx, d, a.ID, Committee, &c, t0); err != nil {
+		if err := GrantRole(ctx, d, a.ID, access.Committee, &c, t0); err != nil {
 			t.Fatal(err)
 		}
 		got, err := Authenticate(ctx, d, " Camille@Exemple.fr", goodPassword, "192.0.2.1", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != a.ID || len(got.Roles) != 1 || !ActorFor(got).HasRole(Committee, &c) {
+		if got.ID != a.ID || len(got.Roles) != 1 || !access.ActorFor(got).HasRole(access.Committee, &c) {
 			t.Errorf("signed in as %+v", got)
 		}
 		// Unknown address, wrong password and code-only account: one answer.

@@ -1,18 +1,17 @@
 package browsertest
 
 import (
+	"budgetcitoyen/internal/access"
 	"fmt"
 	"net/http"
 	"testing"
-
-	"budgetcitoyen/internal/account"
 )
 
 // a11yPage is one page to check: opened as a role (or as a visitor when role is empty),
 // then optionally acted upon (to re-display a form with its errors) before the checks.
 type a11yPage struct {
 	name   string
-	role   account.Role
+	role   access.Role
 	path   string
 	status int                          // expected status of path; 200 when zero
 	action func(t *testing.T, tab *Tab) // optional: e.g. submit the form with errors
@@ -72,25 +71,25 @@ func a11yPages(s *Site) []a11yPage {
 		}},
 		{name: "verify", path: "/verifier?jeton=inconnu"},
 		{name: "verify-errors", path: "/verifier?jeton=inconnu", action: submitWithErrors},
-		{name: "account", role: account.Citizen, path: "/compte"},
-		{name: "forbidden", role: account.Citizen, path: "/admin", status: http.StatusForbidden},
+		{name: "account", role: access.Citizen, path: "/compte"},
+		{name: "forbidden", role: access.Citizen, path: "/admin", status: http.StatusForbidden},
 
 		// Administration.
-		{name: "admin-home", role: account.Agent, path: "/admin"},
-		{name: "admin-campaigns", role: account.Agent, path: "/admin/campagnes"},
-		{name: "admin-campaign-new", role: account.Agent, path: "/admin/campagnes/nouvelle"},
-		{name: "admin-campaign-new-errors", role: account.Agent, path: "/admin/campagnes/nouvelle", action: func(t *testing.T, tab *Tab) {
+		{name: "admin-home", role: access.Agent, path: "/admin"},
+		{name: "admin-campaigns", role: access.Agent, path: "/admin/campagnes"},
+		{name: "admin-campaign-new", role: access.Agent, path: "/admin/campagnes/nouvelle"},
+		{name: "admin-campaign-new-errors", role: access.Agent, path: "/admin/campagnes/nouvelle", action: func(t *testing.T, tab *Tab) {
 			tab.Fill("years", "cent", "name", "", "slug", "Pas Valide !")
 			submitWithErrors(t, tab)
 		}},
-		{name: "admin-campaign-edit", role: account.Agent, path: "/admin/campagnes/" + open},
-		{name: "admin-campaign-edit-errors", role: account.Agent, path: "/admin/campagnes/" + open, action: func(t *testing.T, tab *Tab) {
+		{name: "admin-campaign-edit", role: access.Agent, path: "/admin/campagnes/" + open},
+		{name: "admin-campaign-edit-errors", role: access.Agent, path: "/admin/campagnes/" + open, action: func(t *testing.T, tab *Tab) {
 			tab.Fill("envelope", "beaucoup", "slug", "Pas Valide !", "phase_vote_start", "2000-01-01")
 			submitWithErrors(t, tab)
 		}},
-		{name: "admin-audit", role: account.Admin, path: "/admin/journal"},
-		{name: "admin-accounts", role: account.Admin, path: "/admin/comptes"},
-		{name: "admin-account", role: account.Admin, path: fmt.Sprintf("/admin/comptes/%d", s.accountID(s.demoEmail(account.Citizen)))},
+		{name: "admin-audit", role: access.Admin, path: "/admin/journal"},
+		{name: "admin-accounts", role: access.Admin, path: "/admin/comptes"},
+		{name: "admin-account", role: access.Admin, path: fmt.Sprintf("/admin/comptes/%d", s.accountID(s.demoEmail(access.Citizen)))},
 	}
 }
 
@@ -107,11 +106,11 @@ func TestAccessibility(t *testing.T) {
 	s := SharedSite(t)
 	type group struct {
 		name  string
-		role  account.Role
+		role  access.Role
 		pages []a11yPage
 	}
 	var groups []*group
-	byRole := map[account.Role][]*group{}
+	byRole := map[access.Role][]*group{}
 	for _, p := range a11yPages(s) {
 		gs := byRole[p.role]
 		if len(gs) == 0 || len(gs[len(gs)-1].pages) == pagesPerTab {

@@ -1,11 +1,10 @@
 package browsertest
 
 import (
+	"budgetcitoyen/internal/access"
 	"regexp"
 	"strings"
 	"testing"
-
-	"budgetcitoyen/internal/account"
 )
 
 // crawlLimit bounds the pages one role's crawl checks.
@@ -42,7 +41,7 @@ func TestAccessibilityCrawl(t *testing.T) {
 	for _, p := range a11yPages(s) {
 		covered[routeShape(p.path)] = true
 	}
-	for _, role := range []account.Role{"", account.Agent} {
+	for _, role := range []access.Role{"", access.Agent} {
 		name := string(role)
 		if name == "" {
 			name = "visitor"

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
@@ -237,7 +238,7 @@ func (s *Site) Advance(d time.Duration) {
 }
 
 // Account returns the demo account of a role.
-func (s *Site) Account(t testing.TB, role account.Role) demo.Account {
+func (s *Site) Account(t testing.TB, role access.Role) demo.Account {
 	t.Helper()
 	for _, a := range demo.Accounts(seedNow) {
 		if a.Role == role {
@@ -249,7 +250,7 @@ func (s *Site) Account(t testing.TB, role account.Role) demo.Account {
 }
 
 // demoEmail is the e-mail address of the demo account of a role ("" if there is none).
-func (s *Site) demoEmail(role account.Role) string {
+func (s *Site) demoEmail(role access.Role) string {
 	for _, a := range demo.Accounts(seedNow) {
 		if a.Role == role {
 			return a.Email
@@ -545,7 +546,7 @@ func (tab *Tab) SignIn(email, password string) {
 }
 
 // SignInAs signs in as the demo account of a role and returns it.
-func (tab *Tab) SignInAs(role account.Role) demo.Account {
+func (tab *Tab) SignInAs(role access.Role) demo.Account {
 	tab.t.Helper()
 	a := tab.site.Account(tab.t, role)
 	tab.SignIn(a.Email, a.Password)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -93,7 +93,7 @@ func stepCitizenRegistersComptoir(t *testing.T, j *journey) {
 func stepAnimatorMarksAttendance(t *testing.T, j *journey) {
 	j.setDay(dayComptoirDone)
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Animator)
+	tab.SignInAs(access.Animator)
 	tab.Open(j.sessionPath)
 	tab.SubmitOK(`main a[href="` + j.sessionPath + `/presences"]`)
 	id := j.site.accountID(j.citizenEmail)
@@ -227,9 +227,9 @@ func stepAgentAssignsReviewers(t *testing.T, j *journey) {
 	slug := j.openSlug()
 	admin := "/admin/campagnes/" + slug
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Agent)
+	tab.SignInAs(access.Agent)
 	tab.Open(admin + "/comite")
-	member := j.site.Account(t, account.Committee)
+	member := j.site.Account(t, access.Committee)
 	add := `main form[action="` + admin + `/comite/membres"]`
 	tab.Type("email", member.Email)
 	tab.Set("kind", "ess")
@@ -273,7 +273,7 @@ func chooseRadios(tab *Tab, form string, prefer ...string) {
 func stepMemberScores(t *testing.T, j *journey) {
 	slug := j.openSlug()
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Committee)
+	tab.SignInAs(access.Committee)
 	tab.Open("/" + slug + "/comite")
 	path := "/" + slug + "/comite/" + j.dossierID()
 	tab.SubmitOK(`main a[href="` + path + `"]`)
@@ -296,7 +296,7 @@ func stepMemberScores(t *testing.T, j *journey) {
 func stepAgentLabels(t *testing.T, j *journey) {
 	admin := "/admin/campagnes/" + j.openSlug()
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Agent)
+	tab.SignInAs(access.Agent)
 	tab.Open(admin + "/comite/seance")
 	tab.Click("#sel-" + j.dossierID())
 	tab.Set("decision", "labelled")
@@ -313,7 +313,7 @@ func stepCommissionValidates(t *testing.T, j *journey) {
 	j.setDay(dayCommission)
 	slug := j.openSlug()
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Agent)
+	tab.SignInAs(access.Agent)
 	tab.Open("/admin/campagnes/" + slug + "/commission")
 	tab.Fill("name", "Commission Attractivité départementale et emploi", "reference", "C1-2027-04")
 	tab.Set("held_on", j.site.Now().Format(time.DateOnly))
@@ -437,7 +437,7 @@ func stepResultsShowWinner(t *testing.T, j *journey) {
 func stepAgentRecordsAndProclaims(t *testing.T, j *journey) {
 	admin := "/admin/campagnes/" + j.openSlug()
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Agent)
+	tab.SignInAs(access.Agent)
 	tab.Open(admin + "/commission-permanente")
 	tab.SubmitOK(`main form[action="` + admin + `/resultats"] button[type=submit]`)
 	if tab.Has(`.error-summary`) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 )
 
@@ -128,7 +128,7 @@ func stepRegister(t *testing.T, j *journey) {
 
 func stepAdminNextEdition(t *testing.T, j *journey) {
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Admin)
+	tab.SignInAs(access.Admin)
 	tab.SubmitOK(`header a[href="/admin"]`)
 	tab.SubmitOK(`main a[href="/admin/campagnes/nouvelle"]`)
 	j.newSlug = "budget-citoyen-2028"
@@ -161,7 +161,7 @@ func stepAdminNextEdition(t *testing.T, j *journey) {
 
 func stepCitizenRefusedAdmin(t *testing.T, j *journey) {
 	tab := j.site.NewTab(t)
-	tab.SignInAs(account.Citizen)
+	tab.SignInAs(access.Citizen)
 	if tab.Has(`header a[href="/admin"]`) {
 		t.Errorf("a citizen's header links to the administration")
 	}

@@ -1,11 +1,10 @@
 package browsertest
 
 import (
+	"budgetcitoyen/internal/access"
 	"fmt"
 	"strings"
 	"testing"
-
-	"budgetcitoyen/internal/account"
 )
 
 // describeJS names an element in failure messages: tag, id, name, text.
@@ -189,7 +188,7 @@ func TestKeyboardSignIn(t *testing.T) {
 	tab.Open("/connexion")
 	tab.CheckTabOrder()
 	// The form works from the keyboard alone: type, Tab, type, Enter.
-	citizen := s.Account(t, account.Citizen)
+	citizen := s.Account(t, access.Citizen)
 	tab.Open("/connexion")
 	tab.Focus(field("email"))
 	tab.Press(citizen.Email)
@@ -207,7 +206,7 @@ func TestKeyboardCampaignForm(t *testing.T) {
 	t.Parallel()
 	s := SharedSite(t)
 	tab := s.NewTab(t)
-	tab.SignInAs(account.Agent)
+	tab.SignInAs(access.Agent)
 	open, _ := s.Slugs()
 	tab.Open("/admin/campagnes/" + open)
 	tab.CheckSkipLink()

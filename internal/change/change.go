@@ -11,10 +11,9 @@ import (
 	"fmt"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/audit"
-	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 )
@@ -25,18 +24,42 @@ type Env struct {
 	Now func() time.Time
 }
 
+// Who is who makes a change: a person, or the system (the command line, the demo's seeding,
+// the worker), which is not subject to the permission policy and is audited by its label.
+type Who struct {
+	Actor  access.Actor
+	System string // "cli", "demo", "worker"; empty for a person
+}
+
+// By is a change made by a person (or a visitor).
+func By(a access.Actor) Who { return Who{Actor: a} }
+
+// System is a change made by the platform itself, audited as label.
+func System(label string) Who { return Who{System: label} }
+
+// IsSystem reports whether the change is made by the platform rather than a person.
+func (w Who) IsSystem() bool { return w.System != "" }
+
+// Campaign is what a change needs of the campaign it concerns. *campaign.Campaign and the
+// value of its During method are ones; change does not import campaign, so that the
+// campaign's own changes go through Do too.
+type Campaign interface {
+	// CampaignID is the campaign's id, 0 for none (a campaign being created).
+	CampaignID() int64
+	// OpenAt reports whether the change may be made at now: the phases it needs are open.
+	OpenAt(now time.Time) bool
+}
+
 // Request describes one state change.
 type Request struct {
-	// Actor is who acts. System changes (command line, demo seeding, scheduled jobs) set
-	// System instead: they skip the permission check and are audited as SystemLabel.
-	Actor       account.Actor
-	System      bool
-	SystemLabel string // "cli", "demo", "worker"; default "system"
+	// Who acts: a person (their permission is checked) or the system (not checked).
+	Who Who
 
-	Permission account.Permission
-	Campaign   *campaign.Campaign // the campaign concerned; nil for changes outside campaigns
-	// Phases: the change is allowed only while one of them is open; empty means any time.
-	Phases []campaign.Phase
+	Permission access.Permission
+	// Campaign is the campaign concerned (nil for changes outside campaigns) and when the
+	// change is allowed: a *campaign.Campaign allows it any time, c.During(phases…) only
+	// while one of the phases is open.
+	Campaign Campaign
 
 	Action     string // audit action, "area.verb"
 	EntityKind string
@@ -63,7 +86,7 @@ func Do(ctx context.Context, env Env, r Request) (Outcome, error) {
 		return Outcome{}, err
 	}
 	now := env.Now()
-	if len(r.Phases) > 0 && !anyOpen(r.Campaign, r.Phases, now) {
+	if r.Campaign != nil && !r.Campaign.OpenAt(now) {
 		return Outcome{}, apperr.New(apperr.Conflict, "change.phase_closed")
 	}
 	var out Outcome
@@ -92,32 +115,16 @@ func Do(ctx context.Context, env Env, r Request) (Outcome, error) {
 }
 
 func authorize(r Request) error {
-	if r.System {
+	if r.Who.IsSystem() {
 		return nil
 	}
-	var cid *int64
-	if r.Campaign != nil {
-		cid = &r.Campaign.ID
-	}
-	if account.Allowed(r.Actor, r.Permission, cid) {
+	if access.Allowed(r.Who.Actor, r.Permission, campaignID(r)) {
 		return nil
 	}
-	if !r.Actor.SignedIn() {
+	if !r.Who.Actor.SignedIn() {
 		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
 	}
 	return apperr.New(apperr.Forbidden, "error.forbidden")
-}
-
-func anyOpen(c *campaign.Campaign, phases []campaign.Phase, now time.Time) bool {
-	if c == nil {
-		return false
-	}
-	for _, p := range phases {
-		if c.IsOpen(p, now) {
-			return true
-		}
-	}
-	return false
 }
 
 func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, r Request, out Outcome, now time.Time) error {
@@ -131,22 +138,27 @@ func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, r Request, out Outco
 	}
 	e := audit.Entry{At: now, Action: r.Action, EntityKind: r.EntityKind, EntityID: out.EntityID, Before: before, After: after}
 	switch {
-	case r.System:
-		e.Actor = r.SystemLabel
-		if e.Actor == "" {
-			e.Actor = "system"
-		}
-	case r.Actor.SignedIn():
-		id := r.Actor.ID()
+	case r.Who.IsSystem():
+		e.Actor = r.Who.System
+	case r.Who.Actor.SignedIn():
+		id := r.Who.Actor.ID()
 		e.ActorID = &id
-		e.Actor = r.Actor.Account.Email
+		e.Actor = r.Who.Actor.Account.Email
 	default:
 		e.Actor = "visitor"
 	}
-	if r.Campaign != nil && r.Campaign.ID != 0 {
-		id := r.Campaign.ID
-		e.CampaignID = &id
-	}
+	e.CampaignID = campaignID(r)
 	_, err = audit.Append(ctx, d, tx, e)
 	return err
+}
+
+// campaignID is the id of the campaign concerned, nil for none.
+func campaignID(r Request) *int64 {
+	if r.Campaign == nil {
+		return nil
+	}
+	if id := r.Campaign.CampaignID(); id != 0 {
+		return &id
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/audit"
@@ -19,7 +20,7 @@ import (
 
 var now = time.Date(2018, 9, 10, 12, 0, 0, 0, time.UTC) // during the 2018 vote
 
-func setup(t *testing.T, d *db.DB) (*campaign.Campaign, account.Actor, account.Actor) {
+func setup(t *testing.T, d *db.DB) (*campaign.Campaign, access.Actor, access.Actor) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := campaign.Preset(campaign.PresetPasDeCalais2018)
@@ -29,7 +30,7 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, account.Actor, account.A
 	if err := campaign.Insert(ctx, d, c); err != nil {
 		t.Fatal(err)
 	}
-	mk := func(email string, role account.Role) account.Actor {
+	mk := func(email string, role access.Role) access.Actor {
 		a, err := account.Create(ctx, d, email, "", "", now)
 		if err != nil {
 			t.Fatal(err)
@@ -38,9 +39,9 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, account.Actor, account.A
 			t.Fatal(err)
 		}
 		a.Roles, _ = account.Grants(ctx, d, a.ID)
-		return account.ActorFor(a)
+		return access.ActorFor(a)
 	}
-	return c, mk("agent@example.org", account.Agent), mk("citizen@example.org", account.Citizen)
+	return c, mk("agent@example.org", access.Agent), mk("citizen@example.org", access.Citizen)
 }
 
 // touch is a change that writes one e-mail and reports a state, or fails with err.
@@ -77,8 +78,8 @@ func TestDo(t *testing.T) {
 		c, agent, citizen := setup(t, d)
 		env := change.Env{DB: d, Now: func() time.Time { return now }}
 		ctx := context.Background()
-		req := func(actor account.Actor, phases []campaign.Phase, apply func(context.Context, *sql.Tx) (change.Outcome, error)) change.Request {
-			return change.Request{Actor: actor, Permission: account.PermManageCampaigns, Campaign: c, Phases: phases,
+		req := func(actor access.Actor, phases []campaign.Phase, apply func(context.Context, *sql.Tx) (change.Outcome, error)) change.Request {
+			return change.Request{Who: change.By(actor), Permission: access.PermManageCampaigns, Campaign: c.During(phases...),
 				Action: "test.touch", EntityKind: "campaign", Apply: apply}
 		}
 		cases := []struct {
@@ -87,7 +88,7 @@ func TestDo(t *testing.T) {
 			wantKind apperr.Kind // "" = success
 			wantErr  error
 		}{
-			{"visitor", req(account.Visitor, nil, touch(nil)), apperr.Unauthenticated, nil},
+			{"visitor", req(access.Visitor, nil, touch(nil)), apperr.Unauthenticated, nil},
 			{"wrong role", req(citizen, nil, touch(nil)), apperr.Forbidden, nil},
 			{"phase closed", req(agent, []campaign.Phase{campaign.PhaseDossiers}, touch(nil)), apperr.Conflict, nil},
 			{"illegal state", req(agent, nil, touch(apperr.New(apperr.Conflict, "test.state"))), apperr.Conflict, nil},
@@ -123,8 +124,8 @@ func TestDo(t *testing.T) {
 			t.Errorf("audit entry %+v", e)
 		}
 		// A system change skips the permission check and is labelled.
-		sys := req(account.Visitor, nil, touch(nil))
-		sys.System, sys.SystemLabel = true, "cli"
+		sys := req(access.Visitor, nil, touch(nil))
+		sys.Who = change.System("cli")
 		if _, err := change.Do(ctx, env, sys); err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -19,7 +20,7 @@ import (
 
 // Account is one demo account, printed by the demo command.
 type Account struct {
-	Role     account.Role
+	Role     access.Role
 	Email    string
 	Password string
 	Name     string
@@ -32,12 +33,12 @@ type Account struct {
 func Accounts(now time.Time) []Account {
 	open, vote := Slugs(now)
 	return []Account{
-		{account.Admin, "admin@demo.budgetcitoyen.test", "demo-admin-62", "Camille Administratrice", nil},
-		{account.Agent, "agent@demo.budgetcitoyen.test", "demo-agent-62", "Karim Agent du Département", nil},
-		{account.Animator, "animateur@demo.budgetcitoyen.test", "demo-animateur-62", "Sophie Animatrice ESS", []string{open}},
-		{account.Committee, "comite@demo.budgetcitoyen.test", "demo-comite-62", "Bernard Membre du comité", []string{open, vote}},
-		{account.Carrier, "porteur@demo.budgetcitoyen.test", "demo-porteur-62", "Nadia Porteuse de projet", nil},
-		{account.Citizen, "citoyen@demo.budgetcitoyen.test", "demo-citoyen-62", "Lucas Citoyen", nil},
+		{access.Admin, "admin@demo.budgetcitoyen.test", "demo-admin-62", "Camille Administratrice", nil},
+		{access.Agent, "agent@demo.budgetcitoyen.test", "demo-agent-62", "Karim Agent du Département", nil},
+		{access.Animator, "animateur@demo.budgetcitoyen.test", "demo-animateur-62", "Sophie Animatrice ESS", []string{open}},
+		{access.Committee, "comite@demo.budgetcitoyen.test", "demo-comite-62", "Bernard Membre du comité", []string{open, vote}},
+		{access.Carrier, "porteur@demo.budgetcitoyen.test", "demo-porteur-62", "Nadia Porteuse de projet", nil},
+		{access.Citizen, "citoyen@demo.budgetcitoyen.test", "demo-citoyen-62", "Lucas Citoyen", nil},
 	}
 }
 
@@ -98,7 +99,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {
 	_, err := change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Action: "campaign.create", EntityKind: "campaign",
+		Who: change.System("demo"), Action: "campaign.create", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			if err := campaign.Insert(ctx, tx, c); err != nil {
 				return change.Outcome{}, err
@@ -114,7 +115,7 @@ func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) e
 
 func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64, now time.Time) error {
 	_, err := change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Action: "account.create", EntityKind: "account",
+		Who: change.System("demo"), Action: "account.create", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			acc, err := account.Create(ctx, tx, a.Email, a.Name, a.Password, now)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
@@ -41,7 +42,7 @@ func TestSeed(t *testing.T) {
 			if err != nil {
 				t.Fatalf("demo account %s cannot sign in: %v", a.Email, err)
 			}
-			actor := account.ActorFor(got)
+			actor := access.ActorFor(got)
 			open, _ := demo.Slugs(now)
 			c, _ := campaign.BySlug(ctx, d, open)
 			if !actor.HasRole(a.Role, &c.ID) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -86,9 +87,9 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	if err != nil {
 		return fmt.Errorf("demo dossiers: %w", err)
 	}
-	var carrier *account.Account
+	var carrier *access.Account
 	for _, a := range Accounts(now) {
-		if a.Role == account.Carrier {
+		if a.Role == access.Carrier {
 			if carrier, err = account.ByEmail(ctx, d, a.Email); err != nil {
 				return fmt.Errorf("demo carrier: %w", err)
 			}
@@ -177,7 +178,7 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 
 func seedDossierGroup(ctx context.Context, env change.Env, c *campaign.Campaign, action string, fill func(ctx context.Context, tx *sql.Tx) (int, error)) error {
 	_, err := change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Campaign: c, Action: action, EntityKind: "campaign",
+		Who: change.System("demo"), Campaign: c, Action: action, EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			n, err := fill(ctx, tx)
 			if err != nil {

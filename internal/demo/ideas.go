@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -157,9 +158,9 @@ func seedCampaignIdeas(ctx context.Context, env change.Env, terr *territory.Data
 		return nil
 	}
 	_, err := change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Campaign: c, Action: "idea.seed", EntityKind: "campaign",
+		Who: change.System("demo"), Campaign: c, Action: "idea.seed", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
-			authors := map[int]*account.Account{}
+			authors := map[int]*access.Account{}
 			for k := 0; k < n; k++ {
 				// About one author in five deposits two ideas.
 				who := k
@@ -205,7 +206,7 @@ func seedCampaignIdeas(ctx context.Context, env change.Env, terr *territory.Data
 }
 
 // demoAuthor returns the fictitious author number who, creating the account on first use.
-func demoAuthor(ctx context.Context, tx *sql.Tx, authors map[int]*account.Account, who int, prefix string, at time.Time) (*account.Account, error) {
+func demoAuthor(ctx context.Context, tx *sql.Tx, authors map[int]*access.Account, who int, prefix string, at time.Time) (*access.Account, error) {
 	if a, ok := authors[who]; ok {
 		return a, nil
 	}
@@ -216,7 +217,7 @@ func demoAuthor(ctx context.Context, tx *sql.Tx, authors map[int]*account.Accoun
 	if err != nil {
 		return nil, err
 	}
-	if err := account.GrantRole(ctx, tx, a.ID, account.Citizen, nil, at); err != nil {
+	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, at); err != nil {
 		return nil, err
 	}
 	if err := account.MarkVerified(ctx, tx, a.ID, at); err != nil {

@@ -36,7 +36,7 @@ func seedResults2018(ctx context.Context, env change.Env, d *db.DB) error {
 		clock := w.Start.Add(time.Duration(days) * 24 * time.Hour)
 		return review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
 	}
-	who := review.Who{System: "demo"}
+	who := change.Who{System: "demo"}
 	if err := review.RecordResults(ctx, at(campaign.PhaseWinners, 2), who, c, res.Winners); err != nil {
 		return fmt.Errorf("demo results: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
@@ -52,12 +52,12 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 	cw, _ := c.Window(campaign.PhaseCommission)
 	clock := lw.Start.Add(10 * 24 * time.Hour)
 	renv := review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
-	who := review.Who{System: "demo"}
+	who := change.Who{System: "demo"}
 
 	// The nine members: the demo committee member and eight fictitious accounts.
 	var bernard string
 	for _, a := range Accounts(now) {
-		if a.Role == account.Committee {
+		if a.Role == access.Committee {
 			bernard = a.Email
 		}
 	}
@@ -102,7 +102,7 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 	// The declarations and the reviews, in one change: one member declares a conflict and the
 	// dossier goes to another member.
 	clock = lw.Start.Add(30 * 24 * time.Hour)
-	_, err = change.Do(ctx, renv.Change, change.Request{System: true, SystemLabel: "demo", Campaign: c,
+	_, err = change.Do(ctx, renv.Change, change.Request{Who: change.System("demo"), Campaign: c,
 		Action: "review.demo_2018", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			as, err := review.Assignments(ctx, tx, c.ID)

@@ -78,7 +78,7 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 		return err
 	}
 	_, err = change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Action: "dossier.ballot", EntityKind: "campaign",
+		Who: change.System("demo"), Action: "dossier.ballot", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			vw, _ := c.Window(campaign.PhaseDossiers)
 			for i, bp := range currentBallot {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -78,7 +79,7 @@ func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time,
 	}
 	var animatorID int64
 	for _, a := range Accounts(now) {
-		if a.Role == account.Animator {
+		if a.Role == access.Animator {
 			acc, err := account.ByEmail(ctx, d, a.Email)
 			if err != nil {
 				return fmt.Errorf("demo animator: %w", err)
@@ -114,7 +115,7 @@ func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time,
 func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Campaign, ds demoSession, start time.Time,
 	person *int, animator int64, now time.Time) error {
 	_, err := change.Do(ctx, env, change.Request{
-		System: true, SystemLabel: "demo", Campaign: c, Action: "workshop.create", EntityKind: "workshop_session",
+		Who: change.System("demo"), Campaign: c, Action: "workshop.create", EntityKind: "workshop_session",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			s := workshop.Session{CampaignID: c.ID, Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune,
 				Topics: ds.topics, StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(),

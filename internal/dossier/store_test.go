@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -23,7 +24,7 @@ import (
 
 var now = time.Date(2018, 5, 2, 10, 30, 0, 0, time.UTC)
 
-func setup(t *testing.T, d *db.DB) (*campaign.Campaign, *account.Account) {
+func setup(t *testing.T, d *db.DB) (*campaign.Campaign, *access.Account) {
 	ctx := context.Background()
 	c, err := campaign.Preset(campaign.PresetPasDeCalais2018)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -66,7 +66,7 @@ func CommissionOf(ctx context.Context, q db.Querier, campaignID int64) (*Commiss
 // ValidateCommission records the commission's validation: every labelled dossier goes on
 // the ballot (state "ballot", public from then on) except those withdrawn, each with its
 // reason. One transaction, one audit entry; e-mails to the carriers.
-func ValidateCommission(ctx context.Context, env Env, who Who, c *campaign.Campaign, cm Commission, withdrawn map[int64]string) error {
+func ValidateCommission(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, cm Commission, withdrawn map[int64]string) error {
 	labelled, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: StateLabelled})
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func WithdrawReasonField(id int64) string { return fmt.Sprintf("withdraw_%d_reas
 
 // RecordResults records the outcome of the vote: the winners go to state "winner", every
 // other project on the ballot to "not_funded". For the results engine (system) or an agent.
-func RecordResults(ctx context.Context, env Env, who Who, c *campaign.Campaign, winners []int64) error {
+func RecordResults(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, winners []int64) error {
 	onBallot, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: StateBallot})
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func CheckDecision(d *CPDecision) apperr.FieldErrors {
 
 // RecordDecision records the Commission permanente decision: every winner is granted its
 // amount (state "granted", with the amount and the deliberation in its public history).
-func RecordDecision(ctx context.Context, env Env, who Who, c *campaign.Campaign, d CPDecision) error {
+func RecordDecision(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, d CPDecision) error {
 	if fe := CheckDecision(&d); len(fe) > 0 {
 		return fe.Err()
 	}
@@ -259,8 +259,8 @@ func Decision(ctx context.Context, q db.Querier, campaignID int64) (*CPDecision,
 
 // Proclaim records the proclamation of the results, which publishes the results page. It
 // needs the Commission permanente decision first.
-func Proclaim(ctx context.Context, env Env, who Who, c *campaign.Campaign) error {
-	r := request(who, c, Transition{Perm: account.PermManageDossiers, Phases: proclaim}, "proclaim", "campaign")
+func Proclaim(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) error {
+	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: proclaim}, "proclaim", "campaign")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (outcome change.Outcome, err error) {
 		d, err := Decision(ctx, tx, c.ID)
 		if err != nil {

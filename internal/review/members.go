@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -39,9 +40,9 @@ func ParseNewMember(email, name, kind, organisation string) (NewMember, apperr.F
 // AddMember puts a person on the campaign's committee with their kind: an existing account,
 // or a new one without password (it signs in with codes sent by e-mail), which gets the
 // committee role for the campaign. It returns the account id.
-func AddMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, nm NewMember) (int64, error) {
+func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, nm NewMember) (int64, error) {
 	var id int64
-	r := request(who, c, Transition{Perm: account.PermManageDossiers}, "member_add", "account")
+	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "member_add", "account")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		now := env.Change.Now()
 		created := false
@@ -58,7 +59,7 @@ func AddMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, nm N
 		if err != nil {
 			return change.Outcome{}, err
 		}
-		if err := account.GrantRole(ctx, tx, a.ID, account.Committee, &c.ID, now); err != nil {
+		if err := account.GrantRole(ctx, tx, a.ID, access.Committee, &c.ID, now); err != nil {
 			return change.Outcome{}, err
 		}
 		if err := PutMember(ctx, tx, &Member{CampaignID: c.ID, AccountID: a.ID, Kind: nm.Kind, Organisation: nm.Organisation}, now); err != nil {
@@ -74,8 +75,8 @@ func AddMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, nm N
 
 // DropMember takes a member off the committee and revokes the campaign's committee role;
 // their assignments without a review handed in are removed.
-func DropMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, accountID int64) error {
-	r := request(who, c, Transition{Perm: account.PermManageDossiers}, "member_remove", "account")
+func DropMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, accountID int64) error {
+	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "member_remove", "account")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		ok, err := IsMember(ctx, tx, c.ID, accountID)
 		if err != nil {
@@ -87,7 +88,7 @@ func DropMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, acc
 		if err := RemoveMember(ctx, tx, c.ID, accountID); err != nil {
 			return change.Outcome{}, err
 		}
-		if err := account.RevokeRole(ctx, tx, accountID, account.Committee, &c.ID); err != nil {
+		if err := account.RevokeRole(ctx, tx, accountID, access.Committee, &c.ID); err != nil {
 			return change.Outcome{}, err
 		}
 		return change.Outcome{EntityID: strconv.FormatInt(accountID, 10), Before: map[string]any{"member": true},
@@ -98,8 +99,8 @@ func DropMember(ctx context.Context, env Env, who Who, c *campaign.Campaign, acc
 }
 
 // SaveSettings sets the number of reviewers per dossier. Audited.
-func SaveSettings(ctx context.Context, env Env, who Who, c *campaign.Campaign, n int) error {
-	r := request(who, c, Transition{Perm: account.PermManageDossiers}, "settings", "campaign")
+func SaveSettings(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, n int) error {
+	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "settings", "campaign")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		old, err := MinReviewers(ctx, tx, c.ID)
 		if err != nil {
@@ -116,11 +117,11 @@ func SaveSettings(ctx context.Context, env Env, who Who, c *campaign.Campaign, n
 }
 
 // SaveCriteria replaces a category's grid. Audited.
-func SaveCriteria(ctx context.Context, env Env, who Who, c *campaign.Campaign, categoryID int64, cs []Criterion) error {
+func SaveCriteria(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, categoryID int64, cs []Criterion) error {
 	if _, ok := c.Category(categoryID); !ok {
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
-	r := request(who, c, Transition{Perm: account.PermManageDossiers}, "criteria", "category")
+	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "criteria", "category")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		before, err := Criteria(ctx, tx, categoryID)
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"sync"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -26,13 +26,6 @@ func T(lang i18n.Lang, key string, args ...any) string {
 		return "⟦" + key + "⟧"
 	}
 	return c.T(lang, key, args...)
-}
-
-// Who is who acts: an account, or the system (demo seeding, command line) which skips the
-// permission and phase checks and is audited under its label.
-type Who struct {
-	Actor  account.Actor
-	System string // "demo", "cli"; empty for an account
 }
 
 // Env is what a move needs: the change environment and the site's address for the links
@@ -57,19 +50,17 @@ type stepState struct {
 }
 
 // request builds the change of one or several steps (all of the same transition).
-func request(who Who, c *campaign.Campaign, t Transition, action, kind string) change.Request {
-	r := change.Request{Campaign: c, Action: "review." + action, EntityKind: kind, Permission: t.Perm}
-	if who.System != "" {
-		r.System, r.SystemLabel = true, who.System
-	} else {
-		r.Actor, r.Phases = who.Actor, t.Phases
+func request(who change.Who, c *campaign.Campaign, t Transition, action, kind string) change.Request {
+	r := change.Request{Who: who, Campaign: c, Action: "review." + action, EntityKind: kind, Permission: t.Perm}
+	if !who.IsSystem() {
+		r.Campaign = c.During(t.Phases...)
 	}
 	return r
 }
 
 // Move applies one step: checks (role, phase, current state, motivation), new state, public
 // history line, audit entry and e-mail to the carrier, in one transaction.
-func Move(ctx context.Context, env Env, who Who, c *campaign.Campaign, s Step) error {
+func Move(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s Step) error {
 	t, ok := TransitionTo(s.To)
 	if !ok {
 		return apperr.New(apperr.Conflict, "review.illegal.unknown")
@@ -89,12 +80,12 @@ func Move(ctx context.Context, env Env, who Who, c *campaign.Campaign, s Step) e
 // MoveAll applies steps of one transition in one transaction with one audit entry (kind
 // "campaign", the list of dossiers before and after): all of them or none. extra runs in the
 // transaction after the steps (the commission's record, the grants).
-func MoveAll(ctx context.Context, env Env, who Who, c *campaign.Campaign, action string, steps []Step,
+func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, action string, steps []Step,
 	extra func(ctx context.Context, tx *sql.Tx) (any, error)) error {
 	if len(steps) == 0 && extra == nil {
 		return apperr.New(apperr.Invalid, "review.bulk.empty")
 	}
-	perm := account.PermManageDossiers
+	perm := access.PermManageDossiers
 	var phases []campaign.Phase
 	if len(steps) > 0 {
 		t, ok := TransitionTo(steps[0].To)
@@ -231,8 +222,8 @@ func HistoryURL(slug string, dossierID int64) string {
 
 // AssignManual gives a dossier to a member of the committee. A submitted dossier starts its
 // review (state under_review) with its first reviewer.
-func AssignManual(ctx context.Context, env Env, who Who, c *campaign.Campaign, p Pair) error {
-	r := request(who, c, Transition{Perm: account.PermManageDossiers, Phases: labelling}, "assign", "dossier")
+func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, p Pair) error {
+	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign", "dossier")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		mails, err := assign(ctx, tx, env, c, []Pair{p}, false)
 		if err != nil {
@@ -248,9 +239,9 @@ func AssignManual(ctx context.Context, env Env, who Who, c *campaign.Campaign, p
 // AssignBalanced gives each dossier under review (or submitted) of the campaign at least N
 // active reviewers (the campaign's setting), balancing the members' load. It returns how many
 // assignments it made.
-func AssignBalanced(ctx context.Context, env Env, who Who, c *campaign.Campaign) (int, error) {
+func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) (int, error) {
 	var made int
-	r := request(who, c, Transition{Perm: account.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
+	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		n, err := MinReviewers(ctx, tx, c.ID)
 		if err != nil {
@@ -374,14 +365,14 @@ func assign(ctx context.Context, tx *sql.Tx, env Env, c *campaign.Campaign, pair
 // DeclareConflict records a member's declaration about an assigned dossier. With a conflict,
 // the dossier is given at once to the least loaded member not yet on it (if any), so that it
 // keeps its N reviewers. It returns the account the dossier went to (0: none available).
-func DeclareConflict(ctx context.Context, env Env, who Who, c *campaign.Campaign, dossierID int64, conflict bool, note string) (int64, error) {
+func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, dossierID int64, conflict bool, note string) (int64, error) {
 	note = trimmed(note)
 	if tooLong(note, MaxComment) {
 		return 0, apperr.New(apperr.Invalid, "review.too_long", MaxComment)
 	}
 	var replacement int64
-	r := request(who, c, Transition{Perm: account.PermReview}, "declare", "dossier")
-	r.Phases = nil // a declaration is possible whenever the dossier is assigned
+	// No phase: a declaration is possible whenever the dossier is assigned.
+	r := request(who, c, Transition{Perm: access.PermReview}, "declare", "dossier")
 	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 		a, err := AssignmentFor(ctx, tx, dossierID, who.Actor.ID())
 		if err != nil {
@@ -434,8 +425,8 @@ func DeclareConflict(ctx context.Context, env Env, who Who, c *campaign.Campaign
 
 // SubmitReview saves a member's review (final: hands it in). Audited without its content,
 // which stays private.
-func SubmitReview(ctx context.Context, env Env, who Who, c *campaign.Campaign, dossierID int64, rv Review, final bool) error {
-	r := request(who, c, Transition{Perm: account.PermReview, Phases: labelling}, "score", "dossier")
+func SubmitReview(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, dossierID int64, rv Review, final bool) error {
+	r := request(who, c, Transition{Perm: access.PermReview, Phases: labelling}, "score", "dossier")
 	if !final {
 		r.Action = "review.score_draft"
 	}

@@ -14,7 +14,7 @@ package review
 import (
 	"slices"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
@@ -57,8 +57,8 @@ type Transition struct {
 	From   []dossier.State
 	To     dossier.State
 	// Perm is what the actor needs (agents: PermManageDossiers); Role names who that is.
-	Perm account.Permission
-	Role account.Role
+	Perm access.Permission
+	Role access.Role
 	// Phases: the move is allowed while one of them is open (nil: any time).
 	Phases []campaign.Phase
 	// Mail: the carrier gets an e-mail. Motivation: a public motivation is required.
@@ -82,32 +82,32 @@ var transitions = []Transition{
 	// The first assignment of reviewers starts the review; a decision of the committee can be
 	// taken back (the dossier goes back under review) while the committee sits.
 	{Action: "start", From: []dossier.State{StateSubmitted, StateEligible, StateIneligible, StateLabelled, StateNotLabelled},
-		To: StateUnderReview, Perm: account.PermManageDossiers, Role: account.Agent, Phases: labelling, Mail: true},
+		To: StateUnderReview, Perm: access.PermManageDossiers, Role: access.Agent, Phases: labelling, Mail: true},
 	{Action: "eligible", From: []dossier.State{StateUnderReview}, To: StateEligible,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: labelling},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: labelling},
 	{Action: "ineligible", From: []dossier.State{StateSubmitted, StateUnderReview, StateEligible}, To: StateIneligible,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: labelling, Mail: true, Motivation: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: labelling, Mail: true, Motivation: true},
 	{Action: "label", From: []dossier.State{StateUnderReview, StateEligible}, To: StateLabelled,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: labelling, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: labelling, Mail: true},
 	{Action: "not_label", From: []dossier.State{StateUnderReview, StateEligible}, To: StateNotLabelled,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: labelling, Mail: true, Motivation: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: labelling, Mail: true, Motivation: true},
 	// The commission validates the labelled list: on the ballot, or withdrawn with a reason.
 	{Action: "ballot", From: []dossier.State{StateLabelled}, To: StateBallot,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: commission, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: commission, Mail: true},
 	{Action: "withdraw", From: []dossier.State{StateLabelled}, To: StateWithdrawn,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: commission, Mail: true, Motivation: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: commission, Mail: true, Motivation: true},
 	// The results of the vote.
 	{Action: "win", From: []dossier.State{StateBallot}, To: StateWinner,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: winners, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: winners, Mail: true},
 	{Action: "not_fund", From: []dossier.State{StateBallot}, To: StateNotFunded,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: winners, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: winners, Mail: true},
 	// The Commission permanente grants the support; then the project runs.
 	{Action: "grant", From: []dossier.State{StateWinner}, To: StateGranted,
-		Perm: account.PermManageDossiers, Role: account.Agent, Phases: proclaim, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Phases: proclaim, Mail: true},
 	{Action: "progress", From: []dossier.State{StateGranted}, To: StateInProgress,
-		Perm: account.PermManageDossiers, Role: account.Agent, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Mail: true},
 	{Action: "complete", From: []dossier.State{StateInProgress}, To: StateCompleted,
-		Perm: account.PermManageDossiers, Role: account.Agent, Mail: true},
+		Perm: access.PermManageDossiers, Role: access.Agent, Mail: true},
 }
 
 // Transitions returns the state machine (a copy).

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/audit"
@@ -24,8 +25,8 @@ import (
 type fixture struct {
 	d        *db.DB
 	c        *campaign.Campaign
-	agent    review.Who
-	carrier  *account.Account
+	agent    change.Who
+	carrier  *access.Account
 	dossiers []int64
 	now      time.Time
 	env      review.Env
@@ -48,11 +49,11 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := account.GrantRole(ctx, d, ag.ID, account.Agent, nil, f.now); err != nil {
+	if err := account.GrantRole(ctx, d, ag.ID, access.Agent, nil, f.now); err != nil {
 		t.Fatal(err)
 	}
 	ag, _ = account.ByID(ctx, d, ag.ID)
-	f.agent = review.Who{Actor: account.ActorFor(ag)}
+	f.agent = change.Who{Actor: access.ActorFor(ag)}
 	f.carrier, err = account.Create(ctx, d, "porteuse@exemple.fr", "Nadia", "", f.now)
 	if err != nil {
 		t.Fatal(err)
@@ -86,13 +87,13 @@ func (f *fixture) state(t *testing.T, id int64) dossier.State {
 	return ds.State
 }
 
-func (f *fixture) member(t *testing.T, id int64) review.Who {
+func (f *fixture) member(t *testing.T, id int64) change.Who {
 	t.Helper()
 	a, err := account.ByID(context.Background(), f.d, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return review.Who{Actor: account.ActorFor(a)}
+	return change.Who{Actor: access.ActorFor(a)}
 }
 
 func fullReview(crit []review.Criterion, score int, op review.Opinion) review.Review {
@@ -133,7 +134,7 @@ func TestCommitteeToProclamation(t *testing.T) {
 			t.Error("a new account without a name was accepted")
 		}
 		m0 := f.member(t, members[0])
-		if !m0.Actor.HasRole(account.Committee, &c.ID) {
+		if !m0.Actor.HasRole(access.Committee, &c.ID) {
 			t.Fatal("a member did not get the committee role")
 		}
 		// A member cannot manage the committee.

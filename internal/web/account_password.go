@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -54,7 +55,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) e
 	}
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actor, Permission: account.PermSignedIn, Action: "account.password_change", EntityKind: "account",
+			Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.password_change", EntityKind: "account",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				if err := account.SetPassword(ctx, tx, acc.ID, password, s.now()); err != nil {
 					return change.Outcome{}, err

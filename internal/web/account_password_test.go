@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 )
 
@@ -23,7 +24,7 @@ func (b *browser) sessionCookie() string {
 
 func TestChangePassword(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		carrier := demoAccount(t, account.Carrier)
+		carrier := demoAccount(t, access.Carrier)
 		b := s.browser()
 		b.signIn(carrier.Email, carrier.Password)
 		elsewhere := s.browser() // the same person signed in on another computer
@@ -77,7 +78,7 @@ func TestChangePassword(t *testing.T) {
 
 func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		b := s.browser()
 		b.signIn(citizen.Email, citizen.Password)
 		b.get("/compte")

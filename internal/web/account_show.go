@@ -3,18 +3,18 @@ package web
 import (
 	"net/http"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 )
 
 type grantView struct {
-	Role     account.Role
+	Role     access.Role
 	Campaign string // campaign name, empty for a global role
 }
 
 type accountPage struct {
 	Base
-	Account *account.Account
+	Account *access.Account
 	Grants  []grantView
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -25,7 +26,7 @@ type campaignOption struct {
 
 // adminGrantView is one role of an account, as the administration shows it.
 type adminGrantView struct {
-	Role       account.Role
+	Role       access.Role
 	CampaignID int64  // 0 for a role held for every campaign
 	Campaign   string // the campaign's name, empty for a role held for every campaign
 }
@@ -51,7 +52,7 @@ type adminAccountsFilter struct {
 type adminAccountsPage struct {
 	Base
 	Filter    adminAccountsFilter
-	Roles     []account.Role
+	Roles     []access.Role
 	Campaigns []campaignOption
 	Accounts  []adminAccountRow
 	Total     int
@@ -70,10 +71,10 @@ type adminGrantForm struct {
 
 type adminAccountPage struct {
 	Base
-	Account     *account.Account
+	Account     *access.Account
 	Self        bool // the administrator looks at their own account
 	Grants      []adminGrantView
-	Roles       []account.Role
+	Roles       []access.Role
 	Campaigns   []campaignOption
 	Grant       adminGrantForm
 	GrantErrors apperr.FieldErrors
@@ -95,7 +96,7 @@ func (s *Server) campaignOptions(ctx context.Context) ([]campaignOption, error) 
 }
 
 // grantViews names the campaigns of grants.
-func grantViews(grants []account.Grant, campaigns []campaignOption) []adminGrantView {
+func grantViews(grants []access.Grant, campaigns []campaignOption) []adminGrantView {
 	out := make([]adminGrantView, len(grants))
 	for i, g := range grants {
 		out[i] = adminGrantView{Role: g.Role}
@@ -118,7 +119,7 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := adminAccountsFilter{Q: strings.TrimSpace(q.Get("q")), Role: q.Get("role"), Campaign: q.Get("campagne"), Status: q.Get("statut")}
 	lf := account.ListFilter{Search: f.Q, Limit: adminAccountsPerPage}
-	if role := account.Role(f.Role); role.Valid() {
+	if role := access.Role(f.Role); role.Valid() {
 		lf.Role = role
 	} else {
 		f.Role = ""
@@ -149,7 +150,7 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := adminAccountsPage{Base: s.base(r, "adminaccounts.list.title"), Filter: f, Roles: account.Roles,
+	p := adminAccountsPage{Base: s.base(r, "adminaccounts.list.title"), Filter: f, Roles: access.Roles,
 		Campaigns: campaigns, Total: total, Page: page, Pages: max(1, (total+adminAccountsPerPage-1)/adminAccountsPerPage)}
 	for _, a := range list {
 		p.Accounts = append(p.Accounts, adminAccountRow{ID: a.ID, Email: a.Email, Name: a.DisplayName,
@@ -206,7 +207,7 @@ func (s *Server) accountPageOf(r *http.Request) (adminAccountPage, error) {
 		return adminAccountPage{}, err
 	}
 	return adminAccountPage{Base: s.base(r, "adminaccounts.account.title", a.Email), Account: a,
-		Self: a.ID == actorOf(r).ID(), Grants: grantViews(a.Roles, campaigns), Roles: account.Roles,
+		Self: a.ID == actorOf(r).ID(), Grants: grantViews(a.Roles, campaigns), Roles: access.Roles,
 		Campaigns: campaigns}, nil
 }
 
@@ -220,7 +221,7 @@ func (s *Server) adminAccount(w http.ResponseWriter, r *http.Request) error {
 }
 
 // grantStrings is how grants appear in the audit log ("animator@campaign:3").
-func grantStrings(grants []account.Grant) []string {
+func grantStrings(grants []access.Grant) []string {
 	out := make([]string, len(grants))
 	for i, g := range grants {
 		out[i] = g.String()
@@ -228,7 +229,7 @@ func grantStrings(grants []account.Grant) []string {
 	return out
 }
 
-func holds(grants []account.Grant, role account.Role, campaignID *int64) bool {
+func holds(grants []access.Grant, role access.Role, campaignID *int64) bool {
 	for _, g := range grants {
 		if g.Role == role && (g.CampaignID == nil) == (campaignID == nil) &&
 			(g.CampaignID == nil || *g.CampaignID == *campaignID) {
@@ -240,13 +241,13 @@ func holds(grants []account.Grant, role account.Role, campaignID *int64) bool {
 
 // changeRoles runs a grant or a revocation of the account of {id} through change.Do; apply
 // receives the account as it is in the transaction.
-func (s *Server) changeRoles(r *http.Request, action string, apply func(ctx context.Context, tx *sql.Tx, a *account.Account) error) error {
+func (s *Server) changeRoles(r *http.Request, action string, apply func(ctx context.Context, tx *sql.Tx, a *access.Account) error) error {
 	id, err := accountIDParam(r)
 	if err != nil {
 		return err
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageAccounts, Action: action, EntityKind: "account",
+		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			a, err := account.ByID(ctx, tx, id)
 			if err != nil {
@@ -292,13 +293,13 @@ var grantFieldOf = map[string]string{
 func (s *Server) adminAccountGrant(w http.ResponseWriter, r *http.Request) error {
 	form := adminGrantForm{Role: r.PostFormValue("role"), Campaign: r.PostFormValue("campaign")}
 	errs := apperr.FieldErrors{}
-	role := account.Role(form.Role)
+	role := access.Role(form.Role)
 	if !role.Valid() {
 		errs.Add("role", "adminaccounts.error.role_required")
 	}
 	campaignID := parseCampaignField(form.Campaign, errs)
 	if len(errs) == 0 {
-		err := s.changeRoles(r, "account.grant", func(ctx context.Context, tx *sql.Tx, a *account.Account) error {
+		err := s.changeRoles(r, "account.grant", func(ctx context.Context, tx *sql.Tx, a *access.Account) error {
 			if campaignID != nil {
 				if _, err := campaign.ByID(ctx, tx, *campaignID); apperr.IsKind(err, apperr.NotFound) {
 					return apperr.New(apperr.Invalid, "adminaccounts.error.campaign_unknown")
@@ -334,15 +335,15 @@ func (s *Server) adminAccountGrant(w http.ResponseWriter, r *http.Request) error
 // administrator role: the platform would be left without anyone to give it back.
 func (s *Server) adminAccountRevoke(w http.ResponseWriter, r *http.Request) error {
 	errs := apperr.FieldErrors{}
-	role := account.Role(r.PostFormValue("role"))
+	role := access.Role(r.PostFormValue("role"))
 	campaignID := parseCampaignField(r.PostFormValue("campaign"), errs)
 	var err error
 	switch {
 	case !role.Valid() || len(errs) > 0:
 		err = apperr.New(apperr.Invalid, "adminaccounts.error.not_held")
 	default:
-		err = s.changeRoles(r, "account.revoke", func(ctx context.Context, tx *sql.Tx, a *account.Account) error {
-			if a.ID == actorOf(r).ID() && role == account.Admin && campaignID == nil {
+		err = s.changeRoles(r, "account.revoke", func(ctx context.Context, tx *sql.Tx, a *access.Account) error {
+			if a.ID == actorOf(r).ID() && role == access.Admin && campaignID == nil {
 				return apperr.New(apperr.Conflict, "adminaccounts.error.self_revoke_admin")
 			}
 			if !holds(a.Roles, role, campaignID) {
@@ -371,7 +372,7 @@ func (s *Server) adminAccountStatus(w http.ResponseWriter, r *http.Request) erro
 		action, flash = "account.disable", "adminaccounts.flash.disabled"
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageAccounts, Action: action, EntityKind: "account",
+		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			a, err := account.ByID(ctx, tx, id)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
@@ -35,9 +36,9 @@ func (s *site) campaignID(slug string) int64 {
 
 func TestAdminAccountsAccess(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		paths := []string{"/admin/comptes", "/admin/comptes/" + strconv.FormatInt(s.accountID(citizen.Email), 10)}
-		for _, role := range []account.Role{account.Agent, account.Citizen} {
+		for _, role := range []access.Role{access.Agent, access.Citizen} {
 			a := demoAccount(t, role)
 			b := s.browser()
 			b.signIn(a.Email, a.Password)
@@ -55,7 +56,7 @@ func TestAdminAccountsAccess(t *testing.T) {
 			}
 		}
 		// A number that is no account, and a path value that is no number.
-		admin := demoAccount(t, account.Admin)
+		admin := demoAccount(t, access.Admin)
 		b := s.browser()
 		b.signIn(admin.Email, admin.Password)
 		wantStatus(t, b.get("/admin/comptes/999999"), http.StatusNotFound, "unknown account")
@@ -65,7 +66,7 @@ func TestAdminAccountsAccess(t *testing.T) {
 
 func TestAdminAccountsList(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		admin := demoAccount(t, account.Admin)
+		admin := demoAccount(t, access.Admin)
 		b := s.browser()
 		b.signIn(admin.Email, admin.Password)
 		open, vote := demo.Slugs(testNow)
@@ -122,7 +123,7 @@ func TestAdminAccountsList(t *testing.T) {
 
 func TestAdminGrantsAndRevokesRoles(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		admin, citizen := demoAccount(t, account.Admin), demoAccount(t, account.Citizen)
+		admin, citizen := demoAccount(t, access.Admin), demoAccount(t, access.Citizen)
 		b := s.browser()
 		b.signIn(admin.Email, admin.Password)
 		open, _ := demo.Slugs(testNow)
@@ -189,7 +190,7 @@ func TestAdminGrantsAndRevokesRoles(t *testing.T) {
 
 func TestAdminDisablesAccount(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		admin, agent := demoAccount(t, account.Admin), demoAccount(t, account.Agent)
+		admin, agent := demoAccount(t, access.Admin), demoAccount(t, access.Agent)
 		b := s.browser()
 		b.signIn(admin.Email, admin.Password)
 		karim := s.browser()

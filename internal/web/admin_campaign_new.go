@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -128,7 +128,7 @@ func (s *Server) sourceCampaign(ctx context.Context, source string) (*campaign.C
 func (s *Server) saveCampaign(r *http.Request, action string, before, c *campaign.Campaign) error {
 	defer s.campaignChanged()
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageCampaigns, Campaign: before,
+		Who: change.By(actorOf(r)), Permission: access.PermManageCampaigns, Campaign: before,
 		Action: action, EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			var err error

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 )
@@ -19,7 +19,7 @@ func TestAdminAreaAccess(t *testing.T) {
 		if p.Status != http.StatusSeeOther || p.Location != "/connexion?suite=%2Fadmin" {
 			t.Fatalf("visitor on /admin: %d → %q, want the sign-in page", p.Status, p.Location)
 		}
-		for _, role := range []account.Role{account.Citizen, account.Carrier, account.Committee, account.Animator} {
+		for _, role := range []access.Role{access.Citizen, access.Carrier, access.Committee, access.Animator} {
 			b := s.browser()
 			a := demoAccount(t, role)
 			b.signIn(a.Email, a.Password)
@@ -30,7 +30,7 @@ func TestAdminAreaAccess(t *testing.T) {
 			wantStatus(t, p, http.StatusForbidden, string(role)+" creating a campaign")
 		}
 		agent := s.browser()
-		a := demoAccount(t, account.Agent)
+		a := demoAccount(t, access.Agent)
 		agent.signIn(a.Email, a.Password)
 		for _, path := range []string{"/admin", "/admin/campagnes", "/admin/campagnes/nouvelle", "/admin/journal", "/admin/campagnes/pas-de-calais-2018"} {
 			wantStatus(t, agent.get(path), http.StatusOK, "agent on "+path)
@@ -53,7 +53,7 @@ func countCampaigns(t *testing.T, s *site) int {
 func TestAdminCopiesTheLastEdition(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		b := s.browser()
-		admin := demoAccount(t, account.Admin)
+		admin := demoAccount(t, access.Admin)
 		b.signIn(admin.Email, admin.Password)
 		wantContains(t, b.get("/admin/campagnes"), "campaign list", "Budget citoyen du Pas-de-Calais 2018", "Copier pour une nouvelle édition")
 		form := b.get("/admin/campagnes/nouvelle?source=copy:pas-de-calais-2018")
@@ -102,7 +102,7 @@ func editForm(t *testing.T, s *site, slug string) url.Values {
 func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		b := s.browser()
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		b.signIn(agent.Email, agent.Password)
 		b.get("/admin/campagnes/pas-de-calais-2018")
 		before, _ := campaign.BySlug(context.Background(), s.db, "pas-de-calais-2018")

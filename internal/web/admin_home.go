@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 )
 
@@ -21,7 +21,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := adminHomePage{Base: s.base(r, "admin.home.title"),
-		CanManageAccounts: account.Allowed(actorOf(r), account.PermManageAccounts, nil)}
+		CanManageAccounts: access.Allowed(actorOf(r), access.PermManageAccounts, nil)}
 	for i := range all {
 		p.Campaigns = append(p.Campaigns, viewCampaign(&all[i], s.now()))
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
@@ -72,10 +73,10 @@ func (s *Server) signinCodeSend(w http.ResponseWriter, r *http.Request) error {
 
 // sendLoginCode issues a code and queues the e-mail that carries it, unless the account was
 // sent too many codes lately.
-func (s *Server) sendLoginCode(r *http.Request, a *account.Account) error {
+func (s *Server) sendLoginCode(r *http.Request, a *access.Account) error {
 	lang := langOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermPublic, Action: "account.login_code_sent", EntityKind: "account",
+		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.login_code_sent", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			now := s.now()
 			n, err := account.TokensIssuedSince(ctx, tx, a.ID, account.PurposeLoginCode, now.Add(-account.ThrottleWindow))

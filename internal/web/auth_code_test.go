@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/mail"
 )
@@ -42,7 +43,7 @@ func (s *site) lastCode(addr string) string {
 
 func TestSignInWithCode(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		b := s.browser()
 		wantContains(t, b.get("/connexion?suite=/pas-de-calais-2018"), "sign-in page", `href="/connexion/code?suite=%2fpas-de-calais-2018"`)
 		p := b.get("/connexion/code?suite=/pas-de-calais-2018")
@@ -107,7 +108,7 @@ func TestSignInWithCode(t *testing.T) {
 
 func TestSignInWithCodeThrottle(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		carrier := demoAccount(t, account.Carrier)
+		carrier := demoAccount(t, access.Carrier)
 		b := s.browser()
 		b.get("/connexion/code")
 		b.post("/connexion/code", url.Values{"email": {carrier.Email}})
@@ -134,7 +135,7 @@ func TestSignInWithCodeThrottle(t *testing.T) {
 
 func TestSignInCodeRequestsAreLimited(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		animator := demoAccount(t, account.Animator)
+		animator := demoAccount(t, access.Animator)
 		b := s.browser()
 		b.get("/connexion/code")
 		for range 8 {
@@ -155,7 +156,7 @@ func TestSignInCodeRequestsAreLimited(t *testing.T) {
 		wantStatus(t, p, http.StatusSeeOther, "latest code")
 
 		// A disabled account is sent nothing.
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		a, err := account.ByEmail(context.Background(), s.db, agent.Email)
 		if err != nil {
 			t.Fatal(err)

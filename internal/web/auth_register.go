@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
@@ -39,17 +40,17 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 		errs.Add("password_confirm", "auth.password_mismatch")
 	}
 	lang := langOf(r)
-	var acc *account.Account
+	var acc *access.Account
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actorOf(r), Permission: account.PermPublic, Action: "account.register", EntityKind: "account",
+			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.register", EntityKind: "account",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				now := s.now()
 				a, err := account.Create(ctx, tx, f.Email, f.Name, password, now)
 				if err != nil {
 					return change.Outcome{}, err
 				}
-				if err := account.GrantRole(ctx, tx, a.ID, account.Citizen, nil, now); err != nil {
+				if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {
 					return change.Outcome{}, err
 				}
 				m, err := s.verificationMail(ctx, tx, a, lang, now)
@@ -58,7 +59,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 				}
 				acc = a
 				return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
-					After: map[string]any{"email": a.Email, "role": account.Citizen}, Mails: []mail.Message{m}}, nil
+					After: map[string]any{"email": a.Email, "role": access.Citizen}, Mails: []mail.Message{m}}, nil
 			},
 		})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
@@ -80,7 +81,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // verificationMail issues a verification link for a and writes the e-mail that carries it.
-func (s *Server) verificationMail(ctx context.Context, tx *sql.Tx, a *account.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
+func (s *Server) verificationMail(ctx context.Context, tx *sql.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
 	secret, err := account.IssueToken(ctx, tx, a.ID, account.PurposeVerify, account.VerifyTTL, now)
 	if err != nil {
 		return mail.Message{}, err

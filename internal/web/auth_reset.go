@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
@@ -39,7 +40,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	case !a.Disabled:
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actorOf(r), Permission: account.PermPublic, Action: "account.reset_requested", EntityKind: "account",
+			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.reset_requested", EntityKind: "account",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				secret, err := account.IssueToken(ctx, tx, a.ID, account.PurposeReset, account.ResetTTL, s.now())
 				if err != nil {
@@ -77,7 +78,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	var generalErr string
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actorOf(r), Permission: account.PermPublic, Action: "account.password_reset", EntityKind: "account",
+			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.password_reset", EntityKind: "account",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				id, err := account.ConsumeToken(ctx, tx, account.PurposeReset, token, s.now())
 				if err != nil {

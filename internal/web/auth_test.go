@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -32,7 +32,7 @@ func (s *site) lastLink(addr, kind string) string {
 
 func TestSignInAndOut(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		admin := demoAccount(t, account.Admin)
+		admin := demoAccount(t, access.Admin)
 		b := s.browser()
 		b.get("/connexion")
 		p := b.post("/connexion", url.Values{"email": {admin.Email}, "password": {"wrong password"}})
@@ -60,7 +60,7 @@ func TestSignInAndOut(t *testing.T) {
 
 func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 	s := newSite(t, sqliteDB(t))
-	citizen := demoAccount(t, account.Citizen)
+	citizen := demoAccount(t, access.Citizen)
 	for _, next := range []string{"//evil.example/x", "https://evil.example", `/\evil.example`, ""} {
 		b := s.browser()
 		b.get("/connexion")
@@ -73,7 +73,7 @@ func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 
 func TestSignInThrottle(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		b := s.browser()
 		b.get("/connexion")
 		var p page

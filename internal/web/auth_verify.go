@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
@@ -29,7 +30,7 @@ func (s *Server) verifyShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("jeton")
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermPublic, Action: "account.verify", EntityKind: "account",
+		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.verify", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			id, err := account.ConsumeToken(ctx, tx, account.PurposeVerify, token, s.now())
 			if err != nil {
@@ -66,7 +67,7 @@ func (s *Server) verifyResend(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := langOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermSignedIn, Action: "account.verification_sent", EntityKind: "account",
+		Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.verification_sent", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			m, err := s.verificationMail(ctx, tx, actor.Account, lang, s.now())
 			if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -242,7 +242,7 @@ func (s *Server) adminDossierExtend(w http.ResponseWriter, r *http.Request) erro
 		until = &t
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageDossiers, Campaign: c, Action: "dossier.extend", EntityKind: "dossier",
+		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.extend", EntityKind: "dossier",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			if err := dossier.SetExtension(ctx, tx, d.ID, until, s.now()); err != nil {
 				return change.Outcome{}, err
@@ -299,7 +299,7 @@ func (s *Server) adminQuestionsSave(w http.ResponseWriter, r *http.Request) erro
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageDossiers, Campaign: c, Action: "dossier.questions", EntityKind: "campaign",
+		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.questions", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			after := map[string][]string{}
 			for _, cat := range c.Categories {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -202,7 +203,7 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) error {
 	actor := actorOf(r)
 	d := &dossier.Dossier{CampaignID: c.ID, StructureID: structureID, CategoryID: categoryID, CreatedBy: actor.ID()}
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermFileDossier, Campaign: c, Phases: []campaign.Phase{campaign.PhaseDossiers},
+		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c.During(campaign.PhaseDossiers),
 		Action: "dossier.create", EntityKind: "dossier",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			if err := dossier.Insert(ctx, tx, d, s.now()); err != nil {
@@ -228,7 +229,7 @@ func dossierURL(c *campaign.Campaign, d *dossier.Dossier) string {
 // before the deadline or within an extension).
 func (s *Server) canEdit(r *http.Request, c *campaign.Campaign, d *dossier.Dossier) bool {
 	actor := actorOf(r)
-	if !account.Allowed(actor, account.PermFileDossier, &c.ID) || !d.State.Editable() || !dossier.EditOpen(c, d, s.now()) {
+	if !access.Allowed(actor, access.PermFileDossier, &c.ID) || !d.State.Editable() || !dossier.EditOpen(c, d, s.now()) {
 		return false
 	}
 	ok, err := dossier.IsMember(r.Context(), s.db, d.StructureID, actor.ID())
@@ -247,7 +248,7 @@ func (s *Server) dossierPageFor(r *http.Request, c *campaign.Campaign, d *dossie
 	}
 	p.Editable = s.canEdit(r, c, d)
 	p.Staff = isStaffReader(actorOf(r), c)
-	if account.Allowed(actorOf(r), account.PermManageDossiers, nil) {
+	if access.Allowed(actorOf(r), access.PermManageDossiers, nil) {
 		p.AgentURL = "/admin/campagnes/" + c.Slug + "/dossiers/" + strconv.FormatInt(d.ID, 10)
 	}
 	for _, k := range dossierSteps {
@@ -389,7 +390,7 @@ func (s *Server) editDossier(r *http.Request, c *campaign.Campaign, id int64, ac
 	actor := actorOf(r)
 	var saved *dossier.Dossier
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermFileDossier, Campaign: c, Action: action, EntityKind: "dossier",
+		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c, Action: action, EntityKind: "dossier",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			d, err := dossier.ByID(ctx, tx, id)
 			if err != nil {
@@ -606,7 +607,7 @@ func (s *Server) dossierSubmit(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	var missing []apperr.Message
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermFileDossier, Campaign: c, Action: "dossier.submit", EntityKind: "dossier",
+		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c, Action: "dossier.submit", EntityKind: "dossier",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			d, err := dossier.ByID(ctx, tx, d.ID)
 			if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
@@ -55,15 +55,15 @@ func (s *Server) dossierOf(r *http.Request) (*campaign.Campaign, *dossier.Dossie
 
 // isStaffReader reports whether the actor reads every dossier of the campaign: agents.
 // Committee members read only the dossiers assigned to them (see canRead).
-func isStaffReader(actor account.Actor, c *campaign.Campaign) bool {
-	return account.Allowed(actor, account.PermManageDossiers, nil)
+func isStaffReader(actor access.Actor, c *campaign.Campaign) bool {
+	return access.Allowed(actor, access.PermManageDossiers, nil)
 }
 
 // canRead reports whether the actor may read the dossier and its documents: a member of its
 // structure, an agent, or a committee member of the campaign to whom it is assigned and who
 // declared no conflict of interest. Anyone else is told the dossier does not exist; a
 // committee member kept out by a conflict is told why.
-func (s *Server) canRead(ctx context.Context, actor account.Actor, c *campaign.Campaign, d *dossier.Dossier) error {
+func (s *Server) canRead(ctx context.Context, actor access.Actor, c *campaign.Campaign, d *dossier.Dossier) error {
 	if !actor.SignedIn() {
 		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
 	}
@@ -74,7 +74,7 @@ func (s *Server) canRead(ctx context.Context, actor account.Actor, c *campaign.C
 	if err != nil || ok {
 		return err
 	}
-	if actor.HasRole(account.Committee, &c.ID) {
+	if actor.HasRole(access.Committee, &c.ID) {
 		_, err := review.CanOpen(ctx, s.db, d.ID, actor.ID())
 		if err == nil || !apperr.IsKind(err, apperr.Forbidden) {
 			return err

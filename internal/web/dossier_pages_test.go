@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
@@ -19,7 +19,7 @@ func TestDossierPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		s := newDossierSite(t, d)
 		open, _ := demo.Slugs(testNow)
-		carrier := demoAccount(t, account.Carrier)
+		carrier := demoAccount(t, access.Carrier)
 		b := s.browser()
 		b.signIn(carrier.Email, carrier.Password)
 		home := b.get("/" + open + "/dossiers")
@@ -33,7 +33,7 @@ func TestDossierPages(t *testing.T) {
 		if sm == nil {
 			t.Fatal("no structure")
 		}
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		ag := s.browser()
 		ag.signIn(agent.Email, agent.Password)
 		admin := "/admin/campagnes/" + open + "/dossiers"

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -128,13 +129,13 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	actor := actorOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermSignedIn, Action: "structure.create", EntityKind: "structure",
+		Who: change.By(actor), Permission: access.PermSignedIn, Action: "structure.create", EntityKind: "structure",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			now := s.now()
 			if err := dossier.InsertStructure(ctx, tx, &st, actor.ID(), now); err != nil {
 				return change.Outcome{}, err
 			}
-			if err := account.GrantRole(ctx, tx, actor.ID(), account.Carrier, nil, now); err != nil {
+			if err := account.GrantRole(ctx, tx, actor.ID(), access.Carrier, nil, now); err != nil {
 				return change.Outcome{}, err
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: st}, nil
@@ -202,7 +203,7 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	st.ID, st.CreatedBy, st.CreatedAt = before.ID, before.CreatedBy, before.CreatedAt
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermSignedIn, Action: "structure.update", EntityKind: "structure",
+		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.update", EntityKind: "structure",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			if err := dossier.UpdateStructure(ctx, tx, &st, s.now()); err != nil {
 				return change.Outcome{}, err
@@ -240,13 +241,13 @@ func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) erro
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermSignedIn, Action: "structure.add_member", EntityKind: "structure",
+		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.add_member", EntityKind: "structure",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			now := s.now()
 			if err := dossier.AddMember(ctx, tx, st.ID, other.ID, now); err != nil {
 				return change.Outcome{}, err
 			}
-			if err := account.GrantRole(ctx, tx, other.ID, account.Carrier, nil, now); err != nil {
+			if err := account.GrantRole(ctx, tx, other.ID, access.Carrier, nil, now); err != nil {
 				return change.Outcome{}, err
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: map[string]any{"member": other.ID}}, nil

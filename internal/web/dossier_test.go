@@ -23,6 +23,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
@@ -100,7 +101,7 @@ func TestDossierJourney(t *testing.T) {
 			t.Fatalf("demo campaign %s: dossier phase not open at %v", open, testNow)
 		}
 		base := "/" + open + "/dossiers"
-		carrier := demoAccount(t, account.Carrier)
+		carrier := demoAccount(t, access.Carrier)
 		acc, err := account.ByEmail(ctx, d, carrier.Email)
 		if err != nil {
 			t.Fatal(err)
@@ -236,7 +237,7 @@ func TestDossierJourney(t *testing.T) {
 		if dl.Status != http.StatusOK || dl.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("download: %d %v", dl.Status, dl.Header)
 		}
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		other := s.browser()
 		other.signIn(citizen.Email, citizen.Password)
 		if p := other.get(docURL); p.Status != http.StatusNotFound {
@@ -257,7 +258,7 @@ func TestDossierJourney(t *testing.T) {
 		p = plain(b.get(late + "/budget"))
 		wantContains(t, p, "late dossier kept", `value="Travaux"`)
 
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		ag := s.browser()
 		ag.signIn(agent.Email, agent.Password)
 		adminURL := "/admin/campagnes/" + open + "/dossiers"

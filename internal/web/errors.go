@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 )
@@ -35,7 +35,7 @@ func (s *Server) guard(rt route) http.Handler {
 			r = withValue(r, ctxCampaign, c)
 		}
 		actor := actorOf(r)
-		if !account.Allowed(actor, rt.perm, campaignID) {
+		if !access.Allowed(actor, rt.perm, campaignID) {
 			if !actor.SignedIn() {
 				s.fail(w, r, apperr.New(apperr.Unauthenticated, "error.unauthenticated"))
 			} else {

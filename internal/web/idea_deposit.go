@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -135,12 +136,12 @@ func ideaCommuneLabel(c territory.Commune) string {
 
 // depositIdea creates or finds the author's account and stores the idea, with the audit
 // entry and the e-mails, in one transaction.
-func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor account.Actor, form idea.Deposit,
+func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor access.Actor, form idea.Deposit,
 	commune territory.Commune, lang i18n.Lang) (int64, error) {
 	var id int64
 	_, err := change.Do(ctx, s.changeEnv(), change.Request{
 		// Anyone may deposit, visitors included: the deposit itself gives them an account.
-		Actor: actor, Permission: account.PermPublic, Campaign: c, Phases: []campaign.Phase{campaign.PhaseIdeas},
+		Who: change.By(actor), Permission: access.PermPublic, Campaign: c.During(campaign.PhaseIdeas),
 		Action: "idea.deposit", EntityKind: "idea",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			now := s.now()
@@ -172,7 +173,7 @@ func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor ac
 
 // ideaAuthor returns the signed-in person, or the account of the typed address, created
 // (as a citizen without password) when there is none.
-func (s *Server) ideaAuthor(ctx context.Context, tx *sql.Tx, actor account.Actor, email string, now time.Time) (a *account.Account, created bool, err error) {
+func (s *Server) ideaAuthor(ctx context.Context, tx *sql.Tx, actor access.Actor, email string, now time.Time) (a *access.Account, created bool, err error) {
 	if actor.SignedIn() {
 		return actor.Account, false, nil
 	}
@@ -186,7 +187,7 @@ func (s *Server) ideaAuthor(ctx context.Context, tx *sql.Tx, actor account.Actor
 	if a, err = account.Create(ctx, tx, email, "", "", now); err != nil {
 		return nil, false, err
 	}
-	if err := account.GrantRole(ctx, tx, a.ID, account.Citizen, nil, now); err != nil {
+	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {
 		return nil, false, err
 	}
 	return a, true, nil

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -140,7 +141,7 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) moderateIdea(r *http.Request, c *campaign.Campaign, id int64, action, kind string,
 	apply func(ctx context.Context, tx *sql.Tx) error) error {
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermModerate, Campaign: c,
+		Who: change.By(actorOf(r)), Permission: access.PermModerate, Campaign: c,
 		Action: action, EntityKind: "idea",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			before, err := idea.ByID(ctx, tx, c.ID, id)

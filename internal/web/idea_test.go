@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
@@ -72,7 +73,7 @@ func TestIdeaDepositByVisitor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if acc.HasPassword || acc.Verified() || len(acc.Roles) != 1 || acc.Roles[0].Role != account.Citizen {
+		if acc.HasPassword || acc.Verified() || len(acc.Roles) != 1 || acc.Roles[0].Role != access.Citizen {
 			t.Errorf("new account %+v", acc)
 		}
 		s.lastLink(email, "verifier") // the verification e-mail is in the outbox
@@ -222,7 +223,7 @@ func TestIdeaModeration(t *testing.T) {
 		wantContains(t, s.browser().get("/"+slug+"/idees"), "public list", "Une idée à modérer")
 
 		// Citizens may not moderate; visitors are sent to sign in.
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		c := s.browser()
 		c.signIn(citizen.Email, citizen.Password)
 		wantStatus(t, c.get("/"+slug+"/idees/moderation"), http.StatusForbidden, "citizen on moderation")
@@ -231,7 +232,7 @@ func TestIdeaModeration(t *testing.T) {
 			t.Errorf("visitor on moderation: %d → %q", p.Status, p.Location)
 		}
 
-		agent := demoAccount(t, account.Agent)
+		agent := demoAccount(t, access.Agent)
 		a := s.browser()
 		a.signIn(agent.Email, agent.Password)
 		m := a.get("/" + slug + "/idees/moderation")
@@ -296,7 +297,7 @@ func TestIdeaOrientationOffersTheNearestComptoirs(t *testing.T) {
 		near := mk("Comptoir de Béthune", "62119", 9) // same EPCI as Beuvry
 		mk("Comptoir de Lillers", "62516", 5)         // same arrondissement (Béthune), other EPCI?
 
-		citizen := demoAccount(t, account.Citizen)
+		citizen := demoAccount(t, access.Citizen)
 		b := s.browser()
 		b.signIn(citizen.Email, citizen.Password)
 		form := b.get("/" + slug + "/idees/deposer")

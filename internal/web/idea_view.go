@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/i18n"
@@ -92,7 +92,7 @@ func (s *Server) ideaOf(r *http.Request, c *campaign.Campaign) (*idea.Idea, erro
 
 // canModerate reports whether the request's person moderates the campaign's ideas.
 func ideaCanModerate(r *http.Request, c *campaign.Campaign) bool {
-	return account.Allowed(actorOf(r), account.PermModerate, &c.ID)
+	return access.Allowed(actorOf(r), access.PermModerate, &c.ID)
 }
 
 // isAuthor reports whether the request comes from the idea's author: signed in as them, or
@@ -131,7 +131,7 @@ func (s *Server) ideaArrondissementOptions(c *campaign.Campaign) []option {
 }
 
 // accountLang is the language of an account's e-mails.
-func ideaAccountLang(a *account.Account) i18n.Lang {
+func ideaAccountLang(a *access.Account) i18n.Lang {
 	if l, ok := i18n.Parse(a.Lang); ok {
 		return l
 	}

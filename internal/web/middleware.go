@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/i18n"
@@ -38,8 +39,8 @@ func langOf(r *http.Request) i18n.Lang {
 	return i18n.FR
 }
 
-func actorOf(r *http.Request) account.Actor {
-	a, _ := r.Context().Value(ctxActor).(account.Actor)
+func actorOf(r *http.Request) access.Actor {
+	a, _ := r.Context().Value(ctxActor).(access.Actor)
 	return a
 }
 
@@ -170,7 +171,7 @@ func (s *Server) withLang(next http.Handler) http.Handler {
 // loadActor reads the signed-in account from the session, with its roles.
 func (s *Server) loadActor(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var actor account.Actor
+		var actor access.Actor
 		if err := s.touchSession(r.Context()); err != nil {
 			s.fail(w, r, fmt.Errorf("session idle timeout: %w", err))
 			return
@@ -179,7 +180,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 			a, err := s.sessionAccount(r.Context(), id)
 			switch {
 			case err == nil && !a.Disabled:
-				actor = account.ActorFor(a)
+				actor = access.ActorFor(a)
 			case err == nil || apperr.IsKind(err, apperr.NotFound):
 				// Disabled or deleted since: the session no longer signs anyone in.
 				s.sessions.Remove(r.Context(), sessionAccountKey)
@@ -204,7 +205,7 @@ func withPrefetch(next http.Handler) http.Handler {
 // sessionAccount returns the signed-in account: the one read with the session when it is
 // that account, otherwise read now (a session written before the sessions table kept its
 // account, or changed since it was read).
-func (s *Server) sessionAccount(ctx context.Context, id int64) (*account.Account, error) {
+func (s *Server) sessionAccount(ctx context.Context, id int64) (*access.Account, error) {
 	if p := account.PrefetchOf(ctx); p != nil && p.Account != nil && p.Account.ID == id {
 		return p.Account, nil
 	}

@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/i18n"
@@ -31,7 +31,7 @@ var templateFiles embed.FS
 type Base struct {
 	Lang      i18n.Lang
 	Title     string
-	Actor     account.Actor
+	Actor     access.Actor
 	CSRF      string
 	Path      string
 	Query     string
@@ -48,7 +48,7 @@ func (s *Server) base(r *http.Request, titleKey string, args ...any) Base {
 	b := Base{
 		Lang: lang, Actor: actor, CSRF: s.csrfToken(r), Path: r.URL.Path,
 		RequestID: requestID(r.Context()), Now: s.now(),
-		CanAdmin: account.Allowed(actor, account.PermAdminArea, nil),
+		CanAdmin: access.Allowed(actor, access.PermAdminArea, nil),
 	}
 	if titleKey != "" {
 		b.Title = s.cat.T(lang, titleKey, args...)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/i18n"
 )
@@ -67,7 +67,7 @@ func TestPretranslatedPagesMatch(t *testing.T) {
 		for _, signedIn := range []bool{false, true} {
 			base := Base{Lang: lang, Title: "Titre <&> \"x\"", CSRF: "tok", Path: "/p", Query: "a=1", Now: time.Now(), CanAdmin: signedIn}
 			if signedIn {
-				base.Actor = account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})
+				base.Actor = access.ActorFor(&access.Account{ID: 1, Email: "a@example.org"})
 				base.Flash = "Enregistré <b>"
 			}
 			pages := map[string]any{
@@ -140,7 +140,7 @@ func benchTemplates(b *testing.B) *templates {
 func BenchmarkRenderReceipt(b *testing.B) {
 	pre := benchTemplates(b)
 	base := Base{Lang: i18n.FR, Title: "Merci", CSRF: "tok", Path: "/p", Now: time.Now(),
-		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})}
+		Actor: access.ActorFor(&access.Account{ID: 1, Email: "a@example.org"})}
 	page := voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: true, Publication: "receipts"}
 	t := pre.pages[i18n.FR]["vote_receipt"]
 	b.ReportAllocs()
@@ -156,7 +156,7 @@ func BenchmarkRenderReceipt(b *testing.B) {
 func BenchmarkRenderBallot(b *testing.B) {
 	pre := benchTemplates(b)
 	page := voteHomePage{Base: Base{Lang: i18n.FR, Title: "Voter", CSRF: "tok", Path: "/c/vote", Now: time.Now(),
-		Actor: account.ActorFor(&account.Account{ID: 1, Email: "a@example.org"})},
+		Actor: access.ActorFor(&access.Account{ID: 1, Email: "a@example.org"})},
 		Campaign: &campaign.Campaign{Slug: "c"}, Step: "ballot", Rule: "one-per-category", Publication: "receipts"}
 	id := int64(0)
 	for c := range 3 {

@@ -9,6 +9,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
@@ -20,7 +21,7 @@ import (
 
 func (s *Server) reviewEnv() review.Env { return review.Env{Change: s.changeEnv(), BaseURL: s.baseURL} }
 
-func whoOf(r *http.Request) review.Who { return review.Who{Actor: actorOf(r)} }
+func whoOf(r *http.Request) change.Who { return change.Who{Actor: actorOf(r)} }
 
 func committeeURL(c *campaign.Campaign) string { return "/admin/campagnes/" + c.Slug + "/comite" }
 

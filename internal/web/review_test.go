@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
@@ -56,7 +57,7 @@ func TestReviewJourney(t *testing.T) {
 		}
 		admin := "/admin/campagnes/" + open
 		agent := s.browser()
-		ag := demoAccount(t, account.Agent)
+		ag := demoAccount(t, access.Agent)
 		agent.signIn(ag.Email, ag.Password)
 
 		// Before the labelling phase: refused with the phase message.
@@ -69,7 +70,7 @@ func TestReviewJourney(t *testing.T) {
 		}
 
 		// The committee: the demo member, the demo citizen, and a new person.
-		committee, citizen := demoAccount(t, account.Committee), demoAccount(t, account.Citizen)
+		committee, citizen := demoAccount(t, access.Committee), demoAccount(t, access.Citizen)
 		for _, m := range []url.Values{
 			{"email": {committee.Email}, "kind": {"ess"}, "organisation": {"CRESS"}},
 			{"email": {citizen.Email}, "kind": {"departement"}},
@@ -222,7 +223,7 @@ func TestReviewJourney(t *testing.T) {
 		wantContains(t, pub, "public ballot page", ballot[0].Title)
 
 		// The carrier follows the project's history.
-		carrier := demoAccount(t, account.Carrier)
+		carrier := demoAccount(t, access.Carrier)
 		ca, _ := account.ByEmail(ctx, d, carrier.Email)
 		theirs, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, AccountID: ca.ID})
 		if len(theirs) != 1 {

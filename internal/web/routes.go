@@ -1,9 +1,8 @@
 package web
 
 import (
+	"budgetcitoyen/internal/access"
 	"net/http"
-
-	"budgetcitoyen/internal/account"
 )
 
 // handler is a request handler that returns its error instead of writing it: one adapter
@@ -15,14 +14,14 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 // forgets its permission does not compile into the table) and the handler.
 type route struct {
 	pattern string
-	perm    account.Permission
+	perm    access.Permission
 	h       handler
 }
 
 // routeTable lists every route of the site. Campaign pages live under /{slug}/; literal
 // paths such as /connexion take precedence over {slug} in ServeMux.
 func (s *Server) routeTable() []route {
-	pub := account.PermPublic
+	pub := access.PermPublic
 	return []route{
 		// Public site.
 		{"GET /{$}", pub, s.homeShow},
@@ -53,9 +52,9 @@ func (s *Server) routeTable() []route {
 		{"POST /mot-de-passe-oublie", pub, s.forgotSubmit},
 		{"GET /reinitialiser", pub, s.resetShow},
 		{"POST /reinitialiser", pub, s.resetSubmit},
-		{"GET /compte", account.PermSignedIn, s.accountShow},
-		{"POST /compte/verification", account.PermSignedIn, s.verifyResend},
-		{"POST /compte/mot-de-passe", account.PermSignedIn, s.accountPasswordChange},
+		{"GET /compte", access.PermSignedIn, s.accountShow},
+		{"POST /compte/verification", access.PermSignedIn, s.verifyResend},
+		{"POST /compte/mot-de-passe", access.PermSignedIn, s.accountPasswordChange},
 		{"GET /connexion/code", pub, s.signinCodeShow},
 		{"POST /connexion/code", pub, s.signinCodeSend},
 		{"POST /connexion/code/verifier", pub, s.signinCodeVerify},
@@ -64,116 +63,116 @@ func (s *Server) routeTable() []route {
 		{"GET " + OIDCCallbackPath, pub, s.oidcCallback},
 
 		// Administration: campaigns.
-		{"GET /admin", account.PermAdminArea, s.adminHome},
-		{"GET /admin/campagnes", account.PermManageCampaigns, s.adminCampaigns},
-		{"GET /admin/campagnes/nouvelle", account.PermManageCampaigns, s.adminCampaignNew},
-		{"POST /admin/campagnes/nouvelle", account.PermManageCampaigns, s.adminCampaignCreate},
-		{"GET /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignEdit},
-		{"POST /admin/campagnes/{slug}", account.PermManageCampaigns, s.adminCampaignUpdate},
-		{"GET /admin/journal", account.PermAdminArea, s.adminAudit},
+		{"GET /admin", access.PermAdminArea, s.adminHome},
+		{"GET /admin/campagnes", access.PermManageCampaigns, s.adminCampaigns},
+		{"GET /admin/campagnes/nouvelle", access.PermManageCampaigns, s.adminCampaignNew},
+		{"POST /admin/campagnes/nouvelle", access.PermManageCampaigns, s.adminCampaignCreate},
+		{"GET /admin/campagnes/{slug}", access.PermManageCampaigns, s.adminCampaignEdit},
+		{"POST /admin/campagnes/{slug}", access.PermManageCampaigns, s.adminCampaignUpdate},
+		{"GET /admin/journal", access.PermAdminArea, s.adminAudit},
 
 		// Account administration.
-		{"GET /admin/comptes", account.PermManageAccounts, s.adminAccounts},
-		{"GET /admin/comptes/{id}", account.PermManageAccounts, s.adminAccount},
-		{"POST /admin/comptes/{id}/roles", account.PermManageAccounts, s.adminAccountGrant},
-		{"POST /admin/comptes/{id}/roles/retirer", account.PermManageAccounts, s.adminAccountRevoke},
-		{"POST /admin/comptes/{id}/statut", account.PermManageAccounts, s.adminAccountStatus},
+		{"GET /admin/comptes", access.PermManageAccounts, s.adminAccounts},
+		{"GET /admin/comptes/{id}", access.PermManageAccounts, s.adminAccount},
+		{"POST /admin/comptes/{id}/roles", access.PermManageAccounts, s.adminAccountGrant},
+		{"POST /admin/comptes/{id}/roles/retirer", access.PermManageAccounts, s.adminAccountRevoke},
+		{"POST /admin/comptes/{id}/statut", access.PermManageAccounts, s.adminAccountStatus},
 
 		// Comptoirs.
 		{"GET /{slug}/comptoirs", pub, s.workshopList},
 		{"GET /{slug}/comptoirs/calendrier.ics", pub, s.workshopListICS},
-		{"GET /{slug}/comptoirs/mes-inscriptions", account.PermSignedIn, s.workshopMine},
+		{"GET /{slug}/comptoirs/mes-inscriptions", access.PermSignedIn, s.workshopMine},
 		{"GET /{slug}/comptoirs/{id}", pub, s.workshopShow},
 		{"GET /{slug}/comptoirs/{id}/calendrier.ics", pub, s.workshopICS},
-		{"POST /{slug}/comptoirs/{id}/inscription", account.PermSignedIn, s.workshopRegister},
-		{"POST /{slug}/comptoirs/{id}/desinscription", account.PermSignedIn, s.workshopUnregister},
-		{"GET /{slug}/comptoirs/{id}/presences", account.PermMarkAttendance, s.workshopAttendance},
-		{"POST /{slug}/comptoirs/{id}/presences", account.PermMarkAttendance, s.workshopAttendanceSave},
-		{"GET /{slug}/comptoirs/gestion", account.PermManageWorkshops, s.workshopManage},
-		{"GET /{slug}/comptoirs/couverture", account.PermManageWorkshops, s.workshopCoverage},
-		{"GET /{slug}/comptoirs/nouveau", account.PermManageWorkshops, s.workshopNew},
-		{"POST /{slug}/comptoirs/nouveau", account.PermManageWorkshops, s.workshopCreate},
-		{"GET /{slug}/comptoirs/{id}/modifier", account.PermManageWorkshops, s.workshopEdit},
-		{"POST /{slug}/comptoirs/{id}/modifier", account.PermManageWorkshops, s.workshopUpdate},
-		{"POST /{slug}/comptoirs/{id}/annuler", account.PermManageWorkshops, s.workshopCancel},
-		{"GET /{slug}/comptoirs/{id}/inscriptions.csv", account.PermManageWorkshops, s.workshopCSV},
+		{"POST /{slug}/comptoirs/{id}/inscription", access.PermSignedIn, s.workshopRegister},
+		{"POST /{slug}/comptoirs/{id}/desinscription", access.PermSignedIn, s.workshopUnregister},
+		{"GET /{slug}/comptoirs/{id}/presences", access.PermMarkAttendance, s.workshopAttendance},
+		{"POST /{slug}/comptoirs/{id}/presences", access.PermMarkAttendance, s.workshopAttendanceSave},
+		{"GET /{slug}/comptoirs/gestion", access.PermManageWorkshops, s.workshopManage},
+		{"GET /{slug}/comptoirs/couverture", access.PermManageWorkshops, s.workshopCoverage},
+		{"GET /{slug}/comptoirs/nouveau", access.PermManageWorkshops, s.workshopNew},
+		{"POST /{slug}/comptoirs/nouveau", access.PermManageWorkshops, s.workshopCreate},
+		{"GET /{slug}/comptoirs/{id}/modifier", access.PermManageWorkshops, s.workshopEdit},
+		{"POST /{slug}/comptoirs/{id}/modifier", access.PermManageWorkshops, s.workshopUpdate},
+		{"POST /{slug}/comptoirs/{id}/annuler", access.PermManageWorkshops, s.workshopCancel},
+		{"GET /{slug}/comptoirs/{id}/inscriptions.csv", access.PermManageWorkshops, s.workshopCSV},
 
 		// Ideas.
 		{"GET /{slug}/idees", pub, s.ideaList},
 		{"GET /{slug}/idees/deposer", pub, s.ideaDepositShow},
 		{"POST /{slug}/idees/deposer", pub, s.ideaDepositSubmit},
-		{"GET /{slug}/idees/moderation", account.PermModerate, s.ideaModeration},
+		{"GET /{slug}/idees/moderation", access.PermModerate, s.ideaModeration},
 		{"GET /{slug}/idees/{id}", pub, s.ideaShow},
 		{"GET /{slug}/idees/{id}/orientation", pub, s.ideaOrientation},
-		{"POST /{slug}/idees/{id}/masquer", account.PermModerate, s.ideaHide},
-		{"POST /{slug}/idees/{id}/retablir", account.PermModerate, s.ideaRestore},
+		{"POST /{slug}/idees/{id}/masquer", access.PermModerate, s.ideaHide},
+		{"POST /{slug}/idees/{id}/retablir", access.PermModerate, s.ideaRestore},
 
 		// Dossiers.
-		{"GET /compte/structures", account.PermSignedIn, s.structuresList},
-		{"GET /compte/structures/nouvelle", account.PermSignedIn, s.structureNew},
-		{"POST /compte/structures/nouvelle", account.PermSignedIn, s.structureCreate},
-		{"GET /compte/structures/{id}", account.PermSignedIn, s.structureEdit},
-		{"POST /compte/structures/{id}", account.PermSignedIn, s.structureUpdate},
-		{"POST /compte/structures/{id}/membres", account.PermSignedIn, s.structureAddMember},
-		{"GET /{slug}/dossiers", account.PermSignedIn, s.dossierHome},
-		{"GET /{slug}/dossiers/nouveau", account.PermFileDossier, s.dossierNew},
-		{"POST /{slug}/dossiers/nouveau", account.PermFileDossier, s.dossierCreate},
-		{"GET /{slug}/dossiers/{id}", account.PermSignedIn, s.dossierShow},
-		{"GET /{slug}/dossiers/{id}/{step}", account.PermSignedIn, s.dossierStep},
-		{"POST /{slug}/dossiers/{id}/{step}", account.PermFileDossier, s.dossierSave},
-		{"POST /{slug}/dossiers/{id}/envoyer", account.PermFileDossier, s.dossierSubmit},
-		{"GET /{slug}/dossiers/{id}/recepisse.pdf", account.PermSignedIn, s.dossierReceipt},
-		{"POST /{slug}/dossiers/{id}/documents", account.PermFileDossier, s.dossierUpload},
-		{"GET /{slug}/dossiers/{id}/documents/{doc}", account.PermSignedIn, s.dossierDocument},
-		{"POST /{slug}/dossiers/{id}/documents/{doc}/supprimer", account.PermFileDossier, s.dossierDocumentDelete},
-		{"GET /admin/campagnes/{slug}/dossiers", account.PermManageDossiers, s.adminDossiers},
-		{"GET /admin/campagnes/{slug}/dossiers/export.csv", account.PermManageDossiers, s.adminDossiersCSV},
-		{"GET /admin/campagnes/{slug}/dossiers/export.xlsx", account.PermManageDossiers, s.adminDossiersXLSX},
-		{"GET /admin/campagnes/{slug}/dossiers/questions", account.PermManageDossiers, s.adminQuestions},
-		{"POST /admin/campagnes/{slug}/dossiers/questions", account.PermManageDossiers, s.adminQuestionsSave},
-		{"GET /admin/campagnes/{slug}/dossiers/{id}", account.PermManageDossiers, s.adminDossierShow},
-		{"POST /admin/campagnes/{slug}/dossiers/{id}/prolongation", account.PermManageDossiers, s.adminDossierExtend},
+		{"GET /compte/structures", access.PermSignedIn, s.structuresList},
+		{"GET /compte/structures/nouvelle", access.PermSignedIn, s.structureNew},
+		{"POST /compte/structures/nouvelle", access.PermSignedIn, s.structureCreate},
+		{"GET /compte/structures/{id}", access.PermSignedIn, s.structureEdit},
+		{"POST /compte/structures/{id}", access.PermSignedIn, s.structureUpdate},
+		{"POST /compte/structures/{id}/membres", access.PermSignedIn, s.structureAddMember},
+		{"GET /{slug}/dossiers", access.PermSignedIn, s.dossierHome},
+		{"GET /{slug}/dossiers/nouveau", access.PermFileDossier, s.dossierNew},
+		{"POST /{slug}/dossiers/nouveau", access.PermFileDossier, s.dossierCreate},
+		{"GET /{slug}/dossiers/{id}", access.PermSignedIn, s.dossierShow},
+		{"GET /{slug}/dossiers/{id}/{step}", access.PermSignedIn, s.dossierStep},
+		{"POST /{slug}/dossiers/{id}/{step}", access.PermFileDossier, s.dossierSave},
+		{"POST /{slug}/dossiers/{id}/envoyer", access.PermFileDossier, s.dossierSubmit},
+		{"GET /{slug}/dossiers/{id}/recepisse.pdf", access.PermSignedIn, s.dossierReceipt},
+		{"POST /{slug}/dossiers/{id}/documents", access.PermFileDossier, s.dossierUpload},
+		{"GET /{slug}/dossiers/{id}/documents/{doc}", access.PermSignedIn, s.dossierDocument},
+		{"POST /{slug}/dossiers/{id}/documents/{doc}/supprimer", access.PermFileDossier, s.dossierDocumentDelete},
+		{"GET /admin/campagnes/{slug}/dossiers", access.PermManageDossiers, s.adminDossiers},
+		{"GET /admin/campagnes/{slug}/dossiers/export.csv", access.PermManageDossiers, s.adminDossiersCSV},
+		{"GET /admin/campagnes/{slug}/dossiers/export.xlsx", access.PermManageDossiers, s.adminDossiersXLSX},
+		{"GET /admin/campagnes/{slug}/dossiers/questions", access.PermManageDossiers, s.adminQuestions},
+		{"POST /admin/campagnes/{slug}/dossiers/questions", access.PermManageDossiers, s.adminQuestionsSave},
+		{"GET /admin/campagnes/{slug}/dossiers/{id}", access.PermManageDossiers, s.adminDossierShow},
+		{"POST /admin/campagnes/{slug}/dossiers/{id}/prolongation", access.PermManageDossiers, s.adminDossierExtend},
 
 		// Vote.
 		{"GET /{slug}/projets", pub, s.projectsList},
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
 		{"GET /{slug}/vote", pub, s.voteHome},
 		{"POST /{slug}/vote/courriel", pub, s.voteEmail},
-		{"POST /{slug}/vote/identite", account.PermVote, s.voteIdentity},
-		{"POST /{slug}/vote/verifier", account.PermVote, s.voteReview},
-		{"POST /{slug}/vote/confirmer", account.PermVote, s.voteConfirm},
-		{"POST /{slug}/vote/franceconnect", account.PermVote, s.voteOIDCStart},
-		{"GET /{slug}/vote/franceconnect/commune", account.PermVote, s.voteOIDCCommune},
-		{"POST /{slug}/vote/franceconnect/commune", account.PermVote, s.voteOIDCRegister},
-		{"GET /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdmin},
-		{"POST /admin/campagnes/{slug}/vote", account.PermManageCampaigns, s.voteAdminSave},
-		{"POST /admin/campagnes/{slug}/vote/liste", account.PermManageCampaigns, s.voteCensusImport},
+		{"POST /{slug}/vote/identite", access.PermVote, s.voteIdentity},
+		{"POST /{slug}/vote/verifier", access.PermVote, s.voteReview},
+		{"POST /{slug}/vote/confirmer", access.PermVote, s.voteConfirm},
+		{"POST /{slug}/vote/franceconnect", access.PermVote, s.voteOIDCStart},
+		{"GET /{slug}/vote/franceconnect/commune", access.PermVote, s.voteOIDCCommune},
+		{"POST /{slug}/vote/franceconnect/commune", access.PermVote, s.voteOIDCRegister},
+		{"GET /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdmin},
+		{"POST /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdminSave},
+		{"POST /admin/campagnes/{slug}/vote/liste", access.PermManageCampaigns, s.voteCensusImport},
 
 		// Review.
-		{"GET /admin/campagnes/{slug}/comite", account.PermManageDossiers, s.reviewCommittee},
-		{"POST /admin/campagnes/{slug}/comite/membres", account.PermManageDossiers, s.reviewMemberAdd},
-		{"POST /admin/campagnes/{slug}/comite/membres/{account}/retirer", account.PermManageDossiers, s.reviewMemberRemove},
-		{"POST /admin/campagnes/{slug}/comite/reglages", account.PermManageDossiers, s.reviewSettings},
-		{"POST /admin/campagnes/{slug}/comite/affectations", account.PermManageDossiers, s.reviewAssign},
-		{"POST /admin/campagnes/{slug}/comite/affectations/auto", account.PermManageDossiers, s.reviewAssignAuto},
-		{"GET /admin/campagnes/{slug}/comite/grilles", account.PermManageDossiers, s.reviewCriteria},
-		{"POST /admin/campagnes/{slug}/comite/grilles", account.PermManageDossiers, s.reviewCriteriaSave},
-		{"GET /admin/campagnes/{slug}/comite/seance", account.PermManageDossiers, s.reviewSession},
-		{"POST /admin/campagnes/{slug}/comite/seance", account.PermManageDossiers, s.reviewDecide},
-		{"GET /admin/campagnes/{slug}/comite/seance/pv.csv", account.PermManageDossiers, s.reviewMinutesCSV},
-		{"GET /admin/campagnes/{slug}/comite/seance/pv.pdf", account.PermManageDossiers, s.reviewMinutesPDF},
-		{"GET /admin/campagnes/{slug}/comite/dossiers/{id}", account.PermManageDossiers, s.reviewDossierAdmin},
-		{"GET /admin/campagnes/{slug}/commission", account.PermManageDossiers, s.reviewCommission},
-		{"POST /admin/campagnes/{slug}/commission", account.PermManageDossiers, s.reviewCommissionSave},
-		{"GET /admin/campagnes/{slug}/commission-permanente", account.PermManageDossiers, s.reviewDecision},
-		{"POST /admin/campagnes/{slug}/commission-permanente", account.PermManageDossiers, s.reviewDecisionSave},
-		{"POST /admin/campagnes/{slug}/proclamation", account.PermManageDossiers, s.reviewProclaim},
-		{"POST /admin/campagnes/{slug}/resultats", account.PermManageDossiers, s.resultsRecord},
-		{"GET /{slug}/comite", account.PermReview, s.reviewMine},
-		{"GET /{slug}/comite/{id}", account.PermReview, s.reviewForm},
-		{"POST /{slug}/comite/{id}", account.PermReview, s.reviewSave},
-		{"POST /{slug}/comite/{id}/declaration", account.PermReview, s.reviewDeclare},
-		{"GET /{slug}/dossiers/{id}/historique", account.PermSignedIn, s.reviewHistory},
+		{"GET /admin/campagnes/{slug}/comite", access.PermManageDossiers, s.reviewCommittee},
+		{"POST /admin/campagnes/{slug}/comite/membres", access.PermManageDossiers, s.reviewMemberAdd},
+		{"POST /admin/campagnes/{slug}/comite/membres/{account}/retirer", access.PermManageDossiers, s.reviewMemberRemove},
+		{"POST /admin/campagnes/{slug}/comite/reglages", access.PermManageDossiers, s.reviewSettings},
+		{"POST /admin/campagnes/{slug}/comite/affectations", access.PermManageDossiers, s.reviewAssign},
+		{"POST /admin/campagnes/{slug}/comite/affectations/auto", access.PermManageDossiers, s.reviewAssignAuto},
+		{"GET /admin/campagnes/{slug}/comite/grilles", access.PermManageDossiers, s.reviewCriteria},
+		{"POST /admin/campagnes/{slug}/comite/grilles", access.PermManageDossiers, s.reviewCriteriaSave},
+		{"GET /admin/campagnes/{slug}/comite/seance", access.PermManageDossiers, s.reviewSession},
+		{"POST /admin/campagnes/{slug}/comite/seance", access.PermManageDossiers, s.reviewDecide},
+		{"GET /admin/campagnes/{slug}/comite/seance/pv.csv", access.PermManageDossiers, s.reviewMinutesCSV},
+		{"GET /admin/campagnes/{slug}/comite/seance/pv.pdf", access.PermManageDossiers, s.reviewMinutesPDF},
+		{"GET /admin/campagnes/{slug}/comite/dossiers/{id}", access.PermManageDossiers, s.reviewDossierAdmin},
+		{"GET /admin/campagnes/{slug}/commission", access.PermManageDossiers, s.reviewCommission},
+		{"POST /admin/campagnes/{slug}/commission", access.PermManageDossiers, s.reviewCommissionSave},
+		{"GET /admin/campagnes/{slug}/commission-permanente", access.PermManageDossiers, s.reviewDecision},
+		{"POST /admin/campagnes/{slug}/commission-permanente", access.PermManageDossiers, s.reviewDecisionSave},
+		{"POST /admin/campagnes/{slug}/proclamation", access.PermManageDossiers, s.reviewProclaim},
+		{"POST /admin/campagnes/{slug}/resultats", access.PermManageDossiers, s.resultsRecord},
+		{"GET /{slug}/comite", access.PermReview, s.reviewMine},
+		{"GET /{slug}/comite/{id}", access.PermReview, s.reviewForm},
+		{"POST /{slug}/comite/{id}", access.PermReview, s.reviewSave},
+		{"POST /{slug}/comite/{id}/declaration", access.PermReview, s.reviewDeclare},
+		{"GET /{slug}/dossiers/{id}/historique", access.PermSignedIn, s.reviewHistory},
 
 		// Results and open data.
 		{"GET /{slug}/resultats", pub, s.resultsShow},
@@ -203,7 +202,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.pattern, s.metrics.instrument(rt.pattern, s.guard(rt)))
 	}
 	// Anything else is a French 404 page rather than ServeMux's plain text.
-	mux.Handle("/", s.metrics.instrument("unmatched", s.guard(route{"/", account.PermPublic, s.notFound})))
+	mux.Handle("/", s.metrics.instrument("unmatched", s.guard(route{"/", access.PermPublic, s.notFound})))
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
@@ -230,7 +229,7 @@ func (s *Server) withAssets(next http.Handler) http.Handler {
 	assets := http.NewServeMux()
 	// Each asset gets a literal route: a "/static/" prefix would conflict with "/{slug}/…".
 	for _, name := range staticNames() {
-		assets.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, account.PermPublic, s.staticServe})))
+		assets.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, access.PermPublic, s.staticServe})))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, pattern := assets.Handler(r); pattern != "" {

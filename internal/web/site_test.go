@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
@@ -175,7 +176,7 @@ func (b *browser) signIn(email, password string) {
 }
 
 // demoAccount returns the demo account of a role.
-func demoAccount(t *testing.T, role account.Role) demo.Account {
+func demoAccount(t *testing.T, role access.Role) demo.Account {
 	t.Helper()
 	for _, a := range demo.Accounts(testNow) {
 		if a.Role == role {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -104,7 +105,7 @@ func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
 	case !actor.SignedIn():
 		p.Step = voteStepStart
 		return p, nil
-	case !account.Allowed(actor, account.PermVote, &c.ID):
+	case !access.Allowed(actor, access.PermVote, &c.ID):
 		p.Step = voteStepNoRole
 		return p, nil
 	}
@@ -360,24 +361,24 @@ func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
 }
 
 // voteCreateAccount makes a password-less citizen account for a voter.
-func (s *Server) voteCreateAccount(r *http.Request, email string) (*account.Account, error) {
-	var a *account.Account
+func (s *Server) voteCreateAccount(r *http.Request, email string) (*access.Account, error) {
+	var a *access.Account
 	name, _, _ := strings.Cut(email, "@")
 	if len(name) > account.MaxDisplayNameLen || name == "" {
 		name = "Votant"
 	}
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermPublic, Action: "account.create", EntityKind: "account",
+		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.create", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			var err error
 			if a, err = account.Create(ctx, tx, email, name, "", s.now()); err != nil {
 				return change.Outcome{}, err
 			}
-			if err := account.GrantRole(ctx, tx, a.ID, account.Citizen, nil, s.now()); err != nil {
+			if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, s.now()); err != nil {
 				return change.Outcome{}, err
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
-				After: map[string]any{"email": a.Email, "role": account.Citizen}}, nil
+				After: map[string]any{"email": a.Email, "role": access.Citizen}}, nil
 		},
 	})
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -107,7 +107,7 @@ func (s *Server) workshopCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) == 0 {
 		ws.CampaignID = c.ID
 		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actorOf(r), Permission: account.PermManageWorkshops, Campaign: c,
+			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 			Action: "workshop.create", EntityKind: "workshop_session",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				if err := workshop.Create(ctx, tx, &ws, s.now()); err != nil {
@@ -164,7 +164,7 @@ func (s *Server) workshopUpdate(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) == 0 {
 		ws.ID, ws.CampaignID, ws.CampaignSlug, ws.TimeZone = before.ID, c.ID, c.Slug, c.TimeZone
 		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-			Actor: actorOf(r), Permission: account.PermManageWorkshops, Campaign: c,
+			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 			Action: "workshop.update", EntityKind: "workshop_session",
 			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 				if err := workshop.Update(ctx, tx, &ws, s.now()); err != nil {
@@ -214,7 +214,7 @@ func (s *Server) workshopCancel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermManageWorkshops, Campaign: c,
+		Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 		Action: "workshop.cancel", EntityKind: "workshop_session",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			regs, err := workshop.Cancel(ctx, tx, ws.ID, s.now())

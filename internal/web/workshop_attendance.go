@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -58,7 +58,7 @@ func (s *Server) workshopAttendanceSave(w http.ResponseWriter, r *http.Request) 
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actorOf(r), Permission: account.PermMarkAttendance, Campaign: c,
+		Who: change.By(actorOf(r)), Permission: access.PermMarkAttendance, Campaign: c,
 		Action: "workshop.attendance", EntityKind: "workshop_session",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			regs, err := workshop.Registrations(ctx, tx, ws.ID)

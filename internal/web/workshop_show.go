@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/mail"
@@ -26,7 +26,7 @@ type workshopShowPage struct {
 }
 
 func (s *Server) canManageWorkshops(r *http.Request, c *campaign.Campaign) bool {
-	return account.Allowed(actorOf(r), account.PermManageWorkshops, &c.ID)
+	return access.Allowed(actorOf(r), access.PermManageWorkshops, &c.ID)
 }
 
 func (s *Server) workshopShow(w http.ResponseWriter, r *http.Request) error {
@@ -39,7 +39,7 @@ func (s *Server) workshopShow(w http.ResponseWriter, r *http.Request) error {
 	actor := actorOf(r)
 	p := workshopShowPage{Base: s.base(r, "workshop.show.title", ws.Title), C: c, S: s.sessionView(c, *ws),
 		Started: !now.Before(ws.StartsAt), CanManage: s.canManageWorkshops(r, c),
-		CanAttend: account.Allowed(actor, account.PermMarkAttendance, &c.ID)}
+		CanAttend: access.Allowed(actor, access.PermMarkAttendance, &c.ID)}
 	p.Open = c.IsOpen(campaign.PhaseComptoirs, now) && !p.Started && !ws.Cancelled()
 	if actor.SignedIn() {
 		if p.Mine, err = workshop.RegistrationOf(r.Context(), s.db, ws.ID, actor.ID()); err != nil {
@@ -71,7 +71,7 @@ func (s *Server) workshopRegister(w http.ResponseWriter, r *http.Request) error 
 	actor := actorOf(r)
 	var reg workshop.Registration
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermSignedIn, Campaign: c, Phases: []campaign.Phase{campaign.PhaseComptoirs},
+		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c.During(campaign.PhaseComptoirs),
 		Action: "workshop.register", EntityKind: "workshop_registration",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			var err error
@@ -114,7 +114,7 @@ func (s *Server) workshopUnregister(w http.ResponseWriter, r *http.Request) erro
 	}
 	actor := actorOf(r)
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Actor: actor, Permission: account.PermSignedIn, Campaign: c,
+		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c,
 		Action: "workshop.unregister", EntityKind: "workshop_registration",
 		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
 			removed, promoted, err := workshop.Unregister(ctx, s.db, tx, ws.ID, actor.ID())

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
@@ -59,7 +60,7 @@ func TestWorkshopJourney(t *testing.T) {
 		}
 
 		// An agent's session with a commune outside the territory: French error, input kept, nothing saved.
-		agentAcc := demoAccount(t, account.Agent)
+		agentAcc := demoAccount(t, access.Agent)
 		agent := s.browser()
 		agent.signIn(agentAcc.Email, agentAcc.Password)
 		_, c := demoSessionID(t, s, "Arras")
@@ -79,7 +80,7 @@ func TestWorkshopJourney(t *testing.T) {
 
 		// A citizen takes the last seat of the nearly full session; the carrier then gets the waiting list.
 		arras, _ := demoSessionID(t, s, "Arras")
-		citizenAcc := demoAccount(t, account.Citizen)
+		citizenAcc := demoAccount(t, access.Citizen)
 		citizen := s.browser()
 		citizen.signIn(citizenAcc.Email, citizenAcc.Password)
 		citizen.get(base + "/" + arras)
@@ -87,7 +88,7 @@ func TestWorkshopJourney(t *testing.T) {
 		wantStatus(t, p, http.StatusSeeOther, "register")
 		p = citizen.get(base + "/" + arras)
 		wantContains(t, p, "after registering", "Vous êtes inscrit à cette séance.")
-		carrierAcc := demoAccount(t, account.Carrier)
+		carrierAcc := demoAccount(t, access.Carrier)
 		carrier := s.browser()
 		carrier.signIn(carrierAcc.Email, carrierAcc.Password)
 		p = carrier.get(base + "/" + arras)
@@ -112,7 +113,7 @@ func TestWorkshopJourney(t *testing.T) {
 		// The citizen may not see the attendance sheet; the animator marks the carrier present.
 		p = citizen.get(base + "/" + arras + "/presences")
 		wantStatus(t, p, http.StatusForbidden, "citizen on attendance")
-		animAcc := demoAccount(t, account.Animator)
+		animAcc := demoAccount(t, access.Animator)
 		anim := s.browser()
 		anim.signIn(animAcc.Email, animAcc.Password)
 		p = anim.get(base + "/" + arras + "/presences")
@@ -149,7 +150,7 @@ func TestWorkshopJourney(t *testing.T) {
 func TestWorkshopCoverageFlagsEmpty(t *testing.T) {
 	s := newSite(t, sqliteDB(t))
 	open, _ := demo.Slugs(testNow)
-	agentAcc := demoAccount(t, account.Agent)
+	agentAcc := demoAccount(t, access.Agent)
 	agent := s.browser()
 	agent.signIn(agentAcc.Email, agentAcc.Password)
 	p := agent.get("/" + open + "/comptoirs/couverture")

@@ -1,4 +1,4 @@
-package account
+package access
 
 // Actor is who makes a request: an account with its grants, or a visitor (no account).
 // Handlers build it once per request and pass it to the policy and to domain functions.

@@ -1,4 +1,4 @@
-package account
+package access
 
 import (
 	"slices"
@@ -116,3 +116,5 @@ func TestHasRole(t *testing.T) {
 		t.Error("visitor has a role or an account")
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

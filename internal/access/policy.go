@@ -1,4 +1,4 @@
-package account
+package access
 
 // Permission names something a request may do. Every route declares the permission it
 // needs and the web layer asks Allowed before running the handler: one policy, one place.
