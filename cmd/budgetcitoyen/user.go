@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"flag"
 	"fmt"
@@ -102,7 +101,7 @@ func addUser(ctx context.Context, d *db.DB, email, name, password string, role a
 	env := change.Env{DB: d, Now: time.Now}
 	_, err = change.Do(ctx, env, change.Request{
 		Who: change.System("cli"), Action: "account.grant", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := time.Now()
 			acc, err := account.ByEmail(ctx, tx, email)
 			if apperr.IsKind(err, apperr.NotFound) {

@@ -69,28 +69,30 @@ func cacheOf(d *db.DB) *sessionCache {
 		return c.(*sessionCache)
 	}
 	c, loaded := caches.LoadOrStore(d, &sessionCache{notified: d.Dialect == db.Postgres})
+	if !loaded {
+		d.Watch(accountTopic, c.(*sessionCache).forgetAccountNow)
+	}
 	if !loaded && d.Dialect == db.Postgres {
 		d.Follow(sessionNotices, c.(*sessionCache))
 	}
 	return c.(*sessionCache)
 }
 
-// accountChanged forgets, in this process's cache of q's database if it has one, the
-// sessions of an account that the caller has just changed through q. On PostgreSQL the
-// triggers' notification comes a moment after the commit: the request that follows a change
-// (after its redirect) must not find the account as it was. Inside a transaction this runs
-// before the commit: a session read again before then is forgotten at the notification.
-func accountChanged(q db.Querier, accountID int64) {
-	d := db.Of(q)
-	if d == nil {
-		return
-	}
-	if c, ok := caches.Load(d); ok {
-		c := c.(*sessionCache)
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.forgetAccount(accountID)
-	}
+// accountTopic names the changes of an account (its row, its roles, its sessions) that the
+// session caches of this process watch (db.Watch).
+const accountTopic = "account"
+
+// accountChanged tells the session caches of this process that the caller has just changed
+// an account through q: they forget its sessions at once (after the commit, inside a
+// transaction). On PostgreSQL the triggers' notification comes a moment after the commit:
+// the request that follows a change (after its redirect) must not find the account as it was.
+func accountChanged(q db.Querier, accountID int64) { q.Changed(accountTopic, accountID) }
+
+// forgetAccountNow is the watcher of accountTopic.
+func (c *sessionCache) forgetAccountNow(accountID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgetAccount(accountID)
 }
 
 // sessionPrefix returns the key of a token's version, as the triggers compute it (its first

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -236,7 +235,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		if got := findSeen(t, s, tok); !got.disabled {
 			t.Errorf("after this process disabled the account: %+v", got)
 		}
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { return GrantRole(ctx, d.Bind(tx), a.ID, access.Agent, nil, t0) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return GrantRole(ctx, tx, a.ID, access.Agent, nil, t0) }); err != nil {
 			t.Fatal(err)
 		}
 		if got := findSeen(t, s, tok); got.roles != "citizen agent" {

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"testing"
 	"time"
@@ -99,7 +98,7 @@ func TestCreateRejects(t *testing.T) {
 		}
 		// The duplicate check leaves a caller's transaction usable (PostgreSQL aborts a
 		// transaction on any failed statement).
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			if _, err := Create(ctx, tx, "camille@exemple.fr", "", "", t0); !apperr.IsKind(err, apperr.Invalid) {
 				t.Errorf("duplicate in tx: %v", err)
 			}
@@ -287,7 +286,7 @@ func TestList(t *testing.T) {
 			t.Errorf("roles in list: %+v", got)
 		}
 		// Inside a transaction (one connection) too.
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			got, _, err := List(ctx, tx, ListFilter{})
 			if err == nil && len(got) != 5 {
 				t.Errorf("in tx: %d accounts", len(got))

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -79,7 +78,7 @@ func beginAttempt(ctx context.Context, d *db.DB, email, clientIP string, now tim
 		key string
 		max int
 	}{{a.accountKey, MaxFailuresPerAccount}, {ipKey(clientIP), MaxFailuresPerIP}}
-	err := d.InTx(ctx, func(tx *sql.Tx) error {
+	err := d.InTx(ctx, func(tx *db.Tx) error {
 		for _, l := range limits {
 			if l.key == "" {
 				continue

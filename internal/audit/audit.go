@@ -6,7 +6,6 @@ package audit
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -83,7 +82,7 @@ func sanitize(s string) string { return strings.ReplaceAll(s, "\x1f", " ") }
 // Append adds e to the log inside tx. It takes the log's lock, so concurrent transactions
 // chain one after the other; the caller's transaction commits or rolls back the entry
 // together with the change it describes.
-func Append(ctx context.Context, d *db.DB, tx *sql.Tx, e Entry) (Entry, error) {
+func Append(ctx context.Context, d *db.DB, tx *db.Tx, e Entry) (Entry, error) {
 	if err := d.Lock(ctx, tx, "audit_log"); err != nil {
 		return Entry{}, err
 	}

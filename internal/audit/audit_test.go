@@ -2,7 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -18,7 +17,7 @@ func appendN(t *testing.T, d *db.DB, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			_, err := audit.Append(ctx, d, tx, audit.Entry{
 				At: time.Now(), Actor: "cli", Action: "dossier.grant_extension", EntityKind: "dossier",
 				EntityID: fmt.Sprint(i), Before: `{"state":"draft"}`, After: `{"state":"submitted"}`,

@@ -54,7 +54,7 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 		return err
 	}
 	if d, ok := q.(*db.DB); ok {
-		return d.InTx(ctx, func(tx *sql.Tx) error { return Insert(ctx, tx, c) })
+		return d.InTx(ctx, func(tx *db.Tx) error { return Insert(ctx, tx, c) })
 	}
 	// Checking first keeps the caller's transaction usable in the common case (PostgreSQL
 	// aborts a transaction on a constraint violation); the unique index still decides races.
@@ -106,7 +106,7 @@ func Update(ctx context.Context, q db.Querier, c *Campaign) error {
 		return err
 	}
 	if d, ok := q.(*db.DB); ok {
-		return d.InTx(ctx, func(tx *sql.Tx) error { return Update(ctx, tx, c) })
+		return d.InTx(ctx, func(tx *db.Tx) error { return Update(ctx, tx, c) })
 	}
 	if taken, err := slugTaken(ctx, q, c.Slug, c.ID); err != nil {
 		return err

@@ -2,7 +2,6 @@ package campaign_test
 
 import (
 	"context"
-	"database/sql"
 	"reflect"
 	"testing"
 	"time"
@@ -229,7 +228,7 @@ func TestStoreInCallersTransaction(t *testing.T) {
 		ctx := context.Background()
 		c := preset(t)
 		// Saved inside a transaction that then fails: nothing remains.
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			if err := campaign.Insert(ctx, tx, c); err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ package change
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -67,7 +66,7 @@ type Request struct {
 	// Apply performs the change inside the transaction. It reads the current state, refuses
 	// an illegal transition with an apperr.Conflict, writes the new state and returns what the
 	// audit entry and the e-mails need.
-	Apply func(ctx context.Context, tx *sql.Tx) (Outcome, error)
+	Apply func(ctx context.Context, tx *db.Tx) (Outcome, error)
 }
 
 // Outcome is what Apply reports.
@@ -90,7 +89,7 @@ func Do(ctx context.Context, env Env, r Request) (Outcome, error) {
 		return Outcome{}, apperr.New(apperr.Conflict, "change.phase_closed")
 	}
 	var out Outcome
-	err := env.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err := env.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if out, err = r.Apply(ctx, tx); err != nil {
 			return err
@@ -127,7 +126,7 @@ func authorize(r Request) error {
 	return apperr.New(apperr.Forbidden, "error.forbidden")
 }
 
-func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, r Request, out Outcome, now time.Time) error {
+func appendAudit(ctx context.Context, d *db.DB, tx *db.Tx, r Request, out Outcome, now time.Time) error {
 	before, err := audit.JSON(out.Before)
 	if err != nil {
 		return err

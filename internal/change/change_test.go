@@ -2,7 +2,6 @@ package change_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -45,8 +44,8 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, access.Actor, access.Act
 }
 
 // touch is a change that writes one e-mail and reports a state, or fails with err.
-func touch(err error) func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
-	return func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+func touch(err error) func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
+	return func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		if _, e := tx.ExecContext(ctx, "UPDATE campaigns SET description = 'changed'"); e != nil {
 			return change.Outcome{}, e
 		}
@@ -78,7 +77,7 @@ func TestDo(t *testing.T) {
 		c, agent, citizen := setup(t, d)
 		env := change.Env{DB: d, Now: func() time.Time { return now }}
 		ctx := context.Background()
-		req := func(actor access.Actor, phases []campaign.Phase, apply func(context.Context, *sql.Tx) (change.Outcome, error)) change.Request {
+		req := func(actor access.Actor, phases []campaign.Phase, apply func(context.Context, *db.Tx) (change.Outcome, error)) change.Request {
 			return change.Request{Who: change.By(actor), Permission: access.PermManageCampaigns, Campaign: c.During(phases...),
 				Action: "test.touch", EntityKind: "campaign", Apply: apply}
 		}

@@ -165,30 +165,8 @@ func typed[T any](rows [][]any, j int) ([]T, error) {
 	return out, nil
 }
 
-// Portable is the dialect DialectOf answers for a Querier whose database it cannot tell:
-// Batch then writes multi-row statements with $n parameters, which both databases run.
-const Portable Dialect = ""
-
-// DialectOf tells the dialect of a Querier from this package (a *DB or a transaction of
-// DB.Bind); for any other (a bare *sql.Tx) it answers Portable.
-func DialectOf(q Querier) Dialect {
-	if d := Of(q); d != nil {
-		return d.Dialect
-	}
-	return Portable
-}
-
-// Of returns the DB of a Querier from this package (a *DB or a transaction of DB.Bind), and
-// nil for any other.
-func Of(q Querier) *DB {
-	switch q := q.(type) {
-	case *DB:
-		return q
-	case boundTx:
-		return q.d
-	}
-	return nil
-}
+// DialectOf tells the dialect of the database q runs on.
+func DialectOf(q Querier) Dialect { return q.dialect() }
 
 // Exec inserts rows through q.
 func (b Batch) Exec(ctx context.Context, q Querier, rows [][]any) error {

@@ -64,8 +64,8 @@ func TestBatchInsertsInOrder(t *testing.T) {
 		}
 		rows = append(rows, rows[0]) // twice in the batch: the second is skipped
 		var got []int64
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
-			return testBatch.Query(ctx, d.Bind(tx), rows, func(r *sql.Rows) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			return testBatch.Query(ctx, tx, rows, func(r *sql.Rows) error {
 				var n int64
 				got = append(got, n)
 				return r.Scan(&got[len(got)-1])
@@ -123,7 +123,7 @@ func TestBatchInsertsInOrder(t *testing.T) {
 		}
 		// Through a bare transaction, whose dialect Batch cannot tell: portable statements.
 		more := [][]any{{int64(5000), "x", []byte{1}, true, at}, {int64(5001), "y", []byte{2}, false, at}}
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { return testBatch.Exec(ctx, tx, more) }); err != nil {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return testBatch.Exec(ctx, tx, more) }); err != nil {
 			t.Fatal(err)
 		}
 		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM batch_test").Scan(&total); err != nil || total != 302 {
@@ -168,24 +168,19 @@ func TestBatchRefusesBadRows(t *testing.T) {
 	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING n") {
 		t.Errorf("SQLite statement: %+v", sts)
 	}
-	sts, _ = testBatch.Statements(db.Portable, two)
-	if len(sts) != 1 || !strings.HasSuffix(sts[0].Query, "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING n") {
-		t.Errorf("portable statement: %+v", sts)
-	}
 }
 
 func TestDialectOf(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
 		if got := db.DialectOf(d); got != d.Dialect {
 			t.Errorf("DialectOf(DB) = %s", got)
 		}
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
-			if got := db.DialectOf(d.Bind(tx)); got != d.Dialect {
-				t.Errorf("DialectOf(Bind(tx)) = %s", got)
+		err := d.InTx(context.Background(), func(tx *db.Tx) error {
+			if got := db.DialectOf(tx); got != d.Dialect {
+				t.Errorf("DialectOf(tx) = %s", got)
 			}
-			if got := db.DialectOf(tx); got != db.Portable {
-				t.Errorf("DialectOf(bare tx) = %q, want Portable", got)
+			if tx.DB() != d {
+				t.Error("tx.DB() is not the database of the transaction")
 			}
 			return nil
 		})

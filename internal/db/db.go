@@ -48,6 +48,7 @@ type DB struct {
 	ckpt    *checkpointer // SQLite only; see checkpoint.go
 	url     string        // PostgreSQL only, for the connections of Follow
 	listen  *listeners    // PostgreSQL only; see listen.go
+	watch   watchers      // this process's caches of rows; see watch.go
 }
 
 // SQLiteFile is the name of the embedded database inside the data folder.

@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -82,7 +81,7 @@ func TestInTxRollsBackOnError(t *testing.T) {
 		ctx := context.Background()
 		boom := errors.New("boom")
 		now := time.Now().UTC()
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO accounts (email, created_at) VALUES ($1, $2)", "a@example.org", now); err != nil {
 				return err
 			}

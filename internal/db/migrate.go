@@ -125,7 +125,7 @@ func (d *DB) MigrateTo(ctx context.Context, version int) (int, error) {
 }
 
 func (d *DB) applyOne(ctx context.Context, m Migration) (applied bool, err error) {
-	err = d.InTx(ctx, func(tx *sql.Tx) error {
+	err = d.InTx(ctx, func(tx *Tx) error {
 		if err := d.Lock(ctx, tx, "schema_migrations"); err != nil {
 			return err
 		}

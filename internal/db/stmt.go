@@ -211,41 +211,6 @@ func (d *DB) Close() error {
 	return err
 }
 
-// Bind returns a Querier running in tx (a transaction of InTx) that knows its dialect (see
-// DialectOf) and, on SQLite, uses the cached prepared statements. Statements bound to a
-// transaction end with it.
-func (d *DB) Bind(tx *sql.Tx) Querier { return boundTx{d: d, tx: tx} }
-
-type boundTx struct {
-	d  *DB
-	tx *sql.Tx
-}
-
-func (b boundTx) stmt(query string) *sql.Stmt {
-	return b.d.wstmts.stmtInTx(b.d.writer(), query)
-}
-
-func (b boundTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := b.stmt(query); st != nil {
-		return b.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return b.tx.QueryContext(ctx, query, args...)
-}
-
-func (b boundTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := b.stmt(query); st != nil {
-		return b.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
-	}
-	return b.tx.QueryRowContext(ctx, query, args...)
-}
-
-func (b boundTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := b.stmt(query); st != nil {
-		return b.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return b.tx.ExecContext(ctx, query, args...)
-}
-
 // RowChunks splits n rows into multi-row statements whose sizes are powers of two up to
 // 256, largest first: a batch of any size takes at most a few statements (round trips, on
 // PostgreSQL) and a handful of statement texts, each prepared once.

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,7 +32,7 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *Tx) error {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES ('long')"); err != nil {
 				return err
 			}
@@ -56,8 +55,8 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 			return d.QueryRowContext(ctx, "INSERT INTO t (v) VALUES ($1) RETURNING id", fmt.Sprint("returning ", i)).Scan(&id)
 		},
 		func(i int) error {
-			return d.InTx(ctx, func(tx *sql.Tx) error {
-				_, err := d.Bind(tx).ExecContext(ctx, "INSERT INTO t (v) VALUES ($1)", fmt.Sprint("tx ", i))
+			return d.InTx(ctx, func(tx *Tx) error {
+				_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES ($1)", fmt.Sprint("tx ", i))
 				return err
 			})
 		},
@@ -132,9 +131,9 @@ func TestStatementsOfTransactions(t *testing.T) {
 	const q = "INSERT INTO t (v) VALUES ($1)"
 	done := make(chan error, 1)
 	go func() {
-		done <- d.InTx(ctx, func(tx *sql.Tx) error {
+		done <- d.InTx(ctx, func(tx *Tx) error {
 			for i := range 3 {
-				if _, err := d.Bind(tx).ExecContext(ctx, q, fmt.Sprint(i)); err != nil {
+				if _, err := tx.ExecContext(ctx, q, fmt.Sprint(i)); err != nil {
 					return err
 				}
 			}
@@ -156,8 +155,8 @@ func TestStatementsOfTransactions(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := d.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := d.Bind(tx).ExecContext(ctx, q, "prepared")
+	if err := d.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, q, "prepared")
 		return err
 	}); err != nil {
 		t.Fatal(err)

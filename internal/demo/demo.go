@@ -6,7 +6,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -100,7 +99,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {
 	_, err := change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Action: "campaign.create", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			if err := campaign.Insert(ctx, tx, c); err != nil {
 				return change.Outcome{}, err
 			}
@@ -116,7 +115,7 @@ func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) e
 func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64, now time.Time) error {
 	_, err := change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Action: "account.create", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			acc, err := account.Create(ctx, tx, a.Email, a.Name, a.Password, now)
 			if err != nil {
 				return change.Outcome{}, err

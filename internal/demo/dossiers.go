@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -97,7 +96,7 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	}
 	r := rand.New(rand.NewPCG(2018, 62))
 	n := 0
-	fill := func(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, count int, submitted bool, owner int64, created time.Time, span time.Duration) (int, error) {
+	fill := func(ctx context.Context, tx *db.Tx, c *campaign.Campaign, count int, submitted bool, owner int64, created time.Time, span time.Duration) (int, error) {
 		for i := 0; i < count; i++ {
 			n++
 			org := demoOrgs[r.IntN(len(demoOrgs))]
@@ -145,18 +144,18 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	}
 
 	w, _ := archived.Window(campaign.PhaseDossiers)
-	if err := seedDossierGroup(ctx, env, archived, "dossier.demo_2018", func(ctx context.Context, tx *sql.Tx) (int, error) {
+	if err := seedDossierGroup(ctx, env, archived, "dossier.demo_2018", func(ctx context.Context, tx *db.Tx) (int, error) {
 		return fill(ctx, tx, archived, 60, true, 0, w.Start, w.End.Sub(w.Start)-20*24*time.Hour)
 	}); err != nil {
 		return err
 	}
-	if err := seedDossierGroup(ctx, env, open, "dossier.demo_drafts", func(ctx context.Context, tx *sql.Tx) (int, error) {
+	if err := seedDossierGroup(ctx, env, open, "dossier.demo_drafts", func(ctx context.Context, tx *db.Tx) (int, error) {
 		return fill(ctx, tx, open, 5, false, 0, now.Add(-72*time.Hour), 48*time.Hour)
 	}); err != nil {
 		return err
 	}
 	// The demo carrier: one structure of its own and one draft, in the first category.
-	return seedDossierGroup(ctx, env, open, "dossier.demo_carrier", func(ctx context.Context, tx *sql.Tx) (int, error) {
+	return seedDossierGroup(ctx, env, open, "dossier.demo_carrier", func(ctx context.Context, tx *db.Tx) (int, error) {
 		st := &dossier.Structure{Name: "Association Les Jardins de Nadia", LegalForm: dossier.FormAssociation,
 			SIRET: demoSIRET(999), RNA: "W622009999", Address: "12 rue Émile Zola", Postcode: "62000", Commune: "62041"}
 		st.SIREN = st.SIRET[:9]
@@ -176,10 +175,10 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	})
 }
 
-func seedDossierGroup(ctx context.Context, env change.Env, c *campaign.Campaign, action string, fill func(ctx context.Context, tx *sql.Tx) (int, error)) error {
+func seedDossierGroup(ctx context.Context, env change.Env, c *campaign.Campaign, action string, fill func(ctx context.Context, tx *db.Tx) (int, error)) error {
 	_, err := change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Campaign: c, Action: action, EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			n, err := fill(ctx, tx)
 			if err != nil {
 				return change.Outcome{}, err

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/territory"
 )
@@ -159,7 +159,7 @@ func seedCampaignIdeas(ctx context.Context, env change.Env, terr *territory.Data
 	}
 	_, err := change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Campaign: c, Action: "idea.seed", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			authors := map[int]*access.Account{}
 			for k := 0; k < n; k++ {
 				// About one author in five deposits two ideas.
@@ -206,7 +206,7 @@ func seedCampaignIdeas(ctx context.Context, env change.Env, terr *territory.Data
 }
 
 // demoAuthor returns the fictitious author number who, creating the account on first use.
-func demoAuthor(ctx context.Context, tx *sql.Tx, authors map[int]*access.Account, who int, prefix string, at time.Time) (*access.Account, error) {
+func demoAuthor(ctx context.Context, tx *db.Tx, authors map[int]*access.Account, who int, prefix string, at time.Time) (*access.Account, error) {
 	if a, ok := authors[who]; ok {
 		return a, nil
 	}

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -104,7 +103,7 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 	clock = lw.Start.Add(30 * 24 * time.Hour)
 	_, err = change.Do(ctx, renv.Change, change.Request{Who: change.System("demo"), Campaign: c,
 		Action: "review.demo_2018", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			as, err := review.Assignments(ctx, tx, c.ID)
 			if err != nil {
 				return change.Outcome{}, err

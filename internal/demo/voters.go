@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -79,7 +78,7 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 	}
 	_, err = change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Action: "dossier.ballot", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			vw, _ := c.Window(campaign.PhaseDossiers)
 			for i, bp := range currentBallot {
 				s := &dossier.Structure{Name: bp.structure, LegalForm: "association", Commune: bp.commune}
@@ -218,7 +217,7 @@ func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign
 			AgeBracket: vote.AgeBracket(birth, day), Choices: choices})
 	}
 	written := 0
-	err = d.InTx(ctx, func(tx *sql.Tx) error {
+	err = d.InTx(ctx, func(tx *db.Tx) error {
 		for start := 0; start < len(casts); start += 1000 {
 			res, err := vote.WriteGroup(ctx, tx, casts[start:min(start+1000, len(casts))])
 			if err != nil {

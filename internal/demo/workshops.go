@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -116,7 +115,7 @@ func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Camp
 	person *int, animator int64, now time.Time) error {
 	_, err := change.Do(ctx, env, change.Request{
 		Who: change.System("demo"), Campaign: c, Action: "workshop.create", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			s := workshop.Session{CampaignID: c.ID, Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune,
 				Topics: ds.topics, StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(),
 				Capacity: ds.capacity}

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ import (
 // dossiers are read at once, each step is checked like a single one, the states change in
 // one UPDATE per (from, to) pair guarded by the current state, the history lines and the
 // carriers' addresses are written and read in chunks.
-func stepMany(ctx context.Context, env Env, tx *sql.Tx, c *campaign.Campaign, steps []Step, phases []campaign.Phase) (before, after []stepState, mails []mail.Message, err error) {
+func stepMany(ctx context.Context, env Env, tx *db.Tx, c *campaign.Campaign, steps []Step, phases []campaign.Phase) (before, after []stepState, mails []mail.Message, err error) {
 	list, err := dossier.List(ctx, tx, dossier.Filter{CampaignID: c.ID})
 	if err != nil {
 		return nil, nil, nil, err

@@ -91,7 +91,7 @@ func ValidateCommission(ctx context.Context, env Env, who change.Who, c *campaig
 			steps = append(steps, Step{DossierID: d.ID, To: StateBallot})
 		}
 	}
-	return MoveAll(ctx, env, who, c, "commission", steps, func(ctx context.Context, tx *sql.Tx) (any, error) {
+	return MoveAll(ctx, env, who, c, "commission", steps, func(ctx context.Context, tx *db.Tx) (any, error) {
 		var by any
 		if who.System == "" {
 			by = who.Actor.ID()
@@ -202,7 +202,7 @@ func RecordDecision(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 		}
 		steps = append(steps, Step{DossierID: g.DossierID, To: StateGranted, Motivation: m})
 	}
-	return MoveAll(ctx, env, who, c, "decision", steps, func(ctx context.Context, tx *sql.Tx) (any, error) {
+	return MoveAll(ctx, env, who, c, "decision", steps, func(ctx context.Context, tx *db.Tx) (any, error) {
 		var by any
 		if who.System == "" {
 			by = who.Actor.ID()
@@ -261,7 +261,7 @@ func Decision(ctx context.Context, q db.Querier, campaignID int64) (*CPDecision,
 // needs the Commission permanente decision first.
 func Proclaim(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) error {
 	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: proclaim}, "proclaim", "campaign")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (outcome change.Outcome, err error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (outcome change.Outcome, err error) {
 		d, err := Decision(ctx, tx, c.ID)
 		if err != nil {
 			return outcome, err

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"sync"
@@ -66,7 +65,7 @@ func Move(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s 
 		return apperr.New(apperr.Conflict, "review.illegal.unknown")
 	}
 	r := request(who, c, t, t.Action, "dossier")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		before, after, mails, err := step(ctx, env, tx, c, s, nil)
 		if err != nil {
 			return change.Outcome{}, err
@@ -81,7 +80,7 @@ func Move(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s 
 // "campaign", the list of dossiers before and after): all of them or none. extra runs in the
 // transaction after the steps (the commission's record, the grants).
 func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, action string, steps []Step,
-	extra func(ctx context.Context, tx *sql.Tx) (any, error)) error {
+	extra func(ctx context.Context, tx *db.Tx) (any, error)) error {
 	if len(steps) == 0 && extra == nil {
 		return apperr.New(apperr.Invalid, "review.bulk.empty")
 	}
@@ -95,7 +94,7 @@ func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign,
 		perm, phases = t.Perm, t.Phases
 	}
 	r := request(who, c, Transition{Perm: perm, Phases: phases}, action, "campaign")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		var before, after []stepState
 		var mails []mail.Message
 		if len(steps) > 0 {
@@ -120,7 +119,7 @@ func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign,
 
 // step performs one step inside a transaction. In a batch, every step must have the same
 // phases as the first (phases non-nil).
-func step(ctx context.Context, env Env, tx *sql.Tx, c *campaign.Campaign, s Step, phases *[]campaign.Phase) (before, after stepState, mails []mail.Message, err error) {
+func step(ctx context.Context, env Env, tx *db.Tx, c *campaign.Campaign, s Step, phases *[]campaign.Phase) (before, after stepState, mails []mail.Message, err error) {
 	d, err := dossier.ByID(ctx, tx, s.DossierID)
 	if err != nil {
 		return before, after, nil, err
@@ -224,7 +223,7 @@ func HistoryURL(slug string, dossierID int64) string {
 // review (state under_review) with its first reviewer.
 func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, p Pair) error {
 	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign", "dossier")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		mails, err := assign(ctx, tx, env, c, []Pair{p}, false)
 		if err != nil {
 			return change.Outcome{}, err
@@ -242,7 +241,7 @@ func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) (int, error) {
 	var made int
 	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		n, err := MinReviewers(ctx, tx, c.ID)
 		if err != nil {
 			return change.Outcome{}, err
@@ -307,7 +306,7 @@ func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 
 // assign writes the pairs; each dossier still submitted moves to under review (with its
 // history line and the carrier's e-mail).
-func assign(ctx context.Context, tx *sql.Tx, env Env, c *campaign.Campaign, pairs []Pair, automatic bool) ([]mail.Message, error) {
+func assign(ctx context.Context, tx *db.Tx, env Env, c *campaign.Campaign, pairs []Pair, automatic bool) ([]mail.Message, error) {
 	now := env.Change.Now()
 	members, err := Members(ctx, tx, c.ID)
 	if err != nil {
@@ -373,7 +372,7 @@ func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.C
 	var replacement int64
 	// No phase: a declaration is possible whenever the dossier is assigned.
 	r := request(who, c, Transition{Perm: access.PermReview}, "declare", "dossier")
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		a, err := AssignmentFor(ctx, tx, dossierID, who.Actor.ID())
 		if err != nil {
 			return change.Outcome{}, err
@@ -430,7 +429,7 @@ func SubmitReview(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 	if !final {
 		r.Action = "review.score_draft"
 	}
-	r.Apply = func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		a, err := CanOpen(ctx, tx, dossierID, who.Actor.ID())
 		if err != nil {
 			return change.Outcome{}, err

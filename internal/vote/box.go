@@ -210,9 +210,9 @@ func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error)
 		return WriteGroup(ctx, b.d, casts)
 	}
 	var results []error
-	err := b.d.InTx(ctx, func(tx *sql.Tx) error {
+	err := b.d.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		results, err = WriteGroup(ctx, b.d.Bind(tx), casts)
+		results, err = WriteGroup(ctx, tx, casts)
 		return err
 	})
 	if err != nil {

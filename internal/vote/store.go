@@ -3,7 +3,6 @@ package vote
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -175,7 +174,7 @@ func VoterCount(ctx context.Context, q db.Querier, campaignID int64) (int, error
 // ---- Census ----
 
 // ImportCensus replaces the census list of a campaign with rows and returns how many it holds.
-func ImportCensus(ctx context.Context, tx *sql.Tx, campaignID int64, rows []CensusRow) (int, error) {
+func ImportCensus(ctx context.Context, tx *db.Tx, campaignID int64, rows []CensusRow) (int, error) {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM vote_census WHERE campaign_id = $1", campaignID); err != nil {
 		return 0, fmt.Errorf("clear census: %w", err)
 	}

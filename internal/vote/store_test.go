@@ -2,7 +2,6 @@ package vote_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -136,7 +135,7 @@ func TestCensus(t *testing.T) {
 			rows = append(rows, vote.CensusRow{FamilyName: fmt.Sprint("N", i), GivenName: "P", BirthDate: vote.Date{Year: 1970, Month: 1, Day: 1}, Commune: "62041"})
 		}
 		var n int
-		if err := d.InTx(ctx, func(tx *sql.Tx) error { var err error; n, err = vote.ImportCensus(ctx, tx, c.ID, rows); return err }); err != nil || n != 703 {
+		if err := d.InTx(ctx, func(tx *db.Tx) error { var err error; n, err = vote.ImportCensus(ctx, tx, c.ID, rows); return err }); err != nil || n != 703 {
 			t.Fatalf("import %d %v", n, err)
 		}
 		commune, err := vote.MatchCensus(ctx, d, c.ID, "MARTIN", "paul", vote.Date{Year: 1980, Month: 3, Day: 4})
@@ -313,8 +312,8 @@ func TestWriteGroup(t *testing.T) {
 			if through == "db" {
 				got, err = vote.WriteGroup(ctx, d, casts)
 			} else {
-				err = d.InTx(ctx, func(tx *sql.Tx) error {
-					got, err = vote.WriteGroup(ctx, d.Bind(tx), casts)
+				err = d.InTx(ctx, func(tx *db.Tx) error {
+					got, err = vote.WriteGroup(ctx, tx, casts)
 					return err
 				})
 			}

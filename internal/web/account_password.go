@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 
@@ -11,6 +10,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 )
 
 // PasswordErrors are the errors of the password form of the account page: none on the page
@@ -56,7 +56,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) e
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.password_change", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				if err := account.SetPassword(ctx, tx, acc.ID, password, s.now()); err != nil {
 					return change.Outcome{}, err
 				}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 )
 
 // adminAccountsPerPage is the page size of the accounts list.
@@ -241,14 +241,14 @@ func holds(grants []access.Grant, role access.Role, campaignID *int64) bool {
 
 // changeRoles runs a grant or a revocation of the account of {id} through change.Do; apply
 // receives the account as it is in the transaction.
-func (s *Server) changeRoles(r *http.Request, action string, apply func(ctx context.Context, tx *sql.Tx, a *access.Account) error) error {
+func (s *Server) changeRoles(r *http.Request, action string, apply func(ctx context.Context, tx *db.Tx, a *access.Account) error) error {
 	id, err := accountIDParam(r)
 	if err != nil {
 		return err
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			a, err := account.ByID(ctx, tx, id)
 			if err != nil {
 				return change.Outcome{}, err
@@ -299,7 +299,7 @@ func (s *Server) adminAccountGrant(w http.ResponseWriter, r *http.Request) error
 	}
 	campaignID := parseCampaignField(form.Campaign, errs)
 	if len(errs) == 0 {
-		err := s.changeRoles(r, "account.grant", func(ctx context.Context, tx *sql.Tx, a *access.Account) error {
+		err := s.changeRoles(r, "account.grant", func(ctx context.Context, tx *db.Tx, a *access.Account) error {
 			if campaignID != nil {
 				if _, err := campaign.ByID(ctx, tx, *campaignID); apperr.IsKind(err, apperr.NotFound) {
 					return apperr.New(apperr.Invalid, "adminaccounts.error.campaign_unknown")
@@ -342,7 +342,7 @@ func (s *Server) adminAccountRevoke(w http.ResponseWriter, r *http.Request) erro
 	case !role.Valid() || len(errs) > 0:
 		err = apperr.New(apperr.Invalid, "adminaccounts.error.not_held")
 	default:
-		err = s.changeRoles(r, "account.revoke", func(ctx context.Context, tx *sql.Tx, a *access.Account) error {
+		err = s.changeRoles(r, "account.revoke", func(ctx context.Context, tx *db.Tx, a *access.Account) error {
 			if a.ID == actorOf(r).ID() && role == access.Admin && campaignID == nil {
 				return apperr.New(apperr.Conflict, "adminaccounts.error.self_revoke_admin")
 			}
@@ -373,7 +373,7 @@ func (s *Server) adminAccountStatus(w http.ResponseWriter, r *http.Request) erro
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			a, err := account.ByID(ctx, tx, id)
 			if err != nil {
 				return change.Outcome{}, err

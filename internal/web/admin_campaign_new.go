@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 )
 
 // A new campaign starts from a preset or from a copy of an existing campaign, with its dates
@@ -130,7 +130,7 @@ func (s *Server) saveCampaign(r *http.Request, action string, before, c *campaig
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageCampaigns, Campaign: before,
 		Action: action, EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			var err error
 			if before == nil {
 				err = campaign.Insert(ctx, tx, c)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -77,7 +77,7 @@ func (s *Server) sendLoginCode(r *http.Request, a *access.Account) error {
 	lang := langOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.login_code_sent", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := s.now()
 			n, err := account.TokensIssuedSince(ctx, tx, a.ID, account.PurposeLoginCode, now.Add(-account.ThrottleWindow))
 			if err != nil {

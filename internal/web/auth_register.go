@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mail"
 )
@@ -44,7 +44,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.register", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				now := s.now()
 				a, err := account.Create(ctx, tx, f.Email, f.Name, password, now)
 				if err != nil {
@@ -81,7 +81,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // verificationMail issues a verification link for a and writes the e-mail that carries it.
-func (s *Server) verificationMail(ctx context.Context, tx *sql.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
+func (s *Server) verificationMail(ctx context.Context, tx *db.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
 	secret, err := account.IssueToken(ctx, tx, a.ID, account.PurposeVerify, account.VerifyTTL, now)
 	if err != nil {
 		return mail.Message{}, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -41,7 +41,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
 	case !a.Disabled:
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.reset_requested", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				secret, err := account.IssueToken(ctx, tx, a.ID, account.PurposeReset, account.ResetTTL, s.now())
 				if err != nil {
 					return change.Outcome{}, err
@@ -79,7 +79,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) == 0 {
 		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.password_reset", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				id, err := account.ConsumeToken(ctx, tx, account.PurposeReset, token, s.now())
 				if err != nil {
 					return change.Outcome{}, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -31,7 +31,7 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("jeton")
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.verify", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			id, err := account.ConsumeToken(ctx, tx, account.PurposeVerify, token, s.now())
 			if err != nil {
 				return change.Outcome{}, err
@@ -68,7 +68,7 @@ func (s *Server) verifyResend(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.verification_sent", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			m, err := s.verificationMail(ctx, tx, actor.Account, lang, s.now())
 			if err != nil {
 				return change.Outcome{}, err

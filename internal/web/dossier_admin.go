@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 )
 
@@ -243,7 +243,7 @@ func (s *Server) adminDossierExtend(w http.ResponseWriter, r *http.Request) erro
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.extend", EntityKind: "dossier",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			if err := dossier.SetExtension(ctx, tx, d.ID, until, s.now()); err != nil {
 				return change.Outcome{}, err
 			}
@@ -300,7 +300,7 @@ func (s *Server) adminQuestionsSave(w http.ResponseWriter, r *http.Request) erro
 	}
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.questions", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			after := map[string][]string{}
 			for _, cat := range c.Categories {
 				raw := r.PostForm.Get("cat" + strconv.FormatInt(cat.ID, 10))

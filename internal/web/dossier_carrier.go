@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mail"
@@ -205,7 +205,7 @@ func (s *Server) dossierCreate(w http.ResponseWriter, r *http.Request) error {
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c.During(campaign.PhaseDossiers),
 		Action: "dossier.create", EntityKind: "dossier",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			if err := dossier.Insert(ctx, tx, d, s.now()); err != nil {
 				return change.Outcome{}, err
 			}
@@ -386,12 +386,12 @@ func (s *Server) dossierStep(w http.ResponseWriter, r *http.Request) error {
 // structure, draft, before the deadline (or within the dossier's extension). The support is
 // recomputed from the category's rule at every save.
 func (s *Server) editDossier(r *http.Request, c *campaign.Campaign, id int64, action string,
-	edit func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) error) (*dossier.Dossier, error) {
+	edit func(ctx context.Context, tx *db.Tx, d *dossier.Dossier) error) (*dossier.Dossier, error) {
 	actor := actorOf(r)
 	var saved *dossier.Dossier
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c, Action: action, EntityKind: "dossier",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			d, err := dossier.ByID(ctx, tx, id)
 			if err != nil {
 				return change.Outcome{}, err
@@ -418,7 +418,7 @@ func (s *Server) editDossier(r *http.Request, c *campaign.Campaign, id int64, ac
 	return saved, err
 }
 
-func (s *Server) checkEditable(ctx context.Context, q *sql.Tx, c *campaign.Campaign, d *dossier.Dossier, accountID int64) error {
+func (s *Server) checkEditable(ctx context.Context, q *db.Tx, c *campaign.Campaign, d *dossier.Dossier, accountID int64) error {
 	ok, err := dossier.IsMember(ctx, q, d.StructureID, accountID)
 	if err != nil {
 		return err
@@ -476,7 +476,7 @@ func (s *Server) dossierSave(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	fe := apperr.FieldErrors{}
 	var budgetRows [2]int
-	edit := func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) error { return nil }
+	edit := func(ctx context.Context, tx *db.Tx, d *dossier.Dossier) error { return nil }
 	switch step {
 	case "projet":
 		structureID, categoryID, pfe := s.parseProject(r, c)
@@ -492,7 +492,7 @@ func (s *Server) dossierSave(w http.ResponseWriter, r *http.Request) error {
 			p.Structures, p.V, p.Errors = start.Structures, r.PostForm, pfe
 			return s.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
 		}
-		edit = func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) error {
+		edit = func(ctx context.Context, tx *db.Tx, d *dossier.Dossier) error {
 			d.StructureID, d.CategoryID = structureID, categoryID
 			return nil
 		}
@@ -526,7 +526,7 @@ func (s *Server) dossierSave(w http.ResponseWriter, r *http.Request) error {
 			answers[k] = clip(v.Get("q" + k))
 			long("q"+k, answers[k], dossier.MaxAnswer)
 		}
-		edit = func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) error {
+		edit = func(ctx context.Context, tx *db.Tx, d *dossier.Dossier) error {
 			d.Title, d.Summary, d.Description, d.Timeline, d.Communes = title, summary, desc, timeline, codes
 			for k, a := range answers {
 				d.Answers[k] = a
@@ -537,7 +537,7 @@ func (s *Server) dossierSave(w http.ResponseWriter, r *http.Request) error {
 		b, bfe := dossier.ParseBudget(r.PostForm)
 		fe = bfe
 		budgetRows = [2]int{len(b.Expenses), len(b.Fundings)}
-		edit = func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) error {
+		edit = func(ctx context.Context, tx *db.Tx, d *dossier.Dossier) error {
 			d.Budget = b
 			return nil
 		}
@@ -608,7 +608,7 @@ func (s *Server) dossierSubmit(w http.ResponseWriter, r *http.Request) error {
 	var missing []apperr.Message
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermFileDossier, Campaign: c, Action: "dossier.submit", EntityKind: "dossier",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			d, err := dossier.ByID(ctx, tx, d.ID)
 			if err != nil {
 				return change.Outcome{}, err

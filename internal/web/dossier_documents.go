@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 
 	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 )
 
@@ -96,7 +96,7 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var replaced string
-	_, err = s.editDossier(r, c, d.ID, "dossier.document.put", func(ctx context.Context, tx *sql.Tx, _ *dossier.Dossier) error {
+	_, err = s.editDossier(r, c, d.ID, "dossier.document.put", func(ctx context.Context, tx *db.Tx, _ *dossier.Dossier) error {
 		var err error
 		replaced, err = dossier.PutDocument(ctx, tx, doc)
 		return err
@@ -162,7 +162,7 @@ func (s *Server) dossierDocumentDelete(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var key string
-	_, err = s.editDossier(r, c, d.ID, "dossier.document.delete", func(ctx context.Context, tx *sql.Tx, _ *dossier.Dossier) error {
+	_, err = s.editDossier(r, c, d.ID, "dossier.document.delete", func(ctx context.Context, tx *db.Tx, _ *dossier.Dossier) error {
 		var err error
 		key, err = dossier.DeleteDocument(ctx, tx, d.ID, docID)
 		return err

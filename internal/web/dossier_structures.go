@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 )
 
@@ -130,7 +130,7 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 	actor := actorOf(r)
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermSignedIn, Action: "structure.create", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := s.now()
 			if err := dossier.InsertStructure(ctx, tx, &st, actor.ID(), now); err != nil {
 				return change.Outcome{}, err
@@ -204,7 +204,7 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 	st.ID, st.CreatedBy, st.CreatedAt = before.ID, before.CreatedBy, before.CreatedAt
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.update", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			if err := dossier.UpdateStructure(ctx, tx, &st, s.now()); err != nil {
 				return change.Outcome{}, err
 			}
@@ -242,7 +242,7 @@ func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) erro
 	}
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.add_member", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := s.now()
 			if err := dossier.AddMember(ctx, tx, st.ID, other.ID, now); err != nil {
 				return change.Outcome{}, err

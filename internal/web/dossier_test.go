@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"image"
 	"image/png"
 	"io"
@@ -313,7 +312,7 @@ func markPresent(t *testing.T, d *db.DB, campaignID, accountID int64) {
 	if err != nil || len(sessions) == 0 {
 		t.Fatalf("sessions: %v", err)
 	}
-	err = d.InTx(ctx, func(tx *sql.Tx) error {
+	err = d.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := workshop.Register(ctx, d, tx, sessions[0].ID, accountID, testNow); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/mail"
@@ -143,7 +143,7 @@ func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor ac
 		// Anyone may deposit, visitors included: the deposit itself gives them an account.
 		Who: change.By(actor), Permission: access.PermPublic, Campaign: c.During(campaign.PhaseIdeas),
 		Action: "idea.deposit", EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := s.now()
 			var mails []mail.Message
 			author, created, err := s.ideaAuthor(ctx, tx, actor, form.Email, now)
@@ -173,7 +173,7 @@ func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor ac
 
 // ideaAuthor returns the signed-in person, or the account of the typed address, created
 // (as a citizen without password) when there is none.
-func (s *Server) ideaAuthor(ctx context.Context, tx *sql.Tx, actor access.Actor, email string, now time.Time) (a *access.Account, created bool, err error) {
+func (s *Server) ideaAuthor(ctx context.Context, tx *db.Tx, actor access.Actor, email string, now time.Time) (a *access.Account, created bool, err error) {
 	if actor.SignedIn() {
 		return actor.Account, false, nil
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/mail"
 )
@@ -107,7 +107,7 @@ func (s *Server) ideaHide(w http.ResponseWriter, r *http.Request) error {
 		return s.renderModeration(w, r, http.StatusUnprocessableEntity, i.ID, reason, errs)
 	}
 	actor := actorOf(r)
-	err = s.moderateIdea(r, c, i.ID, "idea.hide", "hidden", func(ctx context.Context, tx *sql.Tx) error {
+	err = s.moderateIdea(r, c, i.ID, "idea.hide", "hidden", func(ctx context.Context, tx *db.Tx) error {
 		return idea.Hide(ctx, tx, c.ID, i.ID, reason, actor.ID(), s.now())
 	})
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.moderateIdea(r, c, i.ID, "idea.restore", "restored", func(ctx context.Context, tx *sql.Tx) error {
+	err = s.moderateIdea(r, c, i.ID, "idea.restore", "restored", func(ctx context.Context, tx *db.Tx) error {
 		return idea.Restore(ctx, tx, c.ID, i.ID)
 	})
 	if err != nil {
@@ -139,11 +139,11 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 // moderateIdea applies one moderation change (apply) through change.Do: the idea's state
 // before and after for the audit log, and the e-mail of kind ("hidden", "restored") to its author.
 func (s *Server) moderateIdea(r *http.Request, c *campaign.Campaign, id int64, action, kind string,
-	apply func(ctx context.Context, tx *sql.Tx) error) error {
+	apply func(ctx context.Context, tx *db.Tx) error) error {
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermModerate, Campaign: c,
 		Action: action, EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			before, err := idea.ByID(ctx, tx, c.ID, id)
 			if err != nil {
 				return change.Outcome{}, err
@@ -168,7 +168,7 @@ func (s *Server) moderateIdea(r *http.Request, c *campaign.Campaign, id int64, a
 
 // moderationMail tells the author that their idea was hidden (with the reason) or restored,
 // in the author's language.
-func (s *Server) moderationMail(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, i *idea.Idea, kind string) (mail.Message, error) {
+func (s *Server) moderationMail(ctx context.Context, tx *db.Tx, c *campaign.Campaign, i *idea.Idea, kind string) (mail.Message, error) {
 	author, err := account.ByID(ctx, tx, i.AuthorID)
 	if err != nil {
 		return mail.Message{}, err

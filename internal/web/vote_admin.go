@@ -1,12 +1,12 @@
 package web
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -86,7 +86,7 @@ func (s *Server) voteCensusImport(w http.ResponseWriter, r *http.Request) error 
 		return s.render(w, r, http.StatusUnprocessableEntity, "vote_admin", p)
 	}
 	var n int
-	if err := s.db.InTx(r.Context(), func(tx *sql.Tx) error {
+	if err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
 		var err error
 		n, err = vote.ImportCensus(r.Context(), tx, c.ID, rows)
 		return err

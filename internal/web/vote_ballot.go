@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/vote"
 )
@@ -369,7 +369,7 @@ func (s *Server) voteCreateAccount(r *http.Request, email string) (*access.Accou
 	}
 	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.create", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			var err error
 			if a, err = account.Create(ctx, tx, email, name, "", s.now()); err != nil {
 				return change.Outcome{}, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/workshop"
 )
@@ -109,7 +109,7 @@ func (s *Server) workshopCreate(w http.ResponseWriter, r *http.Request) error {
 		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 			Action: "workshop.create", EntityKind: "workshop_session",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				if err := workshop.Create(ctx, tx, &ws, s.now()); err != nil {
 					return change.Outcome{}, err
 				}
@@ -166,7 +166,7 @@ func (s *Server) workshopUpdate(w http.ResponseWriter, r *http.Request) error {
 		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 			Action: "workshop.update", EntityKind: "workshop_session",
-			Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 				if err := workshop.Update(ctx, tx, &ws, s.now()); err != nil {
 					return change.Outcome{}, err
 				}
@@ -216,7 +216,7 @@ func (s *Server) workshopCancel(w http.ResponseWriter, r *http.Request) error {
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
 		Action: "workshop.cancel", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			regs, err := workshop.Cancel(ctx, tx, ws.ID, s.now())
 			if err != nil {
 				return change.Outcome{}, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -60,7 +60,7 @@ func (s *Server) workshopAttendanceSave(w http.ResponseWriter, r *http.Request) 
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actorOf(r)), Permission: access.PermMarkAttendance, Campaign: c,
 		Action: "workshop.attendance", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			regs, err := workshop.Registrations(ctx, tx, ws.ID)
 			if err != nil {
 				return change.Outcome{}, err

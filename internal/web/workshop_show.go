@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"strconv"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/workshop"
 )
@@ -73,7 +73,7 @@ func (s *Server) workshopRegister(w http.ResponseWriter, r *http.Request) error 
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c.During(campaign.PhaseComptoirs),
 		Action: "workshop.register", EntityKind: "workshop_registration",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			var err error
 			if reg, err = workshop.Register(ctx, s.db, tx, ws.ID, actor.ID(), s.now()); err != nil {
 				return change.Outcome{}, err
@@ -116,7 +116,7 @@ func (s *Server) workshopUnregister(w http.ResponseWriter, r *http.Request) erro
 	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
 		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c,
 		Action: "workshop.unregister", EntityKind: "workshop_registration",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			removed, promoted, err := workshop.Unregister(ctx, s.db, tx, ws.ID, actor.ID())
 			if err != nil {
 				return change.Outcome{}, err
@@ -133,7 +133,7 @@ func (s *Server) workshopUnregister(w http.ResponseWriter, r *http.Request) erro
 }
 
 // promotedOutcome is the audit entry and the e-mails of a cancellation that moved people up.
-func (s *Server) promotedOutcome(ctx context.Context, tx *sql.Tx, sessionID int64, removed workshop.Registration, promoted []workshop.Registration) (change.Outcome, error) {
+func (s *Server) promotedOutcome(ctx context.Context, tx *db.Tx, sessionID int64, removed workshop.Registration, promoted []workshop.Registration) (change.Outcome, error) {
 	out := change.Outcome{EntityID: strconv.FormatInt(removed.ID, 10),
 		Before: map[string]any{"session": sessionID, "account": removed.AccountID, "status": removed.Status}}
 	if len(promoted) == 0 {

@@ -2,7 +2,6 @@ package workshop
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -95,7 +94,7 @@ func (m Mailer) QueueReminders(ctx context.Context, d *db.DB, now time.Time) (in
 	sent := 0
 	_, err := change.Do(ctx, change.Env{DB: d, Now: func() time.Time { return now }}, change.Request{
 		Who: change.System("worker"), Action: "workshop.remind", EntityKind: "workshop_registration",
-		Apply: func(ctx context.Context, tx *sql.Tx) (change.Outcome, error) {
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			sent = 0
 			if err := d.Lock(ctx, tx, "workshop_reminders"); err != nil {
 				return change.Outcome{}, err

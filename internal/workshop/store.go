@@ -192,7 +192,7 @@ func AnimatorCandidates(ctx context.Context, q db.Querier, campaignID int64) ([]
 // the waiting list. Concurrent registrations to one session are serialised (a named lock on
 // PostgreSQL; SQLite's write transactions are serial already), so the seats are never
 // over-booked. It refuses a cancelled or started session and a second registration.
-func Register(ctx context.Context, d *db.DB, tx *sql.Tx, sessionID, accountID int64, now time.Time) (Registration, error) {
+func Register(ctx context.Context, d *db.DB, tx *db.Tx, sessionID, accountID int64, now time.Time) (Registration, error) {
 	if err := d.Lock(ctx, tx, "workshop_session:"+strconv.FormatInt(sessionID, 10)); err != nil {
 		return Registration{}, err
 	}
@@ -231,7 +231,7 @@ func Register(ctx context.Context, d *db.DB, tx *sql.Tx, sessionID, accountID in
 
 // Unregister removes accountID's registration (seat or waiting list). When it freed a seat,
 // the first person of the waiting list gets it: that registration is returned (nil if none).
-func Unregister(ctx context.Context, d *db.DB, tx *sql.Tx, sessionID, accountID int64) (removed Registration, promoted []Registration, err error) {
+func Unregister(ctx context.Context, d *db.DB, tx *db.Tx, sessionID, accountID int64) (removed Registration, promoted []Registration, err error) {
 	if err := d.Lock(ctx, tx, "workshop_session:"+strconv.FormatInt(sessionID, 10)); err != nil {
 		return Registration{}, nil, err
 	}
@@ -257,7 +257,7 @@ func Unregister(ctx context.Context, d *db.DB, tx *sql.Tx, sessionID, accountID 
 
 // fillSeats gives the free seats of a session (not cancelled, not started) to the waiting
 // list, first come first served, and returns who moved up. The caller holds the session's lock.
-func fillSeats(ctx context.Context, tx *sql.Tx, sessionID int64) ([]Registration, error) {
+func fillSeats(ctx context.Context, tx *db.Tx, sessionID int64) ([]Registration, error) {
 	s, err := ByID(ctx, tx, sessionID)
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func fillSeats(ctx context.Context, tx *sql.Tx, sessionID int64) ([]Registration
 }
 
 // FillSeats is fillSeats under the session's lock, after a capacity increase.
-func FillSeats(ctx context.Context, d *db.DB, tx *sql.Tx, sessionID int64) ([]Registration, error) {
+func FillSeats(ctx context.Context, d *db.DB, tx *db.Tx, sessionID int64) ([]Registration, error) {
 	if err := d.Lock(ctx, tx, "workshop_session:"+strconv.FormatInt(sessionID, 10)); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package workshop_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,7 +57,7 @@ func person(t *testing.T, d *db.DB, n int) int64 {
 func register(t *testing.T, f fixture, acc int64) (workshop.Registration, error) {
 	t.Helper()
 	var reg workshop.Registration
-	err := f.d.InTx(context.Background(), func(tx *sql.Tx) error {
+	err := f.d.InTx(context.Background(), func(tx *db.Tx) error {
 		var err error
 		reg, err = workshop.Register(context.Background(), f.d, tx, f.sess.ID, acc, now)
 		return err
@@ -92,7 +91,7 @@ func TestRegisterWaitingListAndPromotion(t *testing.T) {
 			t.Errorf("counts %d/%d full=%v", s.Registered, s.Waiting, s.Full())
 		}
 		var promoted []workshop.Registration
-		err := d.InTx(ctx, func(tx *sql.Tx) error {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
 			var err error
 			_, promoted, err = workshop.Unregister(ctx, d, tx, f.sess.ID, a)
 			return err
@@ -107,7 +106,7 @@ func TestRegisterWaitingListAndPromotion(t *testing.T) {
 		if err != nil || len(mine) != 1 || mine[0].Status != workshop.Registered {
 			t.Fatalf("ForAccount: %+v %v", mine, err)
 		}
-		err = d.InTx(ctx, func(tx *sql.Tx) error {
+		err = d.InTx(ctx, func(tx *db.Tx) error {
 			_, _, err := workshop.Unregister(ctx, d, tx, f.sess.ID, a)
 			return err
 		})
