@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// checkpointEvery is how often the SQLite checkpointer copies the write-ahead log into the
-// database file (a variable for the tests).
-var checkpointEvery = 250 * time.Millisecond
-
 // checkpointer copies SQLite's write-ahead log back into the database file from a goroutine
 // of its own. SQLite's automatic checkpoint (turned off in sqliteParams) runs inside the
 // commit that crosses the log's threshold, so one ballot group in a dozen or so paid for
@@ -21,12 +17,12 @@ type checkpointer struct {
 	done sync.WaitGroup
 }
 
-func startCheckpointer(d *DB) *checkpointer {
+func startCheckpointer(d *DB, every time.Duration) *checkpointer {
 	c := &checkpointer{stop: make(chan struct{})}
 	c.done.Add(1)
 	go func() {
 		defer c.done.Done()
-		t := time.NewTicker(checkpointEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

@@ -58,18 +58,24 @@ const SQLiteFile = "budgetcitoyen.db"
 // database in dataDir (created if needed); "postgres://…" or "postgresql://…" means
 // PostgreSQL; "sqlite:PATH" or "file:PATH" names another SQLite file.
 func Open(ctx context.Context, rawURL, dataDir string) (*DB, error) {
+	return OpenWith(ctx, rawURL, dataDir, Options{})
+}
+
+// OpenWith is Open with tunables other than the defaults.
+func OpenWith(ctx context.Context, rawURL, dataDir string, o Options) (*DB, error) {
+	o = o.withDefaults()
 	switch {
 	case rawURL == "":
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data folder %s: %w", dataDir, err)
 		}
-		return openSQLite(ctx, filepath.Join(dataDir, SQLiteFile))
+		return openSQLite(ctx, filepath.Join(dataDir, SQLiteFile), o)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		return openPostgres(ctx, rawURL)
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"))
+		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"), o)
 	case strings.HasPrefix(rawURL, "file:"):
-		return openSQLite(ctx, strings.TrimPrefix(rawURL, "file:"))
+		return openSQLite(ctx, strings.TrimPrefix(rawURL, "file:"), o)
 	default:
 		return nil, fmt.Errorf("database URL %q: expected postgres://… or sqlite:PATH (or empty for the data folder)", redact(rawURL))
 	}
@@ -91,10 +97,27 @@ const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragm
 	"&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)" +
 	"&_txlock=immediate&_time_format=sqlite"
 
-// sqliteBusyTimeout is how long a connection waits for SQLite's write lock held by another
-// process (a command run beside the server) before failing; this process's own writers
-// take turns on its writing connection instead (see DB).
-var sqliteBusyTimeout = 10 * time.Second
+// Options are the tunables of a database handle. The zero value of a field takes its
+// default: Open uses the defaults; tests shorten the waits through OpenWith.
+type Options struct {
+	// BusyTimeout is how long an SQLite connection waits for the write lock held by another
+	// process (a command run beside the server) before failing; this process's own writers
+	// take turns on its writing connection instead (see DB). Default 10 s.
+	BusyTimeout time.Duration
+	// CheckpointEvery is how often the SQLite checkpointer copies the write-ahead log into
+	// the database file (see checkpoint.go). Default 250 ms.
+	CheckpointEvery time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 10 * time.Second
+	}
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = 250 * time.Millisecond
+	}
+	return o
+}
 
 // The pool sizes. Idle connections are kept up to the same number: database/sql keeps only
 // two by default, so under load every other query would open a new connection (on
@@ -115,7 +138,7 @@ const sqliteConns = 32
 
 var postgresConns = min(4*runtime.GOMAXPROCS(0), 64) // well under max_connections (default 100)
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty file path")
 	}
@@ -126,7 +149,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// The writer first: its first connection creates the file and turns the journal to WAL,
 	// which a query_only connection may not do.
-	params := fmt.Sprintf("%s&_pragma=busy_timeout(%d)", sqliteParams, sqliteBusyTimeout.Milliseconds())
+	params := fmt.Sprintf("%s&_pragma=busy_timeout(%d)", sqliteParams, o.BusyTimeout.Milliseconds())
 	w, err := openSQLitePool(ctx, path, params, 1)
 	if err != nil {
 		return nil, err
@@ -138,7 +161,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	d := &DB{DB: r, Dialect: SQLite, w: w,
 		stmts: &stmtCache{stmts: map[string]*sql.Stmt{}}, wstmts: &stmtCache{stmts: map[string]*sql.Stmt{}}}
-	d.ckpt = startCheckpointer(d)
+	d.ckpt = startCheckpointer(d, o.CheckpointEvery)
 	return d, nil
 }
 

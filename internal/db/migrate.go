@@ -139,6 +139,8 @@ func (d *DB) applyOne(ctx context.Context, m Migration) (applied bool, err error
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
+		// The wall clock, not a campaign's: when this server changed its schema is a fact of
+		// operations (as a log line's time), even on a demo set to another date.
 		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 			m.Version, m.Name, time.Now().UTC()); err != nil {
 			return fmt.Errorf("record migration %s: %w", m.Name, err)

@@ -63,10 +63,10 @@ func TestStatementCache(t *testing.T) {
 }
 
 // openFile opens an SQLite database in a file of its own, closed at the end of the test.
-func openFile(t *testing.T) (*DB, string) {
+func openFile(t *testing.T, o Options) (*DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "c.db")
-	d, err := Open(context.Background(), "sqlite:"+path, "")
+	d, err := OpenWith(context.Background(), "sqlite:"+path, "", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func openFile(t *testing.T) (*DB, string) {
 // into the database file soon after.
 func TestCheckpointer(t *testing.T) {
 	ctx := context.Background()
-	d, path := openFile(t)
+	d, path := openFile(t, Options{})
 	d.ckpt.close() // stopped while the rows are written
 	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestCheckpointer(t *testing.T) {
 	if before > 100_000 {
 		t.Fatalf("database file already %d bytes: the commits checkpointed", before)
 	}
-	d.ckpt = startCheckpointer(d)
+	d.ckpt = startCheckpointer(d, 250*time.Millisecond)
 	deadline := time.Now().Add(5 * time.Second)
 	for size() < 4_000_000 {
 		if time.Now().After(deadline) {
@@ -112,10 +112,8 @@ func TestCheckpointer(t *testing.T) {
 // Under a steady stream of writes the log is still written again from its beginning after
 // each checkpoint, instead of growing for as long as the stream lasts.
 func TestCheckpointerStartsTheLogOver(t *testing.T) {
-	defer func(every time.Duration) { checkpointEvery = every }(checkpointEvery)
-	checkpointEvery = 20 * time.Millisecond
 	ctx := context.Background()
-	d, path := openFile(t)
+	d, path := openFile(t, Options{CheckpointEvery: 20 * time.Millisecond})
 	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,9 @@ import (
 )
 
 // openTestSQLite opens an SQLite database in a file of its own, with a table t.
-func openTestSQLite(t *testing.T) *DB {
+func openTestSQLite(t *testing.T, o Options) *DB {
 	t.Helper()
-	d, _ := openFile(t)
+	d, _ := openFile(t, o)
 	if _, err := d.ExecContext(context.Background(), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"); err != nil {
 		t.Fatal(err)
 	}
@@ -23,9 +23,7 @@ func openTestSQLite(t *testing.T) *DB {
 // longer than the busy timeout, the other writes of the process wait for it and succeed,
 // rather than polling for the lock and failing with SQLITE_BUSY.
 func TestSQLiteWritersTakeTurns(t *testing.T) {
-	defer func(old time.Duration) { sqliteBusyTimeout = old }(sqliteBusyTimeout)
-	sqliteBusyTimeout = 20 * time.Millisecond
-	d := openTestSQLite(t)
+	d := openTestSQLite(t, Options{BusyTimeout: 20 * time.Millisecond})
 	ctx := context.Background()
 	locked := make(chan struct{})
 	var wg sync.WaitGroup
@@ -81,7 +79,7 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 // writing connection, and one sent to a reader by mistake fails instead of competing for
 // the lock.
 func TestSQLiteReadersDoNotWrite(t *testing.T) {
-	d := openTestSQLite(t)
+	d := openTestSQLite(t, Options{})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		query    string
@@ -126,7 +124,7 @@ func TestSQLiteReadersDoNotWrite(t *testing.T) {
 // transactions after it, in the background: the first runs unprepared, without waiting for
 // a connection that it holds itself.
 func TestStatementsOfTransactions(t *testing.T) {
-	d := openTestSQLite(t)
+	d := openTestSQLite(t, Options{})
 	ctx := context.Background()
 	const q = "INSERT INTO t (v) VALUES ($1)"
 	done := make(chan error, 1)
