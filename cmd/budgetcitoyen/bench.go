@@ -192,7 +192,9 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	if err != nil {
 		return res, err
 	}
-	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://127.0.0.1"})
+	box := vote.NewBox(d, time.Now)
+	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://127.0.0.1",
+		Box: box, Sessions: account.NewSessionCache(d)})
 	if err != nil {
 		return res, err
 	}
@@ -230,7 +232,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 		return res, fmt.Errorf("ballot page: %w", err)
 	}
 	lat := make([]time.Duration, n)
-	g0, _, s0 := vote.BoxOf(d).Stats()
+	g0, _, s0 := box.Stats()
 	if profile != nil {
 		if err := pprof.StartCPUProfile(profile); err != nil {
 			return res, err
@@ -259,7 +261,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	if err != nil {
 		return res, err
 	}
-	g1, _, s1 := vote.BoxOf(d).Stats()
+	g1, _, s1 := box.Stats()
 	res.Groups, res.Singles = g1-g0, s1-s0
 	if res.Ballots, err = vote.VoterCount(ctx, d, c.ID); err != nil {
 		return res, err

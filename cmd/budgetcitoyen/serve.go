@@ -17,6 +17,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
 )
 
@@ -76,7 +77,10 @@ func openAndMigrate(ctx context.Context, cfg serverConfig, log *slog.Logger) (*d
 // shuts down gracefully: in-flight requests finish (up to 20 s), the worker stops between
 // two messages. ready, if not nil, is called once the listener accepts connections.
 func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time, log *slog.Logger, ready func(addr string)) error {
-	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir, Version: versionString(), OIDC: cfg.OIDC})
+	// The values of this process that serve the database: every ballot goes through one box
+	// (written in groups), every session read through one cache.
+	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
+		Version: versionString(), OIDC: cfg.OIDC, Box: vote.NewBox(d, now), Sessions: account.NewSessionCache(d)})
 	if err != nil {
 		return err
 	}

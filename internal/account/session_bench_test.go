@@ -14,7 +14,7 @@ import (
 func BenchmarkSessionFind(b *testing.B) {
 	d := dbtest.SQLite(b)
 	ctx := context.Background()
-	s := NewSessionStore(d)
+	s := NewSessionStore(d, NewSessionCache(d))
 	var tokens []string
 	for i := range 2000 {
 		a, err := Create(ctx, d, fmt.Sprintf("v%d@example.org", i), "", "", t0)

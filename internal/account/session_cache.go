@@ -11,9 +11,9 @@ import (
 	"budgetcitoyen/internal/db"
 )
 
-// sessionCache holds the sessions the server process has read, with their accounts, so that
-// most requests need not read them again. There is one per database and process, shared by
-// its stores (cacheOf). What keeps an entry true differs between the two databases:
+// SessionCache holds the sessions the server process has read, with their accounts, so that
+// most requests need not read them again. There is one per database and process, built by
+// NewSessionCache and shared by the process's stores. What keeps an entry true differs between the two databases:
 //
 //   - SQLite (see the migration that adds session_versions): an entry is used only while the
 //     version of its session is still the one read before the session was. Triggers change
@@ -29,7 +29,7 @@ import (
 //
 // An entry is also read again after sessionCacheMaxAge, whatever happens: a bound on how
 // long a copy can outlive a change whose notification was lost with a silent connection.
-type sessionCache struct {
+type SessionCache struct {
 	mu       sync.Mutex
 	entries  map[string]cachedSession // by the token's prefix (sessionPrefix)
 	accounts map[int64][]string       // the prefixes of each account's entries
@@ -60,22 +60,17 @@ const sessionCacheMaxAge = time.Minute
 // sessionNotices is the PostgreSQL channel of the triggers.
 const sessionNotices = "session_changes"
 
-var caches sync.Map // *db.DB → *sessionCache
-
-// cacheOf returns the process's session cache of d; on PostgreSQL its first call starts
-// listening to the triggers' notifications.
-func cacheOf(d *db.DB) *sessionCache {
-	if c, ok := caches.Load(d); ok {
-		return c.(*sessionCache)
+// NewSessionCache returns a cache of d's sessions for this process: cmd builds one and hands
+// it to the session stores of the server. It forgets at once the accounts that this
+// process's transactions change (db.Watch); on PostgreSQL it also starts listening to the
+// triggers' notifications, for the changes made by other processes.
+func NewSessionCache(d *db.DB) *SessionCache {
+	c := &SessionCache{notified: d.Dialect == db.Postgres}
+	d.Watch(accountTopic, c.forgetAccountNow)
+	if c.notified {
+		d.Follow(sessionNotices, c)
 	}
-	c, loaded := caches.LoadOrStore(d, &sessionCache{notified: d.Dialect == db.Postgres})
-	if !loaded {
-		d.Watch(accountTopic, c.(*sessionCache).forgetAccountNow)
-	}
-	if !loaded && d.Dialect == db.Postgres {
-		d.Follow(sessionNotices, c.(*sessionCache))
-	}
-	return c.(*sessionCache)
+	return c
 }
 
 // accountTopic names the changes of an account (its row, its roles, its sessions) that the
@@ -89,7 +84,7 @@ const accountTopic = "account"
 func accountChanged(q db.Querier, accountID int64) { q.Changed(accountTopic, accountID) }
 
 // forgetAccountNow is the watcher of accountTopic.
-func (c *sessionCache) forgetAccountNow(accountID int64) {
+func (c *SessionCache) forgetAccountNow(accountID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.forgetAccount(accountID)
@@ -109,7 +104,7 @@ func sessionPrefix(token string) (prefix string, ok bool) {
 
 // generation returns the current generation, for a later put, and whether the entries can
 // be used at all.
-func (c *sessionCache) generation() (gen uint64, usable bool) {
+func (c *SessionCache) generation() (gen uint64, usable bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.gen, !c.notified || c.listening
@@ -117,7 +112,7 @@ func (c *sessionCache) generation() (gen uint64, usable bool) {
 
 // get returns a copy of the entry of a token if it was read at version (SQLite), is still
 // usable and has not expired at now.
-func (c *sessionCache) get(token string, version int64, now time.Time) (cachedSession, bool) {
+func (c *SessionCache) get(token string, version int64, now time.Time) (cachedSession, bool) {
 	prefix, _ := sessionPrefix(token)
 	c.mu.Lock()
 	e, ok := c.entries[prefix]
@@ -133,7 +128,7 @@ func (c *sessionCache) get(token string, version int64, now time.Time) (cachedSe
 
 // put keeps a copy of e, read at now, unless (PostgreSQL) the cache forgot something since
 // generation returned gen: e may have been read before that change.
-func (c *sessionCache) put(token string, e cachedSession, gen uint64, now time.Time) {
+func (c *SessionCache) put(token string, e cachedSession, gen uint64, now time.Time) {
 	prefix, _ := sessionPrefix(token)
 	e.token, e.readAt = token, now
 	e.data, e.account = bytes.Clone(e.data), copyAccount(e.account)
@@ -152,19 +147,19 @@ func (c *sessionCache) put(token string, e cachedSession, gen uint64, now time.T
 }
 
 // forget drops the entry of a token that this process changed.
-func (c *sessionCache) forget(token string) {
+func (c *SessionCache) forget(token string) {
 	prefix, _ := sessionPrefix(token)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.forgetPrefix(prefix)
 }
 
-func (c *sessionCache) forgetPrefix(prefix string) {
+func (c *SessionCache) forgetPrefix(prefix string) {
 	delete(c.entries, prefix)
 	c.gen++
 }
 
-func (c *sessionCache) forgetAccount(id int64) {
+func (c *SessionCache) forgetAccount(id int64) {
 	for _, prefix := range c.accounts[id] {
 		if e, ok := c.entries[prefix]; ok && e.account != nil && e.account.ID == id {
 			delete(c.entries, prefix)
@@ -174,27 +169,27 @@ func (c *sessionCache) forgetAccount(id int64) {
 	c.gen++
 }
 
-func (c *sessionCache) forgetAll() {
+func (c *SessionCache) forgetAll() {
 	c.entries, c.accounts = nil, nil
 	c.gen++
 }
 
 // Listening, Notified and Lost follow the triggers' notifications (db.Follower).
-func (c *sessionCache) Listening() {
+func (c *SessionCache) Listening() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.forgetAll()
 	c.listening = true
 }
 
-func (c *sessionCache) Lost() {
+func (c *SessionCache) Lost() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.forgetAll()
 	c.listening = false
 }
 
-func (c *sessionCache) Notified(payload string) {
+func (c *SessionCache) Notified(payload string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	kind, rest := "", ""

@@ -75,7 +75,8 @@ func TestSessionStoreSeesEveryChange(t *testing.T) {
 		for i, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				now := t0
-				s, other := NewSessionStore(d), NewSessionStore(d)
+				c := NewSessionCache(d)
+				s, other := NewSessionStore(d, c), NewSessionStore(d, c)
 				s.Now = func() time.Time { return now }
 				a := mustCreate(t, d, fmt.Sprintf("change%d@example.org", i), "")
 				if !tc.noRole {
@@ -163,7 +164,7 @@ func deleteAccount(ctx context.Context, d *db.DB, _ *SessionStore, a *access.Acc
 func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := NewSessionStore(d)
+		s := NewSessionStore(d, NewSessionCache(d))
 		s.Now = func() time.Time { return t0 }
 		a := mustCreate(t, d, "cached@example.org", "")
 		if err := GrantRole(ctx, d, a.ID, access.Citizen, nil, t0); err != nil {
@@ -241,11 +242,7 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 		if got := findSeen(t, s, tok); got.roles != "citizen agent" {
 			t.Errorf("after this process granted a role: %+v", got)
 		}
-		// The cache is shared by the stores of a database, and each copy is read again after
-		// sessionCacheMaxAge.
-		if NewSessionStore(d).cache != s.cache {
-			t.Error("two session caches for one database")
-		}
+		// Each copy is read again after sessionCacheMaxAge.
 		setData("fourth")
 		s.Now = func() time.Time { return t0.Add(sessionCacheMaxAge) }
 		if got := findSeen(t, s, tok); got.data != "fourth" {
@@ -263,13 +260,13 @@ func TestSessionCacheFollowsNotifications(t *testing.T) {
 		return cachedSession{expiry: t0.Add(time.Hour), data: []byte("x"), account: acc(id)}
 	}
 	tokens := map[string]int64{"tok-aaaa-1": 1, "tok-bbbb-1": 1, "tok-cccc-2": 2}
-	fill := func(c *sessionCache) {
+	fill := func(c *SessionCache) {
 		for tok, id := range tokens {
 			gen, _ := c.generation()
 			c.put(tok, entry(id), gen, t0)
 		}
 	}
-	held := func(c *sessionCache) string {
+	held := func(c *SessionCache) string {
 		var out []string
 		for _, tok := range []string{"tok-aaaa-1", "tok-bbbb-1", "tok-cccc-2"} {
 			if _, ok := c.get(tok, 0, t0); ok {
@@ -281,24 +278,24 @@ func TestSessionCacheFollowsNotifications(t *testing.T) {
 	all := "tok-aaaa-1 tok-bbbb-1 tok-cccc-2"
 	for _, tc := range []struct {
 		name string
-		then func(c *sessionCache)
+		then func(c *SessionCache)
 		want string
 	}{
-		{"nothing", func(*sessionCache) {}, all},
-		{"a session", func(c *sessionCache) { c.Notified("stok-bbbb") }, "tok-aaaa-1 tok-cccc-2"},
-		{"an account", func(c *sessionCache) { c.Notified("a1") }, "tok-cccc-2"},
-		{"another account", func(c *sessionCache) { c.Notified("a3") }, all},
-		{"a mark", func(c *sessionCache) { c.Notified("nmark") }, all},
-		{"everything", func(c *sessionCache) { c.Notified("*") }, ""},
-		{"not understood", func(c *sessionCache) { c.Notified("x1") }, ""},
-		{"a bad account", func(c *sessionCache) { c.Notified("aone") }, ""},
-		{"empty", func(c *sessionCache) { c.Notified("") }, ""},
-		{"lost", func(c *sessionCache) { c.Lost(); fill(c) }, ""},
-		{"lost, then listening", func(c *sessionCache) { c.Lost(); c.Listening(); fill(c) }, all},
-		{"this process's change", func(c *sessionCache) { c.forget("tok-cccc-2") }, "tok-aaaa-1 tok-bbbb-1"},
+		{"nothing", func(*SessionCache) {}, all},
+		{"a session", func(c *SessionCache) { c.Notified("stok-bbbb") }, "tok-aaaa-1 tok-cccc-2"},
+		{"an account", func(c *SessionCache) { c.Notified("a1") }, "tok-cccc-2"},
+		{"another account", func(c *SessionCache) { c.Notified("a3") }, all},
+		{"a mark", func(c *SessionCache) { c.Notified("nmark") }, all},
+		{"everything", func(c *SessionCache) { c.Notified("*") }, ""},
+		{"not understood", func(c *SessionCache) { c.Notified("x1") }, ""},
+		{"a bad account", func(c *SessionCache) { c.Notified("aone") }, ""},
+		{"empty", func(c *SessionCache) { c.Notified("") }, ""},
+		{"lost", func(c *SessionCache) { c.Lost(); fill(c) }, ""},
+		{"lost, then listening", func(c *SessionCache) { c.Lost(); c.Listening(); fill(c) }, all},
+		{"this process's change", func(c *SessionCache) { c.forget("tok-cccc-2") }, "tok-aaaa-1 tok-bbbb-1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &sessionCache{notified: true}
+			c := &SessionCache{notified: true}
 			fill(c)
 			if got := held(c); got != "" {
 				t.Fatalf("before listening, the cache holds %q", got)
@@ -312,7 +309,7 @@ func TestSessionCacheFollowsNotifications(t *testing.T) {
 		})
 	}
 	t.Run("read before a change", func(t *testing.T) {
-		c := &sessionCache{notified: true}
+		c := &SessionCache{notified: true}
 		c.Listening()
 		gen, _ := c.generation()
 		c.Notified("stok-cccc") // commits while the session is being read
@@ -326,7 +323,7 @@ func TestSessionCacheFollowsNotifications(t *testing.T) {
 func TestSessionCleanupRemovesUnusedVersions(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
-	s := NewSessionStore(d)
+	s := NewSessionStore(d, NewSessionCache(d))
 	for _, tok := range []string{"expired-1", "kept-0001", "deleted-1"} {
 		if err := s.CommitCtx(ctx, tok, []byte("x"), t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)

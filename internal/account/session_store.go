@@ -21,7 +21,7 @@ type SessionStore struct {
 	// Now is the clock that decides expiry. It is the wall clock, not the application's
 	// (possibly shifted, in the demo) clock, because scs computes expiries with time.Now.
 	Now   func() time.Time
-	cache *sessionCache // shared by the stores of d (see sessionCache)
+	cache *SessionCache // shared by the stores of the process (see SessionCache)
 }
 
 var (
@@ -30,9 +30,9 @@ var (
 )
 
 // NewSessionStore returns a store over d's sessions table. The sessions it reads are kept in
-// memory, in a cache that all the stores of d share (see sessionCache).
-func NewSessionStore(d *db.DB) *SessionStore {
-	return &SessionStore{d: d, Now: time.Now, cache: cacheOf(d)}
+// memory, in c (see SessionCache), which must be a cache of d.
+func NewSessionStore(d *db.DB, c *SessionCache) *SessionStore {
+	return &SessionStore{d: d, Now: time.Now, cache: c}
 }
 
 // Find returns the data of an unexpired session (scs.Store).

@@ -20,7 +20,7 @@ func TestSessionStore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		now := t0
-		s := NewSessionStore(d)
+		s := NewSessionStore(d, NewSessionCache(d))
 		s.Now = func() time.Time { return now }
 
 		if _, found, err := s.Find("absent"); found || err != nil {
@@ -80,7 +80,7 @@ func TestSessionStoreWithSCS(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		newManager := func() *scs.SessionManager {
 			m := scs.New()
-			m.Store = NewSessionStore(d)
+			m.Store = NewSessionStore(d, NewSessionCache(d))
 			m.Lifetime = time.Hour
 			return m
 		}
@@ -112,7 +112,7 @@ func TestSessionStoreWithSCS(t *testing.T) {
 func TestSessionStorePrefetchesTheAccount(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := NewSessionStore(d)
+		s := NewSessionStore(d, NewSessionCache(d))
 		s.Now = func() time.Time { return t0 }
 		a, err := Create(ctx, d, "prefetch@example.org", "Prefetch", "", t0)
 		if err != nil {

@@ -6,20 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync/atomic"
 	"time"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
 )
 
-// writes counts the calls to Insert and Update made by this process (see Writes).
-var writes atomic.Uint64
-
-// Writes is a number that moves whenever this process writes a campaign (Insert, Update;
-// given the *db.DB, after the commit): a copy of a campaign kept in memory since an earlier
-// value may be stale. It says nothing of the writes of other processes.
-func Writes() uint64 { return writes.Load() }
+// Topic names the changes of campaigns (their fields, phases and categories) that Insert and
+// Update announce to the database's watchers (db.Watch), with the campaign's id: the
+// server's copies of campaigns forget what this process changed as soon as it commits.
+const Topic = "campaign"
 
 // The store functions take a db.Querier so that they can run inside a caller's transaction
 // (with the audit entry of the change, for instance). Given the *db.DB itself, Insert and
@@ -49,7 +45,6 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 // IDs and the timestamps. An invalid campaign gives Validate's apperr.Invalid error and a slug
 // already in use an apperr.Conflict error with a field error on "slug"; nothing is saved.
 func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
-	defer writes.Add(1)
 	if err := c.Validate().Err(); err != nil {
 		return err
 	}
@@ -92,6 +87,7 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 		}
 	}
 	c.ID, c.CreatedAt, c.UpdatedAt = id, t, t
+	q.Changed(Topic, id)
 	return nil
 }
 
@@ -101,7 +97,6 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 // deleted. CreatedAt and CopiedFrom are not changed. A category ID that belongs to no
 // category of this campaign is refused. Errors are as for Insert, plus apperr.NotFound.
 func Update(ctx context.Context, q db.Querier, c *Campaign) error {
-	defer writes.Add(1)
 	if err := c.Validate().Err(); err != nil {
 		return err
 	}
@@ -145,6 +140,7 @@ func Update(ctx context.Context, q db.Querier, c *Campaign) error {
 		return err
 	}
 	c.UpdatedAt = t
+	q.Changed(Topic, c.ID)
 	return nil
 }
 

@@ -219,7 +219,7 @@ func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign
 	written := 0
 	err = d.InTx(ctx, func(tx *db.Tx) error {
 		for start := 0; start < len(casts); start += 1000 {
-			res, err := vote.WriteGroup(ctx, tx, casts[start:min(start+1000, len(casts))])
+			res, err := vote.WriteGroup(ctx, tx, casts[start:min(start+1000, len(casts))], w.End)
 			if err != nil {
 				return err
 			}

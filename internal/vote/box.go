@@ -39,6 +39,7 @@ type Cast struct {
 // holds nothing open. When the queue holds a single ballot, the group is simply that ballot.
 type Box struct {
 	d        *db.DB
+	now      func() time.Time
 	mu       sync.Mutex
 	queue    []*pending
 	running  bool
@@ -52,16 +53,11 @@ type pending struct {
 	done chan error
 }
 
-var boxes sync.Map // *db.DB → *Box
-
-// BoxOf returns the ballot box of the database: one per process and database, so that all
-// the ballots of the process are grouped together.
-func BoxOf(d *db.DB) *Box {
-	if b, ok := boxes.Load(d); ok {
-		return b.(*Box)
-	}
-	b, _ := boxes.LoadOrStore(d, &Box{d: d, MaxGroup: 512})
-	return b.(*Box)
+// NewBox returns a ballot box writing to d, whose receipt e-mails are queued at the time now
+// tells. A process makes one per database (cmd does) and casts every ballot through it, so
+// that its ballots are written in groups.
+func NewBox(d *db.DB, now func() time.Time) *Box {
+	return &Box{d: d, now: now, MaxGroup: 512}
 }
 
 // NewReceipt returns a random receipt code: 20 characters of an alphabet without look-alike
@@ -207,12 +203,12 @@ func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error)
 		casts[i] = p.c
 	}
 	if b.d.Dialect == db.Postgres {
-		return WriteGroup(ctx, b.d, casts)
+		return WriteGroup(ctx, b.d, casts, b.now())
 	}
 	var results []error
 	err := b.d.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		results, err = WriteGroup(ctx, tx, casts)
+		results, err = WriteGroup(ctx, tx, casts, b.now())
 		return err
 	})
 	if err != nil {

@@ -17,13 +17,13 @@ import (
 // shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
 // already in the register (or twice in casts). The box uses it for each group; the demo
 // uses it to seed a past vote. Each table takes one batch insert (db.Batch), a few
-// statements on SQLite; on PostgreSQL (a *db.DB or one of its bound transactions) the
-// whole group is one statement.
-func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
+// statements on SQLite; on PostgreSQL the whole group is one statement. The receipt
+// e-mails are queued at now.
+func WriteGroup(ctx context.Context, q db.Querier, casts []Cast, now time.Time) ([]error, error) {
 	results := make([]error, len(casts))
 	people := firstOfEachPerson(casts, results)
 	if db.DialectOf(q) == db.Postgres {
-		if err := writeGroupPostgres(ctx, q, people, results); err != nil {
+		if err := writeGroupPostgres(ctx, q, people, results, now); err != nil {
 			return nil, err
 		}
 		return results, nil
@@ -48,7 +48,7 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error
 	for i, p := range withMail {
 		mails[i] = *p.Mail
 	}
-	if err := mail.EnqueueAll(ctx, q, mails, time.Now()); err != nil {
+	if err := mail.EnqueueAll(ctx, q, mails, now); err != nil {
 		return nil, err
 	}
 	return results, nil
@@ -57,7 +57,7 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error
 // writeGroupPostgres writes the group as one statement: the participations, then, in the
 // same WITH, the ballots and receipt e-mails of only those people whose participation the
 // first INSERT returned (the others were in the register already).
-func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, results []error) error {
+func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, results []error, now time.Time) error {
 	if len(people) == 0 {
 		return nil
 	}
@@ -74,7 +74,7 @@ func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, resu
 	query := "WITH p AS (" + part.Query + "), b AS (" + bal.Query + ")"
 	args := append(part.Args, bal.Args...)
 	if len(withMail) > 0 {
-		mails, err := mailRows(withMail)
+		mails, err := mailRows(withMail, now)
 		if err != nil {
 			return err
 		}
@@ -158,12 +158,12 @@ func ballotRows(people []placed, withKey bool) (rows [][]any, withMail []placed)
 
 // mailRows returns the outbox rows of the casts' receipt e-mails, each followed by its
 // voter's campaign and person key.
-func mailRows(people []placed) ([][]any, error) {
+func mailRows(people []placed, now time.Time) ([][]any, error) {
 	msgs := make([]mail.Message, len(people))
 	for i, p := range people {
 		msgs[i] = *p.Mail
 	}
-	rows, err := mail.OutboxRows(msgs, time.Now())
+	rows, err := mail.OutboxRows(msgs, now)
 	if err != nil {
 		return nil, err
 	}

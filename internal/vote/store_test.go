@@ -180,10 +180,7 @@ func TestCastAndReadSide(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c, ids := setup(t, d)
-		box := vote.BoxOf(d)
-		if vote.BoxOf(d) != box {
-			t.Fatal("two boxes for one database")
-		}
+		box := vote.NewBox(d, time.Now)
 		m := &mail.Message{To: "a@x.test", Subject: "Reçu", Body: "code"}
 		c1 := cast(c, "p1", ids[0], ids[1])
 		c1.Mail = m
@@ -237,7 +234,7 @@ func TestSamePersonConcurrently(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c, ids := setup(t, d)
-		box := vote.BoxOf(d)
+		box := vote.NewBox(d, time.Now)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		ok, dup := 0, 0
@@ -290,7 +287,7 @@ func TestWriteGroup(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c, ids := setup(t, d)
-		if _, err := vote.BoxOf(d).Cast(ctx, cast(c, "known", ids[0])); err != nil {
+		if _, err := vote.NewBox(d, time.Now).Cast(ctx, cast(c, "known", ids[0])); err != nil {
 			t.Fatal(err)
 		}
 		for _, through := range []string{"db", "tx"} {
@@ -310,10 +307,10 @@ func TestWriteGroup(t *testing.T) {
 			var got []error
 			var err error
 			if through == "db" {
-				got, err = vote.WriteGroup(ctx, d, casts)
+				got, err = vote.WriteGroup(ctx, d, casts, time.Now())
 			} else {
 				err = d.InTx(ctx, func(tx *db.Tx) error {
-					got, err = vote.WriteGroup(ctx, tx, casts)
+					got, err = vote.WriteGroup(ctx, tx, casts, time.Now())
 					return err
 				})
 			}

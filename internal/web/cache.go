@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/vote"
 )
@@ -21,6 +23,9 @@ const readCacheTTL = time.Second
 // ttlCache keeps values for readCacheTTL. It holds what one process reads often: a few
 // entries (one per campaign), never anything personal.
 type ttlCache[K comparable, V any] struct {
+	// clock measures the entries' age: the wall clock, not the application's (a demo set to
+	// another date): it bounds how long a copy may outlive another process's write.
+	clock   func() time.Time
 	mu      sync.Mutex
 	entries map[K]ttlEntry[V]
 	gen     uint64 // bumped by clear: a read started before it does not store its stale value
@@ -33,10 +38,10 @@ type ttlEntry[V any] struct {
 }
 
 // get returns the value of k, read by load when absent, expired or of another version.
-// version tells of the writes made by this process (such as campaign.Writes(), read before
-// load): an entry read under another version is stale.
+// version tells of the writes made by this process (such as readCaches.campaignWrites, read
+// before load): an entry read under another version is stale.
 func (c *ttlCache[K, V]) get(k K, version uint64, load func() (V, error)) (V, error) {
-	now := time.Now()
+	now := c.clock()
 	c.mu.Lock()
 	e, ok := c.entries[k]
 	gen := c.gen
@@ -69,11 +74,23 @@ func (c *ttlCache[K, V]) clear() {
 
 // readCaches are the per-process copies of the server.
 type readCaches struct {
+	// campaignWrites moves whenever this process commits a change to a campaign (a watcher
+	// of campaign.Topic): a campaign copied before may be stale.
+	campaignWrites atomic.Uint64
+
+
 	campaigns ttlCache[string, *campaign.Campaign]    // by slug
 	list      ttlCache[struct{}, []campaign.Campaign] // all of them, for the public pages
 	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
 	voters    finalCache[voterKey, vote.Voter]        // voter registrations
 	closed    finalCache[closedKey, *closedVoteData]  // what votes closed for good left
+}
+
+// init sets the clocks of the copies and has them follow this process's campaign changes.
+func (rc *readCaches) init(d *db.DB, wall func() time.Time) {
+	rc.campaigns.clock, rc.list.clock, rc.ballots.clock = wall, wall, wall
+	rc.closed.max = maxClosedVotes
+	d.Watch(campaign.Topic, func(int64) { rc.campaignWrites.Add(1) })
 }
 
 // closedKey names a vote by its campaign and the end of its window: a vote reopened by a
@@ -176,7 +193,7 @@ func (s *Server) voterOf(ctx context.Context, campaignID, accountID int64) (*vot
 // campaignBySlug returns the campaign from the process's copy (read at most readCacheTTL
 // ago). Each call returns its own deep copy, which the request may change freely.
 func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Campaign, error) {
-	c, err := s.caches.campaigns.get(slug, campaign.Writes(), func() (*campaign.Campaign, error) {
+	c, err := s.caches.campaigns.get(slug, s.caches.campaignWrites.Load(), func() (*campaign.Campaign, error) {
 		return campaign.BySlug(ctx, s.db, slug)
 	})
 	if err != nil {
@@ -189,7 +206,7 @@ func (s *Server) campaignBySlug(ctx context.Context, slug string) (*campaign.Cam
 // readCacheTTL ago), for the public pages that list them. Each call returns its own deep
 // copies.
 func (s *Server) campaignList(ctx context.Context) ([]campaign.Campaign, error) {
-	list, err := s.caches.list.get(struct{}{}, campaign.Writes(), func() ([]campaign.Campaign, error) {
+	list, err := s.caches.list.get(struct{}{}, s.caches.campaignWrites.Load(), func() ([]campaign.Campaign, error) {
 		return campaign.List(ctx, s.db)
 	})
 	if err != nil {

@@ -27,7 +27,7 @@ func TestResultsOfAClosedVote(t *testing.T) {
 		}
 		late := func(i int) {
 			t.Helper()
-			_, err := vote.BoxOf(s.db).Cast(ctx, vote.Cast{CampaignID: c.ID, PersonKey: fmt.Sprintf("late-%d", i),
+			_, err := vote.NewBox(s.db, time.Now).Cast(ctx, vote.Cast{CampaignID: c.ID, PersonKey: fmt.Sprintf("late-%d", i),
 				Commune: "62041", AgeBracket: vote.AgeBrackets()[0], Choices: []int64{ps[0].ID}})
 			if err != nil {
 				t.Fatal(err)

@@ -43,7 +43,7 @@ func castBallots(t *testing.T, s *site, c *campaign.Campaign, n int) []string {
 			choices = append(choices, ids[(i*i+ci)%len(ids)%(1+i%len(ids))])
 		}
 		slices.Sort(choices)
-		receipt, err := vote.BoxOf(s.db).Cast(ctx, vote.Cast{CampaignID: c.ID, PersonKey: fmt.Sprintf("person-%d", i),
+		receipt, err := vote.NewBox(s.db, time.Now).Cast(ctx, vote.Cast{CampaignID: c.ID, PersonKey: fmt.Sprintf("person-%d", i),
 			Commune: communes[i%len(communes)], AgeBracket: vote.AgeBrackets()[i%4], Choices: choices, Receipt: vote.NewReceipt()})
 		if err != nil {
 			t.Fatal(err)

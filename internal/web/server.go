@@ -19,6 +19,7 @@ import (
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/oidc"
 	"budgetcitoyen/internal/territory"
+	"budgetcitoyen/internal/vote"
 )
 
 // Config is what the server needs from the outside world. Nothing is global: the clock, the
@@ -34,6 +35,11 @@ type Config struct {
 	Territory *territory.Data
 	// OIDC is the OpenID Connect (FranceConnect) provider; unused when its issuer is empty.
 	OIDC oidc.Config
+	// Box is the ballot box of DB for this process: every ballot of the process goes through
+	// it, so that they are written in groups. New makes one when nil.
+	Box *vote.Box
+	// Sessions is this process's cache of DB's sessions. New makes one when nil.
+	Sessions *account.SessionCache
 }
 
 // Server holds the dependencies of the handlers.
@@ -47,6 +53,8 @@ type Server struct {
 	cat      *i18n.Catalog
 	tmpl     *templates
 	sessions *scs.SessionManager
+	store    *account.SessionStore // the sessions manager's store
+	box      *vote.Box
 	metrics  *metrics
 	handler  http.Handler
 	caches   readCaches
@@ -79,11 +87,17 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.Box == nil {
+		cfg.Box = vote.NewBox(cfg.DB, cfg.Now)
+	}
+	if cfg.Sessions == nil {
+		cfg.Sessions = account.NewSessionCache(cfg.DB)
+	}
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
-		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory,
+		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box,
 	}
-	s.caches.closed.max = maxClosedVotes
+	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {
 		cfg.OIDC.RedirectURL = cfg.BaseURL + OIDCCallbackPath
 		s.oidc = oidc.New(cfg.OIDC)
@@ -91,7 +105,8 @@ func New(cfg Config) (*Server, error) {
 	if s.tmpl, err = parseTemplates(s.funcs(), s.cat); err != nil {
 		return nil, err
 	}
-	s.sessions = newSessionManager(cfg.DB, cfg.BaseURL)
+	s.store = account.NewSessionStore(cfg.DB, cfg.Sessions)
+	s.sessions = newSessionManager(s.store, cfg.BaseURL)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -103,7 +118,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // judged by the store's wall clock, not the application's: a demo whose clock is set to a
 // later date would otherwise delete every session at each clean-up.
 func (s *Server) CleanupSessions(ctx context.Context) error {
-	store := account.NewSessionStore(s.db)
-	_, err := store.Cleanup(ctx, store.Now())
+	_, err := s.store.Cleanup(ctx, s.store.Now())
 	return err
 }

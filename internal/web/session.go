@@ -9,7 +9,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"budgetcitoyen/internal/account"
-	"budgetcitoyen/internal/db"
 )
 
 const (
@@ -34,9 +33,9 @@ const (
 // The idle timeout is not scs's IdleTimeout, which writes the session back on every request
 // (a database write, on SQLite a commit with its fsync, for each page): touchSession keeps
 // the time of use in the session itself and refreshes it every sessionTouchEvery.
-func newSessionManager(d *db.DB, baseURL string) *scs.SessionManager {
+func newSessionManager(store *account.SessionStore, baseURL string) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = account.NewSessionStore(d)
+	sm.Store = store
 	sm.Codec = account.SessionCodec{}
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = "bc_session"

@@ -25,7 +25,7 @@ func TestCleanupSessionsUsesTheWallClock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			store := account.NewSessionStore(d)
+			store := account.NewSessionStore(d, account.NewSessionCache(d))
 			for tok, expiry := range map[string]time.Time{"live-session": time.Now().Add(time.Hour), "dead-session": time.Now().Add(-time.Hour)} {
 				if err := store.CommitCtx(ctx, tok, []byte("x"), expiry); err != nil {
 					t.Fatal(err)

@@ -306,7 +306,7 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 		cast.Mail = &mail.Message{To: acc.Email, Subject: s.cat.T(lang, "mail.vote.receipt.subject", c.Name),
 			Body: s.cat.T(lang, "mail.vote.receipt.body", c.Name, cast.Receipt, s.baseURL+"/"+c.Slug+"/vote"), Sensitive: true}
 	}
-	receipt, err := vote.BoxOf(s.db).Cast(r.Context(), cast)
+	receipt, err := s.box.Cast(r.Context(), cast)
 	if errors.Is(err, vote.ErrAlreadyVoted) {
 		p, perr := s.votePage(r)
 		if perr != nil {
