@@ -28,6 +28,7 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 	sqliteBusyTimeout = 20 * time.Millisecond
 	d := openTestSQLite(t)
 	ctx := context.Background()
+	const writers = 30
 	locked := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -37,8 +38,20 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES ('long')"); err != nil {
 				return err
 			}
+			before := d.w.Stats().WaitCount
 			close(locked)
-			time.Sleep(300 * time.Millisecond) // 15 busy timeouts
+			// The lock is held until every write below waits for the writing connection,
+			// however long they take to come (the deadline is only a safety net), then for
+			// 15 busy timeouts more.
+			deadline := time.Now().Add(30 * time.Second)
+			for d.w.Stats().WaitCount-before < writers {
+				if time.Now().After(deadline) {
+					t.Errorf("%d writes of %d waited for the writing connection", d.w.Stats().WaitCount-before, writers)
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(15 * sqliteBusyTimeout)
 			return nil
 		})
 		if err != nil {
@@ -62,7 +75,7 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 			})
 		},
 	}
-	for i := range 30 {
+	for i := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -73,8 +86,8 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 	}
 	wg.Wait()
 	var n int
-	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 31 {
-		t.Errorf("%d rows (%v), want 31", n, err)
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != writers+1 {
+		t.Errorf("%d rows (%v), want %d", n, err, writers+1)
 	}
 }
 
