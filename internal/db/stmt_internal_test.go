@@ -102,10 +102,11 @@ func TestCheckpointer(t *testing.T) {
 		t.Fatalf("database file already %d bytes: the commits checkpointed", before)
 	}
 	d.ckpt = startCheckpointer(d)
-	deadline := time.Now().Add(5 * time.Second)
+	// The first tick comes after checkpointEvery; the deadline is only a safety net.
+	deadline := time.Now().Add(30 * time.Second)
 	for size() < 4_000_000 {
 		if time.Now().After(deadline) {
-			t.Fatalf("database file still %d bytes after 5 s: no checkpoint", size())
+			t.Fatalf("database file still %d bytes after 30 s: no checkpoint", size())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
