@@ -145,16 +145,30 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 	}
 
 	// The storm: every voter confirms its ballot. Once crashKillAfter confirmation pages
-	// have come back, the server is killed.
+	// have come back, the server is killed. The last voter confirms only after the kill (or
+	// after every other voter, if there was none), so that at least one request meets the
+	// killed server however fast the others went.
 	var (
 		mu       sync.Mutex
 		receipts []string
 		failed   atomic.Int64
 		killOnce sync.Once
 		killedAt atomic.Int64
+		others   sync.WaitGroup
 	)
+	killed, othersDone := make(chan struct{}), make(chan struct{})
+	others.Add(crashVoters - 1)
+	go func() { others.Wait(); close(othersDone) }()
 	storm := time.Now()
 	_ = parallel(crashVoters, crashConcurrency, func(i int) error {
+		if i == crashVoters-1 {
+			select {
+			case <-killed:
+			case <-othersDone:
+			}
+		} else {
+			defer others.Done()
+		}
 		cl, csrf := clients[i], csrfs[i]
 		body, status, err := benchPost(cl, base+"/"+c.Slug+"/vote/confirmer", benchBallot(c, projects, i), csrf, base)
 		m := benchReceiptRe.FindStringSubmatch(body)
@@ -170,6 +184,7 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 			killOnce.Do(func() {
 				killedAt.Store(int64(n))
 				srv.kill(t)
+				close(killed)
 			})
 		}
 		return nil

@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -100,38 +102,99 @@ func TestCheckpointer(t *testing.T) {
 		t.Fatalf("database file already %d bytes: the commits checkpointed", before)
 	}
 	d.ckpt = startCheckpointer(d, 250*time.Millisecond)
-	deadline := time.Now().Add(5 * time.Second)
+	// The first tick comes after 250 ms; the deadline is only a safety net.
+	deadline := time.Now().Add(30 * time.Second)
 	for size() < 4_000_000 {
 		if time.Now().After(deadline) {
-			t.Fatalf("database file still %d bytes after 5 s: no checkpoint", size())
+			t.Fatalf("database file still %d bytes after 30 s: no checkpoint", size())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
 // Under a steady stream of writes the log is still written again from its beginning after
-// each checkpoint, instead of growing for as long as the stream lasts.
+// each checkpoint, instead of growing for as long as the stream lasts. SQLite starts the log
+// over by writing a new header at the front of the log file, with its checkpoint sequence
+// number one higher: the test reads that number after each checkpoint.
+//
+// The checkpoints are run by the test, each while the writer goes on committing beside it,
+// so that commits land during the copying (a checkpoint that merely catches up between two
+// commits would start the log over even without the checkpointer's second step); the
+// writer makes a fixed number of commits, handed out by the test, whatever the speed.
 func TestCheckpointerStartsTheLogOver(t *testing.T) {
 	ctx := context.Background()
-	d, path := openFile(t, Options{CheckpointEvery: 20 * time.Millisecond})
+	d, path := openFile(t, Options{})
+	d.ckpt.close() // the test runs the checkpoints itself
+	d.ckpt = nil
 	if _, err := d.ExecContext(ctx, "CREATE TABLE t (v BLOB)"); err != nil {
 		t.Fatal(err)
 	}
-	// Each commit appends at least one frame (a page and its 24-byte header) to the log, and
-	// the next one follows at once: there is no pause in which a checkpoint could catch up.
-	const frame = 4096 + 24
-	commits := 0
-	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; commits++ {
-		if _, err := d.ExecContext(ctx, "INSERT INTO t (v) VALUES (randomblob(3000))"); err != nil {
-			t.Fatal(err)
+	const (
+		first  = 10 // commits before the first checkpoint
+		beside = 20 // commits handed out when each checkpoint starts
+		rounds = 10
+	)
+	// The writer makes one commit per token and reports each on done.
+	tokens := make(chan struct{}, first+rounds*(beside+1))
+	done := make(chan error, cap(tokens))
+	defer close(tokens)
+	go func() {
+		for range tokens {
+			_, err := d.ExecContext(ctx, "INSERT INTO t (v) VALUES (randomblob(3000))")
+			done <- err
+		}
+	}()
+	// The deadline is only a safety net against a writer stuck for good.
+	deadline := time.NewTimer(2 * time.Minute)
+	defer deadline.Stop()
+	commit := func(n int) {
+		for range n {
+			tokens <- struct{}{}
 		}
 	}
-	fi, err := os.Stat(path + "-wal")
-	if err != nil {
-		t.Fatal(err)
+	wait := func(n int) {
+		t.Helper()
+		for range n {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-deadline.C:
+				t.Fatal("the writer is stuck")
+			}
+		}
 	}
-	if written := int64(commits) * frame; fi.Size() > written/4 {
-		t.Errorf("log file of %d bytes after %d commits (%d bytes of frames at least): the log was not started over",
-			fi.Size(), commits, written)
+	// seq reads the checkpoint sequence number of the log file's header (bytes 12 to 15).
+	seq := func() uint32 {
+		t.Helper()
+		f, err := os.Open(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var h [32]byte
+		if _, err := io.ReadFull(f, h[:]); err != nil {
+			t.Fatal(err)
+		}
+		return binary.BigEndian.Uint32(h[12:16])
+	}
+
+	commit(first)
+	wait(first)
+	prev := seq()
+	for round := range rounds {
+		commit(beside)
+		d.checkpoint(ctx)
+		wait(beside)
+		// A commit whose transaction began after the checkpoint: it found the log copied
+		// and wrote it again from its beginning.
+		commit(1)
+		wait(1)
+		got := seq()
+		if got == prev {
+			t.Fatalf("round %d: the log was not started over after a checkpoint (checkpoint sequence number still %d)", round, got)
+		}
+		prev = got
 	}
 }

@@ -23,8 +23,10 @@ func openTestSQLite(t *testing.T, o Options) *DB {
 // longer than the busy timeout, the other writes of the process wait for it and succeed,
 // rather than polling for the lock and failing with SQLITE_BUSY.
 func TestSQLiteWritersTakeTurns(t *testing.T) {
-	d := openTestSQLite(t, Options{BusyTimeout: 20 * time.Millisecond})
+	const busyTimeout = 20 * time.Millisecond
+	d := openTestSQLite(t, Options{BusyTimeout: busyTimeout})
 	ctx := context.Background()
+	const writers = 30
 	locked := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -34,8 +36,20 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES ('long')"); err != nil {
 				return err
 			}
+			before := d.w.Stats().WaitCount
 			close(locked)
-			time.Sleep(300 * time.Millisecond) // 15 busy timeouts
+			// The lock is held until every write below waits for the writing connection,
+			// however long they take to come (the deadline is only a safety net), then for
+			// 15 busy timeouts more.
+			deadline := time.Now().Add(30 * time.Second)
+			for d.w.Stats().WaitCount-before < writers {
+				if time.Now().After(deadline) {
+					t.Errorf("%d writes of %d waited for the writing connection", d.w.Stats().WaitCount-before, writers)
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(15 * busyTimeout)
 			return nil
 		})
 		if err != nil {
@@ -59,7 +73,7 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 			})
 		},
 	}
-	for i := range 30 {
+	for i := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -70,8 +84,8 @@ func TestSQLiteWritersTakeTurns(t *testing.T) {
 	}
 	wg.Wait()
 	var n int
-	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 31 {
-		t.Errorf("%d rows (%v), want 31", n, err)
+	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != writers+1 {
+		t.Errorf("%d rows (%v), want %d", n, err, writers+1)
 	}
 }
 
@@ -146,7 +160,7 @@ func TestStatementsOfTransactions(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the transaction waited for its own connection")
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a safety net: the preparation is quick
 	for d.wstmts.stmtInTx(d.w, q) == nil {
 		if time.Now().After(deadline) {
 			t.Fatal("the statement was not prepared after the transaction")

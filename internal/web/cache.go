@@ -78,7 +78,6 @@ type readCaches struct {
 	// of campaign.Topic): a campaign copied before may be stale.
 	campaignWrites atomic.Uint64
 
-
 	campaigns ttlCache[string, *campaign.Campaign]    // by slug
 	list      ttlCache[struct{}, []campaign.Campaign] // all of them, for the public pages
 	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
