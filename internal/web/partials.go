@@ -96,10 +96,13 @@ func partialArgs[T any](name string) func(kv ...any) (*T, error) {
 		v := reflect.ValueOf(args).Elem()
 		var given uint64
 		for i := 0; i < len(kv); i += 2 {
-			k, _ := kv[i].(string)
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: argument name %v is not a string", name, kv[i])
+			}
 			f, ok := fields[k]
 			if !ok {
-				return nil, fmt.Errorf("%s: no argument %q", name, kv[i])
+				return nil, fmt.Errorf("%s: no argument %q", name, k)
 			}
 			if given&f.bit != 0 {
 				return nil, fmt.Errorf("%s: argument %s given twice", name, k)
