@@ -234,7 +234,11 @@ func (s *Server) funcs() template.FuncMap {
 			return path + "?" + q.Encode()
 		},
 		"otherLang": otherLang,
-		"dict":      dict,
+		// The arguments of the form partials (see partials.go).
+		"fieldArgs":    partialArgs[fieldArgs]("fieldArgs"),
+		"selectArgs":   partialArgs[selectArgs]("selectArgs"),
+		"textareaArgs": partialArgs[textareaArgs]("textareaArgs"),
+		"checkboxArgs": partialArgs[checkboxArgs]("checkboxArgs"),
 		// oidcConfigured: an OpenID Connect provider is configured (the vote may offer it).
 		"oidcConfigured": func() bool { return s.oidc != nil },
 		"deref": func(p *int64) int64 {
@@ -253,20 +257,4 @@ func otherLang(lang i18n.Lang) i18n.Lang {
 		return i18n.EN
 	}
 	return i18n.FR
-}
-
-// dict builds a map from alternating keys and values, to pass several values to a partial.
-func dict(kv ...any) (map[string]any, error) {
-	if len(kv)%2 != 0 {
-		return nil, fmt.Errorf("dict: odd number of arguments")
-	}
-	m := make(map[string]any, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		k, ok := kv[i].(string)
-		if !ok {
-			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
-		}
-		m[k] = kv[i+1]
-	}
-	return m, nil
 }

@@ -27,9 +27,9 @@ func TestPretranslate(t *testing.T) {
 		{`{{t $.Lang "k" (money $.Lang .SupportCents) (date .Lang .At)}}`, `{{t "fr" "k" (money "fr" .SupportCents) (date "fr" .At)}}`,
 			`{{t "en" "k" (money "en" .SupportCents) (date "en" .At)}}`},
 		// The language handed to a partial stays a value of the page; text is never touched.
-		{`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
-			`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
-			`{{template "field" (dict "Lang" .Lang "Name" "x")}} t .Lang money .Lang`},
+		{`{{template "field" (fieldArgs "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
+			`{{template "field" (fieldArgs "Lang" .Lang "Name" "x")}} t .Lang money .Lang`,
+			`{{template "field" (fieldArgs "Lang" .Lang "Name" "x")}} t .Lang money .Lang`},
 		{`{{formatLang .Lang}} {{.Language}}`, `{{formatLang .Lang}} {{.Language}}`, `{{formatLang .Lang}} {{.Language}}`},
 		// The other language's message, and the values that depend only on the language.
 		{`{{t (otherLang .Lang) "layout.switch_lang"}}`, cat.T(i18n.EN, "layout.switch_lang"), cat.T(i18n.FR, "layout.switch_lang")},
