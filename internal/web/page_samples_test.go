@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"time"
 
-	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
@@ -25,9 +25,9 @@ var sampleNow = time.Date(2026, time.March, 14, 10, 30, 0, 0, time.UTC)
 // sampleBase is the common part of the samples: a signed-in administrator, a message.
 func sampleBase(lang i18n.Lang) Base {
 	verified := sampleNow.Add(-time.Hour)
-	a := &account.Account{ID: 7, Email: "agent@example.org", DisplayName: "Agent", EmailVerifiedAt: &verified,
-		Roles: []account.Grant{{Role: account.Admin}}}
-	return Base{Lang: lang, Title: "Titre <&>", Actor: account.ActorFor(a), CSRF: "jeton", Path: "/p", Query: "a=1",
+	a := &access.Account{ID: 7, Email: "agent@example.org", DisplayName: "Agent", EmailVerifiedAt: &verified,
+		Roles: []access.Grant{{Role: access.Admin}}}
+	return Base{Lang: lang, Title: "Titre <&>", Actor: access.ActorFor(a), CSRF: "jeton", Path: "/p", Query: "a=1",
 		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true}
 }
 
@@ -167,14 +167,14 @@ func pageSamples(b Base) []pageSample {
 	errs := sampleErrors()
 	opts := sampleOptions()
 	d := sampleDossier()
-	unverified := &account.Account{ID: 9, Email: "personne@example.org", DisplayName: "Personne", HasPassword: true,
+	unverified := &access.Account{ID: 9, Email: "personne@example.org", DisplayName: "Personne", HasPassword: true,
 		Disabled: true, CreatedAt: sampleNow}
 	acc := accountPage{Base: b, Account: unverified,
-		Grants: []grantView{{Role: account.Carrier, Campaign: "Pas-de-Calais 2026"}}}
+		Grants: []grantView{{Role: access.Carrier, Campaign: "Pas-de-Calais 2026"}}}
 	adminAccount := func(self bool) adminAccountPage {
 		return adminAccountPage{Base: b, Account: unverified, Self: self,
-			Grants: []adminGrantView{{Role: account.Admin}, {Role: account.Carrier, CampaignID: 1, Campaign: "Pas-de-Calais 2026"}},
-			Roles:  []account.Role{account.Admin, account.Carrier}, Campaigns: []campaignOption{{ID: 1, Name: "Pas-de-Calais 2026"}},
+			Grants: []adminGrantView{{Role: access.Admin}, {Role: access.Carrier, CampaignID: 1, Campaign: "Pas-de-Calais 2026"}},
+			Roles:  []access.Role{access.Admin, access.Carrier}, Campaigns: []campaignOption{{ID: 1, Name: "Pas-de-Calais 2026"}},
 			Grant: adminGrantForm{Role: "carrier", Campaign: "1"}, GrantErrors: errs, RevokeError: "Refusé", StatusError: "Refusé"}
 	}
 	reviewDecision := func(decision, proclaimed bool, rows bool) reviewDecisionPage {
@@ -218,12 +218,12 @@ func pageSamples(b Base) []pageSample {
 			return p
 		}()},
 		{page: "admin_account", note: "own account, no name, no role", data: adminAccountPage{Base: b, Self: true,
-			Account: &account.Account{ID: 7, Email: "agent@example.org", CreatedAt: sampleNow}}},
+			Account: &access.Account{ID: 7, Email: "agent@example.org", CreatedAt: sampleNow}}},
 		{page: "admin_accounts", data: adminAccountsPage{Base: b,
 			Filter: adminAccountsFilter{Q: "dur", Role: "carrier", Campaign: "1", Status: "actifs"},
-			Roles:  []account.Role{account.Admin, account.Carrier}, Campaigns: []campaignOption{{ID: 1, Name: "Pas-de-Calais 2026"}},
+			Roles:  []access.Role{access.Admin, access.Carrier}, Campaigns: []campaignOption{{ID: 1, Name: "Pas-de-Calais 2026"}},
 			Accounts: []adminAccountRow{{ID: 9, Email: "personne@example.org", Name: "Personne", Disabled: true,
-				Grants: []adminGrantView{{Role: account.Carrier, CampaignID: 1, Campaign: "Pas-de-Calais 2026"}}}},
+				Grants: []adminGrantView{{Role: access.Carrier, CampaignID: 1, Campaign: "Pas-de-Calais 2026"}}}},
 			Total: 45, From: 21, To: 40, Page: 2, Pages: 3, PrevURL: "/admin/comptes?page=1", NextURL: "/admin/comptes?page=3"}},
 		{page: "admin_accounts", note: "one account", data: adminAccountsPage{Base: b,
 			Accounts: []adminAccountRow{{ID: 7, Email: "agent@example.org", Verified: true}}, Total: 1, From: 1, To: 1, Page: 1, Pages: 1}},
@@ -488,7 +488,7 @@ func pageSamples(b Base) []pageSample {
 		{page: "workshop_show", note: "open", data: workshopShow(nil, true, false, false)},
 		{page: "workshop_show", note: "open, seats left, visitor", data: workshopShowPage{Base: func() Base {
 			v := b
-			v.Actor = account.Visitor
+			v.Actor = access.Visitor
 			return v
 		}(), C: c, S: func() sessionView {
 			s := sampleSessionView(false)
