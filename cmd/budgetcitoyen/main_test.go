@@ -58,6 +58,11 @@ func TestMigrateUserAddAndAuditVerify(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "granted role admin") {
 		t.Fatalf("user add again: %d %q", code, out)
 	}
+	// A role held already: granted again without complaint, and without an audit entry.
+	code, out, _ = runCmd(t, "user", "add", "--data", dir, "--email", "agent@example.org", "--role", "admin")
+	if code != 0 || !strings.Contains(out, "granted role admin") {
+		t.Fatalf("user add a third time: %d %q", code, out)
+	}
 	code, _, errOut = runCmd(t, "user", "add", "--data", dir, "--email", "x@example.org", "--role", "animator", "--campaign", "nope")
 	if code != 1 || !strings.Contains(errOut, "not found") && !strings.Contains(errOut, "Campagne") && !strings.Contains(errOut, "ampaign") {
 		t.Fatalf("unknown campaign: %d %q", code, errOut)

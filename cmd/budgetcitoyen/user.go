@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"budgetcitoyen/internal/access"
@@ -88,7 +87,9 @@ func runUserAdd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// addUser creates the account if needed and grants the role, as one audited change.
+// addUser creates the account with the role (account.Add), or grants the role to the account
+// of the address if there is one (account.Grant): each is one audited change by "cli". A role
+// held already is granted again without complaint, so that the command can be run twice.
 func addUser(ctx context.Context, d *db.DB, email, name, password string, role access.Role, slug string) (created bool, err error) {
 	var campaignID *int64
 	if slug != "" {
@@ -98,30 +99,21 @@ func addUser(ctx context.Context, d *db.DB, email, name, password string, role a
 		}
 		campaignID = &c.ID
 	}
-	env := change.Env{DB: d, Now: time.Now}
-	_, err = change.Do(ctx, env, change.Request{
-		Who: change.System("cli"), Action: "account.grant", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := time.Now()
-			acc, err := account.ByEmail(ctx, tx, email)
-			if apperr.IsKind(err, apperr.NotFound) {
-				acc, err = account.Create(ctx, tx, email, name, password, now)
-				if err == nil {
-					created = true
-					err = account.MarkVerified(ctx, tx, acc.ID, now)
-				}
-			}
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.GrantRole(ctx, tx, acc.ID, role, campaignID, now); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(acc.ID, 10),
-				After: map[string]any{"email": acc.Email, "role": role, "campaign": slug, "created": created}}, nil
-		},
-	})
-	return created, err
+	env, cli := change.Env{DB: d, Now: time.Now}, change.System("cli")
+	acc, err := account.ByEmail(ctx, d, email)
+	if apperr.IsKind(err, apperr.NotFound) {
+		_, err = account.Add(ctx, env, cli, account.AddInput{Email: email, Name: name, Password: password,
+			Grants: []access.Grant{{Role: role, CampaignID: campaignID}}})
+		return err == nil, err
+	}
+	if err != nil {
+		return false, err
+	}
+	err = account.Grant(ctx, env, cli, account.RoleInput{AccountID: acc.ID, Role: role, CampaignID: campaignID})
+	if apperr.IsKind(err, apperr.Conflict) {
+		return false, nil // the only conflict of a grant: the role is held already
+	}
+	return false, err
 }
 
 func randomPassword() string {

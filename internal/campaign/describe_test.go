@@ -150,7 +150,8 @@ func TestMessageKeysExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyRE := regexp.MustCompile(`"(campaign\.[a-z0-9_.-]*[a-z0-9_-])"`)
+	// An audit action ("Action: \"campaign.create\"") looks like a key but is none.
+	keyRE := regexp.MustCompile(`(Action: )?"(campaign\.[a-z0-9_.-]*[a-z0-9_-])"`)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -161,9 +162,12 @@ func TestMessageKeysExist(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range keyRE.FindAllStringSubmatch(string(src), -1) {
+			if m[1] != "" {
+				continue
+			}
 			n++
-			if !cat.Has(m[1]) {
-				t.Errorf("%s: key %s is not in the catalog", f, m[1])
+			if !cat.Has(m[2]) {
+				t.Errorf("%s: key %s is not in the catalog", f, m[2])
 			}
 		}
 	}

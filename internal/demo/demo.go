@@ -57,7 +57,8 @@ func IsEmpty(ctx context.Context, q db.Querier) (bool, error) {
 	return n == 0, nil
 }
 
-// Seed fills an empty database. Every change goes through change.Do, so the demo's audit
+// Seed fills an empty database. Every change goes through change.Do (through the domains'
+// commands, where they have one: the same checks as on the site), so the demo's audit
 // log is a valid chain like any other.
 func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 	env := change.Env{DB: d, Now: func() time.Time { return now }}
@@ -73,7 +74,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 		ids[c.Slug] = c.ID
 	}
 	for _, a := range Accounts(now) {
-		if err := insertAccount(ctx, env, a, ids, now); err != nil {
+		if err := insertAccount(ctx, env, a, ids); err != nil {
 			return err
 		}
 	}
@@ -97,49 +98,24 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 }
 
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {
-	_, err := change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Action: "campaign.create", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if err := campaign.Insert(ctx, tx, c); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: c}, nil
-		},
-	})
-	if err != nil {
+	if err := campaign.Create(ctx, env, change.System("demo"), c); err != nil {
 		return fmt.Errorf("demo campaign %s: %w", c.Slug, err)
 	}
 	return nil
 }
 
-func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64, now time.Time) error {
-	_, err := change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Action: "account.create", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			acc, err := account.Create(ctx, tx, a.Email, a.Name, a.Password, now)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.MarkVerified(ctx, tx, acc.ID, now); err != nil {
-				return change.Outcome{}, err
-			}
-			if len(a.Campaigns) == 0 {
-				err = account.GrantRole(ctx, tx, acc.ID, a.Role, nil, now)
-			}
-			for _, slug := range a.Campaigns {
-				id := campaignIDs[slug]
-				if err = account.GrantRole(ctx, tx, acc.ID, a.Role, &id, now); err != nil {
-					break
-				}
-			}
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			after := map[string]any{"email": a.Email, "role": a.Role, "campaigns": a.Campaigns}
-			return change.Outcome{EntityID: strconv.FormatInt(acc.ID, 10), After: after}, nil
-		},
-	})
-	if err != nil {
+// insertAccount adds the demo account with its role, globally or for each of its campaigns.
+func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64) error {
+	grants := []access.Grant{{Role: a.Role}}
+	if len(a.Campaigns) > 0 {
+		grants = nil
+	}
+	for _, slug := range a.Campaigns {
+		id := campaignIDs[slug]
+		grants = append(grants, access.Grant{Role: a.Role, CampaignID: &id})
+	}
+	in := account.AddInput{Email: a.Email, Name: a.Name, Password: a.Password, Grants: grants}
+	if _, err := account.Add(ctx, env, change.System("demo"), in); err != nil {
 		return fmt.Errorf("demo account %s: %w", a.Email, err)
 	}
 	return nil

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 )
 
 // PasswordErrors are the errors of the password form of the account page: none on the page
@@ -27,48 +23,18 @@ type accountPasswordPage struct {
 // PasswordErrors are the errors of the password form.
 func (p accountPasswordPage) PasswordErrors() apperr.FieldErrors { return p.errs }
 
-// accountPasswordChange sets a new password. The current one is asked (and its guesses
-// throttled like sign-ins) unless the account has none yet: it signs in with codes, which
-// proved the address. The passwords are never sent back to the form. The session token is
-// renewed afterwards.
+// accountPasswordChange sets a new password (account.ChangePassword asks the current one,
+// unless the account has none yet). The passwords are never sent back to the form. The
+// session token is renewed afterwards.
 func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) error {
-	actor := actorOf(r)
-	acc := actor.Account
 	password := r.PostFormValue("password")
 	errs := apperr.FieldErrors{}
 	if password != r.PostFormValue("password_confirm") {
 		errs.Add("password_confirm", "auth.password_mismatch")
-	} else if key, args, ok := account.CheckPassword(password, acc.Email); !ok {
-		errs.Add("password", key, args...)
-	}
-	if len(errs) == 0 && acc.HasPassword {
-		_, err := account.Authenticate(r.Context(), s.db, acc.Email, r.PostFormValue("current_password"), clientIP(r), s.now())
-		switch ae, ok := apperr.As(err); {
-		case err == nil:
-		case ok && ae.Kind == apperr.TooMany:
-			errs["current_password"] = ae.Message
-		case ok:
-			errs.Add("current_password", "passwordchange.current_wrong")
-		default:
-			return err
-		}
-	}
-	if len(errs) == 0 {
-		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.password_change", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-				if err := account.SetPassword(ctx, tx, acc.ID, password, s.now()); err != nil {
-					return change.Outcome{}, err
-				}
-				ended, err := account.EndSessions(ctx, tx, acc.ID, s.sessions.Token(r.Context()))
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				return change.Outcome{EntityID: strconv.FormatInt(acc.ID, 10),
-					Before: map[string]any{"has_password": acc.HasPassword},
-					After:  map[string]any{"has_password": true, "other_sessions_ended": ended}}, nil
-			},
-		})
+	} else {
+		err := account.ChangePassword(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.ChangePasswordInput{
+			Current: r.PostFormValue("current_password"), Password: password, ClientIP: clientIP(r),
+			KeepSession: s.sessions.Token(r.Context())})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 			errs = ae.Fields
 		} else if err != nil {

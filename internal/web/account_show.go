@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/campaign"
 )
 
 type grantView struct {
@@ -19,18 +18,9 @@ type accountPage struct {
 }
 
 func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) error {
-	actor := actorOf(r)
-	p := accountPage{Base: s.base(r, "auth.account.title"), Account: actor.Account}
-	for _, g := range actor.Grants {
-		v := grantView{Role: g.Role}
-		if g.CampaignID != nil {
-			c, err := campaign.ByID(r.Context(), s.db, *g.CampaignID)
-			if err != nil {
-				return err
-			}
-			v.Campaign = c.Name
-		}
-		p.Grants = append(p.Grants, v)
+	p, err := s.accountPageFor(r)
+	if err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "account", p)
 }

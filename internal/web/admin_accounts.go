@@ -12,7 +12,6 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 )
 
 // adminAccountsPerPage is the page size of the accounts list.
@@ -220,51 +219,14 @@ func (s *Server) adminAccount(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "admin_account", p)
 }
 
-// grantStrings is how grants appear in the audit log ("animator@campaign:3").
-func grantStrings(grants []access.Grant) []string {
-	out := make([]string, len(grants))
-	for i, g := range grants {
-		out[i] = g.String()
-	}
-	return out
-}
-
-func holds(grants []access.Grant, role access.Role, campaignID *int64) bool {
-	for _, g := range grants {
-		if g.Role == role && (g.CampaignID == nil) == (campaignID == nil) &&
-			(g.CampaignID == nil || *g.CampaignID == *campaignID) {
-			return true
-		}
-	}
-	return false
-}
-
-// changeRoles runs a grant or a revocation of the account of {id} through change.Do; apply
-// receives the account as it is in the transaction.
-func (s *Server) changeRoles(r *http.Request, action string, apply func(ctx context.Context, tx *db.Tx, a *access.Account) error) error {
+// roleCommand runs a grant or a revocation (cmd) of a role of the account of {id}.
+func (s *Server) roleCommand(r *http.Request, cmd func(context.Context, change.Env, change.Who, account.RoleInput) error,
+	role access.Role, campaignID *int64) error {
 	id, err := accountIDParam(r)
 	if err != nil {
 		return err
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			a, err := account.ByID(ctx, tx, id)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := apply(ctx, tx, a); err != nil {
-				return change.Outcome{}, err
-			}
-			after, err := account.Grants(ctx, tx, id)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(id, 10),
-				Before: map[string]any{"roles": grantStrings(a.Roles)}, After: map[string]any{"roles": grantStrings(after)}}, nil
-		},
-	})
-	return err
+	return cmd(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.RoleInput{AccountID: id, Role: role, CampaignID: campaignID})
 }
 
 // parseCampaignField reads the campaign select: empty means every campaign.
@@ -299,19 +261,7 @@ func (s *Server) adminAccountGrant(w http.ResponseWriter, r *http.Request) error
 	}
 	campaignID := parseCampaignField(form.Campaign, errs)
 	if len(errs) == 0 {
-		err := s.changeRoles(r, "account.grant", func(ctx context.Context, tx *db.Tx, a *access.Account) error {
-			if campaignID != nil {
-				if _, err := campaign.ByID(ctx, tx, *campaignID); apperr.IsKind(err, apperr.NotFound) {
-					return apperr.New(apperr.Invalid, "adminaccounts.error.campaign_unknown")
-				} else if err != nil {
-					return err
-				}
-			}
-			if holds(a.Roles, role, campaignID) {
-				return apperr.New(apperr.Conflict, "adminaccounts.error.already_held")
-			}
-			return account.GrantRole(ctx, tx, a.ID, role, campaignID, s.now())
-		})
+		err := s.roleCommand(r, account.Grant, role, campaignID)
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 			errs = ae.Fields
 		} else if field := grantFieldOf[msgKey(err)]; field != "" {
@@ -331,8 +281,8 @@ func (s *Server) adminAccountGrant(w http.ResponseWriter, r *http.Request) error
 	return s.backToAccount(w, r, "adminaccounts.flash.granted")
 }
 
-// adminAccountRevoke takes a role from the account. An administrator cannot take their own
-// administrator role: the platform would be left without anyone to give it back.
+// adminAccountRevoke takes a role from the account (an administrator cannot take their own
+// administrator role: see account.Revoke).
 func (s *Server) adminAccountRevoke(w http.ResponseWriter, r *http.Request) error {
 	errs := apperr.FieldErrors{}
 	role := access.Role(r.PostFormValue("role"))
@@ -342,15 +292,7 @@ func (s *Server) adminAccountRevoke(w http.ResponseWriter, r *http.Request) erro
 	case !role.Valid() || len(errs) > 0:
 		err = apperr.New(apperr.Invalid, "adminaccounts.error.not_held")
 	default:
-		err = s.changeRoles(r, "account.revoke", func(ctx context.Context, tx *db.Tx, a *access.Account) error {
-			if a.ID == actorOf(r).ID() && role == access.Admin && campaignID == nil {
-				return apperr.New(apperr.Conflict, "adminaccounts.error.self_revoke_admin")
-			}
-			if !holds(a.Roles, role, campaignID) {
-				return apperr.New(apperr.Conflict, "adminaccounts.error.not_held")
-			}
-			return account.RevokeRole(ctx, tx, a.ID, role, campaignID)
-		})
+		err = s.roleCommand(r, account.Revoke, role, campaignID)
 	}
 	if err != nil {
 		return s.accountRefused(w, r, err, func(p *adminAccountPage, msg string) { p.RevokeError = msg })
@@ -358,41 +300,18 @@ func (s *Server) adminAccountRevoke(w http.ResponseWriter, r *http.Request) erro
 	return s.backToAccount(w, r, "adminaccounts.flash.revoked")
 }
 
-// adminAccountStatus disables or re-enables the account. A disabled account cannot sign in,
-// and its open sessions stop signing it in at their next request. An administrator cannot
-// disable their own account.
+// adminAccountStatus disables or re-enables the account (see account.SetStatus).
 func (s *Server) adminAccountStatus(w http.ResponseWriter, r *http.Request) error {
 	id, err := accountIDParam(r)
 	if err != nil {
 		return err
 	}
 	disable := r.PostFormValue("disabled") == "1"
-	action, flash := "account.enable", "adminaccounts.flash.enabled"
+	flash := "adminaccounts.flash.enabled"
 	if disable {
-		action, flash = "account.disable", "adminaccounts.flash.disabled"
+		flash = "adminaccounts.flash.disabled"
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageAccounts, Action: action, EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			a, err := account.ByID(ctx, tx, id)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			switch {
-			case disable && a.ID == actorOf(r).ID():
-				return change.Outcome{}, apperr.New(apperr.Conflict, "adminaccounts.error.self_disable")
-			case disable && a.Disabled:
-				return change.Outcome{}, apperr.New(apperr.Conflict, "adminaccounts.error.already_disabled")
-			case !disable && !a.Disabled:
-				return change.Outcome{}, apperr.New(apperr.Conflict, "adminaccounts.error.already_enabled")
-			}
-			if err := account.SetDisabled(ctx, tx, id, disable); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(id, 10),
-				Before: map[string]any{"disabled": a.Disabled}, After: map[string]any{"disabled": disable}}, nil
-		},
-	})
+	err = account.SetStatus(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.StatusInput{AccountID: id, Disabled: disable})
 	if err != nil {
 		return s.accountRefused(w, r, err, func(p *adminAccountPage, msg string) { p.StatusError = msg })
 	}

@@ -7,6 +7,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
 )
 
 type phaseFields struct {
@@ -83,8 +84,8 @@ func (s *Server) adminCampaignUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	c, errs := campaign.ParseForm(v)
 	if len(errs) == 0 {
-		c.ID, c.CopiedFrom, c.CreatedAt = before.ID, before.CopiedFrom, before.CreatedAt
-		err := s.saveCampaign(r, "campaign.update", before, c)
+		c.ID = before.ID
+		err := s.editCampaign(r, c)
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 			errs = ae.Fields
 		} else if err != nil {
@@ -97,4 +98,10 @@ func (s *Server) adminCampaignUpdate(w http.ResponseWriter, r *http.Request) err
 	s.flash(r, "admin.edit.done")
 	http.Redirect(w, r, "/admin/campagnes/"+c.Slug, http.StatusSeeOther)
 	return nil
+}
+
+// editCampaign runs campaign.Edit; the copies of campaigns kept in memory are read again.
+func (s *Server) editCampaign(r *http.Request, c *campaign.Campaign) error {
+	defer s.campaignChanged()
+	return campaign.Edit(r.Context(), s.changeEnv(), change.By(actorOf(r)), c)
 }

@@ -1,17 +1,14 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 )
 
 // A new campaign starts from a preset or from a copy of an existing campaign, with its dates
@@ -69,33 +66,22 @@ func (s *Server) adminCampaignCreate(w http.ResponseWriter, r *http.Request) err
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
 	v := r.PostForm
-	errs := apperr.FieldErrors{}
-	src, err := s.sourceCampaign(r.Context(), strings.TrimSpace(v.Get("source")))
-	if err != nil {
-		if !apperr.IsKind(err, apperr.NotFound) && !apperr.IsKind(err, apperr.Invalid) {
-			return err
-		}
-		errs.Add("source", "admin.new.source_required")
+	in := campaign.CopyInput{Slug: strings.TrimSpace(v.Get("slug")), Name: strings.TrimSpace(v.Get("name"))}
+	switch source := strings.TrimSpace(v.Get("source")); {
+	case strings.HasPrefix(source, sourcePreset):
+		in.Preset = strings.TrimPrefix(source, sourcePreset)
+	case strings.HasPrefix(source, sourceCopy):
+		in.From = strings.TrimPrefix(source, sourceCopy)
 	}
-	years, yerr := strconv.Atoi(strings.TrimSpace(v.Get("years")))
-	if yerr != nil || years < -10 || years > 20 {
-		errs.Add("years", "admin.new.years_invalid")
+	if years, err := strconv.Atoi(strings.TrimSpace(v.Get("years"))); err == nil {
+		in.Years = &years
 	}
-	var created *campaign.Campaign
-	if len(errs) == 0 {
-		c := campaign.CopyForEdition(src, strings.TrimSpace(v.Get("slug")), strings.TrimSpace(v.Get("name")), years)
-		for field, m := range c.Validate() {
-			errs[field] = m
-		}
-		if len(errs) == 0 {
-			created = c
-			err := s.saveCampaign(r, "campaign.create", nil, c)
-			if ae, ok := apperr.As(err); ok && ae.Fields != nil {
-				errs = ae.Fields
-			} else if err != nil {
-				return err
-			}
-		}
+	var errs apperr.FieldErrors
+	created, err := s.copyCampaign(r, in)
+	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
+		errs = ae.Fields
+	} else if err != nil {
+		return err
 	}
 	if len(errs) > 0 {
 		sources, err := s.campaignSources(r)
@@ -110,42 +96,8 @@ func (s *Server) adminCampaignCreate(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func (s *Server) sourceCampaign(ctx context.Context, source string) (*campaign.Campaign, error) {
-	switch {
-	case strings.HasPrefix(source, sourcePreset):
-		c, err := campaign.Preset(strings.TrimPrefix(source, sourcePreset))
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "admin.new.source_required")
-		}
-		return c, nil
-	case strings.HasPrefix(source, sourceCopy):
-		return campaign.BySlug(ctx, s.db, strings.TrimPrefix(source, sourceCopy))
-	}
-	return nil, apperr.New(apperr.Invalid, "admin.new.source_required")
-}
-
-// saveCampaign inserts (before == nil) or updates c through the state-change function.
-func (s *Server) saveCampaign(r *http.Request, action string, before, c *campaign.Campaign) error {
+// copyCampaign runs campaign.Copy; the copies of campaigns kept in memory are read again.
+func (s *Server) copyCampaign(r *http.Request, in campaign.CopyInput) (*campaign.Campaign, error) {
 	defer s.campaignChanged()
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageCampaigns, Campaign: before,
-		Action: action, EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			var err error
-			if before == nil {
-				err = campaign.Insert(ctx, tx, c)
-			} else {
-				err = campaign.Update(ctx, tx, c)
-			}
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			out := change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: c}
-			if before != nil {
-				out.Before = before
-			}
-			return out, nil
-		},
-	})
-	return err
+	return campaign.Copy(r.Context(), s.changeEnv(), change.By(actorOf(r)), in)
 }

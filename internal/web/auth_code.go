@@ -1,10 +1,7 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,14 +9,7 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/mail"
 )
-
-// maxCodesPerWindow is how many sign-in codes one account may be sent per
-// account.ThrottleWindow; beyond that the form answers as usual but sends nothing, so that
-// it cannot be used to flood a mailbox.
-const maxCodesPerWindow = 5
 
 // signinCodePage is the code sign-in page, in two steps: the e-mail address, then the code
 // received (CodeSent), the address kept in a hidden field.
@@ -53,58 +43,34 @@ func (s *Server) signinCodeShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signinCodeSend(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	p := s.codePage(r, email, r.PostFormValue("suite"))
-	if key, ok := account.CheckEmail(email); !ok {
-		p.Errors = apperr.FieldErrors{"email": apperr.Msg(key)}
+	err := s.sendCode(r, email)
+	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
+		p.Errors = ae.Fields
 		return s.render(w, r, http.StatusUnprocessableEntity, "signin_code", p)
 	}
-	a, err := account.ByEmail(r.Context(), s.db, email)
-	switch {
-	case apperr.IsKind(err, apperr.NotFound):
-	case err != nil:
+	if err != nil {
 		return err
-	case !a.Disabled:
-		if err := s.sendLoginCode(r, a); err != nil {
-			return err
-		}
 	}
 	p.CodeSent = true
 	return s.render(w, r, http.StatusOK, "signin_code", p)
 }
 
-// sendLoginCode issues a code and queues the e-mail that carries it, unless the account was
-// sent too many codes lately.
+// sendLoginCode e-mails a sign-in code to the account, unless it is disabled or was sent too
+// many codes lately.
 func (s *Server) sendLoginCode(r *http.Request, a *access.Account) error {
-	lang := langOf(r)
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.login_code_sent", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := s.now()
-			n, err := account.TokensIssuedSince(ctx, tx, a.ID, account.PurposeLoginCode, now.Add(-account.ThrottleWindow))
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if n >= maxCodesPerWindow {
-				return change.Outcome{}, errTooManyCodes
-			}
-			code, err := account.IssueToken(ctx, tx, a.ID, account.PurposeLoginCode, account.LoginCodeTTL, now)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			m := mail.Message{To: a.Email, Subject: s.cat.T(lang, "mail.code.subject"),
-				Body: s.cat.T(lang, "mail.code.body", code, int(account.LoginCodeTTL/time.Minute))}
-			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10), Mails: []mail.Message{m}}, nil
-		},
-	})
-	if errors.Is(err, errTooManyCodes) {
-		// Nothing is written, nothing is said: the codes already sent still work.
-		s.log.Warn("sign-in codes: too many requests", "id", requestID(r.Context()), "account", a.ID)
-		return nil
+	return s.sendCode(r, a.Email)
+}
+
+// sendCode runs account.SendLoginCode and logs the requests refused for sending too many
+// codes: nothing is written, nothing is said, the codes already sent still work.
+func (s *Server) sendCode(r *http.Request, email string) error {
+	res, err := account.SendLoginCode(r.Context(), s.accountEnv(), change.By(actorOf(r)),
+		account.CodeRequest{Email: email, Lang: langOf(r)})
+	if res.Throttled {
+		s.log.Warn("sign-in codes: too many requests", "id", requestID(r.Context()), "account", res.AccountID)
 	}
 	return err
 }
-
-// errTooManyCodes rolls the code request back without telling the visitor.
-var errTooManyCodes = apperr.New(apperr.TooMany, "error.too_many")
 
 // signinCodeVerify signs in with the address and the code received, then goes on exactly
 // like the password sign-in. Guesses are throttled by account.SignInWithCode.

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,29 +38,11 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 	if password != r.PostFormValue("password_confirm") {
 		errs.Add("password_confirm", "auth.password_mismatch")
 	}
-	lang := langOf(r)
 	var acc *access.Account
 	if len(errs) == 0 {
-		_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-			Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.register", EntityKind: "account",
-			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-				now := s.now()
-				a, err := account.Create(ctx, tx, f.Email, f.Name, password, now)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {
-					return change.Outcome{}, err
-				}
-				m, err := s.verificationMail(ctx, tx, a, lang, now)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				acc = a
-				return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
-					After: map[string]any{"email": a.Email, "role": access.Citizen}, Mails: []mail.Message{m}}, nil
-			},
-		})
+		var err error
+		acc, err = account.Register(r.Context(), s.accountEnv(), change.By(actorOf(r)),
+			account.RegisterInput{Email: f.Email, Name: f.Name, Password: password, Lang: langOf(r)})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 			errs = ae.Fields
 		} else if err != nil {
@@ -82,13 +63,17 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 
 // verificationMail issues a verification link for a and writes the e-mail that carries it.
 func (s *Server) verificationMail(ctx context.Context, tx *db.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
-	secret, err := account.IssueToken(ctx, tx, a.ID, account.PurposeVerify, account.VerifyTTL, now)
-	if err != nil {
-		return mail.Message{}, err
-	}
-	link := s.baseURL + "/verifier?jeton=" + secret
-	return mail.Message{To: a.Email, Subject: s.cat.T(lang, "mail.verify.subject"),
-		Body: s.cat.T(lang, "mail.verify.body", link)}, nil
+	return account.NewVerification(ctx, tx, s.accountMailer(), a, lang, now)
 }
 
 func (s *Server) changeEnv() change.Env { return change.Env{DB: s.db, Now: s.now} }
+
+// accountMailer writes the e-mails of the accounts.
+func (s *Server) accountMailer() account.Mailer {
+	return account.Mailer{Cat: s.cat, BaseURL: s.baseURL}
+}
+
+// accountEnv is the environment of the account commands that send e-mails.
+func (s *Server) accountEnv() account.Env {
+	return account.Env{Change: s.changeEnv(), Mail: s.accountMailer()}
+}

@@ -1,16 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/mail"
 )
 
 type tokenPage struct {
@@ -29,19 +24,7 @@ func (s *Server) verifyShow(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("jeton")
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.verify", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			id, err := account.ConsumeToken(ctx, tx, account.PurposeVerify, token, s.now())
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.MarkVerified(ctx, tx, id, s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(id, 10), After: map[string]any{"verified": true}}, nil
-		},
-	})
+	err := account.Verify(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.VerifyInput{Token: token})
 	if ae, ok := apperr.As(err); ok {
 		p := tokenPage{Base: s.base(r, "auth.verify.title"), Token: token, Error: s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)}
 		return s.render(w, r, http.StatusUnprocessableEntity, "verify", p)
@@ -58,28 +41,16 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// verifyResend sends a new verification link to the signed-in person.
+// verifyResend sends a new verification link to the signed-in person (nothing if their
+// address is verified already).
 func (s *Server) verifyResend(w http.ResponseWriter, r *http.Request) error {
-	actor := actorOf(r)
-	if actor.Account.Verified() {
-		http.Redirect(w, r, "/compte", http.StatusSeeOther)
-		return nil
-	}
-	lang := langOf(r)
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actor), Permission: access.PermSignedIn, Action: "account.verification_sent", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			m, err := s.verificationMail(ctx, tx, actor.Account, lang, s.now())
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(actor.ID(), 10), Mails: []mail.Message{m}}, nil
-		},
-	})
+	sent, err := account.ResendVerification(r.Context(), s.accountEnv(), change.By(actorOf(r)), account.ResendInput{Lang: langOf(r)})
 	if err != nil {
 		return err
 	}
-	s.flash(r, "auth.verify.sent")
+	if sent {
+		s.flash(r, "auth.verify.sent")
+	}
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
 }

@@ -1,0 +1,66 @@
+package account
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/mail"
+)
+
+// Env is what the account commands that send e-mails need: the change environment and the
+// writer of the e-mails.
+type Env struct {
+	Change change.Env
+	Mail   Mailer
+}
+
+// Mailer writes the e-mails of the accounts (verification link, reset link, sign-in code) in
+// the language of the page that asked for them: the person is reading it at that moment.
+type Mailer struct {
+	Cat     *i18n.Catalog
+	BaseURL string // the site's public address, for links
+}
+
+// VerifyPath and ResetPath are the pages the links of the e-mails open.
+const (
+	VerifyPath = "/verifier"
+	ResetPath  = "/reinitialiser"
+)
+
+func (m Mailer) link(path, secret string) string {
+	return strings.TrimRight(m.BaseURL, "/") + path + "?jeton=" + secret
+}
+
+// Verification is the e-mail that carries a verification link.
+func (m Mailer) Verification(to string, lang i18n.Lang, secret string) mail.Message {
+	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.verify.subject"),
+		Body: m.Cat.T(lang, "mail.verify.body", m.link(VerifyPath, secret))}
+}
+
+// Reset is the e-mail that carries a link to choose a new password.
+func (m Mailer) Reset(to string, lang i18n.Lang, secret string) mail.Message {
+	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.reset.subject"),
+		Body: m.Cat.T(lang, "mail.reset.body", m.link(ResetPath, secret))}
+}
+
+// LoginCode is the e-mail that carries a sign-in code.
+func (m Mailer) LoginCode(to string, lang i18n.Lang, code string) mail.Message {
+	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.code.subject"),
+		Body: m.Cat.T(lang, "mail.code.body", code, int(LoginCodeTTL/time.Minute))}
+}
+
+// NewVerification issues a verification link for a, through q (the caller's transaction),
+// and writes the e-mail that carries it. Commands of other domains that create an account on
+// the way (an idea deposited without one) send it too.
+func NewVerification(ctx context.Context, q db.Querier, m Mailer, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
+	secret, err := IssueToken(ctx, q, a.ID, PurposeVerify, VerifyTTL, now)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	return m.Verification(a.Email, lang, secret), nil
+}

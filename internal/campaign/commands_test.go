@@ -1,0 +1,239 @@
+package campaign_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/audit"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+)
+
+// People of the commands' tests. The audit log keeps an actor's id without a foreign key, so
+// they need no account rows.
+var (
+	agent    = person(1, "agent@exemple.fr", access.Agent, false)
+	citizen  = person(2, "citoyen@exemple.fr", access.Citizen, false)
+	disabled = person(3, "ancien@exemple.fr", access.Agent, true)
+)
+
+func person(id int64, email string, role access.Role, disabled bool) change.Who {
+	return change.By(access.ActorFor(&access.Account{ID: id, Email: email, Disabled: disabled,
+		Roles: []access.Grant{{Role: role}}}))
+}
+
+func cmdEnv(d *db.DB) change.Env {
+	return change.Env{DB: d, Now: func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }}
+}
+
+// snapshot is what the campaign commands write: the audit log, the campaigns, their phases
+// and categories.
+func snapshot(t *testing.T, d *db.DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
+		"SELECT CAST(id AS TEXT) || ' ' || slug || ' ' || name || ' ' || CAST(updated_at AS TEXT) FROM campaigns ORDER BY id",
+		"SELECT CAST(campaign_id AS TEXT) || ' ' || phase || ' ' || CAST(starts_at AS TEXT) FROM campaign_phases ORDER BY campaign_id, phase",
+		"SELECT CAST(id AS TEXT) || ' ' || name || ' ' || CAST(position AS TEXT) FROM categories ORDER BY id",
+	} {
+		b.WriteString(strings.Join(dbtest.Strings(t, d, q), "\n"))
+		b.WriteString("\n--\n")
+	}
+	return b.String()
+}
+
+// refusal is a command that must be refused with an apperr of kind and, with field, an
+// error of key on that field.
+type refusal struct {
+	name       string
+	run        func() error
+	kind       apperr.Kind
+	field, key string
+}
+
+func refuse(t *testing.T, d *db.DB, cases []refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		before := snapshot(t, d)
+		err := tc.run()
+		ae, ok := apperr.As(err)
+		switch {
+		case !ok || ae.Kind != tc.kind:
+			t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
+		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
+			t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
+		}
+		if after := snapshot(t, d); after != before {
+			t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
+		}
+	}
+}
+
+func lastAudit(t *testing.T, d *db.DB, action string) audit.Entry {
+	t.Helper()
+	entries, err := audit.List(context.Background(), d, audit.Filter{})
+	if err != nil || len(entries) == 0 || entries[0].Action != action {
+		t.Fatalf("audit log: %v, %+v, want a last entry of %s", err, entries, action)
+	}
+	return entries[0]
+}
+
+func TestCreate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, env := context.Background(), cmdEnv(d)
+		create := func(who change.Who, c *campaign.Campaign) func() error {
+			return func() error { return campaign.Create(ctx, env, who, c) }
+		}
+		writes := campaign.Writes()
+		c := preset(t)
+		if err := create(agent, c)(); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := campaign.BySlug(ctx, d, c.Slug); err != nil || got.ID != c.ID || c.ID == 0 {
+			t.Fatalf("created %+v, %v", got, err)
+		}
+		if campaign.Writes() == writes {
+			t.Error("Writes did not move: the copies in memory would stay as they were")
+		}
+		if e := lastAudit(t, d, "campaign.create"); e.Actor != "agent@exemple.fr" || !strings.Contains(e.After, `"Slug":"pas-de-calais-2018"`) {
+			t.Errorf("audit entry %+v", e)
+		}
+		noSlug := preset(t)
+		noSlug.Slug = ""
+		refuse(t, d, []refusal{
+			{"citizen", create(citizen, preset(t)), apperr.Forbidden, "", ""},
+			{"visitor", create(change.By(access.Visitor), preset(t)), apperr.Unauthenticated, "", ""},
+			{"disabled agent", create(disabled, preset(t)), apperr.Unauthenticated, "", ""},
+			{"slug taken", create(agent, preset(t)), apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
+			{"no slug", create(agent, noSlug), apperr.Invalid, campaign.FieldSlug, "campaign.slug.required"},
+		})
+		// The platform creates without a policy check.
+		demo := campaign.CopyForEdition(preset(t), "demo-2026", "Démo", 8)
+		if err := create(change.System("demo"), demo)(); err != nil {
+			t.Fatal(err)
+		}
+		if e := lastAudit(t, d, "campaign.create"); e.Actor != "demo" {
+			t.Errorf("audit entry %+v", e)
+		}
+	})
+}
+
+func TestCopy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, env := context.Background(), cmdEnv(d)
+		src := preset(t)
+		if err := campaign.Create(ctx, env, change.System("demo"), src); err != nil {
+			t.Fatal(err)
+		}
+		one, twentyOne := 1, 21
+		copyOf := func(who change.Who, in campaign.CopyInput) func() error {
+			return func() error { _, err := campaign.Copy(ctx, env, who, in); return err }
+		}
+		refuse(t, d, []refusal{
+			{"citizen", copyOf(citizen, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}), apperr.Forbidden, "", ""},
+			{"disabled agent", copyOf(disabled, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}),
+				apperr.Unauthenticated, "", ""},
+			{"no source", copyOf(agent, campaign.CopyInput{Slug: "budget-2019", Name: "2019", Years: &one}),
+				apperr.Invalid, "source", "admin.new.source_required"},
+			{"unknown campaign", copyOf(agent, campaign.CopyInput{From: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
+				apperr.Invalid, "source", "admin.new.source_required"},
+			{"unknown preset", copyOf(agent, campaign.CopyInput{Preset: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
+				apperr.Invalid, "source", "admin.new.source_required"},
+			{"no years", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019"}),
+				apperr.Invalid, "years", "admin.new.years_invalid"},
+			{"too many years", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &twentyOne}),
+				apperr.Invalid, "years", "admin.new.years_invalid"},
+			{"slug taken", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: src.Slug, Name: "2019", Years: &one}),
+				apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
+			{"no name", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Years: &one}),
+				apperr.Invalid, campaign.FieldName, "campaign.name.required"},
+		})
+		// Both faults of the source and the years are told at once.
+		_, err := campaign.Copy(ctx, env, agent, campaign.CopyInput{Slug: "budget-2019", Name: "2019"})
+		if ae, ok := apperr.As(err); !ok || !ae.Fields.Has("source") || !ae.Fields.Has("years") {
+			t.Errorf("err = %v, want errors on source and years", err)
+		}
+		c, err := campaign.Copy(ctx, env, agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "Budget 2019", Years: &one})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := campaign.BySlug(ctx, d, "budget-2019")
+		if err != nil || got.ID != c.ID || got.CopiedFrom == nil || *got.CopiedFrom != src.ID || got.Archived {
+			t.Fatalf("copy %+v, %v", got, err)
+		}
+		was, _ := src.Window(campaign.PhaseVote)
+		now, _ := got.Window(campaign.PhaseVote)
+		if !now.Start.Equal(was.Start.AddDate(1, 0, 0)) {
+			t.Errorf("vote starts %v, want a year after %v", now.Start, was.Start)
+		}
+		if e := lastAudit(t, d, "campaign.create"); e.EntityID != strconv.FormatInt(c.ID, 10) {
+			t.Errorf("audit entry %+v", e)
+		}
+		fromPreset, err := campaign.Copy(ctx, env, agent, campaign.CopyInput{Preset: campaign.PresetPasDeCalais2018,
+			Slug: "budget-2020", Name: "Budget 2020", Years: &one})
+		if err != nil || fromPreset.CopiedFrom != nil {
+			t.Fatalf("copy of a preset: %+v, %v", fromPreset, err)
+		}
+	})
+}
+
+func TestEdit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, env := context.Background(), cmdEnv(d)
+		src := preset(t)
+		if err := campaign.Create(ctx, env, change.System("demo"), src); err != nil {
+			t.Fatal(err)
+		}
+		one := 1
+		c, err := campaign.Copy(ctx, env, agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "Budget 2019", Years: &one})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := campaign.ByID(ctx, d, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := func(set func(c *campaign.Campaign)) *campaign.Campaign {
+			e := stored.Clone()
+			set(e)
+			return e
+		}
+		edit := func(who change.Who, c *campaign.Campaign) func() error {
+			return func() error { return campaign.Edit(ctx, env, who, c) }
+		}
+		renamed := edited(func(c *campaign.Campaign) { c.Name = "Budget citoyen 2019" })
+		refuse(t, d, []refusal{
+			{"citizen", edit(citizen, renamed), apperr.Forbidden, "", ""},
+			{"visitor", edit(change.By(access.Visitor), renamed), apperr.Unauthenticated, "", ""},
+			{"disabled agent", edit(disabled, renamed), apperr.Unauthenticated, "", ""},
+			{"no name", edit(agent, edited(func(c *campaign.Campaign) { c.Name = "" })), apperr.Invalid, campaign.FieldName, "campaign.name.required"},
+			{"slug taken", edit(agent, edited(func(c *campaign.Campaign) { c.Slug = src.Slug })), apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
+			{"unknown campaign", edit(agent, edited(func(c *campaign.Campaign) { c.ID = 999999 })), apperr.NotFound, "", ""},
+			{"category of another campaign", edit(agent, edited(func(c *campaign.Campaign) { c.Categories[0].ID = src.Categories[0].ID })),
+				apperr.Invalid, "", ""},
+		})
+		// What an edit does not change comes from the stored campaign.
+		renamed.CopiedFrom, renamed.CreatedAt = nil, time.Time{}
+		if err := edit(agent, renamed)(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := campaign.ByID(ctx, d, c.ID)
+		if err != nil || got.Name != "Budget citoyen 2019" || got.CopiedFrom == nil || *got.CopiedFrom != src.ID ||
+			!got.CreatedAt.Equal(stored.CreatedAt) || got.Categories[0].ID != stored.Categories[0].ID {
+			t.Fatalf("edited %+v, %v", got, err)
+		}
+		e := lastAudit(t, d, "campaign.update")
+		if e.CampaignID == nil || *e.CampaignID != c.ID || !strings.Contains(e.Before, `"Name":"Budget 2019"`) ||
+			!strings.Contains(e.After, `"Name":"Budget citoyen 2019"`) {
+			t.Errorf("audit entry %+v", e)
+		}
+	})
+}
