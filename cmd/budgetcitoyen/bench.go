@@ -292,10 +292,10 @@ func benchCampaign(ctx context.Context, d *db.DB, now time.Time) (*campaign.Camp
 			c.SetDays(p, day(10*i), day(10*i+5))
 		}
 	}
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		return nil, nil, err
 	}
-	acc, err := account.Create(ctx, d, "carrier@bench.test", "Carrier", "", now)
+	acc, err := account.Create(ctx, d, "carrier@bench.test", "Carrier", now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -355,7 +355,7 @@ func benchRegister(ctx context.Context, d *db.DB, base string, tr *http.Transpor
 // issues it a sign-in code (returned with its e-mail address).
 func benchAddVoter(ctx context.Context, d *db.DB, key []byte, c *campaign.Campaign, i int, now time.Time) (email, code string, err error) {
 	email = fmt.Sprintf("votant%d@bench.test", i)
-	a, err := account.Create(ctx, d, email, fmt.Sprintf("Votant %d", i), "", now)
+	a, err := account.Create(ctx, d, email, fmt.Sprintf("Votant %d", i), now)
 	if err != nil {
 		return "", "", err
 	}

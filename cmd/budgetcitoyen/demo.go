@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/demo"
 )
 
@@ -70,7 +71,7 @@ func demoMain(ctx context.Context, cfg serverConfig, now func() time.Time, stdou
 	}
 	if empty {
 		start := time.Now()
-		if err := demo.Seed(ctx, d, now()); err != nil {
+		if err := demo.Seed(ctx, d, now(), account.PasswordParams{}); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 		log.Info("demo data seeded", "duration", time.Since(start).Round(time.Millisecond))

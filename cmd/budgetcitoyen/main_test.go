@@ -11,14 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 )
-
-func init() {
-	// Cheap password hashing: these tests create accounts, they do not measure hashing.
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-}
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

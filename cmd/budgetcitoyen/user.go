@@ -102,7 +102,7 @@ func addUser(ctx context.Context, d *db.DB, email, name, password string, role a
 	env, cli := change.Env{DB: d, Now: time.Now}, change.System("cli")
 	acc, err := account.ByEmail(ctx, d, email)
 	if apperr.IsKind(err, apperr.NotFound) {
-		_, err = account.Add(ctx, env, cli, account.AddInput{Email: email, Name: name, Password: password,
+		_, err = account.Add(ctx, account.Env{Change: env}, cli, account.AddInput{Email: email, Name: name, Password: password,
 			Grants: []access.Grant{{Role: role, CampaignID: campaignID}}})
 		return err == nil, err
 	}

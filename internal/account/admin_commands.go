@@ -25,13 +25,13 @@ type AddInput struct {
 // knows the person. Invalid input and an address already used are field errors on "email",
 // "display_name" and "password"; a role that cannot be held so, or for a campaign that does
 // not exist, is an apperr Invalid. Nothing is saved then.
-func Add(ctx context.Context, env change.Env, who change.Who, in AddInput) (*access.Account, error) {
+func Add(ctx context.Context, env Env, who change.Who, in AddInput) (*access.Account, error) {
 	var acc *access.Account
-	_, err := change.Do(ctx, env, change.Request{
+	_, err := change.Do(ctx, env.Change, change.Request{
 		Who: who, Permission: access.PermManageAccounts, Action: "account.create", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := env.Now()
-			a, err := Create(ctx, tx, in.Email, in.Name, in.Password, now)
+			now := env.Change.Now()
+			a, err := CreateWithPassword(ctx, tx, env.Passwords, in.Email, in.Name, in.Password, now)
 			if err != nil {
 				return change.Outcome{}, err
 			}

@@ -41,7 +41,7 @@ func TestAdd(t *testing.T) {
 		c := newCampaign(t, d, "budget-2026")
 		add := func(who change.Who, email string, grants ...access.Grant) func() error {
 			return func() error {
-				_, err := Add(f.ctx, f.env.Change, who, AddInput{Email: email, Name: "Sophie", Grants: grants})
+				_, err := Add(f.ctx, f.env, who, AddInput{Email: email, Name: "Sophie", Grants: grants})
 				return err
 			}
 		}
@@ -57,7 +57,7 @@ func TestAdd(t *testing.T) {
 			{"animator everywhere", add(change.System("cli"), "sophie@exemple.fr", access.Grant{Role: access.Animator}),
 				apperr.Invalid, "", "account.role_needs_campaign"},
 		})
-		a, err := Add(f.ctx, f.env.Change, change.System("cli"), AddInput{Email: "Sophie@exemple.fr", Name: "Sophie",
+		a, err := Add(f.ctx, f.env, change.System("cli"), AddInput{Email: "Sophie@exemple.fr", Name: "Sophie",
 			Password: "lapin vert du jardin", Grants: []access.Grant{{Role: access.Citizen}, animator}})
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +65,7 @@ func TestAdd(t *testing.T) {
 		if !a.Verified() || a.Email != "sophie@exemple.fr" || len(a.Roles) != 2 {
 			t.Errorf("added %+v", a)
 		}
-		if _, err := Authenticate(f.ctx, d, "sophie@exemple.fr", "lapin vert du jardin", "", t0); err != nil {
+		if _, err := Authenticate(f.ctx, d, testParams, "sophie@exemple.fr", "lapin vert du jardin", "", t0); err != nil {
 			t.Errorf("sign-in: %v", err)
 		}
 		if e := f.lastAudit("account.create"); e.Actor != "cli" || e.ActorID != nil {
@@ -178,7 +178,7 @@ func TestSetStatus(t *testing.T) {
 		if err := status(s.admin, citizen, true)(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Authenticate(f.ctx, d, "citoyen@exemple.fr", "lapin vert du jardin", "", t0); !apperr.IsKind(err, apperr.Forbidden) {
+		if _, err := Authenticate(f.ctx, d, testParams, "citoyen@exemple.fr", "lapin vert du jardin", "", t0); !apperr.IsKind(err, apperr.Forbidden) {
 			t.Errorf("disabled account signs in: %v", err)
 		}
 		if e := f.lastAudit("account.disable"); e.Before != `{"disabled":false}` || e.After != `{"disabled":true}` {
@@ -186,14 +186,14 @@ func TestSetStatus(t *testing.T) {
 		}
 		// The disabled account acts no more.
 		f.refuse([]refusal{{"disabled account acting", func() error {
-			return ChangePassword(f.ctx, f.env.Change, change.By(f.actor(citizen)), ChangePasswordInput{
+			return ChangePassword(f.ctx, f.env, change.By(f.actor(citizen)), ChangePasswordInput{
 				Current: "lapin vert du jardin", Password: "un nouveau mot de passe"})
 		}, apperr.Unauthenticated, "", ""}})
 		if err := status(s.admin, citizen, false)(); err != nil {
 			t.Fatal(err)
 		}
 		f.lastAudit("account.enable")
-		if _, err := Authenticate(f.ctx, d, "citoyen@exemple.fr", "lapin vert du jardin", "", t0); err != nil {
+		if _, err := Authenticate(f.ctx, d, testParams, "citoyen@exemple.fr", "lapin vert du jardin", "", t0); err != nil {
 			t.Errorf("enabled account: %v", err)
 		}
 	})

@@ -41,7 +41,7 @@ func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*
 		Who: who, Permission: access.PermPublic, Action: "account.register", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := env.Change.Now()
-			a, err := Create(ctx, tx, in.Email, in.Name, in.Password, now)
+			a, err := CreateWithPassword(ctx, tx, env.Passwords, in.Email, in.Name, in.Password, now)
 			if err != nil {
 				return change.Outcome{}, err
 			}
@@ -189,20 +189,20 @@ type ResetInput struct {
 // every session of the account. The password is checked first, so that a typo does not use
 // up the link: its faults are field errors on "password"; an unknown, used or expired link
 // is an apperr Invalid that says which.
-func ResetPassword(ctx context.Context, env change.Env, who change.Who, in ResetInput) error {
+func ResetPassword(ctx context.Context, env Env, who change.Who, in ResetInput) error {
 	if key, args, ok := CheckPassword(in.Password, ""); !ok {
 		fe := apperr.FieldErrors{}
 		fe.Add("password", key, args...)
 		return fe.Err()
 	}
-	_, err := change.Do(ctx, env, change.Request{
+	_, err := change.Do(ctx, env.Change, change.Request{
 		Who: who, Permission: access.PermPublic, Action: "account.password_reset", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			id, err := ConsumeToken(ctx, tx, PurposeReset, in.Token, env.Now())
+			id, err := ConsumeToken(ctx, tx, PurposeReset, in.Token, env.Change.Now())
 			if err != nil {
 				return change.Outcome{}, err
 			}
-			if err := SetPassword(ctx, tx, id, in.Password, env.Now()); err != nil {
+			if err := SetPassword(ctx, tx, env.Passwords, id, in.Password, env.Change.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			ended, err := EndSessions(ctx, tx, id, "")
@@ -229,7 +229,7 @@ type ChangePasswordInput struct {
 // The current password is asked, and its guesses throttled like sign-ins, unless the account
 // has none yet: it signs in with codes, which proved the address. Faults are field errors on
 // "password" and "current_password".
-func ChangePassword(ctx context.Context, env change.Env, who change.Who, in ChangePasswordInput) error {
+func ChangePassword(ctx context.Context, env Env, who change.Who, in ChangePasswordInput) error {
 	if !who.Actor.SignedIn() {
 		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
 	}
@@ -244,10 +244,10 @@ func ChangePassword(ctx context.Context, env change.Env, who change.Who, in Chan
 			return err
 		}
 	}
-	_, err := change.Do(ctx, env, change.Request{
+	_, err := change.Do(ctx, env.Change, change.Request{
 		Who: who, Permission: access.PermSignedIn, Action: "account.password_change", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if err := SetPassword(ctx, tx, acc.ID, in.Password, env.Now()); err != nil {
+			if err := SetPassword(ctx, tx, env.Passwords, acc.ID, in.Password, env.Change.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			ended, err := EndSessions(ctx, tx, acc.ID, in.KeepSession)
@@ -264,8 +264,8 @@ func ChangePassword(ctx context.Context, env change.Env, who change.Who, in Chan
 
 // checkCurrent checks the current password as a sign-in would (throttled): too many guesses
 // and a wrong password are field errors on "current_password".
-func checkCurrent(ctx context.Context, env change.Env, email string, in ChangePasswordInput) error {
-	_, err := Authenticate(ctx, env.DB, email, in.Current, in.ClientIP, env.Now())
+func checkCurrent(ctx context.Context, env Env, email string, in ChangePasswordInput) error {
+	_, err := Authenticate(ctx, env.Change.DB, env.Passwords, email, in.Current, in.ClientIP, env.Change.Now())
 	ae, ok := apperr.As(err)
 	switch {
 	case err == nil:

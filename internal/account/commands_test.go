@@ -32,8 +32,9 @@ func newCmdFixture(t *testing.T, d *db.DB) *cmdFixture {
 		t.Fatal(err)
 	}
 	return &cmdFixture{t: t, ctx: context.Background(), d: d, env: Env{
-		Change: change.Env{DB: d, Now: func() time.Time { return t0 }},
-		Mail:   Mailer{Cat: cat, BaseURL: "https://budget.example.org"},
+		Change:    change.Env{DB: d, Now: func() time.Time { return t0 }},
+		Passwords: testParams,
+		Mail:      Mailer{Cat: cat, BaseURL: "https://budget.example.org"},
 	}}
 }
 
@@ -312,7 +313,7 @@ func TestResetPassword(t *testing.T) {
 		secret := f.secretOf("camille@exemple.fr", ResetPath)
 		reset := func(token, password string) func() error {
 			return func() error {
-				return ResetPassword(f.ctx, f.env.Change, visitor, ResetInput{Token: token, Password: password})
+				return ResetPassword(f.ctx, f.env, visitor, ResetInput{Token: token, Password: password})
 			}
 		}
 		f.refuse([]refusal{
@@ -324,7 +325,7 @@ func TestResetPassword(t *testing.T) {
 		if err := reset(secret, "un nouveau mot de passe")(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Authenticate(f.ctx, d, "camille@exemple.fr", "un nouveau mot de passe", "", t0); err != nil {
+		if _, err := Authenticate(f.ctx, d, testParams, "camille@exemple.fr", "un nouveau mot de passe", "", t0); err != nil {
 			t.Errorf("new password refused: %v", err)
 		}
 		if got := dbtest.Strings(t, d, "SELECT token FROM sessions"); len(got) != 0 {
@@ -343,7 +344,7 @@ func TestChangePassword(t *testing.T) {
 		f.openSession(camille.ID(), "session-camille-2")
 		change_ := func(who access.Actor, current, password string) func() error {
 			return func() error {
-				return ChangePassword(f.ctx, f.env.Change, change.By(who), ChangePasswordInput{Current: current,
+				return ChangePassword(f.ctx, f.env, change.By(who), ChangePasswordInput{Current: current,
 					Password: password, ClientIP: "192.0.2.1", KeepSession: "session-camille-1"})
 			}
 		}
@@ -365,7 +366,7 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("audit entry %+v", e)
 		}
 		// An account without a password (it signs in with codes) chooses one without a current one.
-		voter, err := Create(f.ctx, d, "electeur@exemple.fr", "", "", t0)
+		voter, err := Create(f.ctx, d, "electeur@exemple.fr", "", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,7 +384,7 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 		f := newCmdFixture(t, d)
 		camille := f.person("camille@exemple.fr")
 		guess := func(current string) error {
-			return ChangePassword(f.ctx, f.env.Change, change.By(camille), ChangePasswordInput{Current: current,
+			return ChangePassword(f.ctx, f.env, change.By(camille), ChangePasswordInput{Current: current,
 				Password: "un nouveau mot de passe", ClientIP: "192.0.2.1"})
 		}
 		for range MaxFailuresPerAccount {

@@ -17,6 +17,8 @@ import (
 type Env struct {
 	Change change.Env
 	Mail   Mailer
+	// Passwords are the hashing parameters of new passwords (zero: DefaultParams).
+	Passwords PasswordParams
 }
 
 // Mailer writes the e-mails of the accounts (verification link, reset link, sign-in code) in

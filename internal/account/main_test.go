@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -10,11 +9,9 @@ import (
 	"budgetcitoyen/internal/db"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap argon2 parameters keep the suites fast; TestDefaultParams checks production's.
-	Params = PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+// testParams are cheap argon2 parameters that keep the suites fast; TestDefaultParams checks
+// production's.
+var testParams = PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 var t0 = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 
@@ -37,7 +34,7 @@ func newCampaign(t *testing.T, d *db.DB, slug string) int64 {
 
 func mustCreate(t *testing.T, d *db.DB, email, password string) *access.Account {
 	t.Helper()
-	a, err := Create(context.Background(), d, email, "Camille Martin", password, t0)
+	a, err := CreateWithPassword(context.Background(), d, testParams, email, "Camille Martin", password, t0)
 	if err != nil {
 		t.Fatalf("Create(%s): %v", email, err)
 	}

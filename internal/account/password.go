@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// PasswordParams are the argon2id cost parameters of new password hashes.
+// PasswordParams are the argon2id cost parameters of new password hashes. The zero value
+// stands for DefaultParams: production leaves them unset; tests that hash many passwords
+// pass cheaper ones to what they build (account.Env, web.Config, demo.Seed).
 type PasswordParams struct {
 	Memory  uint32 // KiB
 	Time    uint32 // passes
@@ -27,9 +28,13 @@ type PasswordParams struct {
 // about 20–40 ms per hash on a server, affordable at sign-in, costly for an offline attack.
 var DefaultParams = PasswordParams{Memory: 19456, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// Params are the parameters of new hashes. Tests lower them (in TestMain, before any test
-// runs) so that suites hashing many passwords stay fast; production never changes them.
-var Params = DefaultParams
+// orDefault returns DefaultParams for the zero value, p otherwise.
+func (p PasswordParams) orDefault() PasswordParams {
+	if p == (PasswordParams{}) {
+		return DefaultParams
+	}
+	return p
+}
 
 // Bounds on what a stored hash may ask for. A hash comes from our own database, but a
 // corrupted or hostile row must not make a sign-in allocate gigabytes or run for minutes.
@@ -127,9 +132,9 @@ func (h phc) String() string {
 		h.params.Memory, h.params.Time, h.params.Threads, b64.EncodeToString(h.salt), b64.EncodeToString(h.key))
 }
 
-// HashPassword returns the argon2id hash of password with the current Params, in PHC format.
-func HashPassword(password string) (string, error) {
-	p := Params
+// Hash returns the argon2id hash of password with the parameters p, in PHC format.
+func (p PasswordParams) Hash(password string) (string, error) {
+	p = p.orDefault()
 	salt := make([]byte, p.SaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
@@ -151,10 +156,10 @@ func VerifyPassword(hash, password string) bool {
 	return subtle.ConstantTimeCompare(key, h.key) == 1
 }
 
-// NeedsRehash reports whether a stored hash was made with other parameters than the current
-// ones (or is not a hash we understand), so that it should be replaced at the next
-// successful sign-in. An empty hash (no password) needs nothing.
-func NeedsRehash(hash string) bool {
+// NeedsRehash reports whether a stored hash was made with other parameters than p (or is
+// not a hash we understand), so that it should be replaced at the next successful sign-in.
+// An empty hash (no password) needs nothing.
+func (p PasswordParams) NeedsRehash(hash string) bool {
 	if hash == "" {
 		return false
 	}
@@ -162,26 +167,19 @@ func NeedsRehash(hash string) bool {
 	if err != nil {
 		return true
 	}
-	p := Params
+	p = p.orDefault()
 	return h.params.Memory != p.Memory || h.params.Time != p.Time || h.params.Threads != p.Threads ||
 		h.params.SaltLen != p.SaltLen || h.params.KeyLen != p.KeyLen
 }
 
-// dummyHash is verified when the e-mail is unknown, so that an unknown address and a wrong
-// password take about the same time and cannot be told apart. It is made lazily with the
-// current Params (after tests have lowered them).
-var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("dummy password for unknown accounts")
-	if err != nil {
-		// Without randomness no hash can be made at all; an empty hash still costs nothing
-		// but keeps sign-in working for real accounts.
-		return ""
-	}
-	return h
-})
-
-// burnDummyHash spends the time of one verification.
-func burnDummyHash(password string) { _ = VerifyPassword(dummyHash(), password) }
+// burn spends the time of one verification with the parameters p, when the e-mail is
+// unknown, so that an unknown address and a wrong password take about the same time and
+// cannot be told apart. The salt is fixed: nothing is compared, only the work counts.
+func (p PasswordParams) burn(password string) {
+	p = p.orDefault()
+	salt := make([]byte, p.SaltLen)
+	_ = argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+}
 
 // Password rules. Length matters more than composition rules (NIST SP 800-63B, ANSSI):
 // at least 10 characters, no character classes imposed, a few obvious choices refused.

@@ -8,7 +8,7 @@ import (
 )
 
 func TestHashAndVerify(t *testing.T) {
-	h, err := HashPassword("correct horse battery")
+	h, err := testParams.Hash("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,20 +20,17 @@ func TestHashAndVerify(t *testing.T) {
 			t.Errorf("wrong password %q accepted", wrong)
 		}
 	}
-	h2, _ := HashPassword("correct horse battery")
+	h2, _ := testParams.Hash("correct horse battery")
 	if h == h2 {
 		t.Error("two hashes of one password are equal: the salt is not random")
 	}
-	if NeedsRehash(h) {
+	if testParams.NeedsRehash(h) {
 		t.Error("fresh hash needs rehash")
 	}
 }
 
 func TestDefaultParams(t *testing.T) {
-	saved := Params
-	defer func() { Params = saved }()
-	Params = DefaultParams
-	h, err := HashPassword("mot de passe solide")
+	h, err := PasswordParams{}.Hash("mot de passe solide")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,20 +47,19 @@ func TestDefaultParams(t *testing.T) {
 }
 
 func TestNeedsRehash(t *testing.T) {
-	cheap, _ := HashPassword("un mot de passe")
-	saved := Params
-	defer func() { Params = saved }()
-	Params.Time++
-	if !NeedsRehash(cheap) {
+	cheap, _ := testParams.Hash("un mot de passe")
+	stronger := testParams
+	stronger.Time++
+	if !stronger.NeedsRehash(cheap) {
 		t.Error("hash with older parameters does not need rehash")
 	}
 	if !VerifyPassword(cheap, "un mot de passe") {
 		t.Error("a hash with older parameters must still verify")
 	}
-	if NeedsRehash("") {
+	if testParams.NeedsRehash("") {
 		t.Error("empty hash (no password) needs rehash")
 	}
-	if !NeedsRehash("$2a$10$bcrypt-ish") {
+	if !testParams.NeedsRehash("$2a$10$bcrypt-ish") {
 		t.Error("foreign hash does not need rehash")
 	}
 }
@@ -128,7 +124,7 @@ func TestParsePHCMalformed(t *testing.T) {
 }
 
 func FuzzParsePHC(f *testing.F) {
-	h, _ := HashPassword("seed password")
+	h, _ := testParams.Hash("seed password")
 	f.Add(h)
 	f.Add("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA")
 	f.Add("$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA")

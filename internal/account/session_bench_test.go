@@ -17,7 +17,7 @@ func BenchmarkSessionFind(b *testing.B) {
 	s := NewSessionStore(d, NewSessionCache(d))
 	var tokens []string
 	for i := range 2000 {
-		a, err := Create(ctx, d, fmt.Sprintf("v%d@example.org", i), "", "", t0)
+		a, err := Create(ctx, d, fmt.Sprintf("v%d@example.org", i), "", t0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -114,7 +114,7 @@ func TestSessionStorePrefetchesTheAccount(t *testing.T) {
 		ctx := context.Background()
 		s := NewSessionStore(d, NewSessionCache(d))
 		s.Now = func() time.Time { return t0 }
-		a, err := Create(ctx, d, "prefetch@example.org", "Prefetch", "", t0)
+		a, err := Create(ctx, d, "prefetch@example.org", "Prefetch", t0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -49,11 +49,18 @@ func checkDisplayName(fe apperr.FieldErrors, name string) {
 	}
 }
 
-// Create makes an account. The password may be empty: such an account signs in with one-time
-// codes sent by e-mail (voters of the demo, people who never chose a password). Invalid input
-// and an address already used give apperr field errors on "email", "display_name" and
-// "password". The account starts with no role and an unverified address.
-func Create(ctx context.Context, q db.Querier, email, displayName, password string, now time.Time) (*access.Account, error) {
+// Create makes an account without a password: it signs in with one-time codes sent by e-mail
+// (voters, people who deposit an idea, committee members added by an agent). Invalid input
+// and an address already used give apperr field errors on "email" and "display_name". The
+// account starts with no role and an unverified address.
+func Create(ctx context.Context, q db.Querier, email, displayName string, now time.Time) (*access.Account, error) {
+	return CreateWithPassword(ctx, q, PasswordParams{}, email, displayName, "", now)
+}
+
+// CreateWithPassword makes an account whose password is hashed with p; an empty password
+// makes one as Create does. Invalid input and an address already used give apperr field
+// errors on "email", "display_name" and "password".
+func CreateWithPassword(ctx context.Context, q db.Querier, p PasswordParams, email, displayName, password string, now time.Time) (*access.Account, error) {
 	email = NormalizeEmail(email)
 	displayName = normalizeDisplayName(displayName)
 	fe := apperr.FieldErrors{}
@@ -72,7 +79,7 @@ func Create(ctx context.Context, q db.Querier, email, displayName, password stri
 	hash := ""
 	if password != "" {
 		var err error
-		if hash, err = HashPassword(password); err != nil {
+		if hash, err = p.Hash(password); err != nil {
 			return nil, err
 		}
 	}
@@ -224,7 +231,7 @@ func scanOne(ctx context.Context, q db.Querier, query string, args ...any) (*acc
 // SetPassword checks and stores a new password (the account's earlier unused reset links
 // and sign-in codes stop working: whoever asked for them no longer needs them). Rule
 // violations are apperr field errors on "password".
-func SetPassword(ctx context.Context, q db.Querier, accountID int64, password string, now time.Time) error {
+func SetPassword(ctx context.Context, q db.Querier, p PasswordParams, accountID int64, password string, now time.Time) error {
 	var email string
 	err := q.QueryRowContext(ctx, "SELECT email FROM accounts WHERE id = $1", accountID).Scan(&email)
 	if db.IsNotFound(err) {
@@ -238,7 +245,7 @@ func SetPassword(ctx context.Context, q db.Querier, accountID int64, password st
 		fe.Add("password", key, args...)
 		return fe.Err()
 	}
-	hash, err := HashPassword(password)
+	hash, err := p.Hash(password)
 	if err != nil {
 		return err
 	}

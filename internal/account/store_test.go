@@ -28,7 +28,7 @@ func fieldKey(t *testing.T, err error, field string) string {
 func TestCreateAndRead(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a, err := Create(ctx, d, "  Camille.Martin@Exemple.FR ", "  Camille   Martin ", "lapin vert du jardin", t0)
+		a, err := CreateWithPassword(ctx, d, testParams, "  Camille.Martin@Exemple.FR ", "  Camille   Martin ", "lapin vert du jardin", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestCreateAndRead(t *testing.T) {
 			}
 		}
 		// Code-only account: no password, nothing stored to verify against.
-		voter, err := Create(ctx, d, "electeur@exemple.fr", "", "", t0)
+		voter, err := Create(ctx, d, "electeur@exemple.fr", "", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestCreateRejects(t *testing.T) {
 			{"a@exemple.fr", "Jean\x00Dupont", "", "display_name", "account.display_name_invalid"},
 		}
 		for _, tt := range tests {
-			_, err := Create(ctx, d, tt.email, tt.name, tt.pw, t0)
+			_, err := CreateWithPassword(ctx, d, testParams, tt.email, tt.name, tt.pw, t0)
 			if got := fieldKey(t, err, tt.field); got != tt.key {
 				t.Errorf("Create(%q, %q): %s = %q, want %q", tt.email, tt.pw, tt.field, got, tt.key)
 			}
@@ -99,10 +99,10 @@ func TestCreateRejects(t *testing.T) {
 		// The duplicate check leaves a caller's transaction usable (PostgreSQL aborts a
 		// transaction on any failed statement).
 		err := d.InTx(ctx, func(tx *db.Tx) error {
-			if _, err := Create(ctx, tx, "camille@exemple.fr", "", "", t0); !apperr.IsKind(err, apperr.Invalid) {
+			if _, err := Create(ctx, tx, "camille@exemple.fr", "", t0); !apperr.IsKind(err, apperr.Invalid) {
 				t.Errorf("duplicate in tx: %v", err)
 			}
-			_, err := Create(ctx, tx, "dominique@exemple.fr", "", "", t0)
+			_, err := Create(ctx, tx, "dominique@exemple.fr", "", t0)
 			return err
 		})
 		if err != nil {
@@ -178,19 +178,19 @@ func TestUpdates(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", "")
-		if err := SetPassword(ctx, d, a.ID, "court", t0); fieldKey(t, err, "password") != "account.password_too_short" {
+		if err := SetPassword(ctx, d, testParams, a.ID, "court", t0); fieldKey(t, err, "password") != "account.password_too_short" {
 			t.Errorf("short password: %v", err)
 		}
-		if err := SetPassword(ctx, d, a.ID, "Camille@exemple.fr", t0); fieldKey(t, err, "password") != "account.password_is_email" {
+		if err := SetPassword(ctx, d, testParams, a.ID, "Camille@exemple.fr", t0); fieldKey(t, err, "password") != "account.password_is_email" {
 			t.Errorf("e-mail as password: %v", err)
 		}
-		if err := SetPassword(ctx, d, a.ID, "un nouveau mot de passe", t0); err != nil {
+		if err := SetPassword(ctx, d, testParams, a.ID, "un nouveau mot de passe", t0); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := Authenticate(ctx, d, a.Email, "un nouveau mot de passe", "192.0.2.1", t0); err != nil || got.ID != a.ID {
+		if got, err := Authenticate(ctx, d, testParams, a.Email, "un nouveau mot de passe", "192.0.2.1", t0); err != nil || got.ID != a.ID {
 			t.Errorf("sign in with new password: %v", err)
 		}
-		if err := SetPassword(ctx, d, 424242, "un nouveau mot de passe", t0); !apperr.IsKind(err, apperr.NotFound) {
+		if err := SetPassword(ctx, d, testParams, 424242, "un nouveau mot de passe", t0); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("SetPassword(unknown) = %v", err)
 		}
 
@@ -229,7 +229,7 @@ func TestList(t *testing.T) {
 		ctx := context.Background()
 		c1, c2 := newCampaign(t, d, "c1"), newCampaign(t, d, "c2")
 		mk := func(email, name string, grants ...access.Grant) *access.Account {
-			a, err := Create(ctx, d, email, name, "", t0)
+			a, err := Create(ctx, d, email, name, t0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -159,8 +159,8 @@ func badCredentials() error { return apperr.New(apperr.Invalid, "account.bad_cre
 // same time (a dummy hash is verified); an account without a password (code sign-in only)
 // is refused the same way. Too many failures give an apperr TooMany (see ThrottleWindow),
 // and a disabled account an apperr Forbidden once the password is right. A hash made with
-// older parameters is replaced by one with the current Params.
-func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP string, now time.Time) (*access.Account, error) {
+// older parameters than p is replaced by one made with p.
+func Authenticate(ctx context.Context, d *db.DB, p PasswordParams, email, password, clientIP string, now time.Time) (*access.Account, error) {
 	att, err := beginAttempt(ctx, d, email, clientIP, now)
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP strin
 		return nil, err
 	}
 	if a == nil || hash == "" {
-		burnDummyHash(password)
+		p.burn(password)
 		return nil, badCredentials()
 	}
 	if len(password) > 4*MaxPasswordLen || !VerifyPassword(hash, password) {
@@ -183,10 +183,10 @@ func Authenticate(ctx context.Context, d *db.DB, email, password, clientIP strin
 	if a.Disabled {
 		return nil, apperr.New(apperr.Forbidden, "account.disabled")
 	}
-	if NeedsRehash(hash) {
+	if p.NeedsRehash(hash) {
 		// Best effort: if the write fails the old hash still works, and the next sign-in
 		// tries again.
-		if h, err := HashPassword(password); err == nil {
+		if h, err := p.Hash(password); err == nil {
 			_ = setHash(ctx, d, a.ID, h)
 		}
 	}

@@ -22,7 +22,7 @@ func TestAuthenticate(t *testing.T) {
 		if err := GrantRole(ctx, d, a.ID, access.Committee, &c, t0); err != nil {
 			t.Fatal(err)
 		}
-		got, err := Authenticate(ctx, d, " Camille@Exemple.fr", goodPassword, "192.0.2.1", t0)
+		got, err := Authenticate(ctx, d, testParams, " Camille@Exemple.fr", goodPassword, "192.0.2.1", t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,16 +35,16 @@ func TestAuthenticate(t *testing.T) {
 			{"personne@exemple.fr", goodPassword}, {"camille@exemple.fr", "mauvais mot de passe"},
 			{"electeur@exemple.fr", ""}, {"electeur@exemple.fr", "n'importe quoi"}, {"", ""},
 		} {
-			_, err := Authenticate(ctx, d, tt.email, tt.pw, "192.0.2.1", t0)
+			_, err := Authenticate(ctx, d, testParams, tt.email, tt.pw, "192.0.2.1", t0)
 			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
 		}
 		// Disabled: refused once the password is right, and only then.
 		if err := SetDisabled(ctx, d, a.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		_, err = Authenticate(ctx, d, a.Email, "mauvais mot de passe", "192.0.2.1", t0)
+		_, err = Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", "192.0.2.1", t0)
 		wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
-		_, err = Authenticate(ctx, d, a.Email, goodPassword, "192.0.2.1", t0)
+		_, err = Authenticate(ctx, d, testParams, a.Email, goodPassword, "192.0.2.1", t0)
 		wantAppErr(t, err, apperr.Forbidden, "account.disabled")
 	})
 }
@@ -53,17 +53,16 @@ func TestAuthenticateRehashes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
-		saved := Params
-		defer func() { Params = saved }()
-		Params.Memory *= 2
-		if _, err := Authenticate(ctx, d, a.Email, goodPassword, "", t0); err != nil {
+		stronger := testParams
+		stronger.Memory *= 2
+		if _, err := Authenticate(ctx, d, stronger, a.Email, goodPassword, "", t0); err != nil {
 			t.Fatal(err)
 		}
 		var hash string
 		if err := d.QueryRowContext(ctx, "SELECT password_hash FROM accounts WHERE id = $1", a.ID).Scan(&hash); err != nil {
 			t.Fatal(err)
 		}
-		if NeedsRehash(hash) || !VerifyPassword(hash, goodPassword) {
+		if stronger.NeedsRehash(hash) || !VerifyPassword(hash, goodPassword) {
 			t.Errorf("hash not upgraded: %s", hash)
 		}
 	})
@@ -75,34 +74,34 @@ func TestThrottlePerAccount(t *testing.T) {
 		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
 		// Failures from many addresses (a botnet) still count for the account.
 		for i := range MaxFailuresPerAccount {
-			_, err := Authenticate(ctx, d, a.Email, "mauvais mot de passe", ipN(i), t0.Add(time.Duration(i)*time.Minute))
+			_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", ipN(i), t0.Add(time.Duration(i)*time.Minute))
 			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
 		}
 		last := t0.Add(time.Duration(MaxFailuresPerAccount-1) * time.Minute)
 		for _, at := range []time.Time{last, t0.Add(ThrottleWindow - time.Second)} {
-			_, err := Authenticate(ctx, d, a.Email, goodPassword, "198.51.100.7", at)
+			_, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "198.51.100.7", at)
 			wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		}
 		// Unknown addresses are throttled the same way (nothing tells who has an account).
 		for i := range MaxFailuresPerAccount {
-			_, _ = Authenticate(ctx, d, "personne@exemple.fr", "x", ipN(100+i), t0)
+			_, _ = Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", ipN(100+i), t0)
 		}
-		_, err := Authenticate(ctx, d, "personne@exemple.fr", "x", "198.51.100.7", t0)
+		_, err := Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", "198.51.100.7", t0)
 		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		// Other accounts are not affected.
 		b := mustCreate(t, d, "dominique@exemple.fr", goodPassword)
-		if _, err := Authenticate(ctx, d, b.Email, goodPassword, "198.51.100.7", last); err != nil {
+		if _, err := Authenticate(ctx, d, testParams, b.Email, goodPassword, "198.51.100.7", last); err != nil {
 			t.Errorf("other account: %v", err)
 		}
 		// Once the first failure leaves the window, one more try is allowed; it succeeds and
 		// clears the account's failures.
-		if _, err := Authenticate(ctx, d, a.Email, goodPassword, "198.51.100.7", t0.Add(ThrottleWindow)); err != nil {
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "198.51.100.7", t0.Add(ThrottleWindow)); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
 		for i := range MaxFailuresPerAccount - 1 {
-			_, _ = Authenticate(ctx, d, a.Email, "mauvais", "", t0.Add(ThrottleWindow+time.Duration(i)*time.Second))
+			_, _ = Authenticate(ctx, d, testParams, a.Email, "mauvais", "", t0.Add(ThrottleWindow+time.Duration(i)*time.Second))
 		}
-		if _, err := Authenticate(ctx, d, a.Email, goodPassword, "", t0.Add(ThrottleWindow+time.Minute)); err != nil {
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "", t0.Add(ThrottleWindow+time.Minute)); err != nil {
 			t.Errorf("failures were not cleared by the success: %v", err)
 		}
 		// Purge.
@@ -129,21 +128,21 @@ func TestThrottlePerIP(t *testing.T) {
 		// One client guessing at many accounts (password spraying), each below its limit.
 		for i := range MaxFailuresPerIP {
 			email := string(rune('a'+i)) + "@exemple.fr"
-			_, err := Authenticate(ctx, d, email, "azerty", "2001:db8:1:2::1", t0)
+			_, err := Authenticate(ctx, d, testParams, email, "azerty", "2001:db8:1:2::1", t0)
 			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
 		}
 		// Another address of the same /64 is the same client; the right password is refused.
-		_, err := Authenticate(ctx, d, victim.Email, goodPassword, "[2001:db8:1:2:ffff::9]:4242", t0)
+		_, err := Authenticate(ctx, d, testParams, victim.Email, goodPassword, "[2001:db8:1:2:ffff::9]:4242", t0)
 		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		// Signing in to one's own account from that client does not reset its count.
-		_, err = Authenticate(ctx, d, own.Email, goodPassword, "2001:db8:1:2::1", t0)
+		_, err = Authenticate(ctx, d, testParams, own.Email, goodPassword, "2001:db8:1:2::1", t0)
 		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		// Another client is not affected, and the refused attempts did not count against
 		// the victim's account.
-		if _, err := Authenticate(ctx, d, victim.Email, goodPassword, "2001:db8:1:3::1", t0); err != nil {
+		if _, err := Authenticate(ctx, d, testParams, victim.Email, goodPassword, "2001:db8:1:3::1", t0); err != nil {
 			t.Errorf("other client: %v", err)
 		}
-		if _, err := Authenticate(ctx, d, victim.Email, goodPassword, "2001:db8:1:2::1", t0.Add(ThrottleWindow)); err != nil {
+		if _, err := Authenticate(ctx, d, testParams, victim.Email, goodPassword, "2001:db8:1:2::1", t0.Add(ThrottleWindow)); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
 	})
@@ -167,7 +166,7 @@ func TestThrottleConcurrentGuesses(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, err := Authenticate(ctx, d, a.Email, "mauvais mot de passe", ipN(i), t0)
+				_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", ipN(i), t0)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {

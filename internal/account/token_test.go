@@ -110,7 +110,7 @@ func TestResetCancelsEarlierResets(t *testing.T) {
 		}
 		// Setting a password spends outstanding reset links.
 		third, _ := IssueToken(ctx, d, a.ID, PurposeReset, 0, t0)
-		if err := SetPassword(ctx, d, a.ID, "un nouveau mot de passe", t0); err != nil {
+		if err := SetPassword(ctx, d, testParams, a.ID, "un nouveau mot de passe", t0); err != nil {
 			t.Fatal(err)
 		}
 		_, err = ConsumeToken(ctx, d, PurposeReset, third, t0)

@@ -46,9 +46,11 @@ var (
 	browserErr error
 )
 
+// testPasswords are cheap password hashing parameters: they keep the sign-ins fast;
+// account's tests check the real cost.
+var testPasswords = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
 func TestMain(m *testing.M) {
-	// Cheap password hashing keeps the sign-ins fast; account's tests check the real cost.
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	os.Exit(runWithBrowser(m))
 }
 
@@ -197,7 +199,7 @@ func startSite(dir string) (*Site, func(), error) {
 		d.Close()
 		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
-	if err := demo.Seed(ctx, d, seedNow); err != nil {
+	if err := demo.Seed(ctx, d, seedNow, testPasswords); err != nil {
 		d.Close()
 		return nil, nil, fmt.Errorf("seed the demo data: %w", err)
 	}
@@ -205,7 +207,7 @@ func startSite(dir string) (*Site, func(), error) {
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: s.Now, BaseURL: s.URL, DataDir: dir})
+		Now: s.Now, BaseURL: s.URL, DataDir: dir, Passwords: testPasswords})
 	if err != nil {
 		ts.Close()
 		d.Close()

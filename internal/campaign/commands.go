@@ -22,7 +22,7 @@ func Create(ctx context.Context, env change.Env, who change.Who, c *Campaign) er
 	_, err := change.Do(ctx, env, change.Request{
 		Who: who, Permission: access.PermManageCampaigns, Action: "campaign.create", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if err := Insert(ctx, tx, c); err != nil {
+			if err := Insert(ctx, tx, c, env.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: c}, nil
@@ -69,7 +69,7 @@ func Copy(ctx context.Context, env change.Env, who change.Who, in CopyInput) (*C
 				return change.Outcome{}, err
 			}
 			c := CopyForEdition(src, in.Slug, in.Name, *in.Years)
-			if err := Insert(ctx, tx, c); err != nil {
+			if err := Insert(ctx, tx, c, env.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			created = c
@@ -112,7 +112,7 @@ func Edit(ctx context.Context, env change.Env, who change.Who, c *Campaign) erro
 				return change.Outcome{}, err
 			}
 			c.CopiedFrom, c.CreatedAt = before.CopiedFrom, before.CreatedAt
-			if err := Update(ctx, tx, c); err != nil {
+			if err := Update(ctx, tx, c, env.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), Before: before, After: c}, nil

@@ -36,20 +36,19 @@ func errSlugTaken() error {
 	}
 }
 
-// now is the time recorded in created_at and updated_at: the wall clock (these are records of
-// when a row was written, not campaign time, so the demo's shifted clock does not apply),
-// to the microsecond, which both databases keep.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// stamp is the time recorded in created_at and updated_at: the caller's clock (the injected
+// one, as for every other record), in UTC to the microsecond, which both databases keep.
+func stamp(now time.Time) time.Time { return now.UTC().Truncate(time.Microsecond) }
 
 // Insert saves a new campaign with its phases and categories and sets c.ID, the categories'
-// IDs and the timestamps. An invalid campaign gives Validate's apperr.Invalid error and a slug
+// IDs and the timestamps (now). An invalid campaign gives Validate's apperr.Invalid error and a slug
 // already in use an apperr.Conflict error with a field error on "slug"; nothing is saved.
-func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
+func Insert(ctx context.Context, q db.Querier, c *Campaign, now time.Time) error {
 	if err := c.Validate().Err(); err != nil {
 		return err
 	}
 	if d, ok := q.(*db.DB); ok {
-		return d.InTx(ctx, func(tx *db.Tx) error { return Insert(ctx, tx, c) })
+		return d.InTx(ctx, func(tx *db.Tx) error { return Insert(ctx, tx, c, now) })
 	}
 	// Checking first keeps the caller's transaction usable in the common case (PostgreSQL
 	// aborts a transaction on a constraint violation); the unique index still decides races.
@@ -58,7 +57,7 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 	} else if taken {
 		return errSlugTaken()
 	}
-	t := now()
+	t := stamp(now)
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO campaigns (slug, name, description, territory,
 		envelope_cents, timezone, vote_rule, vote_k, aggregation_rule, per_category_envelopes,
@@ -96,19 +95,19 @@ func Insert(ctx context.Context, q db.Querier, c *Campaign) error {
 // ballots refer to it): a category with ID 0 is added, a stored category missing from c is
 // deleted. CreatedAt and CopiedFrom are not changed. A category ID that belongs to no
 // category of this campaign is refused. Errors are as for Insert, plus apperr.NotFound.
-func Update(ctx context.Context, q db.Querier, c *Campaign) error {
+func Update(ctx context.Context, q db.Querier, c *Campaign, now time.Time) error {
 	if err := c.Validate().Err(); err != nil {
 		return err
 	}
 	if d, ok := q.(*db.DB); ok {
-		return d.InTx(ctx, func(tx *db.Tx) error { return Update(ctx, tx, c) })
+		return d.InTx(ctx, func(tx *db.Tx) error { return Update(ctx, tx, c, now) })
 	}
 	if taken, err := slugTaken(ctx, q, c.Slug, c.ID); err != nil {
 		return err
 	} else if taken {
 		return errSlugTaken()
 	}
-	t := now()
+	t := stamp(now)
 	res, err := q.ExecContext(ctx, `UPDATE campaigns SET slug = $2, name = $3, description = $4,
 		territory = $5, envelope_cents = $6, timezone = $7, vote_rule = $8, vote_k = $9,
 		aggregation_rule = $10, per_category_envelopes = $11, tie_break = $12,

@@ -21,10 +21,14 @@ func preset(t *testing.T) *campaign.Campaign {
 	return c
 }
 
+// t0 is the clock of the writes whose time the tests do not look at.
+var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
 func TestStore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		before := time.Now().Add(-time.Second)
+		// The clock is the caller's, kept to the microsecond in UTC.
+		created := time.Date(2026, 3, 1, 10, 30, 0, 123456789, time.FixedZone("CET", 3600))
 
 		// Insert, then read back exactly what was saved.
 		c := preset(t)
@@ -33,10 +37,11 @@ func TestStore(t *testing.T) {
 		c.Categories[1].Rule = c.Categories[1].Rule.WithFloor(1_000_00)
 		c.ContactEmail = "budget@example.org"
 		c.Archived = true
-		if err := campaign.Insert(ctx, d, c); err != nil {
+		if err := campaign.Insert(ctx, d, c, created); err != nil {
 			t.Fatal(err)
 		}
-		if c.ID == 0 || c.CreatedAt.Before(before) || !c.UpdatedAt.Equal(c.CreatedAt) {
+		wantStamp := time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC)
+		if c.ID == 0 || !c.CreatedAt.Equal(wantStamp) || !c.UpdatedAt.Equal(wantStamp) {
 			t.Fatalf("after Insert: id %d, created %v, updated %v", c.ID, c.CreatedAt, c.UpdatedAt)
 		}
 		for i, cat := range c.Categories {
@@ -65,7 +70,7 @@ func TestStore(t *testing.T) {
 
 		// A second campaign with the same slug is refused with a field error.
 		dup := preset(t)
-		err = campaign.Insert(ctx, d, dup)
+		err = campaign.Insert(ctx, d, dup, t0)
 		e, ok := apperr.As(err)
 		if !ok || e.Kind != apperr.Conflict || e.Fields[campaign.FieldSlug].Key != "campaign.slug.taken" {
 			t.Fatalf("duplicate slug: %v", err)
@@ -76,7 +81,7 @@ func TestStore(t *testing.T) {
 
 		// The next edition, copied: List gives it first.
 		next := campaign.CopyForEdition(c, "budget-citoyen-2019", "Budget citoyen 2019", 1)
-		if err := campaign.Insert(ctx, d, next); err != nil {
+		if err := campaign.Insert(ctx, d, next, t0); err != nil {
 			t.Fatal(err)
 		}
 		list, err := campaign.List(ctx, d)
@@ -97,7 +102,7 @@ func TestStore(t *testing.T) {
 
 		// Renaming onto the other campaign's slug is refused too.
 		next.Slug = c.Slug
-		if err := campaign.Update(ctx, d, next); !apperr.IsKind(err, apperr.Conflict) {
+		if err := campaign.Update(ctx, d, next, t0); !apperr.IsKind(err, apperr.Conflict) {
 			t.Errorf("Update to a taken slug: %v", err)
 		}
 		next.Slug = "budget-citoyen-2019"
@@ -108,7 +113,7 @@ func TestUpdateKeepsCategoryIDs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := preset(t)
-		if err := campaign.Insert(ctx, d, c); err != nil {
+		if err := campaign.Insert(ctx, d, c, t0); err != nil {
 			t.Fatal(err)
 		}
 		ids := []int64{c.Categories[0].ID, c.Categories[1].ID, c.Categories[2].ID}
@@ -144,12 +149,16 @@ func TestUpdateKeepsCategoryIDs(t *testing.T) {
 			t.Fatalf("form errors: %v", fe)
 		}
 		edited.ID = c.ID
-		if err := campaign.Update(ctx, d, edited); err != nil {
+		edited2 := created.Add(time.Hour)
+		if err := campaign.Update(ctx, d, edited, edited2); err != nil {
 			t.Fatal(err)
 		}
 		got, err := campaign.ByID(ctx, d, c.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !got.UpdatedAt.Equal(edited2.Truncate(time.Microsecond)) || got.UpdatedAt.Equal(got.CreatedAt) {
+			t.Errorf("after Update: created %v, updated %v, want updated %v", got.CreatedAt, got.UpdatedAt, edited2)
 		}
 		wantNames := []string{"Coopération entre structures", "Innovation sociale et solidaire", "Transition écologique"}
 		wantIDs := []int64{ids[2], ids[1], 0}
@@ -184,12 +193,12 @@ func TestUpdateKeepsCategoryIDs(t *testing.T) {
 
 		// A category ID of another campaign is refused, and nothing changes.
 		other := campaign.CopyForEdition(c, "autre-2019", "Autre", 1)
-		if err := campaign.Insert(ctx, d, other); err != nil {
+		if err := campaign.Insert(ctx, d, other, t0); err != nil {
 			t.Fatal(err)
 		}
 		got.Categories[0].ID = other.Categories[0].ID
 		got.Name = "Changed"
-		if err := campaign.Update(ctx, d, got); !apperr.IsKind(err, apperr.Invalid) {
+		if err := campaign.Update(ctx, d, got, t0); !apperr.IsKind(err, apperr.Invalid) {
 			t.Errorf("foreign category id: %v", err)
 		}
 		if again, _ := campaign.ByID(ctx, d, c.ID); again.Name == "Changed" {
@@ -209,12 +218,12 @@ func TestNotFound(t *testing.T) {
 		}
 		c := preset(t)
 		c.ID = 42
-		if err := campaign.Update(ctx, d, c); !apperr.IsKind(err, apperr.NotFound) {
+		if err := campaign.Update(ctx, d, c, t0); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("Update: %v", err)
 		}
 		bad := preset(t)
 		bad.EnvelopeCents = 0
-		if err := campaign.Insert(ctx, d, bad); !apperr.IsKind(err, apperr.Invalid) {
+		if err := campaign.Insert(ctx, d, bad, t0); !apperr.IsKind(err, apperr.Invalid) {
 			t.Errorf("Insert of an invalid campaign: %v", err)
 		}
 		if list, err := campaign.List(ctx, d); err != nil || len(list) != 0 {
@@ -229,7 +238,7 @@ func TestStoreInCallersTransaction(t *testing.T) {
 		c := preset(t)
 		// Saved inside a transaction that then fails: nothing remains.
 		err := d.InTx(ctx, func(tx *db.Tx) error {
-			if err := campaign.Insert(ctx, tx, c); err != nil {
+			if err := campaign.Insert(ctx, tx, c, t0); err != nil {
 				return err
 			}
 			if _, err := campaign.ByID(ctx, tx, c.ID); err != nil {

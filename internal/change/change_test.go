@@ -26,11 +26,11 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, access.Actor, access.Act
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(email string, role access.Role) access.Actor {
-		a, err := account.Create(ctx, d, email, "", "", now)
+		a, err := account.Create(ctx, d, email, "", now)
 		if err != nil {
 			t.Fatal(err)
 		}

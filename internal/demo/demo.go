@@ -59,8 +59,9 @@ func IsEmpty(ctx context.Context, q db.Querier) (bool, error) {
 
 // Seed fills an empty database. Every change goes through change.Do (through the domains'
 // commands, where they have one: the same checks as on the site), so the demo's audit
-// log is a valid chain like any other.
-func Seed(ctx context.Context, d *db.DB, now time.Time) error {
+// log is a valid chain like any other. The demo accounts' passwords are hashed with
+// passwords (zero: account.DefaultParams).
+func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.PasswordParams) error {
 	env := change.Env{DB: d, Now: func() time.Time { return now }}
 	camps, err := campaigns(now)
 	if err != nil {
@@ -74,7 +75,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time) error {
 		ids[c.Slug] = c.ID
 	}
 	for _, a := range Accounts(now) {
-		if err := insertAccount(ctx, env, a, ids); err != nil {
+		if err := insertAccount(ctx, account.Env{Change: env, Passwords: passwords}, a, ids); err != nil {
 			return err
 		}
 	}
@@ -105,7 +106,7 @@ func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) e
 }
 
 // insertAccount adds the demo account with its role, globally or for each of its campaigns.
-func insertAccount(ctx context.Context, env change.Env, a Account, campaignIDs map[string]int64) error {
+func insertAccount(ctx context.Context, env account.Env, a Account, campaignIDs map[string]int64) error {
 	grants := []access.Grant{{Role: a.Role}}
 	if len(a.Campaigns) > 0 {
 		grants = nil

@@ -15,7 +15,6 @@ import (
 )
 
 func TestSeed(t *testing.T) {
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	// Any day of the year must give valid campaigns with the promised phases open.
 	days := []time.Time{
 		time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
@@ -30,7 +29,7 @@ func TestSeed(t *testing.T) {
 		if err != nil || !empty {
 			t.Fatalf("IsEmpty on a new database: %v %v", empty, err)
 		}
-		if err := demo.Seed(ctx, d, now); err != nil {
+		if err := demo.Seed(ctx, d, now, demo.TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		if empty, _ := demo.IsEmpty(ctx, d); empty {
@@ -38,7 +37,7 @@ func TestSeed(t *testing.T) {
 		}
 		checkCampaigns(t, d, now)
 		for _, a := range demo.Accounts(now) {
-			got, err := account.Authenticate(ctx, d, a.Email, a.Password, "", now)
+			got, err := account.Authenticate(ctx, d, demo.TestPasswords, a.Email, a.Password, "", now)
 			if err != nil {
 				t.Fatalf("demo account %s cannot sign in: %v", a.Email, err)
 			}
@@ -56,7 +55,7 @@ func TestSeed(t *testing.T) {
 	})
 	for _, now := range days[1:] {
 		d := dbtest.SQLite(t)
-		if err := demo.Seed(context.Background(), d, now); err != nil {
+		if err := demo.Seed(context.Background(), d, now, demo.TestPasswords); err != nil {
 			t.Fatalf("seed at %v: %v", now, err)
 		}
 		checkCampaigns(t, d, now)

@@ -27,7 +27,7 @@ func TestDemoDossiers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		start := time.Now()
-		if err := Seed(ctx, d, now); err != nil {
+		if err := Seed(ctx, d, now, TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("whole demo seeded in %v", time.Since(start))

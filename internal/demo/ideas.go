@@ -213,7 +213,7 @@ func demoAuthor(ctx context.Context, tx *db.Tx, authors map[int]*access.Account,
 	first := demoFirstNames[who%len(demoFirstNames)]
 	last := demoLastNames[(who*7+who/len(demoFirstNames))%len(demoLastNames)]
 	email := fmt.Sprintf("%s-%03d@demo.budgetcitoyen.test", prefix, who+1)
-	a, err := account.Create(ctx, tx, email, first+" "+last, "", at)
+	a, err := account.Create(ctx, tx, email, first+" "+last, at)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
@@ -15,7 +14,6 @@ import (
 )
 
 func TestSeedIdeas(t *testing.T) {
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	terr, err := territory.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +22,7 @@ func TestSeedIdeas(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		start := time.Now()
-		if err := demo.Seed(ctx, d, now); err != nil {
+		if err := demo.Seed(ctx, d, now, demo.TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("demo seeded in %v", time.Since(start))

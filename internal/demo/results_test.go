@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
@@ -15,10 +14,9 @@ import (
 )
 
 func TestDemo2018IsProclaimed(t *testing.T) {
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := Seed(ctx, d, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)); err != nil {
+		if err := Seed(ctx, d, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		c, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)

@@ -19,7 +19,7 @@ func TestDemoReviews(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		start := time.Now()
-		if err := Seed(ctx, d, now); err != nil {
+		if err := Seed(ctx, d, now, TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("whole demo seeded in %v", time.Since(start))

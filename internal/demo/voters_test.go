@@ -17,7 +17,7 @@ func TestSeedVote(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 		start := time.Now()
-		if err := Seed(ctx, d, now); err != nil {
+		if err := Seed(ctx, d, now, TestPasswords); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("seed: %v", time.Since(start))

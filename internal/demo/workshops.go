@@ -134,7 +134,7 @@ func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Camp
 				n := *person
 				name := firstNames[n%len(firstNames)] + " " + lastNames[(n/len(firstNames)+n)%len(lastNames)]
 				email := "participant" + strconv.Itoa(n) + "@demo.budgetcitoyen.test"
-				acc, err := account.Create(ctx, tx, email, name, "", created)
+				acc, err := account.Create(ctx, tx, email, name, created)
 				if err != nil {
 					return change.Outcome{}, err
 				}

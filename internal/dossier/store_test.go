@@ -30,10 +30,10 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, *access.Account) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		t.Fatal(err)
 	}
-	acc, err := account.Create(ctx, d, "porteuse@exemple.fr", "Nadia", "", now)
+	acc, err := account.Create(ctx, d, "porteuse@exemple.fr", "Nadia", now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,14 +22,14 @@ func TestStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := campaign.Insert(ctx, d, c); err != nil {
+		if err := campaign.Insert(ctx, d, c, now); err != nil {
 			t.Fatal(err)
 		}
-		author, err := account.Create(ctx, d, "auteur@exemple.fr", "", "", now)
+		author, err := account.Create(ctx, d, "auteur@exemple.fr", "", now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		agent, err := account.Create(ctx, d, "agent@exemple.fr", "", "", now)
+		agent, err := account.Create(ctx, d, "agent@exemple.fr", "", now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -53,7 +53,7 @@ func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaig
 				fe.Add("name", "review.members.name_required")
 				return change.Outcome{}, fe.Err()
 			}
-			a, err = account.Create(ctx, tx, nm.Email, nm.Name, "", now)
+			a, err = account.Create(ctx, tx, nm.Email, nm.Name, now)
 			created = true
 		}
 		if err != nil {

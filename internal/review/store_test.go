@@ -41,11 +41,11 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, f.now); err != nil {
 		t.Fatal(err)
 	}
 	f.c = c
-	ag, err := account.Create(ctx, d, "agent@exemple.fr", "Karim", "", f.now)
+	ag, err := account.Create(ctx, d, "agent@exemple.fr", "Karim", f.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	ag, _ = account.ByID(ctx, d, ag.ID)
 	f.agent = change.Who{Actor: access.ActorFor(ag)}
-	f.carrier, err = account.Create(ctx, d, "porteuse@exemple.fr", "Nadia", "", f.now)
+	f.carrier, err = account.Create(ctx, d, "porteuse@exemple.fr", "Nadia", f.now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, []int64) {
 		t.Fatal(err)
 	}
 	c.Slug = "test-vote"
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		t.Fatal(err)
 	}
 	s := &dossier.Structure{Name: "Asso", LegalForm: "association", Commune: "62041"}

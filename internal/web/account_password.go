@@ -32,7 +32,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) e
 	if password != r.PostFormValue("password_confirm") {
 		errs.Add("password_confirm", "auth.password_mismatch")
 	} else {
-		err := account.ChangePassword(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.ChangePasswordInput{
+		err := account.ChangePassword(r.Context(), s.accountEnv(), change.By(actorOf(r)), account.ChangePasswordInput{
 			Current: r.PostFormValue("current_password"), Password: password, ClientIP: clientIP(r),
 			KeepSession: s.sessions.Token(r.Context())})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {

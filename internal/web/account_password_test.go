@@ -96,7 +96,7 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 func TestChooseFirstPassword(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		// An account without a password (it signs in with codes) chooses one without a current one.
-		if _, err := account.Create(context.Background(), s.db, "votante@exemple.fr", "", "", testNow); err != nil {
+		if _, err := account.Create(context.Background(), s.db, "votante@exemple.fr", "", testNow); err != nil {
 			t.Fatal(err)
 		}
 		b := s.browser()

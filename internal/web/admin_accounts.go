@@ -135,10 +135,7 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 	default:
 		f.Status = ""
 	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 || page > 1_000_000 {
-		page = 1
-	}
+	page := pageParam(q)
 	lf.Offset = (page - 1) * adminAccountsPerPage
 
 	campaigns, err := s.campaignOptions(r.Context())
@@ -158,21 +155,8 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 	if len(list) > 0 {
 		p.From, p.To = lf.Offset+1, lf.Offset+len(list)
 	}
-	pageURL := func(n int) string {
-		v := url.Values{}
-		for k, x := range map[string]string{"q": f.Q, "role": f.Role, "campagne": f.Campaign, "statut": f.Status} {
-			if x != "" {
-				v.Set(k, x)
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return "/admin/comptes"
-		}
-		return "/admin/comptes?" + v.Encode()
-	}
+	filters := url.Values{"q": {f.Q}, "role": {f.Role}, "campagne": {f.Campaign}, "statut": {f.Status}}
+	pageURL := func(n int) string { return pageLink("/admin/comptes", filters, n) }
 	if page > 1 {
 		p.PrevURL = pageURL(min(page-1, p.Pages))
 	}

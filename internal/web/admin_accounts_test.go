@@ -110,7 +110,7 @@ func TestAdminAccountsList(t *testing.T) {
 
 		// Paging: 50 per page, the filters kept in the links.
 		for i := range 55 {
-			if _, err := account.Create(context.Background(), s.db, "zz-pagination"+strconv.Itoa(i)+"@exemple.fr", "Habitant", "", testNow); err != nil {
+			if _, err := account.Create(context.Background(), s.db, "zz-pagination"+strconv.Itoa(i)+"@exemple.fr", "Habitant", testNow); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -14,10 +14,6 @@ import (
 // A new campaign starts from a preset or from a copy of an existing campaign, with its dates
 // moved by whole years; the agent then adjusts it in the edit form.
 
-type option struct {
-	Value, Label string
-}
-
 type campaignNewPage struct {
 	Base
 	V       url.Values

@@ -65,15 +65,3 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) verificationMail(ctx context.Context, tx *db.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
 	return account.NewVerification(ctx, tx, s.accountMailer(), a, lang, now)
 }
-
-func (s *Server) changeEnv() change.Env { return change.Env{DB: s.db, Now: s.now} }
-
-// accountMailer writes the e-mails of the accounts.
-func (s *Server) accountMailer() account.Mailer {
-	return account.Mailer{Cat: s.cat, BaseURL: s.baseURL}
-}
-
-// accountEnv is the environment of the account commands that send e-mails.
-func (s *Server) accountEnv() account.Env {
-	return account.Env{Change: s.changeEnv(), Mail: s.accountMailer()}
-}

@@ -51,7 +51,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	var generalErr string
 	if len(errs) == 0 {
-		err := account.ResetPassword(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.ResetInput{Token: token, Password: password})
+		err := account.ResetPassword(r.Context(), s.accountEnv(), change.By(actorOf(r)), account.ResetInput{Token: token, Password: password})
 		if ae, ok := apperr.As(err); ok {
 			if ae.Fields != nil {
 				errs = ae.Fields

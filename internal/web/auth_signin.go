@@ -28,7 +28,7 @@ func (s *Server) signinShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	next := r.PostFormValue("suite")
-	a, err := account.Authenticate(r.Context(), s.db, email, r.PostFormValue("password"), clientIP(r), s.now())
+	a, err := account.Authenticate(r.Context(), s.db, s.passwords, email, r.PostFormValue("password"), clientIP(r), s.now())
 	if err != nil {
 		ae, ok := apperr.As(err)
 		if !ok {

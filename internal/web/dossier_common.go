@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"budgetcitoyen/internal/access"
@@ -26,14 +25,6 @@ func (s *Server) blobs() dossier.Blobs {
 		dir = "data"
 	}
 	return dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")}
-}
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.New(apperr.NotFound, "error.not_found")
-	}
-	return id, nil
 }
 
 // dossierOf loads the dossier {id} of the route's campaign.

@@ -35,12 +35,13 @@ import (
 // newDossierSite is newSite with a data folder, where the documents are stored.
 func newDossierSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow); err != nil {
+	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", DataDir: t.TempDir()})
+		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", DataDir: t.TempDir(),
+		Passwords: testPasswords})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,12 +49,6 @@ func (s *Server) guard(rt route) http.Handler {
 	})
 }
 
-// campaignOf returns the campaign loaded by guard for a /{slug}/… route.
-func campaignOf(r *http.Request) *campaign.Campaign {
-	c, _ := r.Context().Value(ctxCampaign).(*campaign.Campaign)
-	return c
-}
-
 var statusOf = map[apperr.Kind]int{
 	apperr.Invalid:         http.StatusUnprocessableEntity,
 	apperr.NotFound:        http.StatusNotFound,

@@ -184,7 +184,7 @@ func (s *Server) ideaAuthor(ctx context.Context, tx *db.Tx, actor access.Actor, 
 	if !apperr.IsKind(err, apperr.NotFound) {
 		return nil, false, err
 	}
-	if a, err = account.Create(ctx, tx, email, "", "", now); err != nil {
+	if a, err = account.Create(ctx, tx, email, "", now); err != nil {
 		return nil, false, err
 	}
 	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {

@@ -18,36 +18,6 @@ import (
 	"budgetcitoyen/internal/i18n"
 )
 
-type ctxKey int
-
-const (
-	ctxRequestID ctxKey = iota
-	ctxLang
-	ctxActor
-	ctxCampaign
-)
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(ctxRequestID).(string)
-	return id
-}
-
-func langOf(r *http.Request) i18n.Lang {
-	if l, ok := r.Context().Value(ctxLang).(i18n.Lang); ok {
-		return l
-	}
-	return i18n.FR
-}
-
-func actorOf(r *http.Request) access.Actor {
-	a, _ := r.Context().Value(ctxActor).(access.Actor)
-	return a
-}
-
-func withValue(r *http.Request, k ctxKey, v any) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), k, v))
-}
-
 // withRequestID gives every request an id, echoed in the X-Request-Id header, written in its
 // log lines and shown on the internal-error page so that a user's report can be traced.
 func withRequestID(next http.Handler) http.Handler {

@@ -149,7 +149,7 @@ func TestCampaignListsShowAChangeAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Name = "Budget participatif 2018 (renommé)"
-	if err := campaign.Update(ctx, s.db, c); err != nil {
+	if err := campaign.Update(ctx, s.db, c, testNow); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/", "/api/v1/campaigns", "/donnees"} {

@@ -155,7 +155,7 @@ func TestResultsPages(t *testing.T) {
 
 		// Recount only: no codes, no look-up.
 		c.BallotPublication = campaign.PublishNone
-		if err := campaign.Update(ctx, s.db, c); err != nil {
+		if err := campaign.Update(ctx, s.db, c, testNow); err != nil {
 			t.Fatal(err)
 		}
 		p = b.get("/" + slug + "/resultats/bulletins")

@@ -143,7 +143,7 @@ func TestReviewJourney(t *testing.T) {
 		// Every member scores: the demo member and the citizen through the site, the new member
 		// (no password) once given one.
 		nouvelle, _ := account.ByEmail(ctx, d, "nouvelle.membre@exemple.fr")
-		if err := account.SetPassword(ctx, d, nouvelle.ID, "mot-de-passe-solide-62", testNow); err != nil {
+		if err := account.SetPassword(ctx, d, testPasswords, nouvelle.ID, "mot-de-passe-solide-62", testNow); err != nil {
 			t.Fatal(err)
 		}
 		grids, _ := review.Criteria(ctx, d, c.Categories[0].ID, c.Categories[1].ID, c.Categories[2].ID)

@@ -40,6 +40,8 @@ type Config struct {
 	Box *vote.Box
 	// Sessions is this process's cache of DB's sessions. New makes one when nil.
 	Sessions *account.SessionCache
+	// Passwords are the hashing parameters of new passwords (zero: account.DefaultParams).
+	Passwords account.PasswordParams
 }
 
 // Server holds the dependencies of the handlers.
@@ -55,9 +57,11 @@ type Server struct {
 	sessions *scs.SessionManager
 	store    *account.SessionStore // the sessions manager's store
 	box      *vote.Box
-	metrics  *metrics
-	handler  http.Handler
-	caches   readCaches
+	// passwords are the hashing parameters of new passwords.
+	passwords account.PasswordParams
+	metrics   *metrics
+	handler   http.Handler
+	caches    readCaches
 	// Territory is the official list of communes, shared by the handlers (read-only).
 	Territory *territory.Data
 	// oidc is the OpenID Connect client, nil when no provider is configured.
@@ -95,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
-		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box,
+		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {

@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,11 +24,9 @@ import (
 	"budgetcitoyen/internal/web"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap password hashing keeps the HTTP suites fast; account's tests check the real cost.
-	account.Params = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	os.Exit(m.Run())
-}
+// testPasswords are cheap password hashing parameters: they keep the HTTP suites fast;
+// account's tests check the real cost.
+var testPasswords = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 // testNow is the clock of the HTTP tests: a Friday of November.
 var testNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -45,13 +42,13 @@ type site struct {
 // newSite seeds the demo data into d and serves it.
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow); err != nil {
+	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", Territory: territoryData(t),
-		DataDir: t.TempDir()})
+		DataDir: t.TempDir(), Passwords: testPasswords})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -371,7 +371,7 @@ func (s *Server) voteCreateAccount(r *http.Request, email string) (*access.Accou
 		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.create", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			var err error
-			if a, err = account.Create(ctx, tx, email, name, "", s.now()); err != nil {
+			if a, err = account.Create(ctx, tx, email, name, s.now()); err != nil {
 				return change.Outcome{}, err
 			}
 			if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, s.now()); err != nil {

@@ -30,13 +30,14 @@ func newOIDCSite(t *testing.T, d *db.DB) (*site, *oidctest.Provider) {
 	t.Helper()
 	const base = "http://example.test"
 	prov := oidctest.Start(t, base+web.OIDCCallbackPath)
-	if err := demo.Seed(context.Background(), d, testNow); err != nil {
+	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return s.now }, BaseURL: base, Territory: territoryData(t), DataDir: t.TempDir(),
-		OIDC: oidc.Config{Issuer: prov.URL, ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret, ACR: "eidas1"}})
+		Passwords: testPasswords,
+		OIDC:      oidc.Config{Issuer: prov.URL, ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret, ACR: "eidas1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func setup(t *testing.T, d *db.DB, capacity int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		t.Fatal(err)
 	}
 	s := &workshop.Session{CampaignID: c.ID, Title: "Comptoir d'Arras", Host: "Maison des associations", Address: "2 rue de la Paix",
@@ -47,7 +47,7 @@ func setup(t *testing.T, d *db.DB, capacity int) fixture {
 
 func person(t *testing.T, d *db.DB, n int) int64 {
 	t.Helper()
-	a, err := account.Create(context.Background(), d, fmt.Sprintf("p%d@exemple.fr", n), fmt.Sprintf("Personne %d", n), "", now)
+	a, err := account.Create(context.Background(), d, fmt.Sprintf("p%d@exemple.fr", n), fmt.Sprintf("Personne %d", n), now)
 	if err != nil {
 		t.Fatal(err)
 	}

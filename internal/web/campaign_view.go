@@ -1,10 +1,8 @@
 package web
 
 import (
-	"net/http"
-	"time"
-
 	"budgetcitoyen/internal/campaign"
+	"time"
 )
 
 // phaseRow is one line of a campaign's timeline, in the campaign's time zone.
@@ -68,28 +66,4 @@ func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
 		}
 	}
 	return v
-}
-
-type homePage struct {
-	Base
-	Current []campaignView
-	Past    []campaignView
-}
-
-func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) error {
-	all, err := s.campaignList(r.Context())
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	p := homePage{Base: s.base(r, "home.title")}
-	for i := range all {
-		v := viewCampaign(&all[i], now)
-		if all[i].Archived {
-			p.Past = append(p.Past, v)
-		} else {
-			p.Current = append(p.Current, v)
-		}
-	}
-	return s.render(w, r, http.StatusOK, "home", p)
 }
