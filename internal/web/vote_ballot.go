@@ -19,17 +19,6 @@ import (
 	"budgetcitoyen/internal/vote"
 )
 
-// The steps of the vote page.
-const (
-	voteStepBefore   = "before"   // the vote has not opened
-	voteStepAfter    = "after"    // the vote is closed
-	voteStepStart    = "start"    // a visitor: prove one's e-mail first
-	voteStepNoRole   = "norole"   // signed in with an account that may not vote (staff)
-	voteStepIdentity = "identity" // say who one is (declaration or census)
-	voteStepBallot   = "ballot"   // choose
-	voteStepVoted    = "voted"    // already voted: a vote is final
-)
-
 // voteCategory is one category of the ballot with its projects.
 type voteCategory struct {
 	ID        int64
@@ -67,7 +56,7 @@ func (s *Server) voteHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.Step == voteStepBallot {
+	if p.Step == string(vote.StepBallot) {
 		// Coming back from the review page ("change my choices") keeps the choices.
 		chosen, _ := vote.ParseChoices(r.URL.Query())
 		if err := s.voteFillBallot(r, &p, chosen); err != nil {
@@ -91,46 +80,29 @@ func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
 	if p.Settings, err = vote.SettingsOf(ctx, s.db, c.ID); err != nil {
 		return p, err
 	}
-	w, ok := c.Window(campaign.PhaseVote)
-	switch {
-	case !ok || now.Before(w.Start):
-		p.Step = voteStepBefore
-		return p, nil
-	case !w.Contains(now):
-		p.Step = voteStepAfter
-		return p, nil
-	}
 	actor := actorOf(r)
-	switch {
-	case !actor.SignedIn():
-		p.Step = voteStepStart
-		return p, nil
-	case !access.Allowed(actor, access.PermVote, &c.ID):
-		p.Step = voteStepNoRole
-		return p, nil
+	step, err := vote.StepOf(c, actor, now, func() (vote.Progress, error) {
+		v, err := s.voterOf(ctx, c.ID, actor.ID())
+		if apperr.IsKind(err, apperr.NotFound) {
+			return vote.Progress{}, nil
+		}
+		if err != nil {
+			return vote.Progress{}, err
+		}
+		voted, err := vote.HasVoted(ctx, s.db, c.ID, v.PersonKey)
+		return vote.Progress{Voter: v, Voted: voted}, err
+	})
+	if err != nil {
+		return p, err
 	}
-	v, err := s.voterOf(ctx, c.ID, actor.ID())
-	if apperr.IsKind(err, apperr.NotFound) {
-		p.Step = voteStepIdentity
+	p.Step = string(step)
+	if step == vote.StepIdentity {
 		p.Communes = s.voteCommuneOptions(c)
 		if p.Settings.EmailDeclaration {
 			p.Form.Method = vote.MethodEmail
 		} else {
 			p.Form.Method = vote.MethodCensus
 		}
-		return p, nil
-	}
-	if err != nil {
-		return p, err
-	}
-	voted, err := vote.HasVoted(ctx, s.db, c.ID, v.PersonKey)
-	if err != nil {
-		return p, err
-	}
-	if voted {
-		p.Step = voteStepVoted
-	} else {
-		p.Step = voteStepBallot
 	}
 	return p, nil
 }
@@ -254,7 +226,7 @@ func (s *Server) voteBallotError(w http.ResponseWriter, r *http.Request, choices
 	if perr != nil {
 		return perr
 	}
-	if p.Step != voteStepBallot {
+	if p.Step != string(vote.StepBallot) {
 		return s.render(w, r, http.StatusConflict, "vote_home", p)
 	}
 	if err := s.voteFillBallot(r, &p, choices); err != nil {
@@ -401,8 +373,8 @@ func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.Step != voteStepIdentity {
-		if p.Step == voteStepBefore || p.Step == voteStepAfter {
+	if step := vote.Step(p.Step); step != vote.StepIdentity {
+		if step.Closed() {
 			return apperr.New(apperr.Conflict, "vote.closed")
 		}
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)

@@ -73,9 +73,9 @@ func (s *Server) voteOIDCStart(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case !s.voteOIDCOffered(p.Settings):
 		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
-	case p.Step == voteStepBefore || p.Step == voteStepAfter:
+	case vote.Step(p.Step).Closed():
 		return apperr.New(apperr.Conflict, "vote.closed")
-	case p.Step != voteStepIdentity:
+	case p.Step != string(vote.StepIdentity):
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 		return nil
 	}
@@ -198,9 +198,9 @@ func (s *Server) voteOIDCRegister(w http.ResponseWriter, r *http.Request) error 
 	switch {
 	case !s.voteOIDCOffered(hp.Settings):
 		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
-	case hp.Step == voteStepBefore || hp.Step == voteStepAfter:
+	case vote.Step(hp.Step).Closed():
 		return apperr.New(apperr.Conflict, "vote.closed")
-	case hp.Step != voteStepIdentity:
+	case hp.Step != string(vote.StepIdentity):
 		s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 		return nil
