@@ -39,7 +39,9 @@ type Refusal struct {
 	Err   *apperr.Error
 }
 
-func (r *Refusal) Error() string { return "vote: registration refused (" + string(r.Check) + "): " + r.Err.Error() }
+func (r *Refusal) Error() string {
+	return "vote: registration refused (" + string(r.Check) + "): " + r.Err.Error()
+}
 func (r *Refusal) Unwrap() error { return r.Err }
 
 // errNothingToDo ends the transaction of a command that finds nothing to write.
