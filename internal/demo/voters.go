@@ -65,7 +65,7 @@ func seedVote(ctx context.Context, env change.Env, d *db.DB, now time.Time) erro
 	if err != nil {
 		return err
 	}
-	_, err = SeedVoters(ctx, d, terr, old, Voters2018)
+	_, err = SeedVoters(ctx, env, terr, old, Voters2018)
 	return err
 }
 
@@ -110,9 +110,12 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 // SeedVoters gives campaign c n synthetic voters spread over the communes of its territory
 // (in proportion to their population) and over ages, with ballots that follow the campaign's
 // rule over the projects on its ballot. It seeds nothing, and returns 0, when no project is
-// on the ballot. The voters have no account: only the participation register and the ballot
-// box are written, in one transaction, never in the audit log.
-func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campaign, n int) (int, error) {
+// on the ballot. The voters register as the site's voters do, through vote.RegisterAll (as
+// the platform, "demo": each gets a password-less citizen account, votant-<i>@demo…), in
+// one transaction with one audit entry; their ballots then go in the box in another, never
+// in the audit log.
+func SeedVoters(ctx context.Context, env change.Env, terr *territory.Data, c *campaign.Campaign, n int) (int, error) {
+	d := env.DB
 	projects, err := vote.BallotProjects(ctx, d, c.ID)
 	if err != nil || len(projects) == 0 {
 		return 0, err
@@ -156,13 +159,10 @@ func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign
 		}
 		return idx[len(idx)-1]
 	}
-	key, err := vote.HashKey(ctx, d)
-	if err != nil {
-		return 0, err
-	}
 	loc := c.Location()
 	span := w.End.Sub(w.Start)
 	rule := vote.RuleOf(c)
+	in := vote.RegisterAllInput{Campaign: c, Voters: make([]vote.VoterInput, 0, n)}
 	casts := make([]vote.Cast, 0, n)
 	for i := 0; i < n; i++ {
 		at := w.Start.Add(time.Duration(rng.Int64N(int64(span)))).In(loc)
@@ -177,7 +177,6 @@ func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign
 		}
 		x := rng.IntN(total)
 		cm := communes[sort.SearchInts(cumul, x+1)]
-		decl := vote.Declaration{FamilyName: "Votant " + strconv.Itoa(i), GivenName: "Démo", BirthDate: birth, Commune: cm.Code}
 		var choices []int64
 		switch rule.Kind {
 		case campaign.VoteOnePerCategory:
@@ -213,8 +212,18 @@ func SeedVoters(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign
 		if err := rule.Validate(choices, vote.Options(projects)); err != nil {
 			continue
 		}
-		casts = append(casts, vote.Cast{CampaignID: c.ID, PersonKey: vote.PersonKey(key, c.ID, decl), Commune: cm.Code,
-			AgeBracket: vote.AgeBracket(birth, day), Choices: choices})
+		in.Voters = append(in.Voters, vote.VoterInput{Email: fmt.Sprintf("votant-%d@demo.budgetcitoyen.test", i),
+			Identity: vote.Identity{Method: vote.MethodEmail, FamilyName: "Votant " + strconv.Itoa(i), GivenName: "Démo",
+				BirthDate: birth.String(), Commune: cm.Code}})
+		casts = append(casts, vote.Cast{CampaignID: c.ID, AgeBracket: vote.AgeBracket(birth, day), Choices: choices})
+	}
+	venv := vote.Env{Change: env, Territory: terr}
+	voters, err := vote.RegisterAll(ctx, venv, change.System("demo"), in)
+	if err != nil {
+		return 0, fmt.Errorf("demo voters of %s: %w", c.Slug, err)
+	}
+	for i, v := range voters {
+		casts[i].PersonKey, casts[i].Commune = v.PersonKey, v.Commune
 	}
 	written := 0
 	err = d.InTx(ctx, func(tx *db.Tx) error {

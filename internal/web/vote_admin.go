@@ -1,12 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -44,13 +42,12 @@ func (s *Server) voteAdmin(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "vote_admin", p)
 }
 
-// voteAdminSave saves the identity methods. Not in the audit log: the settings are no
-// ballot, but the log is kept for the campaign's own data, which is someone else's.
+// voteAdminSave saves the identity methods (vote.Configure).
 func (s *Server) voteAdminSave(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	st := vote.Settings{EmailDeclaration: r.PostFormValue("email") == "1", Census: r.PostFormValue("census") == "1",
 		OIDC: r.PostFormValue("oidc") == "1"}
-	if err := vote.SaveSettings(r.Context(), s.db, c.ID, st, s.now()); err != nil {
+	if err := vote.Configure(r.Context(), s.changeEnv(), whoOf(r), c, st); err != nil {
 		if ae, ok := apperr.As(err); ok {
 			p, perr := s.voteAdminPage(r)
 			if perr != nil {
@@ -66,7 +63,8 @@ func (s *Server) voteAdminSave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// voteCensusImport replaces the campaign's census list with an uploaded CSV.
+// voteCensusImport replaces the campaign's census list with an uploaded CSV
+// (vote.LoadCensus).
 func (s *Server) voteCensusImport(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	lang := langOf(r)
@@ -85,13 +83,9 @@ func (s *Server) voteCensusImport(w http.ResponseWriter, r *http.Request) error 
 		p.Error = s.cat.T(lang, "vote.admin.census_invalid", err.Error())
 		return s.render(w, r, http.StatusUnprocessableEntity, "vote_admin", p)
 	}
-	var n int
-	if err := s.db.InTx(r.Context(), func(tx *db.Tx) error {
-		var err error
-		n, err = vote.ImportCensus(r.Context(), tx, c.ID, rows)
+	n, err := vote.LoadCensus(r.Context(), s.changeEnv(), whoOf(r), c, rows)
+	if err != nil {
 		return err
-	}); err != nil {
-		return fmt.Errorf("import census: %w", err)
 	}
 	p.CensusSize, p.BadLines = n, bad
 	p.Message = s.cat.T(lang, "vote.admin.census_imported", n)

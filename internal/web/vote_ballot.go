@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,25 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/vote"
-)
-
-// The steps of the vote page.
-const (
-	voteStepBefore   = "before"   // the vote has not opened
-	voteStepAfter    = "after"    // the vote is closed
-	voteStepStart    = "start"    // a visitor: prove one's e-mail first
-	voteStepNoRole   = "norole"   // signed in with an account that may not vote (staff)
-	voteStepIdentity = "identity" // say who one is (declaration or census)
-	voteStepBallot   = "ballot"   // choose
-	voteStepVoted    = "voted"    // already voted: a vote is final
 )
 
 // voteCategory is one category of the ballot with its projects.
@@ -67,7 +50,7 @@ func (s *Server) voteHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.Step == voteStepBallot {
+	if p.Step == string(vote.StepBallot) {
 		// Coming back from the review page ("change my choices") keeps the choices.
 		chosen, _ := vote.ParseChoices(r.URL.Query())
 		if err := s.voteFillBallot(r, &p, chosen); err != nil {
@@ -91,46 +74,29 @@ func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
 	if p.Settings, err = vote.SettingsOf(ctx, s.db, c.ID); err != nil {
 		return p, err
 	}
-	w, ok := c.Window(campaign.PhaseVote)
-	switch {
-	case !ok || now.Before(w.Start):
-		p.Step = voteStepBefore
-		return p, nil
-	case !w.Contains(now):
-		p.Step = voteStepAfter
-		return p, nil
-	}
 	actor := actorOf(r)
-	switch {
-	case !actor.SignedIn():
-		p.Step = voteStepStart
-		return p, nil
-	case !access.Allowed(actor, access.PermVote, &c.ID):
-		p.Step = voteStepNoRole
-		return p, nil
+	step, err := vote.StepOf(c, actor, now, func() (vote.Progress, error) {
+		v, err := s.voterOf(ctx, c.ID, actor.ID())
+		if apperr.IsKind(err, apperr.NotFound) {
+			return vote.Progress{}, nil
+		}
+		if err != nil {
+			return vote.Progress{}, err
+		}
+		voted, err := vote.HasVoted(ctx, s.db, c.ID, v.PersonKey)
+		return vote.Progress{Voter: v, Voted: voted}, err
+	})
+	if err != nil {
+		return p, err
 	}
-	v, err := s.voterOf(ctx, c.ID, actor.ID())
-	if apperr.IsKind(err, apperr.NotFound) {
-		p.Step = voteStepIdentity
+	p.Step = string(step)
+	if step == vote.StepIdentity {
 		p.Communes = s.voteCommuneOptions(c)
 		if p.Settings.EmailDeclaration {
 			p.Form.Method = vote.MethodEmail
 		} else {
 			p.Form.Method = vote.MethodCensus
 		}
-		return p, nil
-	}
-	if err != nil {
-		return p, err
-	}
-	voted, err := vote.HasVoted(ctx, s.db, c.ID, v.PersonKey)
-	if err != nil {
-		return p, err
-	}
-	if voted {
-		p.Step = voteStepVoted
-	} else {
-		p.Step = voteStepBallot
 	}
 	return p, nil
 }
@@ -254,7 +220,7 @@ func (s *Server) voteBallotError(w http.ResponseWriter, r *http.Request, choices
 	if perr != nil {
 		return perr
 	}
-	if p.Step != voteStepBallot {
+	if p.Step != string(vote.StepBallot) {
 		return s.render(w, r, http.StatusConflict, "vote_home", p)
 	}
 	if err := s.voteFillBallot(r, &p, choices); err != nil {
@@ -303,8 +269,8 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 		Receipt: vote.NewReceipt()}
 	acc := actorOf(r).Account
 	if acc != nil && acc.Email != "" {
-		cast.Mail = &mail.Message{To: acc.Email, Subject: s.cat.T(lang, "mail.vote.receipt.subject", c.Name),
-			Body: s.cat.T(lang, "mail.vote.receipt.body", c.Name, cast.Receipt, s.baseURL+"/"+c.Slug+"/vote"), Sensitive: true}
+		m := s.voteEnv().Mail.Receipt(acc.Email, lang, c, cast.Receipt)
+		cast.Mail = &m
 	}
 	receipt, err := s.box.Cast(r.Context(), cast)
 	if errors.Is(err, vote.ErrAlreadyVoted) {
@@ -324,29 +290,27 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 
 // ---- Identity ----
 
+// voteEnv is what the vote's commands need.
+func (s *Server) voteEnv() vote.Env {
+	return vote.Env{Change: s.changeEnv(), Territory: s.Territory, Mail: vote.Mailer{Cat: s.cat, BaseURL: s.baseURL}}
+}
+
 // voteEmail starts the vote of a visitor: the account of the address is created if needed
 // (without password: it signs in with codes), a code is sent, and the code page comes back
 // to the vote.
 func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	next := "/" + c.Slug + "/vote"
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	p := s.codePage(r, email, next)
-	if key, ok := account.CheckEmail(email); !ok {
+	p := s.codePage(r, email, "/"+c.Slug+"/vote")
+	a, err := vote.Enter(r.Context(), s.voteEnv(), whoOf(r), vote.EnterInput{Campaign: c, Email: email})
+	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
 		hp, err := s.votePage(r)
 		if err != nil {
 			return err
 		}
 		hp.Email = email
-		hp.Errors = apperr.FieldErrors{"email": apperr.Msg(key)}
+		hp.Errors = ae.Fields
 		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", hp)
-	}
-	if !c.IsOpen(campaign.PhaseVote, s.now()) {
-		return apperr.New(apperr.Conflict, "vote.closed")
-	}
-	a, err := account.ByEmail(r.Context(), s.db, email)
-	if apperr.IsKind(err, apperr.NotFound) {
-		a, err = s.voteCreateAccount(r, email)
 	}
 	if err != nil {
 		return err
@@ -360,49 +324,18 @@ func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "signin_code", p)
 }
 
-// voteCreateAccount makes a password-less citizen account for a voter.
-func (s *Server) voteCreateAccount(r *http.Request, email string) (*access.Account, error) {
-	var a *access.Account
-	name, _, _ := strings.Cut(email, "@")
-	if len(name) > account.MaxDisplayNameLen || name == "" {
-		name = "Votant"
-	}
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermPublic, Action: "account.create", EntityKind: "account",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			var err error
-			if a, err = account.Create(ctx, tx, email, name, s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
-				After: map[string]any{"email": a.Email, "role": access.Citizen}}, nil
-		},
-	})
-	if err != nil {
-		if apperr.IsKind(err, apperr.Invalid) {
-			// Created by a concurrent request meanwhile: use it.
-			return account.ByEmail(r.Context(), s.db, email)
-		}
-		return nil, err
-	}
-	return a, nil
-}
-
 // voteIdentity registers the signed-in account as a voter of the campaign: by declaration
-// (names, birth date, commune) or by the census list (names and birth date). Eligibility is
-// checked here; a person already registered by another account is refused with the contact.
+// (names, birth date, commune) or by the census list (names and birth date). A refusal of
+// the rules (census, eligibility, the same person registered by another account) is shown
+// on the page, with the contact when the voter needs it.
 func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	ctx := r.Context()
 	p, err := s.votePage(r)
 	if err != nil {
 		return err
 	}
-	if p.Step != voteStepIdentity {
-		if p.Step == voteStepBefore || p.Step == voteStepAfter {
+	if step := vote.Step(p.Step); step != vote.StepIdentity {
+		if step.Closed() {
 			return apperr.New(apperr.Conflict, "vote.closed")
 		}
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
@@ -411,41 +344,39 @@ func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
 	f := voteIdentityForm{Method: r.PostFormValue("methode"), Nom: r.PostFormValue("nom"), Prenom: r.PostFormValue("prenom"),
 		Naissance: r.PostFormValue("naissance"), Commune: r.PostFormValue("commune")}
 	p.Form = f
-	census := f.Method == vote.MethodCensus
-	if census && !p.Settings.Census || !census && !p.Settings.EmailDeclaration {
-		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
-	}
-	commune := f.Commune
-	if census {
-		commune = "00000" // the list says where the person lives
-	}
-	decl, fe := vote.ParseDeclaration(f.Nom, f.Prenom, f.Naissance, commune)
-	if len(fe) == 0 && census {
-		decl.Commune, err = vote.MatchCensus(ctx, s.db, c.ID, decl.FamilyName, decl.GivenName, decl.BirthDate)
-		if ae, ok := apperr.As(err); ok {
-			p.Error = s.cat.T(langOf(r), ae.Message.Key, c.ContactEmail)
-			return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if len(fe) > 0 {
-		p.Errors = fe
-		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", p)
-	}
 	method := vote.MethodEmail
-	if census {
+	if f.Method == vote.MethodCensus {
 		method = vote.MethodCensus
 	}
-	status, refusal, err := s.voteRegister(r, c, decl, false, method)
+	_, err = vote.Register(r.Context(), s.voteEnv(), whoOf(r), vote.RegisterInput{Campaign: c, Identity: vote.Identity{
+		Method: method, FamilyName: f.Nom, GivenName: f.Prenom, BirthDate: f.Naissance, Commune: f.Commune}})
+	if status, ok := s.voteRefused(r, err, &p.Error, &p.Errors); ok {
+		return s.render(w, r, status, "vote_home", p)
+	}
 	if err != nil {
 		return err
 	}
-	if refusal != nil {
-		p.Error = s.cat.T(langOf(r), refusal.Key, refusal.Args...)
-		return s.render(w, r, status, "vote_home", p)
-	}
 	http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 	return nil
+}
+
+// voteRefused puts on the page what a refused registration says: the fields to correct, or
+// the rule that refused it, with the status of the answer. ok is false for any other error.
+func (s *Server) voteRefused(r *http.Request, err error, msg *string, fields *apperr.FieldErrors) (status int, ok bool) {
+	var ref *vote.Refusal
+	if errors.As(err, &ref) {
+		*msg = s.cat.T(langOf(r), ref.Err.Message.Key, ref.Err.Message.Args...)
+		switch ref.Check {
+		case vote.CheckCensus:
+			return http.StatusUnprocessableEntity, true
+		case vote.CheckDuplicate:
+			return http.StatusConflict, true
+		}
+		return http.StatusForbidden, true
+	}
+	if ae, isApp := apperr.As(err); isApp && len(ae.Fields) > 0 {
+		*fields = ae.Fields
+		return http.StatusUnprocessableEntity, true
+	}
+	return 0, false
 }

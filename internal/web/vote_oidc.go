@@ -73,9 +73,9 @@ func (s *Server) voteOIDCStart(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case !s.voteOIDCOffered(p.Settings):
 		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
-	case p.Step == voteStepBefore || p.Step == voteStepAfter:
+	case vote.Step(p.Step).Closed():
 		return apperr.New(apperr.Conflict, "vote.closed")
-	case p.Step != voteStepIdentity:
+	case p.Step != string(vote.StepIdentity):
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 		return nil
 	}
@@ -198,63 +198,29 @@ func (s *Server) voteOIDCRegister(w http.ResponseWriter, r *http.Request) error 
 	switch {
 	case !s.voteOIDCOffered(hp.Settings):
 		return apperr.New(apperr.Forbidden, "vote.identity.method_off")
-	case hp.Step == voteStepBefore || hp.Step == voteStepAfter:
+	case vote.Step(hp.Step).Closed():
 		return apperr.New(apperr.Conflict, "vote.closed")
-	case hp.Step != voteStepIdentity:
+	case hp.Step != string(vote.StepIdentity):
 		s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
 		http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 		return nil
 	}
 	p := s.voteOIDCPage(r, id)
 	p.Commune = r.PostFormValue("commune")
-	decl, fe := vote.ParseDeclaration(id.FamilyName, id.GivenName, id.BirthDate, p.Commune)
-	if len(fe) > 0 {
-		if _, bad := fe["commune"]; !bad || len(fe) > 1 {
+	_, err = vote.Register(r.Context(), s.voteEnv(), whoOf(r), vote.RegisterInput{Campaign: c, Identity: vote.Identity{
+		Method: vote.MethodOIDC, FamilyName: id.FamilyName, GivenName: id.GivenName, BirthDate: id.BirthDate, Commune: p.Commune}})
+	if status, ok := s.voteRefused(r, err, &p.Error, &p.Errors); ok {
+		if _, bad := p.Errors["commune"]; len(p.Errors) > 0 && (!bad || len(p.Errors) > 1) {
 			// The provider's names or birth date are not usable: nothing the voter can fix here.
 			s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
 			return apperr.New(apperr.Invalid, "oidcvote.error.incomplete")
 		}
-		p.Errors = fe
-		return s.render(w, r, http.StatusUnprocessableEntity, "vote_oidc", p)
+		return s.render(w, r, status, "vote_oidc", p)
 	}
-	// A birth date given as a year only (YYYY) is checked on the year.
-	yearOnly := len(id.BirthDate) == 4
-	status, refusal, err := s.voteRegister(r, c, decl, yearOnly, vote.MethodOIDC)
 	if err != nil {
 		return err
-	}
-	if refusal != nil {
-		p.Error = s.cat.T(langOf(r), refusal.Key, refusal.Args...)
-		return s.render(w, r, status, "vote_oidc", p)
 	}
 	s.sessions.Remove(r.Context(), sessionOIDCIdentityKey)
 	http.Redirect(w, r, "/"+c.Slug+"/vote", http.StatusSeeOther)
 	return nil
-}
-
-// voteRegister is the registration of a declared person as the signed-in account's voter:
-// eligibility (commune of the territory, minimum age on the day of the vote), then one
-// person per campaign by the keyed hash. A refusal comes back as a status and a message for
-// the voter; err is an internal failure.
-func (s *Server) voteRegister(r *http.Request, c *campaign.Campaign, decl vote.Declaration, yearOnly bool, method string) (int, *apperr.Message, error) {
-	ctx := r.Context()
-	cm, known := s.Territory.Commune(decl.Commune)
-	rule := vote.Rule{Territory: c.Territory, MinAge: c.MinVoterAge, Location: c.Location()}
-	if refusal := rule.Check(vote.Person{BirthDate: decl.BirthDate, YearOnly: yearOnly, CommuneKnown: known,
-		CommuneDepartment: cm.Departement}, s.now()); refusal != nil {
-		return http.StatusForbidden, &refusal.Message, nil
-	}
-	key, err := vote.HashKey(ctx, s.db)
-	if err != nil {
-		return 0, nil, err
-	}
-	v := &vote.Voter{CampaignID: c.ID, AccountID: actorOf(r).ID(), PersonKey: vote.PersonKey(key, c.ID, decl),
-		Commune: decl.Commune, BirthDate: decl.BirthDate, Method: method}
-	if err := vote.RegisterVoter(ctx, s.db, v, c.ContactEmail); err != nil {
-		if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict {
-			return http.StatusConflict, &ae.Message, nil
-		}
-		return 0, nil, err
-	}
-	return 0, nil, nil
 }
