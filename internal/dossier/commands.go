@@ -97,6 +97,16 @@ func editable(ctx context.Context, tx *db.Tx, who change.Who, c *campaign.Campai
 	return d, nil
 }
 
+// CanEdit reports whether the person may change the dossier now: what the commands that
+// change a draft check (the pages show their forms on it).
+func CanEdit(ctx context.Context, q db.Querier, actor access.Actor, c *campaign.Campaign, d *Dossier, now time.Time) bool {
+	if !access.Allowed(actor, access.PermFileDossier, &c.ID) || d.CampaignID != c.ID || !d.State.Editable() || !EditOpen(c, d, now) {
+		return false
+	}
+	ok, err := IsMember(ctx, q, d.StructureID, actor.ID())
+	return err == nil && ok
+}
+
 // deadline is the end of the campaign's dossier phase, written in French (the message of a
 // refusal past it).
 func deadline(c *campaign.Campaign) string {

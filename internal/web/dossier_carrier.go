@@ -154,12 +154,7 @@ func dossierURL(c *campaign.Campaign, d *dossier.Dossier) string {
 // canEdit reports whether the actor may change the dossier now (member, carrier, draft,
 // before the deadline or within an extension).
 func (s *Server) canEdit(r *http.Request, c *campaign.Campaign, d *dossier.Dossier) bool {
-	actor := actorOf(r)
-	if !access.Allowed(actor, access.PermFileDossier, &c.ID) || !d.State.Editable() || !dossier.EditOpen(c, d, s.now()) {
-		return false
-	}
-	ok, err := dossier.IsMember(r.Context(), s.db, d.StructureID, actor.ID())
-	return err == nil && ok
+	return dossier.CanEdit(r.Context(), s.db, actorOf(r), c, d, s.now())
 }
 
 // dossierPageFor fills the page of a dossier for a step (or the review, step "").
