@@ -85,7 +85,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.Passwo
 	if err := seedIdeas(ctx, env, camps, now); err != nil {
 		return err
 	}
-	if err := seedDossiers(ctx, env, d, now); err != nil {
+	if err := seedDossiers(ctx, d, now); err != nil {
 		return err
 	}
 	// The review puts 2018's labelled projects on the ballot; the votes come after it.

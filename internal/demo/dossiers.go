@@ -13,6 +13,8 @@ import (
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/territory"
 )
 
 // demoCommunes are communes of the Pas-de-Calais (INSEE codes) where the demo structures
@@ -49,9 +51,10 @@ func demoSIRET(n int) string {
 	return base + "0"
 }
 
-// demoBudget builds a balanced budget of the given cost under the category's rule: the
-// support is computed, the rest comes from own funds and other funding.
-func demoBudget(r *rand.Rand, cost int64, rule campaign.SupportRule) dossier.Budget {
+// demoBudget builds a balanced budget of the given cost in the category: the support is the
+// one the category's rule gives (dossier.Support), the rest comes from own funds and other
+// funding.
+func demoBudget(r *rand.Rand, cost int64, cat campaign.Category) dossier.Budget {
 	line := func(kind dossier.LineKind, src dossier.Source, label string, cents int64) dossier.Line {
 		return dossier.Line{Kind: kind, Source: src, Label: label, AmountInput: campaign.MoneyInput(cents), AmountCents: cents, Valid: true}
 	}
@@ -62,7 +65,7 @@ func demoBudget(r *rand.Rand, cost int64, rule campaign.SupportRule) dossier.Bud
 		line(dossier.Expense, "", "Frais de personnel", staff),
 		line(dossier.Expense, "", "Communication et animation", cost-equip-staff),
 	}}
-	rest := cost - rule.Support(cost)
+	rest := cost - dossier.Support(cat, b)
 	own := rest * int64(20+r.IntN(40)) / 100
 	public := (rest - own) / 2
 	b.Fundings = []dossier.Line{
@@ -73,10 +76,57 @@ func demoBudget(r *rand.Rand, cost int64, rule campaign.SupportRule) dossier.Bud
 	return b
 }
 
+// demoFiling is one demo dossier: its structure, its content, and when it was created and
+// submitted (nil: a draft).
+type demoFiling struct {
+	structure    dossier.Structure
+	member       int64 // the structure's member account (0: none)
+	category     campaign.Category
+	presentation dossier.Presentation
+	budget       dossier.Budget
+	created      time.Time
+	submitted    *time.Time
+}
+
+// file files one demo dossier through the carrier's commands, as the platform, each at its
+// time: the structure, the dossier, its presentation and budget (the support is computed by
+// the save), and the submission, whose documents were handed in on paper.
+func file(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campaign, f demoFiling) error {
+	sys := change.System("demo")
+	env := func(at time.Time) dossier.Env {
+		return dossier.Env{Change: change.Env{DB: d, Now: func() time.Time { return at }}, Territory: terr}
+	}
+	st, err := dossier.CreateStructure(ctx, env(f.created), sys, dossier.StructureInput{Structure: f.structure, Member: f.member})
+	if err != nil {
+		return err
+	}
+	ds, err := dossier.Create(ctx, env(f.created), sys, dossier.CreateInput{Campaign: c, StructureID: st.ID, CategoryID: f.category.ID})
+	if err != nil {
+		return err
+	}
+	steps := []dossier.SaveInput{
+		{Campaign: c, DossierID: ds.ID, Step: dossier.StepPresentation, Presentation: f.presentation},
+		{Campaign: c, DossierID: ds.ID, Step: dossier.StepBudget, Budget: f.budget},
+	}
+	for _, in := range steps {
+		if _, err := dossier.SaveStep(ctx, env(f.created), sys, in); err != nil {
+			return err
+		}
+	}
+	if f.submitted == nil {
+		return nil
+	}
+	res, err := dossier.Submit(ctx, env(*f.submitted), sys, dossier.SubmitInput{Campaign: c, DossierID: ds.ID, Lang: i18n.FR, OnPaper: true})
+	if err != nil {
+		return fmt.Errorf("submit %q: %w (missing: %v)", f.presentation.Title, err, res.Missing)
+	}
+	return nil
+}
+
 // seedDossiers adds the dossiers: about sixty submitted dossiers of the 2018 edition across
 // its three categories, a few drafts in the open campaign, and for the demo carrier a
-// structure and one draft. Each group is one change (one audit entry), which keeps seeding fast.
-func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) error {
+// structure and one draft. Each goes through the carrier's commands, as the platform.
+func seedDossiers(ctx context.Context, d *db.DB, now time.Time) error {
 	openSlug, _ := Slugs(now)
 	archived, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
 	if err != nil {
@@ -85,6 +135,10 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	open, err := campaign.BySlug(ctx, d, openSlug)
 	if err != nil {
 		return fmt.Errorf("demo dossiers: %w", err)
+	}
+	terr, err := territory.Load()
+	if err != nil {
+		return err
 	}
 	var carrier *access.Account
 	for _, a := range Accounts(now) {
@@ -96,25 +150,20 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 	}
 	r := rand.New(rand.NewPCG(2018, 62))
 	n := 0
-	fill := func(ctx context.Context, tx *db.Tx, c *campaign.Campaign, count int, submitted bool, owner int64, created time.Time, span time.Duration) (int, error) {
+	fill := func(c *campaign.Campaign, count int, submitted bool, created time.Time, span time.Duration) error {
 		for i := 0; i < count; i++ {
 			n++
 			org := demoOrgs[r.IntN(len(demoOrgs))]
 			kind := demoKinds[r.IntN(len(demoKinds))]
 			place := demoPlaces[r.IntN(len(demoPlaces))]
 			commune := demoCommunes[r.IntN(len(demoCommunes))]
-			st := &dossier.Structure{Name: org.prefix + " " + kind + " " + place, LegalForm: org.form, SIRET: demoSIRET(n),
+			st := dossier.Structure{Name: org.prefix + " " + kind + " " + place, LegalForm: org.form, SIRET: demoSIRET(n),
 				Address: strconv.Itoa(1+r.IntN(120)) + " rue de la République", Commune: commune}
 			st.SIREN = st.SIRET[:9]
 			if org.form == dossier.FormAssociation && r.IntN(2) == 0 {
 				st.RNA = fmt.Sprintf("W62%07d", 1_000_000+n*37)
 			}
 			at := created.Add(time.Duration(r.Int64N(int64(span))))
-			// The other structures have no member account: only their dossiers matter here.
-			memberID := owner
-			if err := dossier.InsertStructure(ctx, tx, st, memberID, at); err != nil {
-				return n, err
-			}
 			cat := c.Categories[i%len(c.Categories)]
 			var cost int64
 			switch {
@@ -125,69 +174,42 @@ func seedDossiers(ctx context.Context, env change.Env, d *db.DB, now time.Time) 
 			default:
 				cost = int64(20_000+r.IntN(190_000)) * 100
 			}
-			ds := &dossier.Dossier{CampaignID: c.ID, StructureID: st.ID, CategoryID: cat.ID, CreatedBy: memberID,
-				Title: kind + " " + place, Summary: "Un projet " + place + " porté par des habitants : " + kind + " ouvert à tous.",
-				Description: "Le projet « " + kind + " " + place + " » réunit habitants, bénévoles et salariés autour d'une activité utile au territoire.",
-				Timeline:    "Trimestre 1 : préparation ; trimestre 2 : ouverture ; trimestre 3 : bilan.",
-				Communes:    []string{commune}, Answers: map[string]string{}, Budget: demoBudget(r, cost, cat.Rule)}
-			ds.SupportCents = cat.Rule.Support(cost)
+			// The other structures have no member account: only their dossiers matter here.
+			f := demoFiling{structure: st, category: cat, created: at, budget: demoBudget(r, cost, cat),
+				presentation: dossier.Presentation{Title: kind + " " + place,
+					Summary:     "Un projet " + place + " porté par des habitants : " + kind + " ouvert à tous.",
+					Description: "Le projet « " + kind + " " + place + " » réunit habitants, bénévoles et salariés autour d'une activité utile au territoire.",
+					Timeline:    "Trimestre 1 : préparation ; trimestre 2 : ouverture ; trimestre 3 : bilan.",
+					Communes:    []string{commune}}}
 			if submitted {
-				ds.State = dossier.StateSubmitted
 				sub := at.Add(time.Duration(24+r.IntN(400)) * time.Hour)
-				ds.SubmittedAt = &sub
+				f.submitted = &sub
 			}
-			if err := dossier.Insert(ctx, tx, ds, at); err != nil {
-				return n, err
+			if err := file(ctx, d, terr, c, f); err != nil {
+				return fmt.Errorf("demo dossiers of %s: %w", c.Slug, err)
 			}
 		}
-		return n, nil
+		return nil
 	}
 
 	w, _ := archived.Window(campaign.PhaseDossiers)
-	if err := seedDossierGroup(ctx, env, archived, "dossier.demo_2018", func(ctx context.Context, tx *db.Tx) (int, error) {
-		return fill(ctx, tx, archived, 60, true, 0, w.Start, w.End.Sub(w.Start)-20*24*time.Hour)
-	}); err != nil {
+	if err := fill(archived, 60, true, w.Start, w.End.Sub(w.Start)-20*24*time.Hour); err != nil {
 		return err
 	}
-	if err := seedDossierGroup(ctx, env, open, "dossier.demo_drafts", func(ctx context.Context, tx *db.Tx) (int, error) {
-		return fill(ctx, tx, open, 5, false, 0, now.Add(-72*time.Hour), 48*time.Hour)
-	}); err != nil {
+	if err := fill(open, 5, false, now.Add(-72*time.Hour), 48*time.Hour); err != nil {
 		return err
 	}
 	// The demo carrier: one structure of its own and one draft, in the first category.
-	return seedDossierGroup(ctx, env, open, "dossier.demo_carrier", func(ctx context.Context, tx *db.Tx) (int, error) {
-		st := &dossier.Structure{Name: "Association Les Jardins de Nadia", LegalForm: dossier.FormAssociation,
-			SIRET: demoSIRET(999), RNA: "W622009999", Address: "12 rue Émile Zola", Postcode: "62000", Commune: "62041"}
-		st.SIREN = st.SIRET[:9]
-		if err := dossier.InsertStructure(ctx, tx, st, carrier.ID, now.Add(-48*time.Hour)); err != nil {
-			return 0, err
-		}
-		cat := open.Categories[0]
-		ds := &dossier.Dossier{CampaignID: open.ID, StructureID: st.ID, CategoryID: cat.ID, CreatedBy: carrier.ID,
-			Title: "Jardin partagé du quartier Saint-Sauveur", Summary: "Un jardin partagé au pied des immeubles, cultivé par les habitants.",
-			Communes: []string{"62041"}, Answers: map[string]string{},
-			Budget: demoBudget(r, 12_000_00, cat.Rule)}
-		ds.SupportCents = cat.Rule.Support(ds.TotalCostCents())
-		if err := dossier.Insert(ctx, tx, ds, now.Add(-24*time.Hour)); err != nil {
-			return 0, err
-		}
-		return 1, nil
-	})
-}
-
-func seedDossierGroup(ctx context.Context, env change.Env, c *campaign.Campaign, action string, fill func(ctx context.Context, tx *db.Tx) (int, error)) error {
-	_, err := change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Campaign: c, Action: action, EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			n, err := fill(ctx, tx)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: map[string]any{"dossiers": n}}, nil
-		},
-	})
+	st := dossier.Structure{Name: "Association Les Jardins de Nadia", LegalForm: dossier.FormAssociation,
+		SIRET: demoSIRET(999), RNA: "W622009999", Address: "12 rue Émile Zola", Postcode: "62000", Commune: "62041"}
+	st.SIREN = st.SIRET[:9]
+	cat := open.Categories[0]
+	err = file(ctx, d, terr, open, demoFiling{structure: st, member: carrier.ID, category: cat, created: now.Add(-48 * time.Hour),
+		presentation: dossier.Presentation{Title: "Jardin partagé du quartier Saint-Sauveur",
+			Summary: "Un jardin partagé au pied des immeubles, cultivé par les habitants.", Communes: []string{"62041"}},
+		budget: demoBudget(r, 12_000_00, cat)})
 	if err != nil {
-		return fmt.Errorf("demo dossiers of %s: %w", c.Slug, err)
+		return fmt.Errorf("demo carrier's dossier: %w", err)
 	}
 	return nil
 }

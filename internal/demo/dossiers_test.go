@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/dossier"
@@ -86,7 +85,7 @@ func TestDemoDossiers(t *testing.T) {
 		}
 		// The dossiers alone (seeded a second time on top, which they allow).
 		start = time.Now()
-		if err := seedDossiers(ctx, change.Env{DB: d, Now: func() time.Time { return now }}, d, now); err != nil {
+		if err := seedDossiers(ctx, d, now); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("dossiers seeded in %v", time.Since(start))

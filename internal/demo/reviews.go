@@ -177,13 +177,13 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 	for i, id := range order {
 		switch {
 		case i < labelled:
-			lab = append(lab, review.Step{DossierID: id, To: review.StateLabelled,
+			lab = append(lab, review.Step{DossierID: id, To: dossier.StateLabelled,
 				Motivation: "Projet d'utilité sociale avéré, budget réaliste et partenariats solides."})
 		case ineligible[id]:
-			inel = append(inel, review.Step{DossierID: id, To: review.StateIneligible,
+			inel = append(inel, review.Step{DossierID: id, To: dossier.StateIneligible,
 				Motivation: "Le projet ne relève pas des compétences du Département."})
 		default:
-			notLab = append(notLab, review.Step{DossierID: id, To: review.StateNotLabelled,
+			notLab = append(notLab, review.Step{DossierID: id, To: dossier.StateNotLabelled,
 				Motivation: "Projet intéressant mais insuffisamment abouti : plan de financement et calendrier à consolider."})
 		}
 	}

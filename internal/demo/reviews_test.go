@@ -34,7 +34,7 @@ func TestDemoReviews(t *testing.T) {
 		// The whole demo also closed the 2018 vote: the projects put on the ballot are now
 		// winners (granted) or not funded.
 		onBallot := 0
-		for _, st := range review.PublicStates() {
+		for _, st := range dossier.PublicStates() {
 			list, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: st})
 			onBallot += len(list)
 		}
@@ -51,7 +51,7 @@ func TestDemoReviews(t *testing.T) {
 			if r.Summary.Submitted < 3 {
 				t.Errorf("dossier %d: %d reviews handed in", r.Dossier.ID, r.Summary.Submitted)
 			}
-			if !slices.Contains(review.PublicStates(), r.Dossier.State) && r.Motivation == "" {
+			if !slices.Contains(dossier.PublicStates(), r.Dossier.State) && r.Motivation == "" {
 				t.Errorf("dossier %d (%s) has no public motivation", r.Dossier.ID, r.Dossier.State)
 			}
 		}

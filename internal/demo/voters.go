@@ -92,7 +92,8 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 					Description: bp.summary, Communes: []string{bp.commune}, CreatedBy: carrier.ID, SubmittedAt: &sub,
 					Budget: dossier.Budget{Expenses: []dossier.Line{{Kind: dossier.Expense, Label: "Dépenses du projet",
 						AmountInput: strconv.FormatInt(bp.costCents/100, 10), AmountCents: bp.costCents, Valid: true}}},
-					SupportCents: cat.Rule.Support(bp.costCents)}
+				}
+				ds.SupportCents = dossier.Support(cat, ds.Budget)
 				if err := dossier.Insert(ctx, tx, ds, now); err != nil {
 					return change.Outcome{}, err
 				}

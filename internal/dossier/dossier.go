@@ -6,8 +6,9 @@
 // the completeness check, the PDF receipt and the staff exports.
 //
 // The rule files (legal forms, identifiers, budget, completeness, upload detection) are pure;
-// store.go holds the SQL. A dossier's state is a text value so that the review steps can add
-// theirs: this package knows draft and submitted.
+// the store files hold the SQL. state.go is the state machine of a dossier's whole life, from
+// the draft to the completed project; the commands (commands*.go) make the carrier's changes,
+// each in one transaction through change.Do.
 package dossier
 
 import (
@@ -15,22 +16,6 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 )
-
-// State is where a dossier is in the project's life.
-type State string
-
-// The states this package moves a dossier through; the review adds the later ones.
-const (
-	StateDraft     State = "draft"
-	StateSubmitted State = "submitted"
-)
-
-// MessageKey is the i18n key of the state's name ("dossier.state.draft"); a state added by
-// another package brings its own key under the same prefix.
-func (s State) MessageKey() string { return "dossier.state." + string(s) }
-
-// Editable reports whether the carrier may still change the dossier.
-func (s State) Editable() bool { return s == StateDraft }
 
 // Limits of the dossier's texts (in characters).
 const (

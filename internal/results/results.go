@@ -18,6 +18,7 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/tally"
 	"budgetcitoyen/internal/vote"
 )
@@ -40,11 +41,17 @@ type Data struct {
 
 // publicStates are the dossier states of a project that was on the ballot: after the close
 // the review moves them to winner / not funded, then granted, in progress, completed.
-var publicStates = []string{"ballot", "winner", "not_funded", "granted", "in_progress", "completed"}
+func publicStates() []string {
+	var out []string
+	for _, s := range dossier.PublicStates() {
+		out = append(out, string(s))
+	}
+	return out
+}
 
 // Projects returns the projects that were on the ballot of the campaign, in submission order.
 func Projects(ctx context.Context, q db.Querier, campaignID int64) ([]vote.Project, error) {
-	ps, err := vote.ProjectsIn(ctx, q, campaignID, publicStates...)
+	ps, err := vote.ProjectsIn(ctx, q, campaignID, publicStates()...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects of the results: %w", err)
 	}

@@ -67,7 +67,7 @@ func CommissionOf(ctx context.Context, q db.Querier, campaignID int64) (*Commiss
 // the ballot (state "ballot", public from then on) except those withdrawn, each with its
 // reason. One transaction, one audit entry; e-mails to the carriers.
 func ValidateCommission(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, cm Commission, withdrawn map[int64]string) error {
-	labelled, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: StateLabelled})
+	labelled, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: dossier.StateLabelled})
 	if err != nil {
 		return err
 	}
@@ -82,13 +82,13 @@ func ValidateCommission(ctx context.Context, env Env, who change.Who, c *campaig
 				fe.Add(WithdrawReasonField(d.ID), "review.commission.reason_required")
 				return fe.Err()
 			}
-			steps = append(steps, Step{DossierID: d.ID, To: StateWithdrawn, Motivation: reason})
+			steps = append(steps, Step{DossierID: d.ID, To: dossier.StateWithdrawn, Motivation: reason})
 		}
 	}
 	// Put the withdrawals and the ballot in one batch: same phases (commission).
 	for _, d := range labelled {
 		if _, ok := withdrawn[d.ID]; !ok {
-			steps = append(steps, Step{DossierID: d.ID, To: StateBallot})
+			steps = append(steps, Step{DossierID: d.ID, To: dossier.StateBallot})
 		}
 	}
 	return MoveAll(ctx, env, who, c, "commission", steps, func(ctx context.Context, tx *db.Tx) (any, error) {
@@ -113,15 +113,15 @@ func WithdrawReasonField(id int64) string { return fmt.Sprintf("withdraw_%d_reas
 // RecordResults records the outcome of the vote: the winners go to state "winner", every
 // other project on the ballot to "not_funded". For the results engine (system) or an agent.
 func RecordResults(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, winners []int64) error {
-	onBallot, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: StateBallot})
+	onBallot, err := dossier.List(ctx, env.Change.DB, dossier.Filter{CampaignID: c.ID, State: dossier.StateBallot})
 	if err != nil {
 		return err
 	}
 	var steps []Step
 	for _, d := range onBallot {
-		to := StateNotFunded
+		to := dossier.StateNotFunded
 		if slices.Contains(winners, d.ID) {
-			to = StateWinner
+			to = dossier.StateWinner
 		}
 		steps = append(steps, Step{DossierID: d.ID, To: to})
 	}
@@ -200,7 +200,7 @@ func RecordDecision(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 		if g.Reason != "" {
 			m += " " + g.Reason
 		}
-		steps = append(steps, Step{DossierID: g.DossierID, To: StateGranted, Motivation: m})
+		steps = append(steps, Step{DossierID: g.DossierID, To: dossier.StateGranted, Motivation: m})
 	}
 	return MoveAll(ctx, env, who, c, "decision", steps, func(ctx context.Context, tx *db.Tx) (any, error) {
 		var by any
@@ -260,7 +260,7 @@ func Decision(ctx context.Context, q db.Querier, campaignID int64) (*CPDecision,
 // Proclaim records the proclamation of the results, which publishes the results page. It
 // needs the Commission permanente decision first.
 func Proclaim(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) error {
-	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: proclaim}, "proclaim", "campaign")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers, Phases: proclaim}, "proclaim", "campaign")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (outcome change.Outcome, err error) {
 		d, err := Decision(ctx, tx, c.ID)
 		if err != nil {

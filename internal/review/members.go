@@ -10,6 +10,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
 )
 
 // NewMember is what an agent types to add a member to the committee.
@@ -42,7 +43,7 @@ func ParseNewMember(email, name, kind, organisation string) (NewMember, apperr.F
 // committee role for the campaign. It returns the account id.
 func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, nm NewMember) (int64, error) {
 	var id int64
-	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "member_add", "account")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "member_add", "account")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		now := env.Change.Now()
 		created := false
@@ -76,7 +77,7 @@ func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaig
 // DropMember takes a member off the committee and revokes the campaign's committee role;
 // their assignments without a review handed in are removed.
 func DropMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, accountID int64) error {
-	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "member_remove", "account")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "member_remove", "account")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		ok, err := IsMember(ctx, tx, c.ID, accountID)
 		if err != nil {
@@ -100,7 +101,7 @@ func DropMember(ctx context.Context, env Env, who change.Who, c *campaign.Campai
 
 // SaveSettings sets the number of reviewers per dossier. Audited.
 func SaveSettings(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, n int) error {
-	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "settings", "campaign")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "settings", "campaign")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		old, err := MinReviewers(ctx, tx, c.ID)
 		if err != nil {
@@ -121,7 +122,7 @@ func SaveCriteria(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 	if _, ok := c.Category(categoryID); !ok {
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
-	r := request(who, c, Transition{Perm: access.PermManageDossiers}, "criteria", "category")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "criteria", "category")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		before, err := Criteria(ctx, tx, categoryID)
 		if err != nil {

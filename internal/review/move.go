@@ -49,7 +49,7 @@ type stepState struct {
 }
 
 // request builds the change of one or several steps (all of the same transition).
-func request(who change.Who, c *campaign.Campaign, t Transition, action, kind string) change.Request {
+func request(who change.Who, c *campaign.Campaign, t dossier.Transition, action, kind string) change.Request {
 	r := change.Request{Who: who, Campaign: c, Action: "review." + action, EntityKind: kind, Permission: t.Perm}
 	if !who.IsSystem() {
 		r.Campaign = c.During(t.Phases...)
@@ -93,7 +93,7 @@ func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign,
 		}
 		perm, phases = t.Perm, t.Phases
 	}
-	r := request(who, c, Transition{Perm: perm, Phases: phases}, action, "campaign")
+	r := request(who, c, dossier.Transition{Perm: perm, Phases: phases}, action, "campaign")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		var before, after []stepState
 		var mails []mail.Message
@@ -222,7 +222,7 @@ func HistoryURL(slug string, dossierID int64) string {
 // AssignManual gives a dossier to a member of the committee. A submitted dossier starts its
 // review (state under_review) with its first reviewer.
 func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, p Pair) error {
-	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign", "dossier")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign", "dossier")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		mails, err := assign(ctx, tx, env, c, []Pair{p}, false)
 		if err != nil {
@@ -240,7 +240,7 @@ func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 // assignments it made.
 func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Campaign) (int, error) {
 	var made int
-	r := request(who, c, Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
+	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers, Phases: labelling}, "assign_auto", "campaign")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		n, err := MinReviewers(ctx, tx, c.ID)
 		if err != nil {
@@ -259,7 +259,7 @@ func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 		}
 		var dossiers []int64
 		var submitted []dossier.Dossier
-		for _, st := range []dossier.State{StateSubmitted, StateUnderReview} {
+		for _, st := range []dossier.State{dossier.StateSubmitted, dossier.StateUnderReview} {
 			list, err := dossier.List(ctx, tx, dossier.Filter{CampaignID: c.ID, State: st})
 			if err != nil {
 				return change.Outcome{}, err
@@ -267,7 +267,7 @@ func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 			for _, d := range list {
 				dossiers = append(dossiers, d.ID)
 			}
-			if st == StateSubmitted {
+			if st == dossier.StateSubmitted {
 				submitted = list
 			}
 		}
@@ -282,7 +282,7 @@ func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 		var start []Step
 		for _, d := range submitted {
 			if pairs := countFor(pairs, d.ID); pairs > 0 {
-				start = append(start, Step{DossierID: d.ID, To: StateUnderReview})
+				start = append(start, Step{DossierID: d.ID, To: dossier.StateUnderReview})
 			}
 		}
 		var mails []mail.Message
@@ -331,7 +331,7 @@ func assign(ctx context.Context, tx *db.Tx, env Env, c *campaign.Campaign, pairs
 			if d.CampaignID != c.ID {
 				return nil, apperr.New(apperr.NotFound, "dossier.not_found")
 			}
-			if d.State != StateSubmitted && d.State != StateUnderReview && d.State != StateEligible {
+			if d.State != dossier.StateSubmitted && d.State != dossier.StateUnderReview && d.State != dossier.StateEligible {
 				return nil, apperr.New(apperr.Conflict, "review.assign.closed")
 			}
 			dossiers[p.DossierID] = d
@@ -349,12 +349,12 @@ func assign(ctx context.Context, tx *db.Tx, env Env, c *campaign.Campaign, pairs
 		if !added && !automatic {
 			return nil, apperr.New(apperr.Conflict, "review.assign.already")
 		}
-		if d.State == StateSubmitted {
-			_, _, m, err := step(ctx, env, tx, c, Step{DossierID: d.ID, To: StateUnderReview}, nil)
+		if d.State == dossier.StateSubmitted {
+			_, _, m, err := step(ctx, env, tx, c, Step{DossierID: d.ID, To: dossier.StateUnderReview}, nil)
 			if err != nil {
 				return nil, err
 			}
-			d.State = StateUnderReview
+			d.State = dossier.StateUnderReview
 			mails = append(mails, m...)
 		}
 	}
@@ -371,7 +371,7 @@ func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.C
 	}
 	var replacement int64
 	// No phase: a declaration is possible whenever the dossier is assigned.
-	r := request(who, c, Transition{Perm: access.PermReview}, "declare", "dossier")
+	r := request(who, c, dossier.Transition{Perm: access.PermReview}, "declare", "dossier")
 	r.Apply = func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 		a, err := AssignmentFor(ctx, tx, dossierID, who.Actor.ID())
 		if err != nil {
@@ -425,7 +425,7 @@ func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.C
 // SubmitReview saves a member's review (final: hands it in). Audited without its content,
 // which stays private.
 func SubmitReview(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, dossierID int64, rv Review, final bool) error {
-	r := request(who, c, Transition{Perm: access.PermReview, Phases: labelling}, "score", "dossier")
+	r := request(who, c, dossier.Transition{Perm: access.PermReview, Phases: labelling}, "score", "dossier")
 	if !final {
 		r.Action = "review.score_draft"
 	}

@@ -10,98 +10,15 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
-	"budgetcitoyen/internal/vote"
 )
 
-// allowed is the state machine written out by hand: target → the states it may come from.
-// Changing the machine means changing this table too, on purpose.
-var allowed = map[dossier.State][]dossier.State{
-	StateUnderReview: {StateSubmitted, StateEligible, StateIneligible, StateLabelled, StateNotLabelled},
-	StateEligible:    {StateUnderReview},
-	StateIneligible:  {StateSubmitted, StateUnderReview, StateEligible},
-	StateLabelled:    {StateUnderReview, StateEligible},
-	StateNotLabelled: {StateUnderReview, StateEligible},
-	StateBallot:      {StateLabelled},
-	StateWithdrawn:   {StateLabelled},
-	StateWinner:      {StateBallot},
-	StateNotFunded:   {StateBallot},
-	StateGranted:     {StateWinner},
-	StateInProgress:  {StateGranted},
-	StateCompleted:   {StateInProgress},
-}
-
-func TestEveryTransitionAllowedOrRefused(t *testing.T) {
-	from := append([]dossier.State{dossier.StateDraft}, States()...)
-	targets := append(States(), dossier.StateDraft)
-	for _, f := range from {
-		for _, to := range targets {
-			want := false
-			for _, x := range allowed[to] {
-				want = want || x == f
-			}
-			_, err := Check(f, to, "une motivation publique")
-			if want && err != nil {
-				t.Errorf("%s → %s refused: %v", f, to, err)
-			}
-			if !want {
-				if !apperr.IsKind(err, apperr.Conflict) {
-					t.Errorf("%s → %s: got %v, want a conflict", f, to, err)
-				}
-			}
-		}
-	}
-	// One transition per target, and every target of the table in the test.
-	seen := map[dossier.State]bool{}
-	for _, tr := range Transitions() {
-		if seen[tr.To] {
-			t.Errorf("two transitions to %s", tr.To)
-		}
-		seen[tr.To] = true
-		if _, ok := allowed[tr.To]; !ok {
-			t.Errorf("transition to %s is not in the test table", tr.To)
-		}
-		if tr.Perm == "" || tr.Role == "" || tr.Action == "" {
-			t.Errorf("transition to %s lacks its permission, role or action", tr.To)
-		}
-	}
-	if len(seen) != len(allowed) {
-		t.Errorf("table has %d targets, test %d", len(seen), len(allowed))
-	}
-}
-
-func TestMotivationRequired(t *testing.T) {
-	for _, to := range []dossier.State{StateIneligible, StateNotLabelled, StateWithdrawn} {
-		tr, _ := TransitionTo(to)
-		_, err := Check(tr.From[0], to, "  ")
-		if e, ok := apperr.As(err); !ok || e.Kind != apperr.Invalid || !e.Fields.Has("motivation") {
-			t.Errorf("%s without motivation: %v", to, err)
-		}
-	}
-	if _, err := Check(StateEligible, StateLabelled, ""); err != nil {
-		t.Errorf("labelling needs no motivation: %v", err)
-	}
-}
-
-// The ballot state is the one the vote reads, and every state has its name in both
-// languages, as well as an illegal-move message and an e-mail explanation where one is sent.
-func TestStateNamesAndMessages(t *testing.T) {
-	if string(StateBallot) != vote.StateOnBallot {
-		t.Fatalf("ballot state %q, the vote reads %q", StateBallot, vote.StateOnBallot)
-	}
+// The messages of the review's kinds and checklist items exist in both languages.
+func TestReviewMessages(t *testing.T) {
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := []string{"review.illegal.unknown"}
-	for _, st := range States() {
-		keys = append(keys, st.MessageKey())
-	}
-	for _, tr := range Transitions() {
-		keys = append(keys, "review.illegal."+string(tr.To))
-		if tr.Mail {
-			keys = append(keys, "mail.review.explain."+string(tr.To))
-		}
-	}
+	var keys []string
 	for _, k := range Kinds() {
 		keys = append(keys, k.MessageKey())
 	}
@@ -112,6 +29,26 @@ func TestStateNamesAndMessages(t *testing.T) {
 		if !cat.Has(k) {
 			t.Errorf("missing message %s", k)
 		}
+	}
+}
+
+// The review's commands move a dossier only along the review's lines of the state machine:
+// never to submitted (the carrier's submission) nor back to draft.
+func TestCheckRefusesTheCarriersMoves(t *testing.T) {
+	for _, tc := range []struct{ from, to dossier.State }{
+		{dossier.StateDraft, dossier.StateSubmitted},
+		{dossier.StateUnderReview, dossier.StateDraft},
+		{dossier.StateSubmitted, dossier.StateSubmitted},
+	} {
+		if _, err := Check(tc.from, tc.to, "motif"); !apperr.IsKind(err, apperr.Conflict) {
+			t.Errorf("%s → %s: got %v, want a conflict", tc.from, tc.to, err)
+		}
+		if _, ok := TransitionTo(tc.to); ok {
+			t.Errorf("TransitionTo(%s) is a review move", tc.to)
+		}
+	}
+	if _, err := Check(dossier.StateEligible, dossier.StateLabelled, ""); err != nil {
+		t.Errorf("labelling refused: %v", err)
 	}
 }
 

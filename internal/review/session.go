@@ -189,7 +189,7 @@ func (m Minutes) PDF() ([]byte, error) {
 	}
 	pdf.Ln(4)
 	pdf.SetFont("dejavu", "", 10)
-	for _, st := range States() {
+	for _, st := range dossier.States() {
 		if n := counts[st]; n > 0 {
 			pdf.MultiCell(0, 5, tr("review.minutes.count", tr(st.MessageKey()), n), "", "L", false)
 		}

@@ -146,7 +146,7 @@ func TestCommitteeToProclamation(t *testing.T) {
 			t.Fatalf("balanced assignment: %d, %v", n, err)
 		}
 		for _, id := range f.dossiers {
-			if st := f.state(t, id); st != review.StateUnderReview {
+			if st := f.state(t, id); st != dossier.StateUnderReview {
 				t.Fatalf("dossier %d is %s after assignment", id, st)
 			}
 		}
@@ -230,32 +230,32 @@ func TestCommitteeToProclamation(t *testing.T) {
 		}
 
 		// Decisions: one ineligible (reason required), one not labelled, the rest labelled in bulk.
-		err = review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: review.StateIneligible})
+		err = review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: dossier.StateIneligible})
 		if e, ok := apperr.As(err); !ok || !e.Fields.Has("motivation") {
 			t.Fatalf("ineligible without reason: %v", err)
 		}
-		if err := review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: review.StateIneligible,
+		if err := review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: dossier.StateIneligible,
 			Motivation: "Siège hors du département."}); err != nil {
 			t.Fatal(err)
 		}
-		if err := review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[5], To: review.StateNotLabelled,
+		if err := review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[5], To: dossier.StateNotLabelled,
 			Motivation: "Faisabilité insuffisante."}); err != nil {
 			t.Fatal(err)
 		}
 		// An illegal move: an ineligible dossier cannot be labelled.
-		err = review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: review.StateLabelled})
+		err = review.Move(ctx, f.env, f.agent, c, review.Step{DossierID: f.dossiers[4], To: dossier.StateLabelled})
 		if e, ok := apperr.As(err); !ok || e.Kind != apperr.Conflict || e.Message.Key != "review.illegal.labelled" {
 			t.Fatalf("labelling an ineligible dossier: %v", err)
 		}
 		// A bulk with one illegal dossier changes nothing.
 		bulk := []review.Step{}
 		for _, id := range f.dossiers[:5] {
-			bulk = append(bulk, review.Step{DossierID: id, To: review.StateLabelled})
+			bulk = append(bulk, review.Step{DossierID: id, To: dossier.StateLabelled})
 		}
 		if err := review.MoveAll(ctx, f.env, f.agent, c, "label_bulk", bulk, nil); !apperr.IsKind(err, apperr.Conflict) {
 			t.Fatalf("bulk with an ineligible dossier: %v", err)
 		}
-		if st := f.state(t, f.dossiers[0]); st != review.StateUnderReview {
+		if st := f.state(t, f.dossiers[0]); st != dossier.StateUnderReview {
 			t.Fatalf("a refused bulk changed dossier 0 to %s", st)
 		}
 		if err := review.MoveAll(ctx, f.env, f.agent, c, "label_bulk", bulk[:4], nil); err != nil {
@@ -277,8 +277,8 @@ func TestCommitteeToProclamation(t *testing.T) {
 		if err := review.ValidateCommission(ctx, f.env, f.agent, c, cm, map[int64]string{f.dossiers[3]: "Doublon d'un projet déjà financé."}); err != nil {
 			t.Fatal(err)
 		}
-		onBallot, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: review.StateBallot})
-		if len(onBallot) != 3 || f.state(t, f.dossiers[3]) != review.StateWithdrawn {
+		onBallot, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: dossier.StateBallot})
+		if len(onBallot) != 3 || f.state(t, f.dossiers[3]) != dossier.StateWithdrawn {
 			t.Fatalf("after the commission: %d on the ballot, dossier 3 %s", len(onBallot), f.state(t, f.dossiers[3]))
 		}
 		if got, _ := review.CommissionOf(ctx, d, c.ID); got == nil || got.Reference != "C1-2018-07-10" {
@@ -293,7 +293,7 @@ func TestCommitteeToProclamation(t *testing.T) {
 		if err := review.RecordResults(ctx, f.env, f.agent, c, []int64{f.dossiers[0], f.dossiers[1]}); err != nil {
 			t.Fatal(err)
 		}
-		if f.state(t, f.dossiers[2]) != review.StateNotFunded || f.state(t, f.dossiers[0]) != review.StateWinner {
+		if f.state(t, f.dossiers[2]) != dossier.StateNotFunded || f.state(t, f.dossiers[0]) != dossier.StateWinner {
 			t.Fatal("results not recorded")
 		}
 		f.now = time.Date(2018, 11, 19, 10, 0, 0, 0, time.UTC)
@@ -324,7 +324,7 @@ func TestCommitteeToProclamation(t *testing.T) {
 		if ok, at, err := review.Proclaimed(ctx, d, c.ID); !ok || !at.Equal(f.now) || err != nil {
 			t.Fatalf("proclaimed %v %v %v", ok, at, err)
 		}
-		if f.state(t, f.dossiers[0]) != review.StateGranted {
+		if f.state(t, f.dossiers[0]) != dossier.StateGranted {
 			t.Fatal("winner not granted")
 		}
 

@@ -8,11 +8,12 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/dossier"
 )
 
 // StateOnBallot is the dossier state of a project on the ballot ("labellisé"): the
-// labelling review moves validated dossiers to it.
-const StateOnBallot = "ballot"
+// commission moves validated dossiers to it (dossier's state machine).
+const StateOnBallot = dossier.StateBallot
 
 // MaxChoices bounds what a ballot form may hold, whatever the rule: a form with more is
 // refused before anything else is looked at.

@@ -48,7 +48,7 @@ const projectQuery = `SELECT d.id, d.category_id, d.title, d.summary, d.descript
 // BallotProjects returns the projects on the ballot of the campaign (dossiers in state
 // StateOnBallot), in submission order (then by id).
 func BallotProjects(ctx context.Context, q db.Querier, campaignID int64) ([]Project, error) {
-	return ProjectsIn(ctx, q, campaignID, StateOnBallot)
+	return ProjectsIn(ctx, q, campaignID, string(StateOnBallot))
 }
 
 // ProjectsIn returns the projects of the campaign whose dossiers are in one of states, in

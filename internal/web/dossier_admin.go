@@ -1,18 +1,15 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 )
 
@@ -241,16 +238,7 @@ func (s *Server) adminDossierExtend(w http.ResponseWriter, r *http.Request) erro
 		t := day.DayEnd(c.Location()).UTC()
 		until = &t
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.extend", EntityKind: "dossier",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if err := dossier.SetExtension(ctx, tx, d.ID, until, s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(d.ID, 10), Before: map[string]any{"extended_until": d.ExtendedUntil},
-				After: map[string]any{"extended_until": until}}, nil
-		},
-	})
+	err = dossier.Extend(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.ExtendInput{Campaign: c, DossierID: d.ID, Until: until})
 	if err != nil {
 		return err
 	}
@@ -298,29 +286,11 @@ func (s *Server) adminQuestionsSave(w http.ResponseWriter, r *http.Request) erro
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageDossiers, Campaign: c, Action: "dossier.questions", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			after := map[string][]string{}
-			for _, cat := range c.Categories {
-				raw := r.PostForm.Get("cat" + strconv.FormatInt(cat.ID, 10))
-				lines := strings.Split(strings.ReplaceAll(raw, "\r\n", "\n"), "\n")
-				if len(lines) > 30 {
-					lines = lines[:30]
-				}
-				for i := range lines {
-					if len([]rune(lines[i])) > 500 {
-						lines[i] = string([]rune(lines[i])[:500])
-					}
-				}
-				if err := dossier.SetQuestions(ctx, tx, cat.ID, lines); err != nil {
-					return change.Outcome{}, err
-				}
-				after[cat.Name] = lines
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: after}, nil
-		},
-	})
+	texts := map[int64]string{}
+	for _, cat := range c.Categories {
+		texts[cat.ID] = r.PostForm.Get("cat" + strconv.FormatInt(cat.ID, 10))
+	}
+	err := dossier.EditQuestions(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.QuestionsInput{Campaign: c, Texts: texts})
 	if err != nil {
 		return err
 	}

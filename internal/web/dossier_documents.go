@@ -1,10 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -12,16 +8,16 @@ import (
 	"strconv"
 
 	"budgetcitoyen/internal/apperr"
-	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/dossier"
 )
 
 // maxUploadBody bounds an upload request: the largest document plus the form's other fields.
 const maxUploadBody = 10<<20 + 64<<10
 
-// dossierUpload stores one document. The type comes from the content (never the name); a
-// PDF is checked for scripts, an image is decoded and re-encoded (which drops its metadata);
-// a file over its kind's limit is refused from its announced size, before it is read.
+// dossierUpload stores one document (the command finds its type from its content and makes
+// it safe to keep); a file over its kind's limit is refused from its announced size, before
+// it is read.
 func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 	c, d, err := s.dossierOf(r)
 	if err != nil {
@@ -61,58 +57,32 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if int64(len(data)) > kind.MaxSize() {
-		return fail("dossier.upload.too_large", kindName, kind.MaxSize()>>20)
-	}
-	ct, err := dossier.DetectType(data[:min(len(data), dossier.SniffLen)])
-	switch {
-	case errors.Is(err, dossier.ErrExecutable):
-		return fail("dossier.upload.executable")
-	case errors.Is(err, dossier.ErrEmptyFile):
-		return fail("dossier.upload.empty")
-	case err != nil:
-		return fail("dossier.upload.type", kindName)
-	case !kind.Accepts(ct):
-		return fail("dossier.upload.type", kindName)
-	}
-	if ct == dossier.TypePDF {
-		if err := dossier.CheckPDF(data); err != nil {
-			return fail("dossier.upload.active_pdf")
+	_, err = dossier.Upload(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.UploadInput{Campaign: c,
+		DossierID: d.ID, Kind: kind, Filename: hdr.Filename, Data: data, Lang: lang})
+	if fe, ok := fieldErrors(err); ok {
+		p, err := s.dossierPageFor(r, c, d, "documents")
+		if err != nil {
+			return err
 		}
-	} else {
-		data, err = dossier.Reencode(data, ct)
-		if errors.Is(err, dossier.ErrTooManyPix) {
-			return fail("dossier.upload.too_many_pixels")
-		} else if err != nil {
-			return fail("dossier.upload.bad_image")
-		}
+		p.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_documents", p)
 	}
-	sum := sha256.Sum256(data)
-	doc := &dossier.Document{DossierID: d.ID, Kind: kind, BlobKey: dossier.NewBlobKey(),
-		Filename: dossier.CleanFilename(hdr.Filename, ct), ContentType: ct, Size: int64(len(data)),
-		SHA256: hex.EncodeToString(sum[:]), UploadedBy: actorOf(r).ID(), UploadedAt: s.now()}
-	blobs := s.blobs()
-	if err := blobs.Put(r.Context(), doc.BlobKey, bytes.NewReader(data)); err != nil {
+	if err := s.blobLeft(err); err != nil {
 		return err
-	}
-	var replaced string
-	_, err = s.editDossier(r, c, d.ID, "dossier.document.put", func(ctx context.Context, tx *db.Tx, _ *dossier.Dossier) error {
-		var err error
-		replaced, err = dossier.PutDocument(ctx, tx, doc)
-		return err
-	})
-	if err != nil {
-		_ = blobs.Delete(context.Background(), doc.BlobKey)
-		return err
-	}
-	if replaced != "" {
-		if err := blobs.Delete(r.Context(), replaced); err != nil {
-			s.log.Warn("delete replaced document", "key", replaced, "err", err)
-		}
 	}
 	s.flash(r, "dossier.upload.done")
 	http.Redirect(w, r, dossierURL(c, d)+"/documents", http.StatusSeeOther)
 	return nil
+}
+
+// blobLeft logs a change made that left a blob behind, and returns any other error.
+func (s *Server) blobLeft(err error) error {
+	var left *dossier.BlobLeft
+	if errors.As(err, &left) {
+		s.log.Warn("delete document", "key", left.Key, "err", left.Err)
+		return nil
+	}
+	return err
 }
 
 // dossierDocument serves a document to those who may read the dossier, as an attachment,
@@ -161,17 +131,10 @@ func (s *Server) dossierDocumentDelete(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	var key string
-	_, err = s.editDossier(r, c, d.ID, "dossier.document.delete", func(ctx context.Context, tx *db.Tx, _ *dossier.Dossier) error {
-		var err error
-		key, err = dossier.DeleteDocument(ctx, tx, d.ID, docID)
+	err = dossier.RemoveDocument(r.Context(), s.dossierEnv(), change.By(actorOf(r)),
+		dossier.DocumentInput{Campaign: c, DossierID: d.ID, DocumentID: docID})
+	if err := s.blobLeft(err); err != nil {
 		return err
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.blobs().Delete(r.Context(), key); err != nil {
-		s.log.Warn("delete document", "key", key, "err", err)
 	}
 	s.flash(r, "dossier.upload.deleted")
 	http.Redirect(w, r, dossierURL(c, d)+"/documents", http.StatusSeeOther)

@@ -1,18 +1,14 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 )
 
@@ -127,20 +123,14 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
 	}
-	actor := actorOf(r)
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actor), Permission: access.PermSignedIn, Action: "structure.create", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := s.now()
-			if err := dossier.InsertStructure(ctx, tx, &st, actor.ID(), now); err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.GrantRole(ctx, tx, actor.ID(), access.Carrier, nil, now); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: st}, nil
-		},
-	})
+	_, err := dossier.CreateStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.StructureInput{Structure: st})
+	if fe, ok := fieldErrors(err); ok {
+		p, err := s.structureForm(r, nil, r.PostForm, fe)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+	}
 	if err != nil {
 		return err
 	}
@@ -201,16 +191,15 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
 	}
-	st.ID, st.CreatedBy, st.CreatedAt = before.ID, before.CreatedBy, before.CreatedAt
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.update", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if err := dossier.UpdateStructure(ctx, tx, &st, s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), Before: before, After: st}, nil
-		},
-	})
+	st.ID = before.ID
+	_, err = dossier.EditStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.EditStructureInput{Structure: st})
+	if fe, ok := fieldErrors(err); ok {
+		p, err := s.structureForm(r, before, r.PostForm, fe)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+	}
 	if err != nil {
 		return err
 	}
@@ -227,10 +216,9 @@ func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	other, err := account.ByEmail(r.Context(), s.db, email)
-	if err != nil {
-		fe := apperr.FieldErrors{}
-		fe.Add("email", "dossier.structure.member_unknown")
+	err = dossier.AddStructureMember(r.Context(), s.dossierEnv(), change.By(actorOf(r)),
+		dossier.MemberInput{StructureID: st.ID, Email: email})
+	if fe, ok := fieldErrors(err); ok {
 		v := dossier.StructureValues(st)
 		v.Set(dossier.FieldCommune, s.communeLabel(st.Commune))
 		v.Set("email", email)
@@ -240,19 +228,6 @@ func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) erro
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermSignedIn, Action: "structure.add_member", EntityKind: "structure",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := s.now()
-			if err := dossier.AddMember(ctx, tx, st.ID, other.ID, now); err != nil {
-				return change.Outcome{}, err
-			}
-			if err := account.GrantRole(ctx, tx, other.ID, access.Carrier, nil, now); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(st.ID, 10), After: map[string]any{"member": other.ID}}, nil
-		},
-	})
 	if err != nil {
 		return err
 	}

@@ -24,12 +24,12 @@ type resultsRecordState struct {
 }
 
 // decidedStates are the states a project of the ballot reaches once the results are recorded.
-var decidedStates = []dossier.State{review.StateWinner, review.StateNotFunded, review.StateGranted,
-	review.StateInProgress, review.StateCompleted}
+var decidedStates = []dossier.State{dossier.StateWinner, dossier.StateNotFunded, dossier.StateGranted,
+	dossier.StateInProgress, dossier.StateCompleted}
 
 func (s *Server) resultsRecordState(ctx context.Context, c *campaign.Campaign) (resultsRecordState, error) {
 	st := resultsRecordState{VoteClosed: voteClosed(c, s.now())}
-	ballot, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateBallot})
+	ballot, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateBallot})
 	if err != nil {
 		return st, err
 	}

@@ -80,9 +80,9 @@ func TestRecordResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := review.StateNotFunded
+			want := dossier.StateNotFunded
 			if slices.Contains(res.Winners, pr.ID) {
-				want = review.StateWinner
+				want = dossier.StateWinner
 			}
 			if d.State != want {
 				t.Errorf("project %d: %s, want %s", pr.ID, d.State, want)
@@ -110,7 +110,7 @@ func TestRecordResults(t *testing.T) {
 		p = a.post(recordURL, url.Values{})
 		wantStatus(t, p, http.StatusConflict, "second press")
 		wantContains(t, p, "second press", "déjà enregistrés")
-		winners, _ := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateWinner})
+		winners, _ := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateWinner})
 		if len(winners) != len(res.Winners) {
 			t.Errorf("%d winners after a second press, want %d", len(winners), len(res.Winners))
 		}

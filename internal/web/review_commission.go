@@ -45,7 +45,7 @@ func (s *Server) reviewCommissionPage(r *http.Request, c *campaign.Campaign, v u
 	if p.Commission, err = review.CommissionOf(ctx, s.db, c.ID); err != nil {
 		return p, err
 	}
-	list, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateLabelled})
+	list, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateLabelled})
 	if err != nil {
 		return p, err
 	}
@@ -53,7 +53,7 @@ func (s *Server) reviewCommissionPage(r *http.Request, c *campaign.Campaign, v u
 		cat, _ := c.Category(d.CategoryID)
 		p.Rows = append(p.Rows, reviewLabelledRow{D: d, Category: cat.Name, Field: review.WithdrawField(d.ID), ReasonField: review.WithdrawReasonField(d.ID)})
 	}
-	ballot, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateBallot})
+	ballot, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateBallot})
 	if err != nil {
 		return p, err
 	}
@@ -151,7 +151,7 @@ func (s *Server) reviewDecisionPage(r *http.Request, c *campaign.Campaign, v url
 	if ok {
 		p.ProclaimedAt = at.In(c.Location()).Format("02/01/2006 15:04")
 	}
-	list, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateWinner})
+	list, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateWinner})
 	if err != nil {
 		return p, err
 	}
@@ -189,7 +189,7 @@ func (s *Server) reviewDecisionSave(w http.ResponseWriter, r *http.Request) erro
 	if d, err := campaign.ParseDate(strings.TrimSpace(v.Get("date"))); err == nil {
 		dec.Date = d
 	}
-	winners, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: review.StateWinner})
+	winners, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID, State: dossier.StateWinner})
 	if err != nil {
 		return err
 	}

@@ -214,7 +214,7 @@ func TestReviewJourney(t *testing.T) {
 		wantStatus(t, p, http.StatusUnprocessableEntity, "withdrawal without reason")
 		form.Set(review.WithdrawReasonField(drafts[2].ID), "Projet déjà financé par ailleurs.")
 		wantStatus(t, agent.post(admin+"/commission", form), http.StatusSeeOther, "commission")
-		ballot, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: review.StateBallot})
+		ballot, _ := dossier.List(ctx, d, dossier.Filter{CampaignID: c.ID, State: dossier.StateBallot})
 		if len(ballot) != len(drafts)-2 {
 			t.Fatalf("%d projects on the ballot, want %d", len(ballot), len(drafts)-2)
 		}
@@ -262,11 +262,11 @@ func TestReviewJourney(t *testing.T) {
 // t2s names a state the way the history page shows it in French.
 func t2s(st dossier.State) string {
 	switch st {
-	case review.StateBallot:
+	case dossier.StateBallot:
 		return "Soumis au vote"
-	case review.StateWithdrawn:
+	case dossier.StateWithdrawn:
 		return "Retiré par la commission"
-	case review.StateNotLabelled:
+	case dossier.StateNotLabelled:
 		return "Non labellisé"
 	}
 	return string(st)

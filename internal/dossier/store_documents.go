@@ -1,0 +1,93 @@
+package dossier
+
+import (
+	"context"
+	"fmt"
+
+	"budgetcitoyen/internal/db"
+)
+
+// The SQL of the documents' records (their bytes are in Blobs).
+
+// ---- Documents ----
+
+const docCols = "id, dossier_id, kind, blob_key, filename, content_type, size, sha256, COALESCE(uploaded_by, 0), uploaded_at"
+
+func scanDoc(sc interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	var kind string
+	err := sc.Scan(&d.ID, &d.DossierID, &kind, &d.BlobKey, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.UploadedAt)
+	d.Kind = DocKind(kind)
+	d.UploadedAt = d.UploadedAt.UTC()
+	return d, err
+}
+
+// Documents lists a dossier's documents in kind order.
+func Documents(ctx context.Context, q db.Querier, dossierID int64) ([]Document, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+docCols+" FROM dossier_documents WHERE dossier_id = $1", dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	byKind := map[DocKind]Document{}
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return nil, err
+		}
+		byKind[d.Kind] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []Document
+	for _, k := range DocKinds() {
+		if d, ok := byKind[k]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// DocumentByID reads one document of a dossier.
+func DocumentByID(ctx context.Context, q db.Querier, dossierID, id int64) (*Document, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, "SELECT "+docCols+" FROM dossier_documents WHERE id = $1 AND dossier_id = $2", id, dossierID))
+	if err != nil {
+		return nil, notFound(err, "dossier.document.not_found")
+	}
+	return &d, nil
+}
+
+// PutDocument records doc as the dossier's document of its kind and returns the blob key of
+// the document it replaces ("" if none), for the caller to delete once committed.
+func PutDocument(ctx context.Context, q db.Querier, doc *Document) (replaced string, err error) {
+	err = q.QueryRowContext(ctx, "SELECT blob_key FROM dossier_documents WHERE dossier_id = $1 AND kind = $2",
+		doc.DossierID, string(doc.Kind)).Scan(&replaced)
+	if err != nil && !db.IsNotFound(err) {
+		return "", fmt.Errorf("read document: %w", err)
+	}
+	if replaced != "" {
+		if _, err := q.ExecContext(ctx, "DELETE FROM dossier_documents WHERE dossier_id = $1 AND kind = $2", doc.DossierID, string(doc.Kind)); err != nil {
+			return "", fmt.Errorf("replace document: %w", err)
+		}
+	}
+	doc.UploadedAt = utc(doc.UploadedAt)
+	err = q.QueryRowContext(ctx, `INSERT INTO dossier_documents (dossier_id, kind, blob_key, filename, content_type, size,
+		sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		doc.DossierID, string(doc.Kind), doc.BlobKey, doc.Filename, doc.ContentType, doc.Size, doc.SHA256,
+		nullID(doc.UploadedBy), doc.UploadedAt).Scan(&doc.ID)
+	if err != nil {
+		return "", fmt.Errorf("insert document: %w", err)
+	}
+	return replaced, nil
+}
+
+// DeleteDocument removes a document record and returns its blob key.
+func DeleteDocument(ctx context.Context, q db.Querier, dossierID, id int64) (string, error) {
+	var key string
+	err := q.QueryRowContext(ctx, "DELETE FROM dossier_documents WHERE id = $1 AND dossier_id = $2 RETURNING blob_key", id, dossierID).Scan(&key)
+	if err != nil {
+		return "", notFound(err, "dossier.document.not_found")
+	}
+	return key, nil
+}
