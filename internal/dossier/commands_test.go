@@ -53,7 +53,7 @@ func newCmdFixture(t *testing.T, d *db.DB) *cmdFixture {
 		t.Fatal(err)
 	}
 	c.ComptoirRequired = false
-	if err := campaign.Insert(ctx, d, c); err != nil {
+	if err := campaign.Insert(ctx, d, c, now); err != nil {
 		t.Fatal(err)
 	}
 	cat, err := i18n.Load()
@@ -74,7 +74,7 @@ func newCmdFixture(t *testing.T, d *db.DB) *cmdFixture {
 // person creates an account with a global role and returns its actor.
 func (f *cmdFixture) person(email string, role access.Role) access.Actor {
 	f.t.Helper()
-	a, err := account.Create(f.ctx, f.d, email, email, "", now)
+	a, err := account.Create(f.ctx, f.d, email, email, now)
 	if err != nil {
 		f.t.Fatal(err)
 	}

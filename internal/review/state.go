@@ -20,20 +20,6 @@ import (
 	"budgetcitoyen/internal/dossier"
 )
 
-// The names of the states the review pages use, for the pages that read them from this
-// package; new code names dossier.StateX.
-const (
-	StateSubmitted   = dossier.StateSubmitted
-	StateUnderReview = dossier.StateUnderReview
-	StateEligible    = dossier.StateEligible
-	StateIneligible  = dossier.StateIneligible
-	StateLabelled    = dossier.StateLabelled
-	StateNotLabelled = dossier.StateNotLabelled
-)
-
-// States lists the states of the project's life after the draft (dossier.States).
-func States() []dossier.State { return dossier.States() }
-
 // TransitionTo returns the review's transition to state to: false for a state no review
 // command moves a dossier to (the draft, the submission).
 func TransitionTo(to dossier.State) (dossier.Transition, bool) {

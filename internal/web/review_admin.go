@@ -73,7 +73,7 @@ func (s *Server) reviewCommitteePage(r *http.Request, c *campaign.Campaign, v ur
 				ar.Active++
 			}
 		}
-		if open := row.Dossier.State == review.StateSubmitted || row.Dossier.State == review.StateUnderReview; open {
+		if open := row.Dossier.State == dossier.StateSubmitted || row.Dossier.State == dossier.StateUnderReview; open {
 			ar.Missing = max(0, p.MinReviewers-ar.Active)
 		}
 		p.Rows = append(p.Rows, ar)

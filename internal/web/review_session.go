@@ -36,7 +36,7 @@ type reviewSessionPage struct {
 }
 
 // decisions are what the session records: the target states of the committee's decisions.
-var decisions = []dossier.State{review.StateLabelled, review.StateNotLabelled, review.StateIneligible, review.StateEligible, review.StateUnderReview}
+var decisions = []dossier.State{dossier.StateLabelled, dossier.StateNotLabelled, dossier.StateIneligible, dossier.StateEligible, dossier.StateUnderReview}
 
 func (s *Server) sessionRows(r *http.Request, c *campaign.Campaign) ([]reviewSessionRow, error) {
 	lang := langOf(r)
@@ -76,7 +76,7 @@ func (s *Server) reviewSessionPage(r *http.Request, c *campaign.Campaign, v url.
 	for _, row := range p.Rows {
 		counts[row.Dossier.State]++
 	}
-	for _, st := range review.States() {
+	for _, st := range dossier.States() {
 		if n := counts[st]; n > 0 {
 			p.Counts = append(p.Counts, s.cat.T(lang, st.MessageKey())+" : "+strconv.Itoa(n))
 		}
