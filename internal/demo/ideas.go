@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/territory"
 )
@@ -157,74 +155,76 @@ func seedCampaignIdeas(ctx context.Context, env change.Env, terr *territory.Data
 	if span <= 0 {
 		return nil
 	}
-	_, err := change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Campaign: c, Action: "idea.seed", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			authors := map[int]*access.Account{}
-			for k := 0; k < n; k++ {
-				// About one author in five deposits two ideas.
-				who := k
-				if k%5 == 4 {
-					who = k - 1 - rng.IntN(3)
-				}
-				a, err := demoAuthor(ctx, tx, authors, who, prefix, from)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				seed := ideaSeeds[rng.IntN(len(ideaSeeds))]
-				cm := towns[rng.IntN(len(towns))]
-				if rng.IntN(4) == 0 {
-					cm = communes[rng.IntN(len(communes))]
-				}
-				at := from.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Minute)
-				carrier := idea.Carriers()[rng.IntN(3)]
-				structure := ""
-				if carrier != idea.CarrierPerson {
-					structure = structureName(carrier, cm.Name, rng)
-				}
-				i := &idea.Idea{
-					CampaignID: c.ID, AuthorID: a.ID, Title: seed.title + " à " + cm.Name,
-					Description: seed.need + " " + seed.offer + "\n\n" + demoPublics[rng.IntN(len(demoPublics))],
-					Theme:       seed.theme, Commune: cm.Code, Arrondissement: cm.Arrondissement, EPCI: cm.EPCI,
-					Carrier: carrier, Structure: structure, CreatedAt: at,
-				}
-				if err := idea.Insert(ctx, tx, i); err != nil {
-					return change.Outcome{}, err
-				}
-				if k < hidden {
-					hiddenAt := minTime(at.Add(36*time.Hour), to)
-					if err := idea.Hide(ctx, tx, c.ID, i.ID, demoHideReasons[k%len(demoHideReasons)], 0, hiddenAt); err != nil {
-						return change.Outcome{}, err
-					}
-				}
+	authors := map[int]int64{}
+	for k := 0; k < n; k++ {
+		// About one author in five deposits two ideas.
+		who := k
+		if k%5 == 4 {
+			who = k - 1 - rng.IntN(3)
+		}
+		authorID, err := demoAuthor(ctx, env, authors, who, prefix, from)
+		if err != nil {
+			return err
+		}
+		seed := ideaSeeds[rng.IntN(len(ideaSeeds))]
+		cm := towns[rng.IntN(len(towns))]
+		if rng.IntN(4) == 0 {
+			cm = communes[rng.IntN(len(communes))]
+		}
+		at := from.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Minute)
+		carrier := idea.Carriers()[rng.IntN(3)]
+		structure := ""
+		if carrier != idea.CarrierPerson {
+			structure = structureName(carrier, cm.Name, rng)
+		}
+		form := idea.Deposit{Title: seed.title + " à " + cm.Name,
+			Description: seed.need + " " + seed.offer + "\n\n" + demoPublics[rng.IntN(len(demoPublics))],
+			Theme:       seed.theme, CommuneCode: cm.Code, Carrier: carrier, Structure: structure}
+		i, err := idea.Submit(ctx, ideaEnvAt(env, terr, at), change.System("demo"),
+			idea.SubmitInput{Campaign: c, Form: form, AuthorID: authorID})
+		if err != nil {
+			return err
+		}
+		if k < hidden {
+			hiddenAt := minTime(at.Add(36*time.Hour), to)
+			err := idea.Hide(ctx, ideaEnvAt(env, terr, hiddenAt), change.System("demo"),
+				idea.HideInput{Campaign: c, ID: i.ID, Reason: demoHideReasons[k%len(demoHideReasons)]})
+			if err != nil {
+				return err
 			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10),
-				After: map[string]any{"ideas": n, "hidden": hidden, "authors": len(authors)}}, nil
-		},
-	})
-	return err
+		}
+	}
+	return nil
 }
 
-// demoAuthor returns the fictitious author number who, creating the account on first use.
-func demoAuthor(ctx context.Context, tx *db.Tx, authors map[int]*access.Account, who int, prefix string, at time.Time) (*access.Account, error) {
-	if a, ok := authors[who]; ok {
-		return a, nil
+// commandEnvAt is env with its clock stopped at t: the demo's past changes are made at the
+// time they would have happened, inside the phases they need.
+func commandEnvAt(env change.Env, t time.Time) change.Env {
+	return change.Env{DB: env.DB, Now: func() time.Time { return t }}
+}
+
+// ideaEnvAt is the environment of the idea commands for a change made at t, without
+// e-mails: the demo's authors are fictitious.
+func ideaEnvAt(env change.Env, terr *territory.Data, t time.Time) idea.Env {
+	return idea.Env{Change: commandEnvAt(env, t), Territory: terr}
+}
+
+// demoAuthor returns the account of the fictitious author number who, a verified citizen
+// without password, creating it (at at) on first use.
+func demoAuthor(ctx context.Context, env change.Env, authors map[int]int64, who int, prefix string, at time.Time) (int64, error) {
+	if id, ok := authors[who]; ok {
+		return id, nil
 	}
 	first := demoFirstNames[who%len(demoFirstNames)]
 	last := demoLastNames[(who*7+who/len(demoFirstNames))%len(demoLastNames)]
-	email := fmt.Sprintf("%s-%03d@demo.budgetcitoyen.test", prefix, who+1)
-	a, err := account.Create(ctx, tx, email, first+" "+last, at)
+	in := account.AddInput{Email: fmt.Sprintf("%s-%03d@demo.budgetcitoyen.test", prefix, who+1), Name: first + " " + last,
+		Grants: []access.Grant{{Role: access.Citizen}}}
+	a, err := account.Add(ctx, account.Env{Change: commandEnvAt(env, at)}, change.System("demo"), in)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, at); err != nil {
-		return nil, err
-	}
-	if err := account.MarkVerified(ctx, tx, a.ID, at); err != nil {
-		return nil, err
-	}
-	authors[who] = a
-	return a, nil
+	authors[who] = a.ID
+	return a.ID, nil
 }
 
 var structurePrefixes = map[idea.Carrier][]string{

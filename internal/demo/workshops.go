@@ -11,6 +11,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -65,8 +66,13 @@ var lastNames = []string{"Lefebvre", "Dubois", "Leroy", "Moreau", "Lemaire", "Fo
 
 // seedWorkshops adds the comptoirs: 15 past sessions of the 2018 edition with 180
 // participants (most marked present) and 8 sessions of the open campaign in the coming weeks,
-// some animated by the demo animator. Each session and its registrations are one change.
+// some animated by the demo animator. They go through the workshop commands, as the platform
+// ("demo"): each session, registration and attendance sheet is one change.
 func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time, ids map[string]int64) error {
+	terr, err := territory.Load()
+	if err != nil {
+		return err
+	}
 	openSlug, _ := Slugs(now)
 	archived, err := campaign.ByID(ctx, d, ids[campaign.PresetPasDeCalais2018])
 	if err != nil {
@@ -91,7 +97,7 @@ func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time,
 	base2018 := time.Date(2018, 3, 1, 0, 0, 0, 0, loc)
 	for _, ds := range sessions2018 {
 		start := base2018.AddDate(0, 0, ds.day).Add(time.Duration(ds.hour) * time.Hour)
-		if err := seedSession(ctx, env, d, archived, ds, start, &person, 0, now); err != nil {
+		if err := seedSession(ctx, env, terr, archived, ds, start, &person, 0, now); err != nil {
 			return err
 		}
 	}
@@ -104,58 +110,72 @@ func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time,
 		if ds.animated {
 			anim = animatorID
 		}
-		if err := seedSession(ctx, env, d, open, ds, start, &person, anim, now); err != nil {
+		if err := seedSession(ctx, env, terr, open, ds, start, &person, anim, now); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func seedSession(ctx context.Context, env change.Env, d *db.DB, c *campaign.Campaign, ds demoSession, start time.Time,
-	person *int, animator int64, now time.Time) error {
-	_, err := change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Campaign: c, Action: "workshop.create", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			s := workshop.Session{CampaignID: c.ID, Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune,
-				Topics: ds.topics, StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(),
-				Capacity: ds.capacity}
-			if animator != 0 {
-				s.Animators = []int64{animator}
-			}
-			created := now.AddDate(0, 0, -7) // the open campaign's sessions were announced last week
-			if start.Before(now) {
-				created = start.AddDate(0, 0, -21)
-			}
-			if err := workshop.Create(ctx, tx, &s, created); err != nil {
-				return change.Outcome{}, err
-			}
-			for i := 0; i < ds.registrations; i++ {
-				*person++
-				n := *person
-				name := firstNames[n%len(firstNames)] + " " + lastNames[(n/len(firstNames)+n)%len(lastNames)]
-				email := "participant" + strconv.Itoa(n) + "@demo.budgetcitoyen.test"
-				acc, err := account.Create(ctx, tx, email, name, created)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				regAt := created.Add(time.Duration(i+1) * time.Hour)
-				if _, err := workshop.Register(ctx, d, tx, s.ID, acc.ID, regAt); err != nil {
-					return change.Outcome{}, err
-				}
-				if i < ds.present {
-					if err := workshop.MarkAttendance(ctx, tx, s.ID, acc.ID, workshop.Present, start); err != nil {
-						return change.Outcome{}, err
-					}
-				} else if start.Before(now) {
-					if err := workshop.MarkAttendance(ctx, tx, s.ID, acc.ID, workshop.Absent, start); err != nil {
-						return change.Outcome{}, err
-					}
-				}
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(s.ID, 10),
-				After: map[string]any{"title": s.Title, "commune": s.Commune, "registrations": ds.registrations}}, nil
-		},
-	})
+// workshopEnvAt is the environment of the workshop commands for a change made at t,
+// without e-mails: the demo's participants are fictitious.
+func workshopEnvAt(env change.Env, terr *territory.Data, t time.Time) workshop.Env {
+	return workshop.Env{Change: commandEnvAt(env, t), Territory: terr}
+}
+
+// seedSession creates the session ds of c through the commands, as the agents, the people
+// and the animators would have: announced three weeks before (last week for the open
+// campaign), each participant registered an hour after the previous one once the comptoirs
+// phase was open, the attendance marked at the start.
+func seedSession(ctx context.Context, env change.Env, terr *territory.Data, c *campaign.Campaign, ds demoSession,
+	start time.Time, person *int, animator int64, now time.Time) error {
+	demoWho := change.System("demo")
+	created := now.AddDate(0, 0, -7)
+	if start.Before(now) {
+		created = start.AddDate(0, 0, -21)
+	}
+	s := workshop.Session{Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune, Topics: ds.topics,
+		StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(), Capacity: ds.capacity}
+	if animator != 0 {
+		s.Animators = []int64{animator}
+	}
+	ws, err := workshop.CreateSession(ctx, workshopEnvAt(env, terr, created), demoWho,
+		workshop.SessionInput{Campaign: c, Form: workshop.FormOf(s, c.Location())})
+	if err != nil {
+		return fmt.Errorf("demo comptoir %q: %w", ds.title, err)
+	}
+	first := created
+	if w, ok := c.Window(campaign.PhaseComptoirs); ok && first.Before(w.Start) {
+		first = w.Start
+	}
+	marks := map[int64]workshop.Attendance{}
+	for i := 0; i < ds.registrations; i++ {
+		*person++
+		n := *person
+		in := account.AddInput{Email: "participant" + strconv.Itoa(n) + "@demo.budgetcitoyen.test",
+			Name: firstNames[n%len(firstNames)] + " " + lastNames[(n/len(firstNames)+n)%len(lastNames)]}
+		acc, err := account.Add(ctx, account.Env{Change: commandEnvAt(env, created)}, demoWho, in)
+		if err != nil {
+			return fmt.Errorf("demo participant %s: %w", in.Email, err)
+		}
+		regAt := first.Add(time.Duration(i+1) * time.Hour)
+		_, err = workshop.Join(ctx, workshopEnvAt(env, terr, regAt), demoWho,
+			workshop.PersonInput{Campaign: c, SessionID: ws.ID, AccountID: acc.ID})
+		if err != nil {
+			return fmt.Errorf("demo comptoir %q, participant %d: %w", ds.title, n, err)
+		}
+		switch {
+		case i < ds.present:
+			marks[acc.ID] = workshop.Present
+		case start.Before(now):
+			marks[acc.ID] = workshop.Absent
+		}
+	}
+	if len(marks) == 0 {
+		return nil
+	}
+	err = workshop.RecordAttendance(ctx, workshopEnvAt(env, terr, start), demoWho,
+		workshop.AttendanceInput{Campaign: c, SessionID: ws.ID, Marks: marks})
 	if err != nil {
 		return fmt.Errorf("demo comptoir %q: %w", ds.title, err)
 	}

@@ -53,6 +53,18 @@ func ParseDeposit(v url.Values) (Deposit, apperr.FieldErrors) {
 		Structure:   oneLine(v.Get(FieldStructure)),
 		Email:       account.NormalizeEmail(oneLine(v.Get(FieldEmail))),
 	}
+	fe := d.check()
+	if !d.Theme.Valid() {
+		d.Theme = Theme(clip(string(d.Theme), 40))
+	}
+	if !d.Carrier.Valid() {
+		d.Carrier = Carrier(clip(string(d.Carrier), 40))
+	}
+	return d, fe
+}
+
+// check returns the errors of every field but the commune and the e-mail.
+func (d Deposit) check() apperr.FieldErrors {
 	fe := apperr.FieldErrors{}
 	switch n := utf8.RuneCountInString(d.Title); {
 	case n == 0:
@@ -68,16 +80,14 @@ func ParseDeposit(v url.Values) (Deposit, apperr.FieldErrors) {
 	}
 	if !d.Theme.Valid() {
 		fe.Add(FieldTheme, "idea.error.theme_required")
-		d.Theme = Theme(clip(string(d.Theme), 40))
 	}
 	if !d.Carrier.Valid() {
 		fe.Add(FieldCarrier, "idea.error.carrier_required")
-		d.Carrier = Carrier(clip(string(d.Carrier), 40))
 	}
 	if n := utf8.RuneCountInString(d.Structure); n > MaxStructureLen {
 		fe.Add(FieldStructure, "idea.error.structure_too_long", MaxStructureLen)
 	}
-	return d, fe
+	return fe
 }
 
 // CheckEmail adds the error of the contact e-mail, for a visitor (a signed-in person's

@@ -14,8 +14,8 @@ import (
 const columns = `id, campaign_id, author_id, title, description, theme, commune, arrondissement, epci,
 	carrier, structure, created_at, hidden_at, hidden_reason, hidden_by`
 
-// Insert stores a new idea and sets its ID. The caller has checked it (ParseDeposit,
-// ResolveCommune); the database only guards its references.
+// Insert stores a new idea and sets its ID. The caller has checked it (the Submit command
+// does); the database only guards its references.
 func Insert(ctx context.Context, q db.Querier, i *Idea) error {
 	i.CreatedAt = i.CreatedAt.UTC().Truncate(time.Microsecond)
 	err := q.QueryRowContext(ctx, `INSERT INTO ideas (campaign_id, author_id, title, description, theme, commune,
@@ -108,9 +108,9 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Idea, int, error) {
 	return out, total, rows.Err()
 }
 
-// Hide hides a published idea with the moderator's reason; hiding a hidden idea is an
-// apperr Conflict.
-func Hide(ctx context.Context, q db.Querier, campaignID, id int64, reason string, by int64, now time.Time) error {
+// MarkHidden hides a published idea with the moderator's reason (by 0: the platform);
+// hiding a hidden idea is an apperr Conflict. The Hide command is the change that calls it.
+func MarkHidden(ctx context.Context, q db.Querier, campaignID, id int64, reason string, by int64, now time.Time) error {
 	var byArg any
 	if by != 0 {
 		byArg = by
@@ -121,8 +121,9 @@ func Hide(ctx context.Context, q db.Querier, campaignID, id int64, reason string
 	return settled(ctx, q, res, err, campaignID, id, "idea.error.already_hidden")
 }
 
-// Restore publishes a hidden idea again; restoring a published idea is an apperr Conflict.
-func Restore(ctx context.Context, q db.Querier, campaignID, id int64) error {
+// MarkPublished publishes a hidden idea again; restoring a published idea is an apperr
+// Conflict. The Restore command is the change that calls it.
+func MarkPublished(ctx context.Context, q db.Querier, campaignID, id int64) error {
 	res, err := q.ExecContext(ctx, `UPDATE ideas SET hidden_at = NULL, hidden_reason = '', hidden_by = NULL
 		WHERE id = $1 AND campaign_id = $2 AND hidden_at IS NOT NULL`, id, campaignID)
 	return settled(ctx, q, res, err, campaignID, id, "idea.error.not_hidden")

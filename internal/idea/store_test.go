@@ -82,13 +82,13 @@ func TestStore(t *testing.T) {
 			t.Errorf("page 2: %d %v", total, ids(list))
 		}
 
-		if err := idea.Hide(ctx, d, c.ID, b.ID, "Hors sujet.", agent.ID, now); err != nil {
+		if err := idea.MarkHidden(ctx, d, c.ID, b.ID, "Hors sujet.", agent.ID, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := idea.Hide(ctx, d, c.ID, b.ID, "Encore.", agent.ID, now); !apperr.IsKind(err, apperr.Conflict) {
+		if err := idea.MarkHidden(ctx, d, c.ID, b.ID, "Encore.", agent.ID, now); !apperr.IsKind(err, apperr.Conflict) {
 			t.Errorf("hide twice: %v", err)
 		}
-		if err := idea.Hide(ctx, d, c.ID, 9999, "x", agent.ID, now); !apperr.IsKind(err, apperr.NotFound) {
+		if err := idea.MarkHidden(ctx, d, c.ID, 9999, "x", agent.ID, now); !apperr.IsKind(err, apperr.NotFound) {
 			t.Errorf("hide unknown: %v", err)
 		}
 		got, _ = idea.ByID(ctx, d, c.ID, b.ID)
@@ -116,10 +116,10 @@ func TestStore(t *testing.T) {
 			t.Errorf("count by commune %v", counts)
 		}
 
-		if err := idea.Restore(ctx, d, c.ID, b.ID); err != nil {
+		if err := idea.MarkPublished(ctx, d, c.ID, b.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := idea.Restore(ctx, d, c.ID, b.ID); !apperr.IsKind(err, apperr.Conflict) {
+		if err := idea.MarkPublished(ctx, d, c.ID, b.ID); !apperr.IsKind(err, apperr.Conflict) {
 			t.Errorf("restore twice: %v", err)
 		}
 		got, _ = idea.ByID(ctx, d, c.ID, b.ID)

@@ -1,18 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/i18n"
-	"budgetcitoyen/internal/mail"
 )
 
 type registerForm struct {
@@ -59,9 +54,4 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "auth.register.done")
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
-}
-
-// verificationMail issues a verification link for a and writes the e-mail that carries it.
-func (s *Server) verificationMail(ctx context.Context, tx *db.Tx, a *access.Account, lang i18n.Lang, now time.Time) (mail.Message, error) {
-	return account.NewVerification(ctx, tx, s.accountMailer(), a, lang, now)
 }

@@ -1,20 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
-	"time"
 
-	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
-	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/territory"
 )
 
@@ -112,17 +105,20 @@ func (s *Server) ideaDepositSubmit(w http.ResponseWriter, r *http.Request) error
 		p.Errors = errs
 		return s.render(w, r, http.StatusUnprocessableEntity, "idea_deposit", p)
 	}
-	id, err := s.depositIdea(r.Context(), c, actor, form, commune, lang)
+	i, err := idea.Submit(r.Context(), s.ideaEnv(), change.By(actor), idea.SubmitInput{Campaign: c, Form: form, Lang: lang})
 	if ae, ok := apperr.As(err); ok && ae.Kind == apperr.Conflict {
 		p.Closed = s.cat.T(lang, ae.Message.Key, ae.Message.Args...)
 		return s.render(w, r, http.StatusConflict, "idea_deposit", p)
+	} else if ok && ae.Fields != nil {
+		p.Errors = ae.Fields
+		return s.render(w, r, http.StatusUnprocessableEntity, "idea_deposit", p)
 	}
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionIdeaKey, id)
+	s.sessions.Put(r.Context(), sessionIdeaKey, i.ID)
 	s.flash(r, "idea.deposit.done")
-	http.Redirect(w, r, ideaPath(c, id)+"/orientation", http.StatusSeeOther)
+	http.Redirect(w, r, ideaPath(c, i.ID)+"/orientation", http.StatusSeeOther)
 	return nil
 }
 
@@ -134,87 +130,7 @@ func ideaCommuneLabel(c territory.Commune) string {
 	return c.Name + " (" + c.Postcodes[0] + ")"
 }
 
-// depositIdea creates or finds the author's account and stores the idea, with the audit
-// entry and the e-mails, in one transaction.
-func (s *Server) depositIdea(ctx context.Context, c *campaign.Campaign, actor access.Actor, form idea.Deposit,
-	commune territory.Commune, lang i18n.Lang) (int64, error) {
-	var id int64
-	_, err := change.Do(ctx, s.changeEnv(), change.Request{
-		// Anyone may deposit, visitors included: the deposit itself gives them an account.
-		Who: change.By(actor), Permission: access.PermPublic, Campaign: c.During(campaign.PhaseIdeas),
-		Action: "idea.deposit", EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := s.now()
-			var mails []mail.Message
-			author, created, err := s.ideaAuthor(ctx, tx, actor, form.Email, now)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if created {
-				m, err := s.verificationMail(ctx, tx, author, lang, now)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				mails = append(mails, m)
-			} else if !actor.SignedIn() {
-				lang = ideaAccountLang(author)
-			}
-			i := form.Idea(c.ID, author.ID, commune, now)
-			if err := idea.Insert(ctx, tx, i); err != nil {
-				return change.Outcome{}, err
-			}
-			id = i.ID
-			mails = append(mails, s.depositMail(author.Email, lang, c, i, commune, !created && !actor.SignedIn()))
-			return change.Outcome{EntityID: strconv.FormatInt(i.ID, 10), After: auditIdea(i), Mails: mails}, nil
-		},
-	})
-	return id, err
-}
-
-// ideaAuthor returns the signed-in person, or the account of the typed address, created
-// (as a citizen without password) when there is none.
-func (s *Server) ideaAuthor(ctx context.Context, tx *db.Tx, actor access.Actor, email string, now time.Time) (a *access.Account, created bool, err error) {
-	if actor.SignedIn() {
-		return actor.Account, false, nil
-	}
-	a, err = account.ByEmail(ctx, tx, email)
-	if err == nil {
-		return a, false, nil
-	}
-	if !apperr.IsKind(err, apperr.NotFound) {
-		return nil, false, err
-	}
-	if a, err = account.Create(ctx, tx, email, "", now); err != nil {
-		return nil, false, err
-	}
-	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {
-		return nil, false, err
-	}
-	return a, true, nil
-}
-
-// depositMail acknowledges the idea. attached: the address belonged to an account already
-// and the deposit was made without signing in, so the owner learns of it and can object.
-func (s *Server) depositMail(to string, lang i18n.Lang, c *campaign.Campaign, i *idea.Idea, commune territory.Commune, attached bool) mail.Message {
-	link := s.baseURL + ideaPath(c, i.ID)
-	orientation := s.baseURL + ideaPath(c, i.ID) + "/orientation"
-	body := s.cat.T(lang, "mail.idea.deposit.body", c.Name, i.Title, commune.Name,
-		s.cat.T(lang, i.Theme.MessageKey()), link, orientation)
-	if attached {
-		body += "\n\n" + s.cat.T(lang, "mail.idea.deposit.attached", s.baseURL+"/connexion/code")
-	}
-	body += "\n\n" + s.cat.T(lang, "mail.idea.signature", c.Name)
-	return mail.Message{To: to, Subject: s.cat.T(lang, "mail.idea.deposit.subject", i.Title), Body: body}
-}
-
-// auditIdea is what the audit log keeps of an idea (the author by account id only).
-func auditIdea(i *idea.Idea) map[string]any {
-	m := map[string]any{
-		"title": i.Title, "theme": i.Theme, "commune": i.Commune, "carrier": i.Carrier,
-		"structure": i.Structure, "author_id": i.AuthorID, "hidden": i.Hidden(),
-	}
-	if i.Hidden() {
-		m["hidden_reason"] = i.HiddenReason
-	}
-	return m
+// ideaEnv is the environment of the idea commands.
+func (s *Server) ideaEnv() idea.Env {
+	return idea.Env{Change: s.changeEnv(), Mail: idea.Mailer{Cat: s.cat, BaseURL: s.baseURL}, Territory: s.Territory}
 }

@@ -1,19 +1,14 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 
-	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/idea"
-	"budgetcitoyen/internal/mail"
 )
 
 // Agents moderate a campaign's ideas: every idea, hidden ones included; hiding needs a
@@ -106,10 +101,11 @@ func (s *Server) ideaHide(w http.ResponseWriter, r *http.Request) error {
 		r.URL.Path = moderationPath(c)
 		return s.renderModeration(w, r, http.StatusUnprocessableEntity, i.ID, reason, errs)
 	}
-	actor := actorOf(r)
-	err = s.moderateIdea(r, c, i.ID, "idea.hide", "hidden", func(ctx context.Context, tx *db.Tx) error {
-		return idea.Hide(ctx, tx, c.ID, i.ID, reason, actor.ID(), s.now())
-	})
+	err = idea.Hide(r.Context(), s.ideaEnv(), change.By(actorOf(r)), idea.HideInput{Campaign: c, ID: i.ID, Reason: reason})
+	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
+		r.URL.Path = moderationPath(c)
+		return s.renderModeration(w, r, http.StatusUnprocessableEntity, i.ID, reason, ae.Fields)
+	}
 	if err != nil {
 		return err
 	}
@@ -125,66 +121,11 @@ func (s *Server) ideaRestore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = s.moderateIdea(r, c, i.ID, "idea.restore", "restored", func(ctx context.Context, tx *db.Tx) error {
-		return idea.Restore(ctx, tx, c.ID, i.ID)
-	})
+	err = idea.Restore(r.Context(), s.ideaEnv(), change.By(actorOf(r)), idea.RestoreInput{Campaign: c, ID: i.ID})
 	if err != nil {
 		return err
 	}
 	s.flash(r, "idea.moderation.restored_done")
 	http.Redirect(w, r, moderationPath(c), http.StatusSeeOther)
 	return nil
-}
-
-// moderateIdea applies one moderation change (apply) through change.Do: the idea's state
-// before and after for the audit log, and the e-mail of kind ("hidden", "restored") to its author.
-func (s *Server) moderateIdea(r *http.Request, c *campaign.Campaign, id int64, action, kind string,
-	apply func(ctx context.Context, tx *db.Tx) error) error {
-	_, err := change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermModerate, Campaign: c,
-		Action: action, EntityKind: "idea",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			before, err := idea.ByID(ctx, tx, c.ID, id)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			if err := apply(ctx, tx); err != nil {
-				return change.Outcome{}, err
-			}
-			after, err := idea.ByID(ctx, tx, c.ID, id)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			m, err := s.moderationMail(ctx, tx, c, after, kind)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(id, 10), Before: auditIdea(before),
-				After: auditIdea(after), Mails: []mail.Message{m}}, nil
-		},
-	})
-	return err
-}
-
-// moderationMail tells the author that their idea was hidden (with the reason) or restored,
-// in the author's language.
-func (s *Server) moderationMail(ctx context.Context, tx *db.Tx, c *campaign.Campaign, i *idea.Idea, kind string) (mail.Message, error) {
-	author, err := account.ByID(ctx, tx, i.AuthorID)
-	if err != nil {
-		return mail.Message{}, err
-	}
-	lang := ideaAccountLang(author)
-	link := s.baseURL + ideaPath(c, i.ID)
-	var body string
-	if kind == "hidden" {
-		contact := c.ContactEmail
-		if contact == "" {
-			contact = s.baseURL + "/contact"
-		}
-		body = s.cat.T(lang, "mail.idea.hidden.body", i.Title, c.Name, i.HiddenReason, contact)
-	} else {
-		body = s.cat.T(lang, "mail.idea.restored.body", i.Title, c.Name, link)
-	}
-	body += "\n\n" + s.cat.T(lang, "mail.idea.signature", c.Name)
-	return mail.Message{To: author.Email, Subject: s.cat.T(lang, "mail.idea."+kind+".subject", i.Title), Body: body}, nil
 }

@@ -37,9 +37,7 @@ type ideaView struct {
 	HiddenReason   string
 }
 
-func ideaPath(c *campaign.Campaign, id int64) string {
-	return "/" + c.Slug + "/idees/" + strconv.FormatInt(id, 10)
-}
+func ideaPath(c *campaign.Campaign, id int64) string { return idea.Path(c, id) }
 
 func (s *Server) viewIdea(lang i18n.Lang, c *campaign.Campaign, i idea.Idea) ideaView {
 	loc := c.Location()
@@ -128,12 +126,4 @@ func (s *Server) ideaArrondissementOptions(c *campaign.Campaign) []option {
 		out = append(out, option{a.Code, a.Name})
 	}
 	return out
-}
-
-// accountLang is the language of an account's e-mails.
-func ideaAccountLang(a *access.Account) i18n.Lang {
-	if l, ok := i18n.Parse(a.Lang); ok {
-		return l
-	}
-	return i18n.FR
 }

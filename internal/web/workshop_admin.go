@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/workshop"
 )
@@ -72,17 +69,9 @@ func formFromRequest(r *http.Request) workshop.Form {
 	}
 }
 
-func (s *Server) workshopRules(ctx context.Context, c *campaign.Campaign, registered int) (workshop.Rules, error) {
-	cands, err := workshop.AnimatorCandidates(ctx, s.db, c.ID)
-	if err != nil {
-		return workshop.Rules{}, err
-	}
-	ids := map[int64]bool{}
-	for _, a := range cands {
-		ids[a.ID] = true
-	}
-	return workshop.Rules{Territory: s.Territory, Departement: c.Territory, Location: c.Location(), Animators: ids,
-		Registered: registered}, nil
+// workshopEnv is the environment of the workshop commands.
+func (s *Server) workshopEnv() workshop.Env {
+	return workshop.Env{Change: s.changeEnv(), Mail: s.workshopMailer(), Territory: s.Territory}
 }
 
 func (s *Server) workshopNew(w http.ResponseWriter, r *http.Request) error {
@@ -99,35 +88,20 @@ func (s *Server) workshopNew(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) workshopCreate(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	f := formFromRequest(r)
-	rules, err := s.workshopRules(r.Context(), c, 0)
-	if err != nil {
-		return err
-	}
-	ws, errs := workshop.Parse(f, rules)
-	if len(errs) == 0 {
-		ws.CampaignID = c.ID
-		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
-			Action: "workshop.create", EntityKind: "workshop_session",
-			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-				if err := workshop.Create(ctx, tx, &ws, s.now()); err != nil {
-					return change.Outcome{}, err
-				}
-				return change.Outcome{EntityID: strconv.FormatInt(ws.ID, 10), After: ws}, nil
-			},
-		})
+	ws, err := workshop.CreateSession(r.Context(), s.workshopEnv(), change.By(actorOf(r)), workshop.SessionInput{Campaign: c, Form: f})
+	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
+		p, err := s.workshopForm(r, c, 0, f, ae.Fields)
 		if err != nil {
 			return err
 		}
-		s.flash(r, "workshop.flash.created")
-		http.Redirect(w, r, workshop.SessionPath(workshop.Session{ID: ws.ID, CampaignSlug: c.Slug}), http.StatusSeeOther)
-		return nil
+		return s.render(w, r, http.StatusUnprocessableEntity, "workshop_form", p)
 	}
-	p, err := s.workshopForm(r, c, 0, f, errs)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusUnprocessableEntity, "workshop_form", p)
+	s.flash(r, "workshop.flash.created")
+	http.Redirect(w, r, workshop.SessionPath(*ws), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) workshopEdit(w http.ResponseWriter, r *http.Request) error {
@@ -152,54 +126,19 @@ func (s *Server) workshopUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if before.Cancelled() {
-		return apperr.New(apperr.Conflict, "workshop.error.cancelled")
-	}
 	f := formFromRequest(r)
-	rules, err := s.workshopRules(r.Context(), c, before.Registered)
-	if err != nil {
-		return err
-	}
-	ws, errs := workshop.Parse(f, rules)
-	if len(errs) == 0 {
-		ws.ID, ws.CampaignID, ws.CampaignSlug, ws.TimeZone = before.ID, c.ID, c.Slug, c.TimeZone
-		_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-			Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
-			Action: "workshop.update", EntityKind: "workshop_session",
-			Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-				if err := workshop.Update(ctx, tx, &ws, s.now()); err != nil {
-					return change.Outcome{}, err
-				}
-				out := change.Outcome{EntityID: strconv.FormatInt(ws.ID, 10), Before: before, After: ws}
-				promoted, err := workshop.FillSeats(ctx, s.db, tx, ws.ID)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				if len(promoted) > 0 {
-					fresh, err := workshop.ByID(ctx, tx, ws.ID)
-					if err != nil {
-						return change.Outcome{}, err
-					}
-					for _, p := range promoted {
-						out.Mails = append(out.Mails, s.workshopMailer().Message(workshop.MailMovedUp, p, *fresh))
-					}
-				}
-				return out, nil
-			},
-		})
-		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
-			errs = ae.Fields
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(errs) > 0 {
-		p, err := s.workshopForm(r, c, before.ID, f, errs)
+	_, err = workshop.EditSession(r.Context(), s.workshopEnv(), change.By(actorOf(r)),
+		workshop.SessionInput{Campaign: c, ID: before.ID, Form: f})
+	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
+		p, err := s.workshopForm(r, c, before.ID, f, ae.Fields)
 		if err != nil {
 			return err
 		}
 		p.Registered = before.Registered
 		return s.render(w, r, http.StatusUnprocessableEntity, "workshop_form", p)
+	}
+	if err != nil {
+		return err
 	}
 	s.flash(r, "workshop.flash.updated")
 	http.Redirect(w, r, workshop.SessionPath(*before), http.StatusSeeOther)
@@ -213,22 +152,7 @@ func (s *Server) workshopCancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermManageWorkshops, Campaign: c,
-		Action: "workshop.cancel", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			regs, err := workshop.Cancel(ctx, tx, ws.ID, s.now())
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			out := change.Outcome{EntityID: strconv.FormatInt(ws.ID, 10), Before: map[string]any{"cancelled": false},
-				After: map[string]any{"cancelled": true, "told": len(regs)}}
-			for _, reg := range regs {
-				out.Mails = append(out.Mails, s.workshopMailer().Message(workshop.MailCancelled, reg, *ws))
-			}
-			return out, nil
-		},
-	})
+	err = workshop.CancelSession(r.Context(), s.workshopEnv(), change.By(actorOf(r)), workshop.SessionRef{Campaign: c, ID: ws.ID})
 	if err != nil {
 		return err
 	}

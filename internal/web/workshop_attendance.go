@@ -1,15 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -57,36 +55,14 @@ func (s *Server) workshopAttendanceSave(w http.ResponseWriter, r *http.Request) 
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actorOf(r)), Permission: access.PermMarkAttendance, Campaign: c,
-		Action: "workshop.attendance", EntityKind: "workshop_session",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			regs, err := workshop.Registrations(ctx, tx, ws.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			before, after := map[string]string{}, map[string]string{}
-			for _, reg := range regs {
-				if reg.Status != workshop.Registered {
-					continue
-				}
-				key := "a-" + strconv.FormatInt(reg.AccountID, 10)
-				if _, sent := r.PostForm[key]; !sent {
-					continue
-				}
-				mark := workshop.Attendance(r.PostFormValue(key))
-				if mark == reg.Attendance {
-					continue
-				}
-				if err := workshop.MarkAttendance(ctx, tx, ws.ID, reg.AccountID, mark, s.now()); err != nil {
-					return change.Outcome{}, err
-				}
-				id := strconv.FormatInt(reg.AccountID, 10)
-				before[id], after[id] = string(reg.Attendance), string(mark)
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(ws.ID, 10), Before: before, After: after}, nil
-		},
-	})
+	marks := map[int64]workshop.Attendance{}
+	for key := range r.PostForm {
+		if id, err := strconv.ParseInt(strings.TrimPrefix(key, "a-"), 10, 64); err == nil && strings.HasPrefix(key, "a-") {
+			marks[id] = workshop.Attendance(r.PostFormValue(key))
+		}
+	}
+	err = workshop.RecordAttendance(r.Context(), s.workshopEnv(), change.By(actorOf(r)),
+		workshop.AttendanceInput{Campaign: c, SessionID: ws.ID, Marks: marks})
 	if err != nil {
 		return err
 	}

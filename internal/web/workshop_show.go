@@ -1,15 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
-	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -68,30 +64,7 @@ func (s *Server) workshopRegister(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	actor := actorOf(r)
-	var reg workshop.Registration
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c.During(campaign.PhaseComptoirs),
-		Action: "workshop.register", EntityKind: "workshop_registration",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			var err error
-			if reg, err = workshop.Register(ctx, s.db, tx, ws.ID, actor.ID(), s.now()); err != nil {
-				return change.Outcome{}, err
-			}
-			fresh, err := workshop.ByID(ctx, tx, ws.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			reg.Email, reg.Name, reg.Lang = actor.Account.Email, actor.Account.DisplayName, actor.Account.Lang
-			kind := workshop.MailRegistered
-			if reg.Status == workshop.Waiting {
-				kind = workshop.MailWaiting
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(reg.ID, 10),
-				After: map[string]any{"session": ws.ID, "account": actor.ID(), "status": reg.Status},
-				Mails: []mail.Message{s.workshopMailer().Message(kind, reg, *fresh)}}, nil
-		},
-	})
+	reg, err := workshop.Join(r.Context(), s.workshopEnv(), change.By(actorOf(r)), workshop.PersonInput{Campaign: c, SessionID: ws.ID})
 	if err != nil {
 		return err
 	}
@@ -112,44 +85,13 @@ func (s *Server) workshopUnregister(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	actor := actorOf(r)
-	_, err = change.Do(r.Context(), s.changeEnv(), change.Request{
-		Who: change.By(actor), Permission: access.PermSignedIn, Campaign: c,
-		Action: "workshop.unregister", EntityKind: "workshop_registration",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			removed, promoted, err := workshop.Unregister(ctx, s.db, tx, ws.ID, actor.ID())
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			return s.promotedOutcome(ctx, tx, ws.ID, removed, promoted)
-		},
-	})
+	err = workshop.Leave(r.Context(), s.workshopEnv(), change.By(actorOf(r)), workshop.PersonInput{Campaign: c, SessionID: ws.ID})
 	if err != nil {
 		return err
 	}
 	s.flash(r, "workshop.flash.unregistered")
 	http.Redirect(w, r, workshop.SessionPath(*ws), http.StatusSeeOther)
 	return nil
-}
-
-// promotedOutcome is the audit entry and the e-mails of a cancellation that moved people up.
-func (s *Server) promotedOutcome(ctx context.Context, tx *db.Tx, sessionID int64, removed workshop.Registration, promoted []workshop.Registration) (change.Outcome, error) {
-	out := change.Outcome{EntityID: strconv.FormatInt(removed.ID, 10),
-		Before: map[string]any{"session": sessionID, "account": removed.AccountID, "status": removed.Status}}
-	if len(promoted) == 0 {
-		return out, nil
-	}
-	fresh, err := workshop.ByID(ctx, tx, sessionID)
-	if err != nil {
-		return change.Outcome{}, err
-	}
-	var moved []int64
-	for _, p := range promoted {
-		out.Mails = append(out.Mails, s.workshopMailer().Message(workshop.MailMovedUp, p, *fresh))
-		moved = append(moved, p.AccountID)
-	}
-	out.After = map[string]any{"moved_up": moved}
-	return out, nil
 }
 
 type workshopMinePage struct {

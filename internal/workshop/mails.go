@@ -24,12 +24,16 @@ const (
 	MailReminder   = "reminder"   // the day before
 )
 
-// Mailer writes the comptoir e-mails in each recipient's language.
+// Mailer writes the comptoir e-mails in each recipient's language. The commands of this
+// package send none with a zero Mailer (no catalog): the demo seeds past registrations
+// through them without filling the outbox.
 type Mailer struct {
 	Cat       *i18n.Catalog
 	Territory *territory.Data // for the commune's name; the code is shown without it
 	BaseURL   string          // the site's public address, for links
 }
+
+func (m Mailer) quiet() bool { return m.Cat == nil }
 
 // SessionURL is the address of a session's page.
 func (m Mailer) SessionURL(s Session) string {
@@ -68,7 +72,9 @@ func (m Mailer) Message(kind string, r Registration, s Session) mail.Message {
 	}
 	body := m.Cat.T(lang, "mail.workshop."+kind+".body", name, s.Title) + "\n\n" + details + "\n\n" +
 		m.Cat.T(lang, "mail.workshop.signature")
-	return mail.Message{To: r.Email, Subject: m.Cat.T(lang, "mail.workshop."+kind+".subject", s.Title), Body: body}
+	// The subject names the session by its date: its title, typed on the site, stays in the body.
+	return mail.Message{To: r.Email, Subject: m.Cat.T(lang, "mail.workshop."+kind+".subject", i18n.LongDate(lang, start)),
+		Body: body}
 }
 
 // ReminderWindow is how long before a session its reminder is sent.

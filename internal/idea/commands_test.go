@@ -1,0 +1,416 @@
+package idea_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/audit"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/db/dbtest"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/territory"
+)
+
+// During the ideas phase of the 2018 preset (1–30 March 2018), and after it.
+var (
+	inPhase    = time.Date(2018, 3, 10, 9, 0, 0, 0, time.UTC)
+	afterPhase = time.Date(2018, 4, 15, 9, 0, 0, 0, time.UTC)
+)
+
+var loadShared = sync.OnceValues(func() (*shared, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	terr, err := territory.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &shared{cat: cat, terr: terr}, nil
+})
+
+type shared struct {
+	cat  *i18n.Catalog
+	terr *territory.Data
+}
+
+// cmdFixture is a database with the 2018 campaign and the environment of the commands.
+type cmdFixture struct {
+	t    *testing.T
+	ctx  context.Context
+	d    *db.DB
+	sh   *shared
+	camp *campaign.Campaign
+}
+
+func newCmdFixture(t *testing.T, d *db.DB) *cmdFixture {
+	t.Helper()
+	sh, err := loadShared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Preset(campaign.PresetPasDeCalais2018)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := campaign.Insert(context.Background(), d, c, inPhase); err != nil {
+		t.Fatal(err)
+	}
+	return &cmdFixture{t: t, ctx: context.Background(), d: d, sh: sh, camp: c}
+}
+
+// env is the environment of the commands at now, writing e-mails.
+func (f *cmdFixture) env(now time.Time) idea.Env {
+	return idea.Env{Change: change.Env{DB: f.d, Now: func() time.Time { return now }},
+		Mail: idea.Mailer{Cat: f.sh.cat, BaseURL: "https://budget.example.org"}, Territory: f.sh.terr}
+}
+
+// person creates an account (without password) with grants and returns its actor.
+func (f *cmdFixture) person(email, lang string, roles ...access.Role) access.Actor {
+	f.t.Helper()
+	a, err := account.Create(f.ctx, f.d, email, "Personne", inPhase)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if lang != "" {
+		if _, err := f.d.ExecContext(f.ctx, "UPDATE accounts SET lang = $1 WHERE id = $2", lang, a.ID); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	for _, r := range roles {
+		if err := account.GrantRole(f.ctx, f.d, a.ID, r, nil, inPhase); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	if a, err = account.ByID(f.ctx, f.d, a.ID); err != nil {
+		f.t.Fatal(err)
+	}
+	return access.ActorFor(a)
+}
+
+// form is a valid deposit in Béthune (62119).
+func form() idea.Deposit {
+	return idea.Deposit{Title: "Une épicerie solidaire", Description: "Pour les familles du quartier.",
+		Theme: idea.ThemeFood, CommuneCode: "62119", Carrier: idea.CarrierPerson}
+}
+
+// snapshot is everything a command may write: the audit log, the outbox, the ideas, the
+// accounts and their tokens. A refused command leaves it as it was.
+func (f *cmdFixture) snapshot() string {
+	f.t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
+		"SELECT to_addr || ' ' || subject FROM outbox ORDER BY id",
+		`SELECT CAST(id AS TEXT) || ' ' || title || ' ' || COALESCE(CAST(hidden_at AS TEXT), '-') || ' ' || hidden_reason
+			FROM ideas ORDER BY id`,
+		"SELECT email FROM accounts ORDER BY id",
+		"SELECT CAST(COUNT(*) AS TEXT) FROM account_tokens",
+	} {
+		b.WriteString(strings.Join(dbtest.Strings(f.t, f.d, q), "\n"))
+		b.WriteString("\n--\n")
+	}
+	return b.String()
+}
+
+// refusal is a command that must be refused with an apperr of kind, whose message key
+// (or, with field, the key of that field's error) is key.
+type refusal struct {
+	name  string
+	run   func() error
+	kind  apperr.Kind
+	field string
+	key   string
+}
+
+func (f *cmdFixture) refuse(cases []refusal) {
+	f.t.Helper()
+	for _, tc := range cases {
+		before := f.snapshot()
+		err := tc.run()
+		ae, ok := apperr.As(err)
+		switch {
+		case !ok || ae.Kind != tc.kind:
+			f.t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
+		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
+			f.t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
+		case tc.field == "" && tc.key != "" && ae.Message.Key != tc.key:
+			f.t.Errorf("%s: err = %v, want %s", tc.name, err, tc.key)
+		}
+		if after := f.snapshot(); after != before {
+			f.t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
+		}
+	}
+}
+
+// lastAudit returns the newest audit entry, which must be of action.
+func (f *cmdFixture) lastAudit(action string) audit.Entry {
+	f.t.Helper()
+	entries, err := audit.List(f.ctx, f.d, audit.Filter{})
+	if err != nil || len(entries) == 0 {
+		f.t.Fatalf("audit log: %v, %d entries", err, len(entries))
+	}
+	if entries[0].Action != action {
+		f.t.Fatalf("last audit entry %+v, want action %s", entries[0], action)
+	}
+	return entries[0]
+}
+
+// mails returns the e-mails queued for addr, newest first.
+func (f *cmdFixture) mails(addr string) []mail.Message {
+	f.t.Helper()
+	ms, err := mail.Sent(f.ctx, f.d, addr)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ms
+}
+
+// noTitleIn fails when a subject carries the idea's title (text anyone may type).
+func noTitleIn(t *testing.T, ms []mail.Message, title string) {
+	t.Helper()
+	for _, m := range ms {
+		if strings.Contains(m.Subject, title) {
+			t.Errorf("subject %q carries the idea's title", m.Subject)
+		}
+	}
+}
+
+func TestSubmitSignedIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		camille := f.person("camille@exemple.fr", "", access.Citizen)
+		in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.EN}
+		i, err := idea.Submit(f.ctx, f.env(inPhase), change.By(camille), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := idea.ByID(f.ctx, d, f.camp.ID, i.ID)
+		if err != nil || got.AuthorID != camille.ID() || got.Commune != "62119" || got.Arrondissement == "" ||
+			got.EPCI == "" || !got.CreatedAt.Equal(inPhase) || got.Hidden() {
+			t.Fatalf("stored %+v, %v", got, err)
+		}
+		ms := f.mails("camille@exemple.fr")
+		if len(ms) != 1 || ms[0].Subject != "Your idea has been deposited" ||
+			!strings.Contains(ms[0].Body, "https://budget.example.org/"+f.camp.Slug+"/idees/") ||
+			!strings.Contains(ms[0].Body, "Une épicerie solidaire") || strings.Contains(ms[0].Body, "/connexion/code") {
+			t.Errorf("acknowledgement %+v", ms)
+		}
+		noTitleIn(t, ms, "épicerie")
+		if e := f.lastAudit("idea.deposit"); e.Actor != "camille@exemple.fr" || e.ActorID == nil || *e.ActorID != camille.ID() {
+			t.Errorf("audit entry %+v", e)
+		}
+	})
+}
+
+func TestSubmitByVisitor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		visitor := change.By(access.Visitor)
+
+		// A new address: a citizen account without password, its verification link and the
+		// acknowledgement, in the page's language.
+		in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.FR}
+		in.Form.Email = "nouvelle@exemple.fr"
+		i, err := idea.Submit(f.ctx, f.env(inPhase), visitor, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := account.ByEmail(f.ctx, d, "nouvelle@exemple.fr")
+		if err != nil || a.ID != i.AuthorID || a.Verified() || a.HasPassword || len(a.Roles) != 1 || a.Roles[0].Role != access.Citizen {
+			t.Fatalf("account %+v, %v (idea by %d)", a, err, i.AuthorID)
+		}
+		ms := f.mails("nouvelle@exemple.fr")
+		if len(ms) != 2 || ms[0].Subject != "Votre idée a bien été déposée" || !strings.Contains(ms[1].Body, account.VerifyPath+"?jeton=") {
+			t.Errorf("e-mails %+v", ms)
+		}
+		if e := f.lastAudit("idea.deposit"); e.Actor != "visitor" || e.ActorID != nil {
+			t.Errorf("audit entry %+v", e)
+		}
+
+		// The address of an account: attached to it, its owner told in their language.
+		owner := f.person("deja@exemple.fr", "en", access.Citizen)
+		in.Form.Email = "deja@exemple.fr"
+		if i, err = idea.Submit(f.ctx, f.env(inPhase), visitor, in); err != nil {
+			t.Fatal(err)
+		}
+		if i.AuthorID != owner.ID() {
+			t.Errorf("idea by %d, want the owner %d", i.AuthorID, owner.ID())
+		}
+		ms = f.mails("deja@exemple.fr")
+		if len(ms) != 1 || ms[0].Subject != "Your idea has been deposited" || !strings.Contains(ms[0].Body, "/connexion/code") {
+			t.Errorf("e-mails to the owner %+v", ms)
+		}
+		if n := dbtest.Strings(t, d, "SELECT CAST(COUNT(*) AS TEXT) FROM accounts"); n[0] != "2" {
+			t.Errorf("%s accounts, want 2", n[0])
+		}
+	})
+}
+
+func TestSubmitByThePlatform(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		author := f.person("auteur@exemple.fr", "", access.Citizen)
+		env := f.env(inPhase)
+		env.Mail = idea.Mailer{} // a zero Mailer writes no e-mail
+		i, err := idea.Submit(f.ctx, env, change.System("demo"),
+			idea.SubmitInput{Campaign: f.camp, Form: form(), AuthorID: author.ID()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i.AuthorID != author.ID() {
+			t.Errorf("idea by %d, want %d", i.AuthorID, author.ID())
+		}
+		if ms := f.mails("auteur@exemple.fr"); len(ms) != 0 {
+			t.Errorf("a zero Mailer queued %+v", ms)
+		}
+		if e := f.lastAudit("idea.deposit"); e.Actor != "demo" {
+			t.Errorf("audit entry %+v", e)
+		}
+		// The platform must name the author.
+		if _, err := idea.Submit(f.ctx, env, change.System("demo"), idea.SubmitInput{Campaign: f.camp, Form: form()}); err == nil {
+			t.Error("a deposit by the platform without an author was accepted")
+		}
+	})
+}
+
+func TestSubmitRefusals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		citizen := change.By(f.person("camille@exemple.fr", "", access.Citizen))
+		visitor := change.By(access.Visitor)
+		submit := func(who change.Who, at time.Time, edit func(*idea.Deposit)) func() error {
+			return func() error {
+				in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.FR}
+				in.Form.Email = "nouvelle@exemple.fr"
+				edit(&in.Form)
+				_, err := idea.Submit(f.ctx, f.env(at), who, in)
+				return err
+			}
+		}
+		same := func(*idea.Deposit) {}
+		f.refuse([]refusal{
+			{"phase over", submit(citizen, afterPhase, same), apperr.Conflict, "", "change.phase_closed"},
+			{"phase over, visitor", submit(visitor, afterPhase, same), apperr.Conflict, "", "change.phase_closed"},
+			{"no title", submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = "" }),
+				apperr.Invalid, idea.FieldTitle, "idea.error.title_required"},
+			{"title too long", submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = strings.Repeat("é", idea.MaxTitleLen+1) }),
+				apperr.Invalid, idea.FieldTitle, "idea.error.title_too_long"},
+			{"unknown theme", submit(citizen, inPhase, func(d *idea.Deposit) { d.Theme = "sport" }),
+				apperr.Invalid, idea.FieldTheme, "idea.error.theme_required"},
+			{"no commune", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "" }),
+				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_required"},
+			{"commune outside", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "59350" }),
+				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_outside"},
+			{"unknown commune", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "99999" }),
+				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_unknown"},
+			{"visitor without address", submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "" }),
+				apperr.Invalid, idea.FieldEmail, "account.email_required"},
+			{"visitor with a bad address", submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "pas-une-adresse" }),
+				apperr.Invalid, idea.FieldEmail, "account.email_invalid"},
+		})
+	})
+}
+
+func TestHideAndRestore(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		author := f.person("auteur@exemple.fr", "", access.Citizen)
+		agent := f.person("agent@exemple.fr", "", access.Agent)
+		i, err := idea.Submit(f.ctx, f.env(inPhase), change.By(author), idea.SubmitInput{Campaign: f.camp, Form: form()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Moderation is not bound to a phase.
+		later := afterPhase
+		err = idea.Hide(f.ctx, f.env(later), change.By(agent), idea.HideInput{Campaign: f.camp, ID: i.ID,
+			Reason: "  Relève d'un service municipal.  "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := idea.ByID(f.ctx, d, f.camp.ID, i.ID)
+		if !got.Hidden() || got.HiddenReason != "Relève d'un service municipal." || got.HiddenBy == nil ||
+			*got.HiddenBy != agent.ID() || !got.HiddenAt.Equal(later) {
+			t.Fatalf("hidden idea %+v", got)
+		}
+		ms := f.mails("auteur@exemple.fr")
+		if len(ms) != 2 || ms[0].Subject != "Votre idée a été masquée" || !strings.Contains(ms[0].Body, "Relève d'un service municipal.") {
+			t.Errorf("notice of hiding %+v", ms)
+		}
+		noTitleIn(t, ms, "épicerie")
+		if e := f.lastAudit("idea.hide"); e.Actor != "agent@exemple.fr" || !strings.Contains(e.Before, `"hidden":false`) ||
+			!strings.Contains(e.After, `"hidden":true`) {
+			t.Errorf("audit entry %+v", e)
+		}
+
+		hide := func(who access.Actor, id int64, reason string) func() error {
+			return func() error {
+				return idea.Hide(f.ctx, f.env(later), change.By(who), idea.HideInput{Campaign: f.camp, ID: id, Reason: reason})
+			}
+		}
+		restore := func(who access.Actor, id int64) func() error {
+			return func() error {
+				return idea.Restore(f.ctx, f.env(later), change.By(who), idea.RestoreInput{Campaign: f.camp, ID: id})
+			}
+		}
+		other, err := idea.Submit(f.ctx, f.env(inPhase), change.By(author), idea.SubmitInput{Campaign: f.camp, Form: form()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.refuse([]refusal{
+			{"hide by the author", hide(author, other.ID, "Non."), apperr.Forbidden, "", "error.forbidden"},
+			{"hide by a visitor", hide(access.Visitor, other.ID, "Non."), apperr.Unauthenticated, "", "error.unauthenticated"},
+			{"hide without reason", hide(agent, other.ID, " \n "), apperr.Invalid, idea.FieldReason, "idea.error.reason_required"},
+			{"hide a hidden idea", hide(agent, i.ID, "Encore."), apperr.Conflict, "", "idea.error.already_hidden"},
+			{"hide an unknown idea", hide(agent, 9999, "Non."), apperr.NotFound, "", "idea.error.not_found"},
+			{"restore by the author", restore(author, i.ID), apperr.Forbidden, "", "error.forbidden"},
+			{"restore a published idea", restore(agent, other.ID), apperr.Conflict, "", "idea.error.not_hidden"},
+		})
+
+		if err := restore(agent, i.ID)(); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := idea.ByID(f.ctx, d, f.camp.ID, i.ID); got.Hidden() || got.HiddenReason != "" {
+			t.Errorf("restored idea %+v", got)
+		}
+		if ms := f.mails("auteur@exemple.fr"); ms[0].Subject != "Votre idée est de nouveau visible" {
+			t.Errorf("notice of restoring %+v", ms[0])
+		}
+		f.lastAudit("idea.restore")
+	})
+}
+
+func TestModerationOfAnotherCampaignsIdea(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		author := f.person("auteur@exemple.fr", "", access.Citizen)
+		i, err := idea.Submit(f.ctx, f.env(inPhase), change.By(author), idea.SubmitInput{Campaign: f.camp, Form: form()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := f.camp.Clone()
+		other.ID, other.Slug = 0, "autre-campagne"
+		if err := campaign.Insert(f.ctx, d, other, inPhase); err != nil {
+			t.Fatal(err)
+		}
+		agent := f.person("agent@exemple.fr", "", access.Agent)
+		f.refuse([]refusal{
+			{"hide through the other campaign", func() error {
+				return idea.Hide(f.ctx, f.env(inPhase), change.By(agent), idea.HideInput{Campaign: other, ID: i.ID, Reason: "Non."})
+			}, apperr.NotFound, "", "idea.error.not_found"},
+			{"restore through the other campaign", func() error {
+				return idea.Restore(f.ctx, f.env(inPhase), change.By(agent), idea.RestoreInput{Campaign: other, ID: i.ID})
+			}, apperr.NotFound, "", "idea.error.not_found"},
+		})
+	})
+}
