@@ -88,21 +88,21 @@ type demoFiling struct {
 	submitted    *time.Time
 }
 
-// file files one demo dossier through the carrier's commands, as the platform, each at its
+// file files one demo dossier, and returns its id, through the carrier's commands, as the platform, each at its
 // time: the structure, the dossier, its presentation and budget (the support is computed by
 // the save), and the submission, whose documents were handed in on paper.
-func file(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campaign, f demoFiling) error {
+func file(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campaign, f demoFiling) (int64, error) {
 	sys := change.System("demo")
 	env := func(at time.Time) dossier.Env {
 		return dossier.Env{Change: change.Env{DB: d, Now: func() time.Time { return at }}, Territory: terr}
 	}
 	st, err := dossier.CreateStructure(ctx, env(f.created), sys, dossier.StructureInput{Structure: f.structure, Member: f.member})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ds, err := dossier.Create(ctx, env(f.created), sys, dossier.CreateInput{Campaign: c, StructureID: st.ID, CategoryID: f.category.ID})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	steps := []dossier.SaveInput{
 		{Campaign: c, DossierID: ds.ID, Step: dossier.StepPresentation, Presentation: f.presentation},
@@ -110,17 +110,17 @@ func file(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campa
 	}
 	for _, in := range steps {
 		if _, err := dossier.SaveStep(ctx, env(f.created), sys, in); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if f.submitted == nil {
-		return nil
+		return ds.ID, nil
 	}
 	res, err := dossier.Submit(ctx, env(*f.submitted), sys, dossier.SubmitInput{Campaign: c, DossierID: ds.ID, Lang: i18n.FR, OnPaper: true})
 	if err != nil {
-		return fmt.Errorf("submit %q: %w (missing: %v)", f.presentation.Title, err, res.Missing)
+		return 0, fmt.Errorf("submit %q: %w (missing: %v)", f.presentation.Title, err, res.Missing)
 	}
-	return nil
+	return ds.ID, nil
 }
 
 // seedDossiers adds the dossiers: about sixty submitted dossiers of the 2018 edition across
@@ -185,7 +185,7 @@ func seedDossiers(ctx context.Context, d *db.DB, now time.Time) error {
 				sub := at.Add(time.Duration(24+r.IntN(400)) * time.Hour)
 				f.submitted = &sub
 			}
-			if err := file(ctx, d, terr, c, f); err != nil {
+			if _, err := file(ctx, d, terr, c, f); err != nil {
 				return fmt.Errorf("demo dossiers of %s: %w", c.Slug, err)
 			}
 		}
@@ -204,7 +204,7 @@ func seedDossiers(ctx context.Context, d *db.DB, now time.Time) error {
 		SIRET: demoSIRET(999), RNA: "W622009999", Address: "12 rue Émile Zola", Postcode: "62000", Commune: "62041"}
 	st.SIREN = st.SIRET[:9]
 	cat := open.Categories[0]
-	err = file(ctx, d, terr, open, demoFiling{structure: st, member: carrier.ID, category: cat, created: now.Add(-48 * time.Hour),
+	_, err = file(ctx, d, terr, open, demoFiling{structure: st, member: carrier.ID, category: cat, created: now.Add(-48 * time.Hour),
 		presentation: dossier.Presentation{Title: "Jardin partagé du quartier Saint-Sauveur",
 			Summary: "Un jardin partagé au pied des immeubles, cultivé par les habitants.", Communes: []string{"62041"}},
 		budget: demoBudget(r, 12_000_00, cat)})

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 	"time"
 
 	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
@@ -98,76 +98,13 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 		rank[id] = i
 	}
 
-	// The declarations and the reviews, in one change: one member declares a conflict and the
-	// dossier goes to another member.
+	// The declarations and the reviews, each member's own commands: the first member on the
+	// list declares a conflict, and the command hands the dossier to another member, who
+	// reviews it too.
 	clock = lw.Start.Add(30 * 24 * time.Hour)
-	_, err = change.Do(ctx, renv.Change, change.Request{Who: change.System("demo"), Campaign: c,
-		Action: "review.demo_2018", EntityKind: "campaign",
-		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			as, err := review.Assignments(ctx, tx, c.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			ids := make([]int64, len(c.Categories))
-			for i, cat := range c.Categories {
-				ids[i] = cat.ID
-			}
-			crit, err := review.Criteria(ctx, tx, ids...)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			cat := map[int64]int64{}
-			for _, ds := range submitted {
-				cat[ds.ID] = ds.CategoryID
-			}
-			conflictDone := false
-			reviews := 0
-			for _, a := range as {
-				if !conflictDone {
-					conflictDone = true
-					if err := review.Declare(ctx, tx, a.ID, review.ConflictDeclared, "Je suis adhérent de cette structure.", clock); err != nil {
-						return change.Outcome{}, err
-					}
-					continue
-				}
-				if err := review.Declare(ctx, tx, a.ID, review.ConflictNone, "", clock); err != nil {
-					return change.Outcome{}, err
-				}
-				if err := review.SaveReview(ctx, tx, a.ID, demoReview(r, crit[cat[a.DossierID]], rank[a.DossierID], labelled, ineligible[a.DossierID]), true, clock); err != nil {
-					return change.Outcome{}, err
-				}
-				reviews++
-			}
-			// The dossier of the conflict gets its replacement reviewer, who reviews it too.
-			first := as[0]
-			ms, err := review.Members(ctx, tx, c.ID)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			mids := make([]int64, len(ms))
-			for i, m := range ms {
-				mids[i] = m.AccountID
-			}
-			as[0].Conflict = review.ConflictDeclared
-			for _, p := range review.Balance([]int64{first.DossierID}, mids, 3, as) {
-				if _, err := review.Assign(ctx, tx, c.ID, p, true, clock); err != nil {
-					return change.Outcome{}, err
-				}
-				a, err := review.AssignmentFor(ctx, tx, p.DossierID, p.AccountID)
-				if err != nil {
-					return change.Outcome{}, err
-				}
-				if err := review.Declare(ctx, tx, a.ID, review.ConflictNone, "", clock); err != nil {
-					return change.Outcome{}, err
-				}
-				if err := review.SaveReview(ctx, tx, a.ID, demoReview(r, crit[cat[p.DossierID]], rank[p.DossierID], labelled, ineligible[p.DossierID]), true, clock); err != nil {
-					return change.Outcome{}, err
-				}
-				reviews++
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: map[string]any{"reviews": reviews, "conflicts": 1}}, nil
-		}})
-	if err != nil {
+	if err := seedReviewWork(ctx, renv, d, c, submitted, func(cr []review.Criterion, id int64) review.Review {
+		return demoReview(r, cr, rank[id], labelled, ineligible[id])
+	}); err != nil {
 		return fmt.Errorf("demo reviews: %w", err)
 	}
 
@@ -236,4 +173,66 @@ func demoReview(r *rand.Rand, crit []review.Criterion, rank, labelled int, ineli
 		rv.Opinion, rv.Motivation = review.OpinionFavourable, "Projet solide et utile au territoire."
 	}
 	return rv
+}
+
+// seedReviewWork has each assigned member declare and hand in their review through the
+// review commands, as the members themselves: the first assignment is declared a conflict,
+// and the member it goes to reviews it as well.
+func seedReviewWork(ctx context.Context, renv review.Env, d *db.DB, c *campaign.Campaign, submitted []dossier.Dossier,
+	reviewOf func([]review.Criterion, int64) review.Review) error {
+	as, err := review.Assignments(ctx, d, c.ID)
+	if err != nil || len(as) == 0 {
+		return err
+	}
+	ids := make([]int64, len(c.Categories))
+	for i, cat := range c.Categories {
+		ids[i] = cat.ID
+	}
+	crit, err := review.Criteria(ctx, d, ids...)
+	if err != nil {
+		return err
+	}
+	category := map[int64]int64{}
+	for _, ds := range submitted {
+		category[ds.ID] = ds.CategoryID
+	}
+	members := map[int64]change.Who{}
+	member := func(id int64) (change.Who, error) {
+		if w, ok := members[id]; ok {
+			return w, nil
+		}
+		a, err := account.ByID(ctx, d, id)
+		if err != nil {
+			return change.Who{}, err
+		}
+		members[id] = change.By(access.ActorFor(a))
+		return members[id], nil
+	}
+	work := func(accountID, dossierID int64) error {
+		w, err := member(accountID)
+		if err != nil {
+			return err
+		}
+		if _, err := review.DeclareConflict(ctx, renv, w, c, dossierID, false, ""); err != nil {
+			return err
+		}
+		return review.SubmitReview(ctx, renv, w, c, dossierID, reviewOf(crit[category[dossierID]], dossierID), true)
+	}
+	first, err := member(as[0].AccountID)
+	if err != nil {
+		return err
+	}
+	replacement, err := review.DeclareConflict(ctx, renv, first, c, as[0].DossierID, true, "Je suis adhérent de cette structure.")
+	if err != nil {
+		return err
+	}
+	for _, a := range as[1:] {
+		if err := work(a.AccountID, a.DossierID); err != nil {
+			return err
+		}
+	}
+	if replacement != 0 {
+		return work(replacement, as[0].DossierID)
+	}
+	return nil
 }

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"time"
 
-	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/vote"
 )
@@ -69,40 +69,64 @@ func seedVote(ctx context.Context, env change.Env, d *db.DB, now time.Time) erro
 	return err
 }
 
-// seedBallotProjects files the demo projects of the campaign voting now, directly on its
-// ballot, with their structures (carried by the demo carrier).
+// seedBallotProjects files the demo projects of the campaign voting now and takes them to
+// its ballot through the commands, each at a time of its phase: filed and submitted (on
+// paper) during the dossiers phase with their structures, labelled by the committee, put
+// on the ballot by the commission. Their themes (the catalogue's filter) have no command:
+// they are the demo's own data.
 func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaign, now time.Time) error {
-	carrier, err := account.ByEmail(ctx, env.DB, "porteur@demo.budgetcitoyen.test")
+	terr, err := territory.Load()
+	if err != nil {
+		return err
+	}
+	dw, _ := c.Window(campaign.PhaseDossiers)
+	lw, _ := c.Window(campaign.PhaseLabelling)
+	cw, _ := c.Window(campaign.PhaseCommission)
+	r := rand.New(rand.NewPCG(2026, 7))
+	var start, label []review.Step
+	for i, bp := range currentBallot {
+		created := dw.Start.Add(time.Duration(i+1) * 26 * time.Hour)
+		submitted := created.Add(2 * time.Hour)
+		cat := c.Categories[bp.cat%len(c.Categories)]
+		id, err := file(ctx, env.DB, terr, c, demoFiling{
+			structure: dossier.Structure{Name: bp.structure, LegalForm: dossier.FormAssociation, SIRET: demoSIRET(500 + i),
+				Address: "1 place de la Mairie", Commune: bp.commune},
+			category: cat, created: created, submitted: &submitted, budget: demoBudget(r, bp.costCents, cat),
+			presentation: dossier.Presentation{Title: bp.title, Summary: bp.summary, Description: bp.summary,
+				Timeline: "Trimestre 1 : préparation ; trimestre 2 : ouverture ; trimestre 3 : bilan.",
+				Communes: []string{bp.commune}}})
+		if err != nil {
+			return fmt.Errorf("%q: %w", bp.title, err)
+		}
+		start = append(start, review.Step{DossierID: id, To: dossier.StateUnderReview})
+		label = append(label, review.Step{DossierID: id, To: dossier.StateLabelled,
+			Motivation: "Projet d'utilité sociale avéré, budget réaliste et partenariats solides."})
+	}
+	clock := lw.Start.Add(24 * time.Hour)
+	renv := review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
+	sys := change.System("demo")
+	if err := review.MoveAll(ctx, renv, sys, c, "start_bulk", start, nil); err != nil {
+		return err
+	}
+	clock = lw.End.Add(-24 * time.Hour)
+	if err := review.MoveAll(ctx, renv, sys, c, "decide_bulk", label, nil); err != nil {
+		return err
+	}
+	clock = cw.Start.Add(24 * time.Hour)
+	err = review.ValidateCommission(ctx, renv, sys, c, review.Commission{Name: "Commission Attractivité départementale et emploi",
+		HeldOn: campaign.DateOf(clock.In(c.Location())), Reference: "C1-" + strconv.Itoa(clock.Year()) + "-06"}, nil)
 	if err != nil {
 		return err
 	}
 	_, err = change.Do(ctx, env, change.Request{
-		Who: change.System("demo"), Action: "dossier.ballot", EntityKind: "campaign",
+		Who: sys, Campaign: c, Action: "dossier.demo_themes", EntityKind: "campaign",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			vw, _ := c.Window(campaign.PhaseDossiers)
-			for i, bp := range currentBallot {
-				s := &dossier.Structure{Name: bp.structure, LegalForm: "association", Commune: bp.commune}
-				if err := dossier.InsertStructure(ctx, tx, s, carrier.ID, now); err != nil {
-					return change.Outcome{}, err
-				}
-				cat := c.Categories[bp.cat%len(c.Categories)]
-				sub := vw.Start.Add(time.Duration(i+1) * 26 * time.Hour)
-				ds := &dossier.Dossier{CampaignID: c.ID, StructureID: s.ID, CategoryID: cat.ID,
-					State: dossier.State(vote.StateOnBallot), Title: bp.title, Summary: bp.summary,
-					Description: bp.summary, Communes: []string{bp.commune}, CreatedBy: carrier.ID, SubmittedAt: &sub,
-					Budget: dossier.Budget{Expenses: []dossier.Line{{Kind: dossier.Expense, Label: "Dépenses du projet",
-						AmountInput: strconv.FormatInt(bp.costCents/100, 10), AmountCents: bp.costCents, Valid: true}}},
-				}
-				ds.SupportCents = dossier.Support(cat, ds.Budget)
-				if err := dossier.Insert(ctx, tx, ds, now); err != nil {
-					return change.Outcome{}, err
-				}
-				if err := vote.SetTheme(ctx, tx, ds.ID, bp.theme); err != nil {
+			for i, st := range label {
+				if err := vote.SetTheme(ctx, tx, st.DossierID, currentBallot[i].theme); err != nil {
 					return change.Outcome{}, err
 				}
 			}
-			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10),
-				After: map[string]any{"projects_on_ballot": len(currentBallot)}}, nil
+			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: map[string]any{"themes": len(label)}}, nil
 		},
 	})
 	return err
