@@ -15,6 +15,8 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/review"
 )
 
 // Account is one demo account, printed by the demo command.
@@ -120,4 +122,14 @@ func insertAccount(ctx context.Context, env account.Env, a Account, campaignIDs 
 		return fmt.Errorf("demo account %s: %w", a.Email, err)
 	}
 	return nil
+}
+
+// reviewEnv is the environment of the review commands for the demo: the clock now, and the
+// catalog the carriers' e-mails and the decisions' texts are written from.
+func reviewEnv(d *db.DB, now func() time.Time) (review.Env, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return review.Env{}, err
+	}
+	return review.Env{Change: change.Env{DB: d, Now: now}, Cat: cat}, nil
 }

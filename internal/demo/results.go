@@ -31,10 +31,15 @@ func seedResults2018(ctx context.Context, env change.Env, d *db.DB) error {
 	if err != nil {
 		return fmt.Errorf("demo results: %w", err)
 	}
+	var clock time.Time
+	renv, err := reviewEnv(env.DB, func() time.Time { return clock })
+	if err != nil {
+		return err
+	}
 	at := func(p campaign.Phase, days int) review.Env {
 		w, _ := c.Window(p)
-		clock := w.Start.Add(time.Duration(days) * 24 * time.Hour)
-		return review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
+		clock = w.Start.Add(time.Duration(days) * 24 * time.Hour)
+		return renv
 	}
 	who := change.Who{System: "demo"}
 	if err := review.RecordResults(ctx, at(campaign.PhaseWinners, 2), who, c, res.Winners); err != nil {

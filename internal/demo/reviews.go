@@ -50,7 +50,10 @@ func seedReviews(ctx context.Context, env change.Env, d *db.DB, now time.Time) e
 	lw, _ := c.Window(campaign.PhaseLabelling)
 	cw, _ := c.Window(campaign.PhaseCommission)
 	clock := lw.Start.Add(10 * 24 * time.Hour)
-	renv := review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
+	renv, err := reviewEnv(env.DB, func() time.Time { return clock })
+	if err != nil {
+		return err
+	}
 	who := change.Who{System: "demo"}
 
 	// The nine members: the demo committee member and eight fictitious accounts.

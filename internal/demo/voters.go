@@ -103,7 +103,10 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 			Motivation: "Projet d'utilité sociale avéré, budget réaliste et partenariats solides."})
 	}
 	clock := lw.Start.Add(24 * time.Hour)
-	renv := review.Env{Change: change.Env{DB: env.DB, Now: func() time.Time { return clock }}}
+	renv, err := reviewEnv(env.DB, func() time.Time { return clock })
+	if err != nil {
+		return err
+	}
 	sys := change.System("demo")
 	if err := review.MoveAll(ctx, renv, sys, c, "start_bulk", start, nil); err != nil {
 		return err

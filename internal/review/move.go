@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
@@ -16,21 +15,12 @@ import (
 	"budgetcitoyen/internal/mail"
 )
 
-var catalog = sync.OnceValues(i18n.Load)
-
-// T returns a message of the catalogs in lang (e-mails and exports are written here).
-func T(lang i18n.Lang, key string, args ...any) string {
-	c, err := catalog()
-	if err != nil {
-		return "⟦" + key + "⟧"
-	}
-	return c.T(lang, key, args...)
-}
-
-// Env is what a move needs: the change environment and the site's address for the links
-// in the e-mails.
+// Env is what a move needs: the change environment, the catalog the e-mails to the carriers
+// and the texts of the decisions are written from, and the site's address for the links in
+// the e-mails.
 type Env struct {
 	Change  change.Env
+	Cat     *i18n.Catalog
 	BaseURL string
 }
 
@@ -202,12 +192,12 @@ func composeMails(env Env, c *campaign.Campaign, d *dossier.Dossier, s Step, rs 
 	for _, r := range rs {
 		motivation := s.Motivation
 		if motivation == "" {
-			motivation = T(r.Lang, "mail.review.no_motivation")
+			motivation = env.Cat.T(r.Lang, "mail.review.no_motivation")
 		}
 		out = append(out, mail.Message{To: r.Email,
-			Subject: T(r.Lang, "mail.review.subject", d.ID, T(r.Lang, s.To.MessageKey())),
-			Body: T(r.Lang, "mail.review.body", d.Title, c.Name, T(r.Lang, s.To.MessageKey()),
-				T(r.Lang, "mail.review.explain."+string(s.To)), motivation, link)})
+			Subject: env.Cat.T(r.Lang, "mail.review.subject", d.ID, env.Cat.T(r.Lang, s.To.MessageKey())),
+			Body: env.Cat.T(r.Lang, "mail.review.body", d.Title, c.Name, env.Cat.T(r.Lang, s.To.MessageKey()),
+				env.Cat.T(r.Lang, "mail.review.explain."+string(s.To)), motivation, link)})
 	}
 	return out
 }

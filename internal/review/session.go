@@ -75,22 +75,22 @@ func FormatScore(lang i18n.Lang, x float64) string {
 }
 
 // opinionsText is "2 favourable, 1 reserved".
-func opinionsText(lang i18n.Lang, s Summary) string {
+func opinionsText(cat *i18n.Catalog, lang i18n.Lang, s Summary) string {
 	var parts []string
 	for _, o := range Opinions() {
 		if n := s.Opinions[o]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+T(lang, o.MessageKey()))
+			parts = append(parts, strconv.Itoa(n)+" "+cat.T(lang, o.MessageKey()))
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
-// MinutesTable lays the session out for the CSV minutes.
-func MinutesTable(lang i18n.Lang, rows []Row) dossier.Table {
+// MinutesTable lays the session out for the CSV minutes, in lang from cat.
+func MinutesTable(cat *i18n.Catalog, lang i18n.Lang, rows []Row) dossier.Table {
 	t := dossier.Table{}
 	for _, k := range []string{"id", "category", "title_col", "structure", "support", "state", "eligibility", "reviews",
 		"conflicts", "average", "min", "max", "spread", "opinions", "motivation"} {
-		t.Header = append(t.Header, T(lang, "review.minutes."+k))
+		t.Header = append(t.Header, cat.T(lang, "review.minutes."+k))
 	}
 	for _, r := range rows {
 		s := r.Summary
@@ -99,15 +99,16 @@ func MinutesTable(lang i18n.Lang, rows []Row) dossier.Table {
 			avg, lo, hi, spread = FormatScore(lang, s.Average), FormatScore(lang, s.Min), FormatScore(lang, s.Max), FormatScore(lang, s.Spread)
 		}
 		t.Rows = append(t.Rows, []any{r.Dossier.ID, r.Category.Name, r.Dossier.Title, r.Dossier.StructureName,
-			dossier.Cents(r.Dossier.SupportCents), T(lang, r.Dossier.State.MessageKey()), T(lang, s.Eligible.MessageKey()),
-			fmt.Sprintf("%d/%d", s.Submitted, s.Assigned), int64(s.Conflicts), avg, lo, hi, spread, opinionsText(lang, s),
+			dossier.Cents(r.Dossier.SupportCents), cat.T(lang, r.Dossier.State.MessageKey()), cat.T(lang, s.Eligible.MessageKey()),
+			fmt.Sprintf("%d/%d", s.Submitted, s.Assigned), int64(s.Conflicts), avg, lo, hi, spread, opinionsText(cat, lang, s),
 			r.Motivation})
 	}
 	return t
 }
 
-// Minutes is what the PDF minutes show.
+// Minutes is what the PDF minutes show, in Lang from Cat.
 type Minutes struct {
+	Cat        *i18n.Catalog
 	Lang       i18n.Lang
 	Campaign   *campaign.Campaign
 	Rows       []Row
@@ -120,7 +121,7 @@ type Minutes struct {
 // dossiers with their state, aggregate and public motivation, and the totals.
 func (m Minutes) PDF() ([]byte, error) {
 	lang, c := m.Lang, m.Campaign
-	tr := func(key string, args ...any) string { return T(lang, key, args...) }
+	tr := func(key string, args ...any) string { return m.Cat.T(lang, key, args...) }
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)

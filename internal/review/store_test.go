@@ -36,7 +36,11 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{d: d, now: time.Date(2018, 5, 20, 10, 0, 0, 0, time.UTC)}
-	f.env = review.Env{Change: change.Env{DB: d, Now: func() time.Time { return f.now }}, BaseURL: "http://exemple.test"}
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.env = review.Env{Change: change.Env{DB: d, Now: func() time.Time { return f.now }}, Cat: cat, BaseURL: "http://exemple.test"}
 	c, err := campaign.Preset(campaign.PresetPasDeCalais2018)
 	if err != nil {
 		t.Fatal(err)
@@ -353,11 +357,11 @@ func TestCommitteeToProclamation(t *testing.T) {
 
 		// The minutes.
 		members2, _ := review.Members(ctx, d, c.ID)
-		pdf, err := review.Minutes{Lang: i18n.FR, Campaign: c, Rows: rows, Members: members2, Now: f.now}.PDF()
+		pdf, err := review.Minutes{Cat: f.env.Cat, Lang: i18n.FR, Campaign: c, Rows: rows, Members: members2, Now: f.now}.PDF()
 		if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
 			t.Fatalf("minutes PDF: %v", err)
 		}
-		csv, err := review.MinutesTable(i18n.FR, rows).CSV()
+		csv, err := review.MinutesTable(f.env.Cat, i18n.FR, rows).CSV()
 		if err != nil || !strings.Contains(string(csv), "Projet 5") {
 			t.Fatalf("minutes CSV: %v", err)
 		}

@@ -70,7 +70,7 @@ func (s *Server) accountEnv() account.Env {
 }
 
 // reviewEnv is the environment of the review commands.
-func (s *Server) reviewEnv() review.Env { return review.Env{Change: s.changeEnv(), BaseURL: s.baseURL} }
+func (s *Server) reviewEnv() review.Env { return review.Env{Change: s.changeEnv(), Cat: s.cat, BaseURL: s.baseURL} }
 
 // whoOf is the requester as the author of a change.
 func whoOf(r *http.Request) change.Who { return change.By(actorOf(r)) }

@@ -163,7 +163,7 @@ func (s *Server) reviewMinutesCSV(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := review.MinutesTable(langOf(r), rows).CSV()
+	b, err := review.MinutesTable(s.cat, langOf(r), rows).CSV()
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (s *Server) reviewMinutesPDF(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := review.Minutes{Lang: langOf(r), Campaign: c, Rows: rows, Members: members, Commission: cm, Now: s.now()}.PDF()
+	b, err := review.Minutes{Cat: s.cat, Lang: langOf(r), Campaign: c, Rows: rows, Members: members, Commission: cm, Now: s.now()}.PDF()
 	if err != nil {
 		return err
 	}
