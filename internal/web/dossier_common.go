@@ -1,16 +1,10 @@
 package web
 
 import (
-	"context"
-	"net/http"
 	"path/filepath"
 	"strings"
 
-	"budgetcitoyen/internal/access"
-	"budgetcitoyen/internal/apperr"
-	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
-	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/territory"
 )
 
@@ -25,56 +19,6 @@ func (s *Server) blobs() dossier.Blobs {
 		dir = "data"
 	}
 	return dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")}
-}
-
-// dossierOf loads the dossier {id} of the route's campaign.
-func (s *Server) dossierOf(r *http.Request) (*campaign.Campaign, *dossier.Dossier, error) {
-	c := campaignOf(r)
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := dossier.ByID(r.Context(), s.db, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if d.CampaignID != c.ID {
-		return nil, nil, apperr.New(apperr.NotFound, "dossier.not_found")
-	}
-	return c, d, nil
-}
-
-// isStaffReader reports whether the actor reads every dossier of the campaign: agents.
-// Committee members read only the dossiers assigned to them (see canRead).
-func isStaffReader(actor access.Actor, c *campaign.Campaign) bool {
-	return access.Allowed(actor, access.PermManageDossiers, nil)
-}
-
-// canRead reports whether the actor may read the dossier and its documents: a member of its
-// structure, an agent, or a committee member of the campaign to whom it is assigned and who
-// declared no conflict of interest. Anyone else is told the dossier does not exist; a
-// committee member kept out by a conflict is told why.
-func (s *Server) canRead(ctx context.Context, actor access.Actor, c *campaign.Campaign, d *dossier.Dossier) error {
-	if !actor.SignedIn() {
-		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
-	}
-	if isStaffReader(actor, c) {
-		return nil
-	}
-	ok, err := dossier.IsMember(ctx, s.db, d.StructureID, actor.ID())
-	if err != nil || ok {
-		return err
-	}
-	if actor.HasRole(access.Committee, &c.ID) {
-		_, err := review.CanOpen(ctx, s.db, d.ID, actor.ID())
-		if err == nil || !apperr.IsKind(err, apperr.Forbidden) {
-			return err
-		}
-		if ae, _ := apperr.As(err); ae.Message.Key != "review.not_assigned" {
-			return err
-		}
-	}
-	return apperr.New(apperr.NotFound, "dossier.not_found")
 }
 
 // communeLabel is "Arras (62041)", the way a stored commune is shown and typed back.

@@ -6,6 +6,9 @@ import (
 	"strconv"
 
 	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/idea"
 )
 
 // What the handlers share to read a request and fill a form: the choices of a select, the
@@ -55,4 +58,33 @@ func pageLink(path string, filters url.Values, n int) string {
 		return path
 	}
 	return path + "?" + v.Encode()
+}
+
+// themeOptions are the themes of ideas and projects (the lists' filters, the idea form),
+// labelled in lang.
+func (s *Server) themeOptions(lang i18n.Lang) []option {
+	var out []option
+	for _, t := range idea.Themes() {
+		out = append(out, option{string(t), s.cat.T(lang, t.MessageKey())})
+	}
+	return out
+}
+
+// arrondissementOptions are the arrondissements of c's territory (the lists' filters).
+func (s *Server) arrondissementOptions(c *campaign.Campaign) []option {
+	var out []option
+	for _, a := range s.Territory.Arrondissements(c.Territory) {
+		out = append(out, option{a.Code, a.Name})
+	}
+	return out
+}
+
+// hasOption reports whether v is the value of one of opts.
+func hasOption(opts []option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
 }

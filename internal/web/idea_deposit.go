@@ -35,7 +35,7 @@ func (s *Server) depositPage(r *http.Request, c *campaign.Campaign) ideaDepositP
 	lang := langOf(r)
 	p := ideaDepositPage{
 		Base: s.base(r, "idea.deposit.title", c.Name), Campaign: c,
-		Themes: s.ideaThemeOptions(lang), Carriers: s.ideaCarrierOptions(lang),
+		Themes: s.themeOptions(lang), Carriers: s.ideaCarrierOptions(lang),
 		MaxTitle: idea.MaxTitleLen, MaxDesc: idea.MaxDescriptionLen,
 		Form: idea.Deposit{Carrier: idea.CarrierPerson},
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -47,7 +46,7 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	p := ideaListPage{
 		Base: s.base(r, "idea.list.title", c.Name), Campaign: c, Public: c.IdeasPublic,
 		CanModerate: ideaCanModerate(r, c), DepositOpen: c.IsOpen(campaign.PhaseIdeas, s.now()),
-		Themes: s.ideaThemeOptions(lang), Arrondissements: s.ideaArrondissementOptions(c),
+		Themes: s.themeOptions(lang), Arrondissements: s.arrondissementOptions(c),
 	}
 	if !c.IdeasPublic {
 		return s.render(w, r, http.StatusOK, "idea_list", p)
@@ -56,13 +55,10 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	if t := idea.Theme(q.Get("theme")); t.Valid() {
 		f.Theme, p.Theme = t, string(t)
 	}
-	if a := q.Get("arrondissement"); a != "" && ideaHasOption(p.Arrondissements, a) {
+	if a := q.Get("arrondissement"); a != "" && hasOption(p.Arrondissements, a) {
 		f.Arrondissement, p.Arrondissement = a, a
 	}
-	p.PageNum = 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 100000 {
-		p.PageNum = n
-	}
+	p.PageNum = pageParam(q)
 	f.Offset = (p.PageNum - 1) * ideasPerPage
 	list, total, err := idea.List(r.Context(), s.db, f)
 	if err != nil {
@@ -74,20 +70,7 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.PageCount = (total + ideasPerPage - 1) / ideasPerPage
 	link := func(n int) string {
-		v := url.Values{}
-		if p.Theme != "" {
-			v.Set("theme", p.Theme)
-		}
-		if p.Arrondissement != "" {
-			v.Set("arrondissement", p.Arrondissement)
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return r.URL.Path
-		}
-		return r.URL.Path + "?" + v.Encode()
+		return pageLink(r.URL.Path, url.Values{"theme": {p.Theme}, "arrondissement": {p.Arrondissement}}, n)
 	}
 	if p.PageCount > 1 {
 		for n := 1; n <= p.PageCount; n++ {
@@ -101,15 +84,6 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, http.StatusOK, "idea_list", p)
-}
-
-func ideaHasOption(opts []option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 type ideaShowPage struct {

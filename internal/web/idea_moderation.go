@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -47,10 +46,7 @@ func (s *Server) renderModeration(w http.ResponseWriter, r *http.Request, status
 	case "masquees":
 		p.State, f.OnlyHidden = "masquees", true
 	}
-	page := 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 100000 {
-		page = n
-	}
+	page := pageParam(q)
 	f.Offset = (page - 1) * moderationPerPage
 	list, total, err := idea.List(r.Context(), s.db, f)
 	if err != nil {
@@ -60,19 +56,7 @@ func (s *Server) renderModeration(w http.ResponseWriter, r *http.Request, status
 	for _, i := range list {
 		p.Ideas = append(p.Ideas, s.viewIdea(lang, c, i))
 	}
-	link := func(n int) string {
-		v := url.Values{}
-		if p.State != "" {
-			v.Set("etat", p.State)
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return r.URL.Path
-		}
-		return r.URL.Path + "?" + v.Encode()
-	}
+	link := func(n int) string { return pageLink(r.URL.Path, url.Values{"etat": {p.State}}, n) }
 	if count := (total + moderationPerPage - 1) / moderationPerPage; count > 1 {
 		for n := 1; n <= count; n++ {
 			p.Pages = append(p.Pages, ideaPageLink{Num: n, URL: link(n), Current: n == page})

@@ -103,27 +103,11 @@ func (s *Server) isIdeaAuthor(r *http.Request, i *idea.Idea) bool {
 	return ok && id == i.ID
 }
 
-// ideaThemeOptions and ideaCarrierOptions are the fixed lists of the forms, labelled in lang.
-func (s *Server) ideaThemeOptions(lang i18n.Lang) []option {
-	var out []option
-	for _, t := range idea.Themes() {
-		out = append(out, option{string(t), s.cat.T(lang, t.MessageKey())})
-	}
-	return out
-}
-
+// ideaCarrierOptions is the fixed list of the idea form's carriers, labelled in lang.
 func (s *Server) ideaCarrierOptions(lang i18n.Lang) []option {
 	var out []option
 	for _, c := range idea.Carriers() {
 		out = append(out, option{string(c), s.cat.T(lang, c.MessageKey())})
-	}
-	return out
-}
-
-func (s *Server) ideaArrondissementOptions(c *campaign.Campaign) []option {
-	var out []option
-	for _, a := range s.Territory.Arrondissements(c.Territory) {
-		out = append(out, option{a.Code, a.Name})
 	}
 	return out
 }

@@ -92,18 +92,18 @@ func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	p := projectsListPage{Base: s.base(r, "vote.projects.title", c.Name), Campaign: c,
-		Arrondissements: s.ideaArrondissementOptions(c), Themes: s.ideaThemeOptions(lang),
+		Arrondissements: s.arrondissementOptions(c), Themes: s.themeOptions(lang),
 		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())}
 	for _, cat := range c.Categories {
 		p.Categories = append(p.Categories, option{strconv.FormatInt(cat.ID, 10), cat.Name})
 	}
-	if v := q.Get("categorie"); ideaHasOption(p.Categories, v) {
+	if v := q.Get("categorie"); hasOption(p.Categories, v) {
 		p.Category = v
 	}
-	if v := q.Get("arrondissement"); ideaHasOption(p.Arrondissements, v) {
+	if v := q.Get("arrondissement"); hasOption(p.Arrondissements, v) {
 		p.Arrondissement = v
 	}
-	if v := q.Get("theme"); ideaHasOption(p.Themes, v) {
+	if v := q.Get("theme"); hasOption(p.Themes, v) {
 		p.Theme = v
 	}
 	all := s.voteViews(lang, c, ps)

@@ -115,14 +115,6 @@ func (s *Server) topicOptions(r *http.Request) []option {
 	return out
 }
 
-func (s *Server) arrondissementOptions(c *campaign.Campaign) []option {
-	var out []option
-	for _, a := range s.Territory.Arrondissements(c.Territory) {
-		out = append(out, option{a.Code, a.Name})
-	}
-	return out
-}
-
 // workshopList shows the upcoming sessions of the campaign, with filters that work as a
 // plain GET form.
 func (s *Server) workshopList(w http.ResponseWriter, r *http.Request) error {
