@@ -46,16 +46,16 @@ func TestAdd(t *testing.T) {
 			}
 		}
 		animator := access.Grant{Role: access.Animator, CampaignID: &c}
-		f.refuse([]refusal{
-			{"visitor", add(change.By(access.Visitor), "sophie@exemple.fr"), apperr.Unauthenticated, "", ""},
-			{"agent", add(change.By(s.agent), "sophie@exemple.fr"), apperr.Forbidden, "", ""},
-			{"citizen", add(change.By(s.citizen), "sophie@exemple.fr"), apperr.Forbidden, "", ""},
-			{"disabled administrator", add(change.By(s.disabledAdmin), "sophie@exemple.fr"), apperr.Unauthenticated, "", ""},
-			{"address taken", add(change.By(s.admin), "agent@exemple.fr"), apperr.Invalid, "email", "account.email_taken"},
-			{"unknown campaign", add(change.System("cli"), "sophie@exemple.fr", access.Grant{Role: access.Animator, CampaignID: ptr(c + 100)}),
-				apperr.Invalid, "", "adminaccounts.error.campaign_unknown"},
-			{"animator everywhere", add(change.System("cli"), "sophie@exemple.fr", access.Grant{Role: access.Animator}),
-				apperr.Invalid, "", "account.role_needs_campaign"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "visitor", Run: add(change.By(access.Visitor), "sophie@exemple.fr"), Kind: apperr.Unauthenticated},
+			{Name: "agent", Run: add(change.By(s.agent), "sophie@exemple.fr"), Kind: apperr.Forbidden},
+			{Name: "citizen", Run: add(change.By(s.citizen), "sophie@exemple.fr"), Kind: apperr.Forbidden},
+			{Name: "disabled administrator", Run: add(change.By(s.disabledAdmin), "sophie@exemple.fr"), Kind: apperr.Unauthenticated},
+			{Name: "address taken", Run: add(change.By(s.admin), "agent@exemple.fr"), Kind: apperr.Invalid, Field: "email", Key: "account.email_taken"},
+			{Name: "unknown campaign", Run: add(change.System("cli"), "sophie@exemple.fr", access.Grant{Role: access.Animator, CampaignID: ptr(c + 100)}),
+				Kind: apperr.Invalid, Key: "adminaccounts.error.campaign_unknown"},
+			{Name: "animator everywhere", Run: add(change.System("cli"), "sophie@exemple.fr", access.Grant{Role: access.Animator}),
+				Kind: apperr.Invalid, Key: "account.role_needs_campaign"},
 		})
 		a, err := Add(f.ctx, f.env, change.System("cli"), AddInput{Email: "Sophie@exemple.fr", Name: "Sophie",
 			Password: "lapin vert du jardin", Grants: []access.Grant{{Role: access.Citizen}, animator}})
@@ -91,17 +91,17 @@ func TestGrant(t *testing.T) {
 			}
 		}
 		citizen := s.citizen.ID()
-		f.refuse([]refusal{
-			{"agent granting admin", grant(s.agent, s.agent.ID(), access.Admin, nil), apperr.Forbidden, "", ""},
-			{"citizen granting", grant(s.citizen, citizen, access.Carrier, nil), apperr.Forbidden, "", ""},
-			{"visitor", grant(access.Visitor, citizen, access.Carrier, nil), apperr.Unauthenticated, "", ""},
-			{"disabled administrator", grant(s.disabledAdmin, citizen, access.Carrier, nil), apperr.Unauthenticated, "", ""},
-			{"held already", grant(s.admin, citizen, access.Citizen, nil), apperr.Conflict, "", "adminaccounts.error.already_held"},
-			{"unknown campaign", grant(s.admin, citizen, access.Animator, ptr(c+100)), apperr.Invalid, "", "adminaccounts.error.campaign_unknown"},
-			{"agent of one campaign", grant(s.admin, citizen, access.Agent, &c), apperr.Invalid, "", "account.role_global_only"},
-			{"committee everywhere", grant(s.admin, citizen, access.Committee, nil), apperr.Invalid, "", "account.role_needs_campaign"},
-			{"unknown role", grant(s.admin, citizen, "king", nil), apperr.Invalid, "", "account.role_unknown"},
-			{"unknown account", grant(s.admin, 999999, access.Carrier, nil), apperr.NotFound, "", ""},
+		f.refuse([]dbtest.Refusal{
+			{Name: "agent granting admin", Run: grant(s.agent, s.agent.ID(), access.Admin, nil), Kind: apperr.Forbidden},
+			{Name: "citizen granting", Run: grant(s.citizen, citizen, access.Carrier, nil), Kind: apperr.Forbidden},
+			{Name: "visitor", Run: grant(access.Visitor, citizen, access.Carrier, nil), Kind: apperr.Unauthenticated},
+			{Name: "disabled administrator", Run: grant(s.disabledAdmin, citizen, access.Carrier, nil), Kind: apperr.Unauthenticated},
+			{Name: "held already", Run: grant(s.admin, citizen, access.Citizen, nil), Kind: apperr.Conflict, Key: "adminaccounts.error.already_held"},
+			{Name: "unknown campaign", Run: grant(s.admin, citizen, access.Animator, ptr(c+100)), Kind: apperr.Invalid, Key: "adminaccounts.error.campaign_unknown"},
+			{Name: "agent of one campaign", Run: grant(s.admin, citizen, access.Agent, &c), Kind: apperr.Invalid, Key: "account.role_global_only"},
+			{Name: "committee everywhere", Run: grant(s.admin, citizen, access.Committee, nil), Kind: apperr.Invalid, Key: "account.role_needs_campaign"},
+			{Name: "unknown role", Run: grant(s.admin, citizen, "king", nil), Kind: apperr.Invalid, Key: "account.role_unknown"},
+			{Name: "unknown account", Run: grant(s.admin, 999999, access.Carrier, nil), Kind: apperr.NotFound},
 		})
 		if err := grant(s.admin, citizen, access.Animator, &c)(); err != nil {
 			t.Fatal(err)
@@ -132,14 +132,14 @@ func TestRevoke(t *testing.T) {
 				return Revoke(f.ctx, f.env.Change, change.By(who), RoleInput{AccountID: id, Role: role, CampaignID: campaignID})
 			}
 		}
-		f.refuse([]refusal{
-			{"own administrator role", revoke(s.admin, s.admin.ID(), access.Admin, nil), apperr.Conflict, "", "adminaccounts.error.self_revoke_admin"},
-			{"agent revoking", revoke(s.agent, s.citizen.ID(), access.Citizen, nil), apperr.Forbidden, "", ""},
-			{"disabled administrator", revoke(s.disabledAdmin, s.citizen.ID(), access.Citizen, nil), apperr.Unauthenticated, "", ""},
-			{"not held", revoke(s.admin, s.citizen.ID(), access.Carrier, nil), apperr.Conflict, "", "adminaccounts.error.not_held"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "own administrator role", Run: revoke(s.admin, s.admin.ID(), access.Admin, nil), Kind: apperr.Conflict, Key: "adminaccounts.error.self_revoke_admin"},
+			{Name: "agent revoking", Run: revoke(s.agent, s.citizen.ID(), access.Citizen, nil), Kind: apperr.Forbidden},
+			{Name: "disabled administrator", Run: revoke(s.disabledAdmin, s.citizen.ID(), access.Citizen, nil), Kind: apperr.Unauthenticated},
+			{Name: "not held", Run: revoke(s.admin, s.citizen.ID(), access.Carrier, nil), Kind: apperr.Conflict, Key: "adminaccounts.error.not_held"},
 			// The committee role is held for the campaign, not everywhere.
-			{"held elsewhere", revoke(s.admin, other.ID(), access.Committee, nil), apperr.Conflict, "", "adminaccounts.error.not_held"},
-			{"unknown account", revoke(s.admin, 999999, access.Citizen, nil), apperr.NotFound, "", ""},
+			{Name: "held elsewhere", Run: revoke(s.admin, other.ID(), access.Committee, nil), Kind: apperr.Conflict, Key: "adminaccounts.error.not_held"},
+			{Name: "unknown account", Run: revoke(s.admin, 999999, access.Citizen, nil), Kind: apperr.NotFound},
 		})
 		if err := revoke(s.admin, other.ID(), access.Committee, &c)(); err != nil {
 			t.Fatal(err)
@@ -167,13 +167,13 @@ func TestSetStatus(t *testing.T) {
 			}
 		}
 		citizen := s.citizen.ID()
-		f.refuse([]refusal{
-			{"own account", status(s.admin, s.admin.ID(), true), apperr.Conflict, "", "adminaccounts.error.self_disable"},
-			{"enabled already", status(s.admin, citizen, false), apperr.Conflict, "", "adminaccounts.error.already_enabled"},
-			{"disabled already", status(s.admin, s.disabledAdmin.ID(), true), apperr.Conflict, "", "adminaccounts.error.already_disabled"},
-			{"agent", status(s.agent, citizen, true), apperr.Forbidden, "", ""},
-			{"disabled administrator", status(s.disabledAdmin, citizen, true), apperr.Unauthenticated, "", ""},
-			{"unknown account", status(s.admin, 999999, true), apperr.NotFound, "", ""},
+		f.refuse([]dbtest.Refusal{
+			{Name: "own account", Run: status(s.admin, s.admin.ID(), true), Kind: apperr.Conflict, Key: "adminaccounts.error.self_disable"},
+			{Name: "enabled already", Run: status(s.admin, citizen, false), Kind: apperr.Conflict, Key: "adminaccounts.error.already_enabled"},
+			{Name: "disabled already", Run: status(s.admin, s.disabledAdmin.ID(), true), Kind: apperr.Conflict, Key: "adminaccounts.error.already_disabled"},
+			{Name: "agent", Run: status(s.agent, citizen, true), Kind: apperr.Forbidden},
+			{Name: "disabled administrator", Run: status(s.disabledAdmin, citizen, true), Kind: apperr.Unauthenticated},
+			{Name: "unknown account", Run: status(s.admin, 999999, true), Kind: apperr.NotFound},
 		})
 		if err := status(s.admin, citizen, true)(); err != nil {
 			t.Fatal(err)
@@ -185,10 +185,10 @@ func TestSetStatus(t *testing.T) {
 			t.Errorf("audit entry %+v", e)
 		}
 		// The disabled account acts no more.
-		f.refuse([]refusal{{"disabled account acting", func() error {
+		f.refuse([]dbtest.Refusal{{Name: "disabled account acting", Run: func() error {
 			return ChangePassword(f.ctx, f.env, change.By(f.actor(citizen)), ChangePasswordInput{
 				Current: "lapin vert du jardin", Password: "un nouveau mot de passe"})
-		}, apperr.Unauthenticated, "", ""}})
+		}, Kind: apperr.Unauthenticated}})
 		if err := status(s.admin, citizen, false)(); err != nil {
 			t.Fatal(err)
 		}

@@ -73,8 +73,7 @@ func (f *cmdFixture) disabled(a access.Actor) access.Actor {
 // roles, tokens and sessions. A refused command leaves it as it was.
 func (f *cmdFixture) snapshot() string {
 	f.t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dbtest.Snapshot(f.t, f.d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT to_addr || ' ' || subject FROM outbox ORDER BY id",
 		`SELECT CAST(id AS TEXT) || ' ' || email || ' ' || password_hash || ' ' ||
@@ -83,42 +82,13 @@ func (f *cmdFixture) snapshot() string {
 			FROM account_roles ORDER BY account_id, role, campaign_id`,
 		"SELECT token_hash || ' ' || COALESCE(CAST(used_at AS TEXT), '-') FROM account_tokens ORDER BY id",
 		"SELECT token FROM sessions ORDER BY token",
-	} {
-		b.WriteString(strings.Join(dbtest.Strings(f.t, f.d, q), "\n"))
-		b.WriteString("\n--\n")
-	}
-	return b.String()
-}
-
-// refusal is a command that must be refused: with an apperr of kind, whose message key (or,
-// with field, the key of that field's error) is key.
-type refusal struct {
-	name  string
-	run   func() error
-	kind  apperr.Kind
-	field string
-	key   string
+	)
 }
 
 // refuse runs each refusal and checks its error and that it left no trace.
-func (f *cmdFixture) refuse(cases []refusal) {
+func (f *cmdFixture) refuse(cases []dbtest.Refusal) {
 	f.t.Helper()
-	for _, tc := range cases {
-		before := f.snapshot()
-		err := tc.run()
-		ae, ok := apperr.As(err)
-		switch {
-		case !ok || ae.Kind != tc.kind:
-			f.t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
-		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
-			f.t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
-		case tc.field == "" && tc.key != "" && ae.Message.Key != tc.key:
-			f.t.Errorf("%s: err = %v, want %s", tc.name, err, tc.key)
-		}
-		if after := f.snapshot(); after != before {
-			f.t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
-		}
-	}
+	dbtest.Refuse(f.t, f.snapshot, cases)
 }
 
 // unchanged runs a command that must succeed and change nothing (a request about an address
@@ -137,14 +107,7 @@ func (f *cmdFixture) unchanged(name string, run func() error) {
 // lastAudit returns the newest audit entry, which must be of action.
 func (f *cmdFixture) lastAudit(action string) audit.Entry {
 	f.t.Helper()
-	entries, err := audit.List(f.ctx, f.d, audit.Filter{})
-	if err != nil || len(entries) == 0 {
-		f.t.Fatalf("audit log: %v, %d entries", err, len(entries))
-	}
-	if entries[0].Action != action {
-		f.t.Fatalf("last audit entry %+v, want action %s", entries[0], action)
-	}
-	return entries[0]
+	return dbtest.LastAudit(f.t, f.d, action)
 }
 
 // lastMail returns the newest e-mail queued for addr.
@@ -205,10 +168,10 @@ func TestRegister(t *testing.T) {
 				return err
 			}
 		}
-		f.refuse([]refusal{
-			{"address taken", register("camille@exemple.fr", "lapin vert du jardin"), apperr.Invalid, "email", "account.email_taken"},
-			{"not an address", register("camille", "lapin vert du jardin"), apperr.Invalid, "email", "account.email_invalid"},
-			{"short password", register("dominique@exemple.fr", "court"), apperr.Invalid, "password", "account.password_too_short"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "address taken", Run: register("camille@exemple.fr", "lapin vert du jardin"), Kind: apperr.Invalid, Field: "email", Key: "account.email_taken"},
+			{Name: "not an address", Run: register("camille", "lapin vert du jardin"), Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"},
+			{Name: "short password", Run: register("dominique@exemple.fr", "court"), Kind: apperr.Invalid, Field: "password", Key: "account.password_too_short"},
 		})
 	})
 }
@@ -225,9 +188,9 @@ func TestVerify(t *testing.T) {
 		verify := func(token string) func() error {
 			return func() error { return Verify(f.ctx, f.env.Change, visitor, VerifyInput{Token: token}) }
 		}
-		f.refuse([]refusal{
-			{"unknown link", verify("pas-un-jeton"), apperr.Invalid, "", "account.token_invalid"},
-			{"empty link", verify(""), apperr.Invalid, "", "account.token_invalid"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "unknown link", Run: verify("pas-un-jeton"), Kind: apperr.Invalid, Key: "account.token_invalid"},
+			{Name: "empty link", Run: verify(""), Kind: apperr.Invalid, Key: "account.token_invalid"},
 		})
 		if err := verify(secret)(); err != nil {
 			t.Fatal(err)
@@ -236,7 +199,7 @@ func TestVerify(t *testing.T) {
 			t.Error("not verified")
 		}
 		f.lastAudit("account.verify")
-		f.refuse([]refusal{{"used link", verify(secret), apperr.Invalid, "", "account.token_used"}})
+		f.refuse([]dbtest.Refusal{{Name: "used link", Run: verify(secret), Kind: apperr.Invalid, Key: "account.token_used"}})
 	})
 }
 
@@ -254,9 +217,9 @@ func TestResendVerification(t *testing.T) {
 				return err
 			}
 		}
-		f.refuse([]refusal{
-			{"visitor", resend(access.Visitor), apperr.Unauthenticated, "", ""},
-			{"disabled account", resend(f.disabled(f.person("eve@exemple.fr"))), apperr.Unauthenticated, "", ""},
+		f.refuse([]dbtest.Refusal{
+			{Name: "visitor", Run: resend(access.Visitor), Kind: apperr.Unauthenticated},
+			{Name: "disabled account", Run: resend(f.disabled(f.person("eve@exemple.fr"))), Kind: apperr.Unauthenticated},
 		})
 		f.unchanged("verified already", func() error {
 			sent, err := ResendVerification(f.ctx, f.env, change.By(verified), ResendInput{Lang: i18n.FR})
@@ -288,7 +251,7 @@ func TestRequestReset(t *testing.T) {
 		ask := func(email string) func() error {
 			return func() error { return RequestReset(f.ctx, f.env, visitor, ResetRequest{Email: email, Lang: i18n.FR}) }
 		}
-		f.refuse([]refusal{{"not an address", ask("camille"), apperr.Invalid, "email", "account.email_invalid"}})
+		f.refuse([]dbtest.Refusal{{Name: "not an address", Run: ask("camille"), Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"}})
 		f.unchanged("no account", ask("personne@exemple.fr"))
 		f.unchanged("disabled account", ask("eve@exemple.fr"))
 		if err := ask("Camille@exemple.fr ")(); err != nil {
@@ -316,11 +279,11 @@ func TestResetPassword(t *testing.T) {
 				return ResetPassword(f.ctx, f.env, visitor, ResetInput{Token: token, Password: password})
 			}
 		}
-		f.refuse([]refusal{
+		f.refuse([]dbtest.Refusal{
 			// The link is not spent by a password refused.
-			{"short password", reset(secret, "court"), apperr.Invalid, "password", "account.password_too_short"},
-			{"password is the address", reset(secret, "camille@exemple.fr"), apperr.Invalid, "password", "account.password_is_email"},
-			{"unknown link", reset("pas-un-jeton", "un nouveau mot de passe"), apperr.Invalid, "", "account.token_invalid"},
+			{Name: "short password", Run: reset(secret, "court"), Kind: apperr.Invalid, Field: "password", Key: "account.password_too_short"},
+			{Name: "password is the address", Run: reset(secret, "camille@exemple.fr"), Kind: apperr.Invalid, Field: "password", Key: "account.password_is_email"},
+			{Name: "unknown link", Run: reset("pas-un-jeton", "un nouveau mot de passe"), Kind: apperr.Invalid, Key: "account.token_invalid"},
 		})
 		if err := reset(secret, "un nouveau mot de passe")(); err != nil {
 			t.Fatal(err)
@@ -332,7 +295,7 @@ func TestResetPassword(t *testing.T) {
 			t.Errorf("sessions left open: %v", got)
 		}
 		f.lastAudit("account.password_reset")
-		f.refuse([]refusal{{"used link", reset(secret, "encore un autre mot"), apperr.Invalid, "", "account.token_used"}})
+		f.refuse([]dbtest.Refusal{{Name: "used link", Run: reset(secret, "encore un autre mot"), Kind: apperr.Invalid, Key: "account.token_used"}})
 	})
 }
 
@@ -348,13 +311,13 @@ func TestChangePassword(t *testing.T) {
 					Password: password, ClientIP: "192.0.2.1", KeepSession: "session-camille-1"})
 			}
 		}
-		f.refuse([]refusal{
-			{"visitor", change_(access.Visitor, "", "un nouveau mot de passe"), apperr.Unauthenticated, "", ""},
-			{"disabled account", change_(f.disabled(f.person("eve@exemple.fr")), "lapin vert du jardin", "un nouveau mot de passe"),
-				apperr.Unauthenticated, "", ""},
-			{"weak password", change_(camille, "lapin vert du jardin", "azertyuiop"), apperr.Invalid, "password", "account.password_too_common"},
-			{"wrong current password", change_(camille, "pas le bon", "un nouveau mot de passe"), apperr.Invalid,
-				"current_password", "passwordchange.current_wrong"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "visitor", Run: change_(access.Visitor, "", "un nouveau mot de passe"), Kind: apperr.Unauthenticated},
+			{Name: "disabled account", Run: change_(f.disabled(f.person("eve@exemple.fr")), "lapin vert du jardin", "un nouveau mot de passe"),
+				Kind: apperr.Unauthenticated},
+			{Name: "weak password", Run: change_(camille, "lapin vert du jardin", "azertyuiop"), Kind: apperr.Invalid, Field: "password", Key: "account.password_too_common"},
+			{Name: "wrong current password", Run: change_(camille, "pas le bon", "un nouveau mot de passe"), Kind: apperr.Invalid,
+				Field: "current_password", Key: "passwordchange.current_wrong"},
 		})
 		if err := change_(camille, "lapin vert du jardin", "un nouveau mot de passe")(); err != nil {
 			t.Fatal(err)
@@ -392,8 +355,8 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 				t.Fatalf("guess: %v", err)
 			}
 		}
-		f.refuse([]refusal{{"right password, too many guesses", func() error { return guess("lapin vert du jardin") },
-			apperr.Invalid, "current_password", "account.too_many_attempts"}})
+		f.refuse([]dbtest.Refusal{{Name: "right password, too many guesses", Run: func() error { return guess("lapin vert du jardin") },
+			Kind: apperr.Invalid, Field: "current_password", Key: "account.too_many_attempts"}})
 	})
 }
 
@@ -406,8 +369,8 @@ func TestSendLoginCode(t *testing.T) {
 		send := func(email string) (CodeSent, error) {
 			return SendLoginCode(f.ctx, f.env, visitor, CodeRequest{Email: email, Lang: i18n.FR})
 		}
-		f.refuse([]refusal{{"not an address", func() error { _, err := send("camille"); return err },
-			apperr.Invalid, "email", "account.email_invalid"}})
+		f.refuse([]dbtest.Refusal{{Name: "not an address", Run: func() error { _, err := send("camille"); return err },
+			Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"}})
 		for _, email := range []string{"personne@exemple.fr", "eve@exemple.fr"} {
 			f.unchanged(email, func() error {
 				res, err := send(email)

@@ -37,44 +37,18 @@ func cmdEnv(d *db.DB) change.Env {
 // and categories.
 func snapshot(t *testing.T, d *db.DB) string {
 	t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dbtest.Snapshot(t, d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT CAST(id AS TEXT) || ' ' || slug || ' ' || name || ' ' || CAST(updated_at AS TEXT) FROM campaigns ORDER BY id",
 		"SELECT CAST(campaign_id AS TEXT) || ' ' || phase || ' ' || CAST(starts_at AS TEXT) FROM campaign_phases ORDER BY campaign_id, phase",
 		"SELECT CAST(id AS TEXT) || ' ' || name || ' ' || CAST(position AS TEXT) FROM categories ORDER BY id",
-	} {
-		b.WriteString(strings.Join(dbtest.Strings(t, d, q), "\n"))
-		b.WriteString("\n--\n")
-	}
-	return b.String()
+	)
 }
 
-// refusal is a command that must be refused with an apperr of kind and, with field, an
-// error of key on that field.
-type refusal struct {
-	name       string
-	run        func() error
-	kind       apperr.Kind
-	field, key string
-}
-
-func refuse(t *testing.T, d *db.DB, cases []refusal) {
+// refuse runs each refusal and checks its error and that it left no trace.
+func refuse(t *testing.T, d *db.DB, cases []dbtest.Refusal) {
 	t.Helper()
-	for _, tc := range cases {
-		before := snapshot(t, d)
-		err := tc.run()
-		ae, ok := apperr.As(err)
-		switch {
-		case !ok || ae.Kind != tc.kind:
-			t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
-		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
-			t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
-		}
-		if after := snapshot(t, d); after != before {
-			t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
-		}
-	}
+	dbtest.Refuse(t, func() string { return snapshot(t, d) }, cases)
 }
 
 func lastAudit(t *testing.T, d *db.DB, action string) audit.Entry {
@@ -109,12 +83,12 @@ func TestCreate(t *testing.T) {
 		}
 		noSlug := preset(t)
 		noSlug.Slug = ""
-		refuse(t, d, []refusal{
-			{"citizen", create(citizen, preset(t)), apperr.Forbidden, "", ""},
-			{"visitor", create(change.By(access.Visitor), preset(t)), apperr.Unauthenticated, "", ""},
-			{"disabled agent", create(disabled, preset(t)), apperr.Unauthenticated, "", ""},
-			{"slug taken", create(agent, preset(t)), apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
-			{"no slug", create(agent, noSlug), apperr.Invalid, campaign.FieldSlug, "campaign.slug.required"},
+		refuse(t, d, []dbtest.Refusal{
+			{Name: "citizen", Run: create(citizen, preset(t)), Kind: apperr.Forbidden},
+			{Name: "visitor", Run: create(change.By(access.Visitor), preset(t)), Kind: apperr.Unauthenticated},
+			{Name: "disabled agent", Run: create(disabled, preset(t)), Kind: apperr.Unauthenticated},
+			{Name: "slug taken", Run: create(agent, preset(t)), Kind: apperr.Conflict, Field: campaign.FieldSlug, Key: "campaign.slug.taken"},
+			{Name: "no slug", Run: create(agent, noSlug), Kind: apperr.Invalid, Field: campaign.FieldSlug, Key: "campaign.slug.required"},
 		})
 		// The platform creates without a policy check.
 		demo := campaign.CopyForEdition(preset(t), "demo-2026", "Démo", 8)
@@ -138,24 +112,24 @@ func TestCopy(t *testing.T) {
 		copyOf := func(who change.Who, in campaign.CopyInput) func() error {
 			return func() error { _, err := campaign.Copy(ctx, env, who, in); return err }
 		}
-		refuse(t, d, []refusal{
-			{"citizen", copyOf(citizen, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}), apperr.Forbidden, "", ""},
-			{"disabled agent", copyOf(disabled, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}),
-				apperr.Unauthenticated, "", ""},
-			{"no source", copyOf(agent, campaign.CopyInput{Slug: "budget-2019", Name: "2019", Years: &one}),
-				apperr.Invalid, "source", "admin.new.source_required"},
-			{"unknown campaign", copyOf(agent, campaign.CopyInput{From: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
-				apperr.Invalid, "source", "admin.new.source_required"},
-			{"unknown preset", copyOf(agent, campaign.CopyInput{Preset: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
-				apperr.Invalid, "source", "admin.new.source_required"},
-			{"no years", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019"}),
-				apperr.Invalid, "years", "admin.new.years_invalid"},
-			{"too many years", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &twentyOne}),
-				apperr.Invalid, "years", "admin.new.years_invalid"},
-			{"slug taken", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: src.Slug, Name: "2019", Years: &one}),
-				apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
-			{"no name", copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Years: &one}),
-				apperr.Invalid, campaign.FieldName, "campaign.name.required"},
+		refuse(t, d, []dbtest.Refusal{
+			{Name: "citizen", Run: copyOf(citizen, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}), Kind: apperr.Forbidden},
+			{Name: "disabled agent", Run: copyOf(disabled, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &one}),
+				Kind: apperr.Unauthenticated},
+			{Name: "no source", Run: copyOf(agent, campaign.CopyInput{Slug: "budget-2019", Name: "2019", Years: &one}),
+				Kind: apperr.Invalid, Field: "source", Key: "admin.new.source_required"},
+			{Name: "unknown campaign", Run: copyOf(agent, campaign.CopyInput{From: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
+				Kind: apperr.Invalid, Field: "source", Key: "admin.new.source_required"},
+			{Name: "unknown preset", Run: copyOf(agent, campaign.CopyInput{Preset: "nulle-part", Slug: "budget-2019", Name: "2019", Years: &one}),
+				Kind: apperr.Invalid, Field: "source", Key: "admin.new.source_required"},
+			{Name: "no years", Run: copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019"}),
+				Kind: apperr.Invalid, Field: "years", Key: "admin.new.years_invalid"},
+			{Name: "too many years", Run: copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Name: "2019", Years: &twentyOne}),
+				Kind: apperr.Invalid, Field: "years", Key: "admin.new.years_invalid"},
+			{Name: "slug taken", Run: copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: src.Slug, Name: "2019", Years: &one}),
+				Kind: apperr.Conflict, Field: campaign.FieldSlug, Key: "campaign.slug.taken"},
+			{Name: "no name", Run: copyOf(agent, campaign.CopyInput{From: src.Slug, Slug: "budget-2019", Years: &one}),
+				Kind: apperr.Invalid, Field: campaign.FieldName, Key: "campaign.name.required"},
 		})
 		// Both faults of the source and the years are told at once.
 		_, err := campaign.Copy(ctx, env, agent, campaign.CopyInput{Slug: "budget-2019", Name: "2019"})
@@ -211,15 +185,15 @@ func TestEdit(t *testing.T) {
 			return func() error { return campaign.Edit(ctx, env, who, c) }
 		}
 		renamed := edited(func(c *campaign.Campaign) { c.Name = "Budget citoyen 2019" })
-		refuse(t, d, []refusal{
-			{"citizen", edit(citizen, renamed), apperr.Forbidden, "", ""},
-			{"visitor", edit(change.By(access.Visitor), renamed), apperr.Unauthenticated, "", ""},
-			{"disabled agent", edit(disabled, renamed), apperr.Unauthenticated, "", ""},
-			{"no name", edit(agent, edited(func(c *campaign.Campaign) { c.Name = "" })), apperr.Invalid, campaign.FieldName, "campaign.name.required"},
-			{"slug taken", edit(agent, edited(func(c *campaign.Campaign) { c.Slug = src.Slug })), apperr.Conflict, campaign.FieldSlug, "campaign.slug.taken"},
-			{"unknown campaign", edit(agent, edited(func(c *campaign.Campaign) { c.ID = 999999 })), apperr.NotFound, "", ""},
-			{"category of another campaign", edit(agent, edited(func(c *campaign.Campaign) { c.Categories[0].ID = src.Categories[0].ID })),
-				apperr.Invalid, "", ""},
+		refuse(t, d, []dbtest.Refusal{
+			{Name: "citizen", Run: edit(citizen, renamed), Kind: apperr.Forbidden},
+			{Name: "visitor", Run: edit(change.By(access.Visitor), renamed), Kind: apperr.Unauthenticated},
+			{Name: "disabled agent", Run: edit(disabled, renamed), Kind: apperr.Unauthenticated},
+			{Name: "no name", Run: edit(agent, edited(func(c *campaign.Campaign) { c.Name = "" })), Kind: apperr.Invalid, Field: campaign.FieldName, Key: "campaign.name.required"},
+			{Name: "slug taken", Run: edit(agent, edited(func(c *campaign.Campaign) { c.Slug = src.Slug })), Kind: apperr.Conflict, Field: campaign.FieldSlug, Key: "campaign.slug.taken"},
+			{Name: "unknown campaign", Run: edit(agent, edited(func(c *campaign.Campaign) { c.ID = 999999 })), Kind: apperr.NotFound},
+			{Name: "category of another campaign", Run: edit(agent, edited(func(c *campaign.Campaign) { c.Categories[0].ID = src.Categories[0].ID })),
+				Kind: apperr.Invalid},
 		})
 		// What an edit does not change comes from the stored campaign.
 		renamed.CopiedFrom, renamed.CreatedAt = nil, time.Time{}

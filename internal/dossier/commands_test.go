@@ -174,7 +174,7 @@ func (f *cmdFixture) documents(who access.Actor, d *dossier.Dossier) {
 func (f *cmdFixture) snapshot() string {
 	f.t.Helper()
 	var b strings.Builder
-	for _, q := range []string{
+	b.WriteString(dbtest.Snapshot(f.t, f.d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT to_addr || ' ' || subject FROM outbox ORDER BY id",
 		`SELECT CAST(id AS TEXT) || ' ' || state || ' ' || title || ' ' || summary || ' ' || CAST(structure_id AS TEXT) || ' ' ||
@@ -186,20 +186,7 @@ func (f *cmdFixture) snapshot() string {
 		"SELECT CAST(structure_id AS TEXT) || ' ' || CAST(account_id AS TEXT) FROM structure_members ORDER BY structure_id, account_id",
 		"SELECT CAST(account_id AS TEXT) || ' ' || role FROM account_roles ORDER BY account_id, role",
 		"SELECT CAST(category_id AS TEXT) || ' ' || text FROM category_questions ORDER BY id",
-	} {
-		rows, err := f.d.QueryContext(f.ctx, q)
-		if err != nil {
-			f.t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				f.t.Fatal(err)
-			}
-			b.WriteString(s + "\n")
-		}
-		rows.Close()
-	}
+	))
 	err := filepath.WalkDir(f.blobDir, func(path string, e fs.DirEntry, err error) error {
 		if err == nil && !e.IsDir() {
 			b.WriteString("blob " + e.Name() + "\n")
@@ -306,142 +293,119 @@ func TestCommandsRefuse(t *testing.T) {
 				Presentation: dossier.Presentation{Title: "Autre titre"}}
 		}
 		bad := pngFile(t)[:20]
-		cases := []struct {
-			name  string
-			do    func() error
-			kind  apperr.Kind
-			key   string // the message's key, or the field in error for an Invalid with fields
-			field string
-		}{
-			{"create for someone else's structure", func() error {
+		cases := []dbtest.Refusal{
+			{Name: "create for someone else's structure", Run: func() error {
 				_, err := dossier.Create(f.ctx, f.env, change.By(f.nadia), dossier.CreateInput{Campaign: f.c, StructureID: paulsOwn.ID, CategoryID: cat})
 				return err
-			}, apperr.Invalid, "", "structure"},
-			{"create for a structure outside the ESS", func() error {
+			}, Kind: apperr.Invalid, Field: "structure"},
+			{Name: "create for a structure outside the ESS", Run: func() error {
 				_, err := dossier.Create(f.ctx, f.env, change.By(f.nadia), dossier.CreateInput{Campaign: f.c, StructureID: notESS.ID, CategoryID: cat})
 				return err
-			}, apperr.Invalid, "", "structure"},
-			{"create in an unknown category", func() error {
+			}, Kind: apperr.Invalid, Field: "structure"},
+			{Name: "create in an unknown category", Run: func() error {
 				_, err := dossier.Create(f.ctx, f.env, change.By(f.nadia), dossier.CreateInput{Campaign: f.c, StructureID: ds.StructureID, CategoryID: 999_999})
 				return err
-			}, apperr.Invalid, "", "category"},
-			{"create without the comptoir", func() error {
+			}, Kind: apperr.Invalid, Field: "category"},
+			{Name: "create without the comptoir", Run: func() error {
 				_, err := dossier.Create(f.ctx, f.env, change.By(f.nadia), dossier.CreateInput{Campaign: &comptoir, StructureID: ds.StructureID, CategoryID: cat})
 				return err
-			}, apperr.Forbidden, "dossier.comptoir.required", ""},
-			{"create by a citizen", func() error {
+			}, Kind: apperr.Forbidden, Key: "dossier.comptoir.required"},
+			{Name: "create by a citizen", Run: func() error {
 				_, err := dossier.Create(f.ctx, f.env, change.By(f.citizen), dossier.CreateInput{Campaign: f.c, StructureID: ds.StructureID, CategoryID: cat})
 				return err
-			}, apperr.Forbidden, "error.forbidden", ""},
-			{"create after the deadline", func() error {
+			}, Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "create after the deadline", Run: func() error {
 				_, err := dossier.Create(f.ctx, late, change.By(f.nadia), dossier.CreateInput{Campaign: f.c, StructureID: ds.StructureID, CategoryID: cat})
 				return err
-			}, apperr.Conflict, "change.phase_closed", ""},
-			{"save someone else's dossier", func() error {
+			}, Kind: apperr.Conflict, Key: "change.phase_closed"},
+			{Name: "save someone else's dossier", Run: func() error {
 				_, err := dossier.SaveStep(f.ctx, f.env, change.By(f.paul), save(ds.ID))
 				return err
-			}, apperr.NotFound, "dossier.not_found", ""},
-			{"save a submitted dossier", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.not_found"},
+			{Name: "save a submitted dossier", Run: func() error {
 				_, err := dossier.SaveStep(f.ctx, f.env, change.By(f.paul), save(submitted.ID))
 				return err
-			}, apperr.Conflict, "dossier.not_editable", ""},
-			{"save after the deadline", func() error {
+			}, Kind: apperr.Conflict, Key: "dossier.not_editable"},
+			{Name: "save after the deadline", Run: func() error {
 				_, err := dossier.SaveStep(f.ctx, late, change.By(f.nadia), save(ds.ID))
 				return err
-			}, apperr.Conflict, "dossier.deadline_passed", ""},
-			{"save the project for someone else's structure", func() error {
+			}, Kind: apperr.Conflict, Key: "dossier.deadline_passed"},
+			{Name: "save the project for someone else's structure", Run: func() error {
 				_, err := dossier.SaveStep(f.ctx, f.env, change.By(f.nadia), dossier.SaveInput{Campaign: f.c, DossierID: ds.ID,
 					Step: dossier.StepProject, StructureID: paulsOwn.ID, CategoryID: cat})
 				return err
-			}, apperr.Invalid, "", "structure"},
-			{"save an unknown step", func() error {
+			}, Kind: apperr.Invalid, Field: "structure"},
+			{Name: "save an unknown step", Run: func() error {
 				_, err := dossier.SaveStep(f.ctx, f.env, change.By(f.nadia), dossier.SaveInput{Campaign: f.c, DossierID: ds.ID, Step: "documents"})
 				return err
-			}, apperr.NotFound, "error.not_found", ""},
-			{"submit someone else's dossier", func() error {
+			}, Kind: apperr.NotFound, Key: "error.not_found"},
+			{Name: "submit someone else's dossier", Run: func() error {
 				_, err := dossier.Submit(f.ctx, f.env, change.By(f.paul), dossier.SubmitInput{Campaign: f.c, DossierID: ds.ID})
 				return err
-			}, apperr.NotFound, "dossier.not_found", ""},
-			{"submit twice", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.not_found"},
+			{Name: "submit twice", Run: func() error {
 				_, err := dossier.Submit(f.ctx, f.env, change.By(f.paul), dossier.SubmitInput{Campaign: f.c, DossierID: submitted.ID})
 				return err
-			}, apperr.Conflict, "dossier.not_editable", ""},
-			{"submit on paper as a person", func() error {
+			}, Kind: apperr.Conflict, Key: "dossier.not_editable"},
+			{Name: "submit on paper as a person", Run: func() error {
 				_, err := dossier.Submit(f.ctx, f.env, change.By(f.nadia), dossier.SubmitInput{Campaign: f.c, DossierID: ds.ID, OnPaper: true})
 				return err
-			}, apperr.Forbidden, "error.forbidden", ""},
-			{"upload to someone else's dossier", func() error {
+			}, Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "upload to someone else's dossier", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.paul), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
 					Kind: dossier.DocPhoto, Filename: "x.png", Data: pngFile(t)})
 				return err
-			}, apperr.NotFound, "dossier.not_found", ""},
-			{"upload a broken image", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.not_found"},
+			{Name: "upload a broken image", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
 					Kind: dossier.DocPhoto, Filename: "x.png", Data: bad})
 				return err
-			}, apperr.Invalid, "", "file"},
-			{"upload an empty file", func() error {
+			}, Kind: apperr.Invalid, Field: "file"},
+			{Name: "upload an empty file", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
 					Kind: dossier.DocRIB, Filename: "x.pdf"})
 				return err
-			}, apperr.Invalid, "", "file"},
-			{"upload to a submitted dossier", func() error {
+			}, Kind: apperr.Invalid, Field: "file"},
+			{Name: "upload to a submitted dossier", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.paul), dossier.UploadInput{Campaign: f.c, DossierID: submitted.ID,
 					Kind: dossier.DocPhoto, Filename: "x.png", Data: pngFile(t)})
 				return err
-			}, apperr.Conflict, "dossier.not_editable", ""},
-			{"remove someone else's document", func() error {
+			}, Kind: apperr.Conflict, Key: "dossier.not_editable"},
+			{Name: "remove someone else's document", Run: func() error {
 				return dossier.RemoveDocument(f.ctx, f.env, change.By(f.paul), dossier.DocumentInput{Campaign: f.c, DossierID: ds.ID, DocumentID: docs[0].ID})
-			}, apperr.NotFound, "dossier.not_found", ""},
-			{"remove a document of another dossier", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.not_found"},
+			{Name: "remove a document of another dossier", Run: func() error {
 				return dossier.RemoveDocument(f.ctx, f.env, change.By(f.paul), dossier.DocumentInput{Campaign: f.c, DossierID: submitted.ID, DocumentID: docs[0].ID})
-			}, apperr.Conflict, "dossier.not_editable", ""},
-			{"create a structure without a name", func() error {
+			}, Kind: apperr.Conflict, Key: "dossier.not_editable"},
+			{Name: "create a structure without a name", Run: func() error {
 				_, err := dossier.CreateStructure(f.ctx, f.env, change.By(f.nadia), dossier.StructureInput{Structure: structureOf(" ", dossier.FormSCOP)})
 				return err
-			}, apperr.Invalid, "", dossier.FieldName},
-			{"create a structure as a visitor", func() error {
+			}, Kind: apperr.Invalid, Field: dossier.FieldName},
+			{Name: "create a structure as a visitor", Run: func() error {
 				_, err := dossier.CreateStructure(f.ctx, f.env, change.By(access.Actor{}), dossier.StructureInput{Structure: structureOf("X", dossier.FormSCOP)})
 				return err
-			}, apperr.Unauthenticated, "error.unauthenticated", ""},
-			{"edit someone else's structure", func() error {
+			}, Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "edit someone else's structure", Run: func() error {
 				st := structureOf("Repris", dossier.FormSCOP)
 				st.ID = paulsOwn.ID
 				_, err := dossier.EditStructure(f.ctx, f.env, change.By(f.nadia), dossier.EditStructureInput{Structure: st})
 				return err
-			}, apperr.NotFound, "dossier.structure.not_found", ""},
-			{"add a member to someone else's structure", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.structure.not_found"},
+			{Name: "add a member to someone else's structure", Run: func() error {
 				return dossier.AddStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.MemberInput{StructureID: paulsOwn.ID, Email: "nadia@exemple.fr"})
-			}, apperr.NotFound, "dossier.structure.not_found", ""},
-			{"add an unknown member", func() error {
+			}, Kind: apperr.NotFound, Key: "dossier.structure.not_found"},
+			{Name: "add an unknown member", Run: func() error {
 				return dossier.AddStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.MemberInput{StructureID: ds.StructureID, Email: "personne@exemple.fr"})
-			}, apperr.Invalid, "", "email"},
-			{"extend as a carrier", func() error {
+			}, Kind: apperr.Invalid, Field: "email"},
+			{Name: "extend as a carrier", Run: func() error {
 				return dossier.Extend(f.ctx, f.env, change.By(f.nadia), dossier.ExtendInput{Campaign: f.c, DossierID: ds.ID, Until: &now})
-			}, apperr.Forbidden, "error.forbidden", ""},
-			{"edit the questions as a carrier", func() error {
+			}, Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "edit the questions as a carrier", Run: func() error {
 				return dossier.EditQuestions(f.ctx, f.env, change.By(f.nadia), dossier.QuestionsInput{Campaign: f.c,
 					Texts: map[int64]string{cat: "Pourquoi ?"}})
-			}, apperr.Forbidden, "error.forbidden", ""},
+			}, Kind: apperr.Forbidden, Key: "error.forbidden"},
 		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				before := f.snapshot()
-				err := tc.do()
-				ae, ok := apperr.As(err)
-				switch {
-				case !ok || ae.Kind != tc.kind:
-					t.Errorf("got %v, want %s", err, tc.kind)
-				case tc.field != "" && !ae.Fields.Has(tc.field):
-					t.Errorf("got %v, want an error on %s", err, tc.field)
-				case tc.field == "" && ae.Message.Key != tc.key:
-					t.Errorf("got %v, want %s", err, tc.key)
-				}
-				if after := f.snapshot(); after != before {
-					t.Errorf("refused change wrote:\n%s\nwas:\n%s", after, before)
-				}
-			})
-		}
+		dbtest.Refuse(t, f.snapshot, cases)
 	})
 }
 

@@ -108,62 +108,26 @@ func form() idea.Deposit {
 // accounts and their tokens. A refused command leaves it as it was.
 func (f *cmdFixture) snapshot() string {
 	f.t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dbtest.Snapshot(f.t, f.d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT to_addr || ' ' || subject FROM outbox ORDER BY id",
 		`SELECT CAST(id AS TEXT) || ' ' || title || ' ' || COALESCE(CAST(hidden_at AS TEXT), '-') || ' ' || hidden_reason
 			FROM ideas ORDER BY id`,
 		"SELECT email FROM accounts ORDER BY id",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM account_tokens",
-	} {
-		b.WriteString(strings.Join(dbtest.Strings(f.t, f.d, q), "\n"))
-		b.WriteString("\n--\n")
-	}
-	return b.String()
+	)
 }
 
-// refusal is a command that must be refused with an apperr of kind, whose message key
-// (or, with field, the key of that field's error) is key.
-type refusal struct {
-	name  string
-	run   func() error
-	kind  apperr.Kind
-	field string
-	key   string
-}
-
-func (f *cmdFixture) refuse(cases []refusal) {
+// refuse runs each refusal and checks its error and that it left no trace.
+func (f *cmdFixture) refuse(cases []dbtest.Refusal) {
 	f.t.Helper()
-	for _, tc := range cases {
-		before := f.snapshot()
-		err := tc.run()
-		ae, ok := apperr.As(err)
-		switch {
-		case !ok || ae.Kind != tc.kind:
-			f.t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
-		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
-			f.t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
-		case tc.field == "" && tc.key != "" && ae.Message.Key != tc.key:
-			f.t.Errorf("%s: err = %v, want %s", tc.name, err, tc.key)
-		}
-		if after := f.snapshot(); after != before {
-			f.t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
-		}
-	}
+	dbtest.Refuse(f.t, f.snapshot, cases)
 }
 
 // lastAudit returns the newest audit entry, which must be of action.
 func (f *cmdFixture) lastAudit(action string) audit.Entry {
 	f.t.Helper()
-	entries, err := audit.List(f.ctx, f.d, audit.Filter{})
-	if err != nil || len(entries) == 0 {
-		f.t.Fatalf("audit log: %v, %d entries", err, len(entries))
-	}
-	if entries[0].Action != action {
-		f.t.Fatalf("last audit entry %+v, want action %s", entries[0], action)
-	}
-	return entries[0]
+	return dbtest.LastAudit(f.t, f.d, action)
 }
 
 // mails returns the e-mails queued for addr, newest first.
@@ -299,25 +263,25 @@ func TestSubmitRefusals(t *testing.T) {
 			}
 		}
 		same := func(*idea.Deposit) {}
-		f.refuse([]refusal{
-			{"phase over", submit(citizen, afterPhase, same), apperr.Conflict, "", "change.phase_closed"},
-			{"phase over, visitor", submit(visitor, afterPhase, same), apperr.Conflict, "", "change.phase_closed"},
-			{"no title", submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = "" }),
-				apperr.Invalid, idea.FieldTitle, "idea.error.title_required"},
-			{"title too long", submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = strings.Repeat("é", idea.MaxTitleLen+1) }),
-				apperr.Invalid, idea.FieldTitle, "idea.error.title_too_long"},
-			{"unknown theme", submit(citizen, inPhase, func(d *idea.Deposit) { d.Theme = "sport" }),
-				apperr.Invalid, idea.FieldTheme, "idea.error.theme_required"},
-			{"no commune", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "" }),
-				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_required"},
-			{"commune outside", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "59350" }),
-				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_outside"},
-			{"unknown commune", submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "99999" }),
-				apperr.Invalid, idea.FieldCommuneText, "idea.error.commune_unknown"},
-			{"visitor without address", submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "" }),
-				apperr.Invalid, idea.FieldEmail, "account.email_required"},
-			{"visitor with a bad address", submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "pas-une-adresse" }),
-				apperr.Invalid, idea.FieldEmail, "account.email_invalid"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "phase over", Run: submit(citizen, afterPhase, same), Kind: apperr.Conflict, Key: "change.phase_closed"},
+			{Name: "phase over, visitor", Run: submit(visitor, afterPhase, same), Kind: apperr.Conflict, Key: "change.phase_closed"},
+			{Name: "no title", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = "" }),
+				Kind: apperr.Invalid, Field: idea.FieldTitle, Key: "idea.error.title_required"},
+			{Name: "title too long", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.Title = strings.Repeat("é", idea.MaxTitleLen+1) }),
+				Kind: apperr.Invalid, Field: idea.FieldTitle, Key: "idea.error.title_too_long"},
+			{Name: "unknown theme", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.Theme = "sport" }),
+				Kind: apperr.Invalid, Field: idea.FieldTheme, Key: "idea.error.theme_required"},
+			{Name: "no commune", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "" }),
+				Kind: apperr.Invalid, Field: idea.FieldCommuneText, Key: "idea.error.commune_required"},
+			{Name: "commune outside", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "59350" }),
+				Kind: apperr.Invalid, Field: idea.FieldCommuneText, Key: "idea.error.commune_outside"},
+			{Name: "unknown commune", Run: submit(citizen, inPhase, func(d *idea.Deposit) { d.CommuneCode = "99999" }),
+				Kind: apperr.Invalid, Field: idea.FieldCommuneText, Key: "idea.error.commune_unknown"},
+			{Name: "visitor without address", Run: submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "" }),
+				Kind: apperr.Invalid, Field: idea.FieldEmail, Key: "account.email_required"},
+			{Name: "visitor with a bad address", Run: submit(visitor, inPhase, func(d *idea.Deposit) { d.Email = "pas-une-adresse" }),
+				Kind: apperr.Invalid, Field: idea.FieldEmail, Key: "account.email_invalid"},
 		})
 	})
 }
@@ -367,14 +331,14 @@ func TestHideAndRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.refuse([]refusal{
-			{"hide by the author", hide(author, other.ID, "Non."), apperr.Forbidden, "", "error.forbidden"},
-			{"hide by a visitor", hide(access.Visitor, other.ID, "Non."), apperr.Unauthenticated, "", "error.unauthenticated"},
-			{"hide without reason", hide(agent, other.ID, " \n "), apperr.Invalid, idea.FieldReason, "idea.error.reason_required"},
-			{"hide a hidden idea", hide(agent, i.ID, "Encore."), apperr.Conflict, "", "idea.error.already_hidden"},
-			{"hide an unknown idea", hide(agent, 9999, "Non."), apperr.NotFound, "", "idea.error.not_found"},
-			{"restore by the author", restore(author, i.ID), apperr.Forbidden, "", "error.forbidden"},
-			{"restore a published idea", restore(agent, other.ID), apperr.Conflict, "", "idea.error.not_hidden"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "hide by the author", Run: hide(author, other.ID, "Non."), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "hide by a visitor", Run: hide(access.Visitor, other.ID, "Non."), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "hide without reason", Run: hide(agent, other.ID, " \n "), Kind: apperr.Invalid, Field: idea.FieldReason, Key: "idea.error.reason_required"},
+			{Name: "hide a hidden idea", Run: hide(agent, i.ID, "Encore."), Kind: apperr.Conflict, Key: "idea.error.already_hidden"},
+			{Name: "hide an unknown idea", Run: hide(agent, 9999, "Non."), Kind: apperr.NotFound, Key: "idea.error.not_found"},
+			{Name: "restore by the author", Run: restore(author, i.ID), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "restore a published idea", Run: restore(agent, other.ID), Kind: apperr.Conflict, Key: "idea.error.not_hidden"},
 		})
 
 		if err := restore(agent, i.ID)(); err != nil {
@@ -404,13 +368,13 @@ func TestModerationOfAnotherCampaignsIdea(t *testing.T) {
 			t.Fatal(err)
 		}
 		agent := f.person("agent@exemple.fr", "", access.Agent)
-		f.refuse([]refusal{
-			{"hide through the other campaign", func() error {
+		f.refuse([]dbtest.Refusal{
+			{Name: "hide through the other campaign", Run: func() error {
 				return idea.Hide(f.ctx, f.env(inPhase), change.By(agent), idea.HideInput{Campaign: other, ID: i.ID, Reason: "Non."})
-			}, apperr.NotFound, "", "idea.error.not_found"},
-			{"restore through the other campaign", func() error {
+			}, Kind: apperr.NotFound, Key: "idea.error.not_found"},
+			{Name: "restore through the other campaign", Run: func() error {
 				return idea.Restore(f.ctx, f.env(inPhase), change.By(agent), idea.RestoreInput{Campaign: other, ID: i.ID})
-			}, apperr.NotFound, "", "idea.error.not_found"},
+			}, Kind: apperr.NotFound, Key: "idea.error.not_found"},
 		})
 	})
 }

@@ -90,54 +90,39 @@ func (f *regFixture) settings(s vote.Settings) {
 // snapshot is everything the registration commands may write.
 func (f *regFixture) snapshot() string {
 	f.t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dbtest.Snapshot(f.t, f.d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT CAST(COUNT(*) AS TEXT) FROM outbox",
 		"SELECT CAST(id AS TEXT) || ' ' || email FROM accounts ORDER BY id",
 		"SELECT CAST(account_id AS TEXT) || ' ' || role FROM account_roles ORDER BY account_id, role",
 		"SELECT CAST(account_id AS TEXT) || ' ' || person_key || ' ' || commune || ' ' || method FROM vote_voters ORDER BY account_id",
-	} {
-		b.WriteString(strings.Join(dbtest.Strings(f.t, f.d, q), "\n"))
-		b.WriteString("\n--\n")
-	}
-	return b.String()
+	)
 }
 
-// regRefusal is a command that must be refused: an apperr of kind whose message key (or,
-// with field, that field's key) is key; check, when set, is the rule of the *vote.Refusal.
-type regRefusal struct {
-	name  string
-	run   func() error
-	kind  apperr.Kind
-	key   string
-	field string
-	check vote.Check
-}
-
-func (f *regFixture) refuse(cases []regRefusal) {
-	f.t.Helper()
-	for _, tc := range cases {
-		before := f.snapshot()
-		err := tc.run()
-		ae, ok := apperr.As(err)
+// byRule is the Also of a registration refusal: with check, the error must be a
+// *vote.Refusal by that rule; without, it must not be a *vote.Refusal at all.
+func byRule(check vote.Check) func(error) string {
+	return func(err error) string {
 		var ref *vote.Refusal
 		switch {
-		case !ok || ae.Kind != tc.kind:
-			f.t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
-		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
-			f.t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
-		case tc.field == "" && ae.Message.Key != tc.key:
-			f.t.Errorf("%s: err = %v, want %s", tc.name, err, tc.key)
-		case tc.check != "" && (!errors.As(err, &ref) || ref.Check != tc.check):
-			f.t.Errorf("%s: err = %v, want a refusal by %s", tc.name, err, tc.check)
-		case tc.check == "" && errors.As(err, &ref):
-			f.t.Errorf("%s: err = %v, want no refusal by a rule", tc.name, err)
+		case check != "" && (!errors.As(err, &ref) || ref.Check != check):
+			return "want a refusal by " + string(check)
+		case check == "" && errors.As(err, &ref):
+			return "want no refusal by a rule"
 		}
-		if after := f.snapshot(); after != before {
-			f.t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
+		return ""
+	}
+}
+
+// refuse is dbtest.Refuse where a case without Also must be no refusal by a rule.
+func (f *regFixture) refuse(cases []dbtest.Refusal) {
+	f.t.Helper()
+	for i := range cases {
+		if cases[i].Also == nil {
+			cases[i].Also = byRule("")
 		}
 	}
+	dbtest.Refuse(f.t, f.snapshot, cases)
 }
 
 // lastAudit returns the action, the actor and the state after of the last audit entry.
@@ -173,37 +158,37 @@ func TestRegister(t *testing.T) {
 		w, _ := f.c.Window(campaign.PhaseVote)
 		// Born on 11 September 2007: 11 on 11 September 2018, after this test's day.
 		young := with(zoe, func(id *vote.Identity) { id.BirthDate = "2007-09-11" })
-		f.refuse([]regRefusal{
-			{name: "visitor", run: reg(access.Visitor, zoe), kind: apperr.Unauthenticated, key: "error.unauthenticated"},
-			{name: "staff", run: reg(agent, zoe), kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "before the vote", run: func() error {
+		f.refuse([]dbtest.Refusal{
+			{Name: "visitor", Run: reg(access.Visitor, zoe), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "staff", Run: reg(agent, zoe), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "before the vote", Run: func() error {
 				f.clock = w.Start.Add(-time.Second)
 				defer func() { f.clock = f.open }()
 				return reg(citizen, zoe)()
-			}, kind: apperr.Conflict, key: "vote.closed"},
-			{name: "after the vote", run: func() error {
+			}, Kind: apperr.Conflict, Key: "vote.closed"},
+			{Name: "after the vote", Run: func() error {
 				f.clock = w.End.Add(time.Second)
 				defer func() { f.clock = f.open }()
 				return reg(citizen, zoe)()
-			}, kind: apperr.Conflict, key: "vote.closed"},
-			{name: "census not accepted", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Method = vote.MethodCensus })),
-				kind: apperr.Forbidden, key: "vote.identity.method_off"},
-			{name: "unknown method", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Method = "carrier pigeon" })),
-				kind: apperr.Forbidden, key: "vote.identity.method_off"},
-			{name: "no family name", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.FamilyName = " - " })),
-				kind: apperr.Invalid, field: "nom", key: "vote.identity.name_required"},
-			{name: "no birth date", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.BirthDate = "02/01/00" })),
-				kind: apperr.Invalid, field: "naissance", key: "vote.identity.birth_invalid"},
-			{name: "no commune", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "" })),
-				kind: apperr.Invalid, field: "commune", key: "vote.identity.commune_required"},
-			{name: "under 11", run: reg(citizen, young), kind: apperr.Forbidden, key: "vote.refused.too_young",
-				check: vote.CheckEligibility},
-			{name: "outside the territory", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "59350" })),
-				kind: apperr.Forbidden, key: "vote.refused.territory", check: vote.CheckEligibility},
-			{name: "unknown commune", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "62999" })),
-				kind: apperr.Invalid, key: "vote.refused.commune_unknown", check: vote.CheckEligibility},
-			{name: "born tomorrow", run: reg(citizen, with(zoe, func(id *vote.Identity) { id.BirthDate = "2030-01-01" })),
-				kind: apperr.Invalid, key: "vote.refused.birth_date", check: vote.CheckEligibility},
+			}, Kind: apperr.Conflict, Key: "vote.closed"},
+			{Name: "census not accepted", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Method = vote.MethodCensus })),
+				Kind: apperr.Forbidden, Key: "vote.identity.method_off"},
+			{Name: "unknown method", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Method = "carrier pigeon" })),
+				Kind: apperr.Forbidden, Key: "vote.identity.method_off"},
+			{Name: "no family name", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.FamilyName = " - " })),
+				Kind: apperr.Invalid, Field: "nom", Key: "vote.identity.name_required"},
+			{Name: "no birth date", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.BirthDate = "02/01/00" })),
+				Kind: apperr.Invalid, Field: "naissance", Key: "vote.identity.birth_invalid"},
+			{Name: "no commune", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "" })),
+				Kind: apperr.Invalid, Field: "commune", Key: "vote.identity.commune_required"},
+			{Name: "under 11", Run: reg(citizen, young), Kind: apperr.Forbidden, Key: "vote.refused.too_young",
+				Also: byRule(vote.CheckEligibility)},
+			{Name: "outside the territory", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "59350" })),
+				Kind: apperr.Forbidden, Key: "vote.refused.territory", Also: byRule(vote.CheckEligibility)},
+			{Name: "unknown commune", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.Commune = "62999" })),
+				Kind: apperr.Invalid, Key: "vote.refused.commune_unknown", Also: byRule(vote.CheckEligibility)},
+			{Name: "born tomorrow", Run: reg(citizen, with(zoe, func(id *vote.Identity) { id.BirthDate = "2030-01-01" })),
+				Kind: apperr.Invalid, Key: "vote.refused.birth_date", Also: byRule(vote.CheckEligibility)},
 		})
 		// The young voter may register from their birthday on (local day of the vote).
 		f.clock = time.Date(2018, 9, 11, 0, 0, 0, 0, f.c.Location())
@@ -228,17 +213,17 @@ func TestRegister(t *testing.T) {
 		}
 		// One person, one ballot: the same person by another account, spelt otherwise.
 		same := with(young, func(id *vote.Identity) { id.FamilyName = "LEFEVRE" })
-		f.refuse([]regRefusal{
-			{name: "already registered", run: reg(citizen, zoe), kind: apperr.Conflict, key: "vote.identity.registered"},
-			{name: "same person", run: reg(other, same), kind: apperr.Conflict, key: "vote.identity.duplicate", check: vote.CheckDuplicate},
+		f.refuse([]dbtest.Refusal{
+			{Name: "already registered", Run: reg(citizen, zoe), Kind: apperr.Conflict, Key: "vote.identity.registered"},
+			{Name: "same person", Run: reg(other, same), Kind: apperr.Conflict, Key: "vote.identity.duplicate", Also: byRule(vote.CheckDuplicate)},
 		})
 		f.clock = f.open
 		if _, err := vote.NewBox(d, func() time.Time { return f.clock }).Cast(f.ctx, vote.Cast{CampaignID: f.c.ID,
 			PersonKey: v.PersonKey, Commune: v.Commune, AgeBracket: "11-17", Choices: []int64{}}); err != nil {
 			t.Fatal(err)
 		}
-		f.refuse([]regRefusal{
-			{name: "voted", run: reg(citizen, zoe), kind: apperr.Conflict, key: "vote.already_voted"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "voted", Run: reg(citizen, zoe), Kind: apperr.Conflict, Key: "vote.already_voted"},
 		})
 	})
 }
@@ -270,14 +255,14 @@ func TestRegisterCensusAndOIDC(t *testing.T) {
 		// Born in 2007, year only: may be 11 by 31 December 2018, so not refused; the same
 		// date given in full is refused.
 		oidc := vote.Identity{Method: vote.MethodOIDC, FamilyName: "Petit", GivenName: "Jules", BirthDate: "2007", Commune: "62041"}
-		f.refuse([]regRefusal{
-			{name: "declaration not accepted", run: reg(a, zoe), kind: apperr.Forbidden, key: "vote.identity.method_off"},
-			{name: "not on the list", run: reg(a, with(census, func(id *vote.Identity) { id.GivenName = "Zoë-Anne" })),
-				kind: apperr.NotFound, key: "vote.census.no_match", check: vote.CheckCensus},
-			{name: "homonyms", run: reg(a, vote.Identity{Method: vote.MethodCensus, FamilyName: "MARTIN", GivenName: "lea",
-				BirthDate: "1990-05-05"}), kind: apperr.Conflict, key: "vote.census.ambiguous", check: vote.CheckCensus},
-			{name: "full date under 11", run: reg(a, with(oidc, func(id *vote.Identity) { id.BirthDate = "2007-12-31" })),
-				kind: apperr.Forbidden, key: "vote.refused.too_young", check: vote.CheckEligibility},
+		f.refuse([]dbtest.Refusal{
+			{Name: "declaration not accepted", Run: reg(a, zoe), Kind: apperr.Forbidden, Key: "vote.identity.method_off"},
+			{Name: "not on the list", Run: reg(a, with(census, func(id *vote.Identity) { id.GivenName = "Zoë-Anne" })),
+				Kind: apperr.NotFound, Key: "vote.census.no_match", Also: byRule(vote.CheckCensus)},
+			{Name: "homonyms", Run: reg(a, vote.Identity{Method: vote.MethodCensus, FamilyName: "MARTIN", GivenName: "lea",
+				BirthDate: "1990-05-05"}), Kind: apperr.Conflict, Key: "vote.census.ambiguous", Also: byRule(vote.CheckCensus)},
+			{Name: "full date under 11", Run: reg(a, with(oidc, func(id *vote.Identity) { id.BirthDate = "2007-12-31" })),
+				Kind: apperr.Forbidden, Key: "vote.refused.too_young", Also: byRule(vote.CheckEligibility)},
 		})
 		var ref *vote.Refusal
 		if err := reg(a, with(census, func(id *vote.Identity) { id.FamilyName = "Nobody" }))(); !errors.As(err, &ref) ||
@@ -321,15 +306,15 @@ func TestEnter(t *testing.T) {
 			t.Error("a known address wrote something")
 		}
 		w, _ := f.c.Window(campaign.PhaseVote)
-		f.refuse([]regRefusal{
-			{name: "not an address", run: func() error { _, err := enter("nobody"); return err },
-				kind: apperr.Invalid, field: "email", key: "account.email_invalid"},
-			{name: "vote closed", run: func() error {
+		f.refuse([]dbtest.Refusal{
+			{Name: "not an address", Run: func() error { _, err := enter("nobody"); return err },
+				Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"},
+			{Name: "vote closed", Run: func() error {
 				f.clock = w.End.Add(time.Second)
 				defer func() { f.clock = f.open }()
 				_, err := enter("late@x.test")
 				return err
-			}, kind: apperr.Conflict, key: "vote.closed"},
+			}, Kind: apperr.Conflict, Key: "vote.closed"},
 		})
 	})
 }
@@ -350,23 +335,23 @@ func TestRegisterAll(t *testing.T) {
 		second := vote.VoterInput{Email: "known@x.test", Identity: with(zoe, func(id *vote.Identity) { id.GivenName = "Léa" })}
 		young := vote.VoterInput{Email: "v3@x.test", Identity: with(zoe, func(id *vote.Identity) { id.BirthDate = "2010-01-01" })}
 		w, _ := f.c.Window(campaign.PhaseVote)
-		f.refuse([]regRefusal{
-			{name: "a person", run: all(change.By(agent), first), kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "before the vote", run: func() error {
+		f.refuse([]dbtest.Refusal{
+			{Name: "a person", Run: all(change.By(agent), first), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "before the vote", Run: func() error {
 				f.clock = w.Start.Add(-time.Second)
 				defer func() { f.clock = f.open }()
 				return all(demo, first)()
-			}, kind: apperr.Conflict, key: "vote.closed"},
-			{name: "one under 11 refuses the batch", run: all(demo, first, second, young), kind: apperr.Forbidden,
-				key: "vote.refused.too_young", check: vote.CheckEligibility},
-			{name: "the same person twice", run: all(demo, first, vote.VoterInput{Email: "v4@x.test", Identity: zoe}),
-				kind: apperr.Conflict, key: "vote.identity.duplicate", check: vote.CheckDuplicate},
-			{name: "staff account", run: all(demo, first, vote.VoterInput{Email: "agent@x.test", Identity: second.Identity}),
-				kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "invalid field", run: all(demo, vote.VoterInput{Email: "v5@x.test", Identity: with(zoe, func(id *vote.Identity) { id.GivenName = "" })}),
-				kind: apperr.Invalid, field: "prenom", key: "vote.identity.name_required"},
-			{name: "invalid address", run: all(demo, vote.VoterInput{Email: "v6", Identity: zoe}),
-				kind: apperr.Invalid, field: "email", key: "account.email_invalid"},
+			}, Kind: apperr.Conflict, Key: "vote.closed"},
+			{Name: "one under 11 refuses the batch", Run: all(demo, first, second, young), Kind: apperr.Forbidden,
+				Key: "vote.refused.too_young", Also: byRule(vote.CheckEligibility)},
+			{Name: "the same person twice", Run: all(demo, first, vote.VoterInput{Email: "v4@x.test", Identity: zoe}),
+				Kind: apperr.Conflict, Key: "vote.identity.duplicate", Also: byRule(vote.CheckDuplicate)},
+			{Name: "staff account", Run: all(demo, first, vote.VoterInput{Email: "agent@x.test", Identity: second.Identity}),
+				Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "invalid field", Run: all(demo, vote.VoterInput{Email: "v5@x.test", Identity: with(zoe, func(id *vote.Identity) { id.GivenName = "" })}),
+				Kind: apperr.Invalid, Field: "prenom", Key: "vote.identity.name_required"},
+			{Name: "invalid address", Run: all(demo, vote.VoterInput{Email: "v6", Identity: zoe}),
+				Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"},
 		})
 		// After the close (a past edition), eligibility is checked on the vote's last day.
 		f.clock = w.End.Add(400 * 24 * time.Hour)
@@ -382,8 +367,8 @@ func TestRegisterAll(t *testing.T) {
 		if err != nil || a.HasPassword || !access.Allowed(access.ActorFor(a), access.PermVote, &f.c.ID) {
 			t.Errorf("new account %+v %v", a, err)
 		}
-		f.refuse([]regRefusal{
-			{name: "already registered", run: all(demo, second), kind: apperr.Conflict, key: "vote.identity.registered"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "already registered", Run: all(demo, second), Kind: apperr.Conflict, Key: "vote.identity.registered"},
 		})
 	})
 }

@@ -32,13 +32,13 @@ func TestConfigureAndLoadCensus(t *testing.T) {
 			}
 		}
 		census := vote.Settings{Census: true}
-		f.refuse([]regRefusal{
-			{name: "settings by a citizen", run: configure(citizen, census), kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "settings by the campaign's animator", run: configure(animator, census), kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "settings by a visitor", run: configure(access.Visitor, census), kind: apperr.Unauthenticated, key: "error.unauthenticated"},
-			{name: "no method", run: configure(agent, vote.Settings{}), kind: apperr.Invalid, key: "vote.settings.none"},
-			{name: "census by a citizen", run: load(citizen), kind: apperr.Forbidden, key: "error.forbidden"},
-			{name: "census by the campaign's animator", run: load(animator), kind: apperr.Forbidden, key: "error.forbidden"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "settings by a citizen", Run: configure(citizen, census), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "settings by the campaign's animator", Run: configure(animator, census), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "settings by a visitor", Run: configure(access.Visitor, census), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "no method", Run: configure(agent, vote.Settings{}), Kind: apperr.Invalid, Key: "vote.settings.none"},
+			{Name: "census by a citizen", Run: load(citizen), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "census by the campaign's animator", Run: load(animator), Kind: apperr.Forbidden, Key: "error.forbidden"},
 		})
 		if got := dbtest.Strings(t, d, "SELECT CAST(COUNT(*) AS TEXT) FROM vote_census"); got[0] != "0" {
 			t.Fatalf("a refused census import wrote %s rows", got[0])

@@ -85,6 +85,16 @@ func (s *Server) structureNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "dossier_structure_form", p)
 }
 
+// structureFormInvalid shows the form of the structure st (nil for a new one) again, with
+// the values v and the errors fe.
+func (s *Server) structureFormInvalid(w http.ResponseWriter, r *http.Request, st *dossier.Structure, v url.Values, fe apperr.FieldErrors) error {
+	p, err := s.structureForm(r, st, v, fe)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+}
+
 // parseStructureForm reads and checks the form, the commune included: it must be a commune
 // of the territory, and of the campaign's département when the form comes from a campaign.
 func (s *Server) parseStructureForm(r *http.Request) (dossier.Structure, apperr.FieldErrors) {
@@ -117,19 +127,11 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, fe := s.parseStructureForm(r)
 	if len(fe) > 0 {
-		p, err := s.structureForm(r, nil, r.PostForm, fe)
-		if err != nil {
-			return err
-		}
-		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+		return s.structureFormInvalid(w, r, nil, r.PostForm, fe)
 	}
 	_, err := dossier.CreateStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.StructureInput{Structure: st})
 	if fe, ok := fieldErrors(err); ok {
-		p, err := s.structureForm(r, nil, r.PostForm, fe)
-		if err != nil {
-			return err
-		}
-		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+		return s.structureFormInvalid(w, r, nil, r.PostForm, fe)
 	}
 	if err != nil {
 		return err
@@ -185,20 +187,12 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, fe := s.parseStructureForm(r)
 	if len(fe) > 0 {
-		p, err := s.structureForm(r, before, r.PostForm, fe)
-		if err != nil {
-			return err
-		}
-		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+		return s.structureFormInvalid(w, r, before, r.PostForm, fe)
 	}
 	st.ID = before.ID
 	_, err = dossier.EditStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.EditStructureInput{Structure: st})
 	if fe, ok := fieldErrors(err); ok {
-		p, err := s.structureForm(r, before, r.PostForm, fe)
-		if err != nil {
-			return err
-		}
-		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+		return s.structureFormInvalid(w, r, before, r.PostForm, fe)
 	}
 	if err != nil {
 		return err
@@ -222,11 +216,7 @@ func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) erro
 		v := dossier.StructureValues(st)
 		v.Set(dossier.FieldCommune, s.communeLabel(st.Commune))
 		v.Set("email", email)
-		p, perr := s.structureForm(r, st, v, fe)
-		if perr != nil {
-			return perr
-		}
-		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
+		return s.structureFormInvalid(w, r, st, v, fe)
 	}
 	if err != nil {
 		return err

@@ -36,19 +36,20 @@ type SessionInput struct {
 	Form     Form
 }
 
-// rules are what the form of a session of c is checked against, read through q: the
-// campaign's animators and the seats taken already.
-func (env Env) rules(ctx context.Context, q db.Querier, c *campaign.Campaign, registered int) (Rules, error) {
+// parse reads the form of a session of c, checked against the campaign's animators (read
+// through q) and the seats taken already. Invalid input is field errors (an apperr Invalid).
+func (env Env) parse(ctx context.Context, q db.Querier, c *campaign.Campaign, f Form, registered int) (Session, error) {
 	cands, err := AnimatorCandidates(ctx, q, c.ID)
 	if err != nil {
-		return Rules{}, err
+		return Session{}, err
 	}
 	ids := map[int64]bool{}
 	for _, a := range cands {
 		ids[a.ID] = true
 	}
-	return Rules{Territory: env.Territory, Departement: c.Territory, Location: c.Location(), Animators: ids,
-		Registered: registered}, nil
+	s, fe := Parse(f, Rules{Territory: env.Territory, Departement: c.Territory, Location: c.Location(), Animators: ids,
+		Registered: registered})
+	return s, fe.Err()
 }
 
 // CreateSession saves a new session of the campaign (its workshop managers may, at any
@@ -60,12 +61,8 @@ func CreateSession(ctx context.Context, env Env, who change.Who, in SessionInput
 		Who: who, Permission: access.PermManageWorkshops, Campaign: c,
 		Action: "workshop.create", EntityKind: "workshop_session",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			rules, err := env.rules(ctx, tx, c, 0)
+			s, err := env.parse(ctx, tx, c, in.Form, 0)
 			if err != nil {
-				return change.Outcome{}, err
-			}
-			s, fe := Parse(in.Form, rules)
-			if err := fe.Err(); err != nil {
 				return change.Outcome{}, err
 			}
 			s.CampaignID, s.CampaignSlug, s.TimeZone = c.ID, c.Slug, c.TimeZone
@@ -100,12 +97,8 @@ func EditSession(ctx context.Context, env Env, who change.Who, in SessionInput) 
 			if before.Cancelled() {
 				return change.Outcome{}, apperr.New(apperr.Conflict, "workshop.error.cancelled")
 			}
-			rules, err := env.rules(ctx, tx, c, before.Registered)
+			s, err := env.parse(ctx, tx, c, in.Form, before.Registered)
 			if err != nil {
-				return change.Outcome{}, err
-			}
-			s, fe := Parse(in.Form, rules)
-			if err := fe.Err(); err != nil {
 				return change.Outcome{}, err
 			}
 			s.ID, s.CampaignID, s.CampaignSlug, s.TimeZone = before.ID, c.ID, c.Slug, c.TimeZone

@@ -131,8 +131,7 @@ func (f *cmdFixture) join(who access.Actor, s *workshop.Session) workshop.Status
 // their animators and registrations. A refused command leaves it as it was.
 func (f *cmdFixture) snapshot() string {
 	f.t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return dbtest.Snapshot(f.t, f.d,
 		"SELECT CAST(COUNT(*) AS TEXT) FROM audit_log",
 		"SELECT to_addr || ' ' || subject FROM outbox ORDER BY id",
 		`SELECT CAST(id AS TEXT) || ' ' || title || ' ' || CAST(capacity AS TEXT) || ' ' ||
@@ -140,54 +139,19 @@ func (f *cmdFixture) snapshot() string {
 		"SELECT CAST(session_id AS TEXT) || ' ' || CAST(account_id AS TEXT) FROM workshop_animators ORDER BY session_id, account_id",
 		`SELECT CAST(session_id AS TEXT) || ' ' || CAST(account_id AS TEXT) || ' ' || status || ' ' || attendance
 			FROM workshop_registrations ORDER BY id`,
-	} {
-		b.WriteString(strings.Join(dbtest.Strings(f.t, f.d, q), "\n"))
-		b.WriteString("\n--\n")
-	}
-	return b.String()
+	)
 }
 
-// refusal is a command that must be refused with an apperr of kind, whose message key
-// (or, with field, the key of that field's error) is key.
-type refusal struct {
-	name  string
-	run   func() error
-	kind  apperr.Kind
-	field string
-	key   string
-}
-
-func (f *cmdFixture) refuse(cases []refusal) {
+// refuse runs each refusal and checks its error and that it left no trace.
+func (f *cmdFixture) refuse(cases []dbtest.Refusal) {
 	f.t.Helper()
-	for _, tc := range cases {
-		before := f.snapshot()
-		err := tc.run()
-		ae, ok := apperr.As(err)
-		switch {
-		case !ok || ae.Kind != tc.kind:
-			f.t.Errorf("%s: err = %v, want kind %s", tc.name, err, tc.kind)
-		case tc.field != "" && ae.Fields[tc.field].Key != tc.key:
-			f.t.Errorf("%s: err = %v (fields %v), want %s on %s", tc.name, err, ae.Fields, tc.key, tc.field)
-		case tc.field == "" && tc.key != "" && ae.Message.Key != tc.key:
-			f.t.Errorf("%s: err = %v, want %s", tc.name, err, tc.key)
-		}
-		if after := f.snapshot(); after != before {
-			f.t.Errorf("%s: a refused command left traces:\n%s\nwas\n%s", tc.name, after, before)
-		}
-	}
+	dbtest.Refuse(f.t, f.snapshot, cases)
 }
 
 // lastAudit returns the newest audit entry, which must be of action.
 func (f *cmdFixture) lastAudit(action string) audit.Entry {
 	f.t.Helper()
-	entries, err := audit.List(f.ctx, f.d, audit.Filter{})
-	if err != nil || len(entries) == 0 {
-		f.t.Fatalf("audit log: %v, %d entries", err, len(entries))
-	}
-	if entries[0].Action != action {
-		f.t.Fatalf("last audit entry %+v, want action %s", entries[0], action)
-	}
-	return entries[0]
+	return dbtest.LastAudit(f.t, f.d, action)
 }
 
 // mails returns the e-mails queued for the actor, newest first; no subject may carry the
@@ -259,21 +223,21 @@ func TestCreateAndEditSession(t *testing.T) {
 			}
 		}
 		same := func(*workshop.Form) {}
-		f.refuse([]refusal{
-			{"create by a citizen", create(f.citizen, same), apperr.Forbidden, "", "error.forbidden"},
-			{"create by an animator", create(f.animator, same), apperr.Forbidden, "", "error.forbidden"},
-			{"create by a visitor", create(access.Visitor, same), apperr.Unauthenticated, "", "error.unauthenticated"},
-			{"create without title", create(f.agent, func(fm *workshop.Form) { fm.Title = " " }),
-				apperr.Invalid, "title", "workshop.error.title_required"},
-			{"create outside the territory", create(f.agent, func(fm *workshop.Form) { fm.Commune = "59350" }),
-				apperr.Invalid, "commune", "workshop.error.commune_outside"},
-			{"create with an animator who is not one", create(f.agent, func(fm *workshop.Form) {
+		f.refuse([]dbtest.Refusal{
+			{Name: "create by a citizen", Run: create(f.citizen, same), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "create by an animator", Run: create(f.animator, same), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "create by a visitor", Run: create(access.Visitor, same), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "create without title", Run: create(f.agent, func(fm *workshop.Form) { fm.Title = " " }),
+				Kind: apperr.Invalid, Field: "title", Key: "workshop.error.title_required"},
+			{Name: "create outside the territory", Run: create(f.agent, func(fm *workshop.Form) { fm.Commune = "59350" }),
+				Kind: apperr.Invalid, Field: "commune", Key: "workshop.error.commune_outside"},
+			{Name: "create with an animator who is not one", Run: create(f.agent, func(fm *workshop.Form) {
 				fm.Animators = []string{strconv.FormatInt(f.citizen.ID(), 10)}
-			}), apperr.Invalid, "animators", "workshop.error.animator_unknown"},
-			{"edit below the seats taken", edit(f.agent, s.ID, func(fm *workshop.Form) { fm.Capacity = "1" }),
-				apperr.Invalid, "capacity", "workshop.error.capacity_below_registered"},
-			{"edit by a citizen", edit(f.citizen, s.ID, same), apperr.Forbidden, "", "error.forbidden"},
-			{"edit an unknown session", edit(f.agent, 9999, same), apperr.NotFound, "", "workshop.error.not_found"},
+			}), Kind: apperr.Invalid, Field: "animators", Key: "workshop.error.animator_unknown"},
+			{Name: "edit below the seats taken", Run: edit(f.agent, s.ID, func(fm *workshop.Form) { fm.Capacity = "1" }),
+				Kind: apperr.Invalid, Field: "capacity", Key: "workshop.error.capacity_below_registered"},
+			{Name: "edit by a citizen", Run: edit(f.citizen, s.ID, same), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "edit an unknown session", Run: edit(f.agent, 9999, same), Kind: apperr.NotFound, Key: "workshop.error.not_found"},
 		})
 	})
 }
@@ -291,9 +255,9 @@ func TestCancelSession(t *testing.T) {
 				return workshop.CancelSession(f.ctx, f.env(inPhase), change.By(who), workshop.SessionRef{Campaign: f.camp, ID: s.ID})
 			}
 		}
-		f.refuse([]refusal{
-			{"cancel by a citizen", cancel(f.citizen), apperr.Forbidden, "", "error.forbidden"},
-			{"cancel by an animator", cancel(f.animator), apperr.Forbidden, "", "error.forbidden"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "cancel by a citizen", Run: cancel(f.citizen), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "cancel by an animator", Run: cancel(f.animator), Kind: apperr.Forbidden, Key: "error.forbidden"},
 		})
 		if err := cancel(f.agent)(); err != nil {
 			t.Fatal(err)
@@ -307,16 +271,16 @@ func TestCancelSession(t *testing.T) {
 		if e := f.lastAudit("workshop.cancel"); !strings.Contains(e.After, `"told":1`) {
 			t.Errorf("audit entry %+v", e)
 		}
-		f.refuse([]refusal{
-			{"cancel twice", cancel(f.agent), apperr.Conflict, "", "workshop.error.cancelled"},
-			{"edit a cancelled session", func() error {
+		f.refuse([]dbtest.Refusal{
+			{Name: "cancel twice", Run: cancel(f.agent), Kind: apperr.Conflict, Key: "workshop.error.cancelled"},
+			{Name: "edit a cancelled session", Run: func() error {
 				_, err := workshop.EditSession(f.ctx, f.env(inPhase), change.By(f.agent), workshop.SessionInput{Campaign: f.camp, ID: s.ID, Form: form(5)})
 				return err
-			}, apperr.Conflict, "", "workshop.error.cancelled"},
-			{"join a cancelled session", func() error {
+			}, Kind: apperr.Conflict, Key: "workshop.error.cancelled"},
+			{Name: "join a cancelled session", Run: func() error {
 				_, err := workshop.Join(f.ctx, f.env(inPhase), change.By(f.agent), workshop.PersonInput{Campaign: f.camp, SessionID: s.ID})
 				return err
-			}, apperr.Conflict, "", "workshop.error.cancelled"},
+			}, Kind: apperr.Conflict, Key: "workshop.error.cancelled"},
 		})
 	})
 }
@@ -357,17 +321,17 @@ func TestJoinAndLeave(t *testing.T) {
 			}
 		}
 		started := time.Date(2018, 3, 20, 13, 30, 0, 0, time.UTC)
-		f.refuse([]refusal{
-			{"join twice", join(f.citizen, inPhase, 0, s.ID), apperr.Conflict, "", "workshop.error.already_registered"},
-			{"join twice, from the waiting list", join(second, inPhase, 0, s.ID), apperr.Conflict, "", "workshop.error.already_registered"},
-			{"join after the phase", join(third, afterPhase, 0, s.ID), apperr.Conflict, "", "change.phase_closed"},
-			{"join a started session", join(third, started, 0, s.ID), apperr.Conflict, "", "workshop.error.started"},
-			{"join as a visitor", join(access.Visitor, inPhase, 0, s.ID), apperr.Unauthenticated, "", "error.unauthenticated"},
-			{"join for someone else", join(f.citizen, inPhase, third.ID(), s.ID), apperr.Forbidden, "", "error.forbidden"},
-			{"join an unknown session", join(third, inPhase, 0, 9999), apperr.NotFound, "", "workshop.error.not_found"},
-			{"leave for someone else", leave(third, f.citizen.ID()), apperr.Forbidden, "", "error.forbidden"},
-			{"leave without being registered", leave(third, 0), apperr.Conflict, "", "workshop.error.not_registered"},
-			{"leave as a visitor", leave(access.Visitor, 0), apperr.Unauthenticated, "", "error.unauthenticated"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "join twice", Run: join(f.citizen, inPhase, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.already_registered"},
+			{Name: "join twice, from the waiting list", Run: join(second, inPhase, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.already_registered"},
+			{Name: "join after the phase", Run: join(third, afterPhase, 0, s.ID), Kind: apperr.Conflict, Key: "change.phase_closed"},
+			{Name: "join a started session", Run: join(third, started, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.started"},
+			{Name: "join as a visitor", Run: join(access.Visitor, inPhase, 0, s.ID), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "join for someone else", Run: join(f.citizen, inPhase, third.ID(), s.ID), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "join an unknown session", Run: join(third, inPhase, 0, 9999), Kind: apperr.NotFound, Key: "workshop.error.not_found"},
+			{Name: "leave for someone else", Run: leave(third, f.citizen.ID()), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "leave without being registered", Run: leave(third, 0), Kind: apperr.Conflict, Key: "workshop.error.not_registered"},
+			{Name: "leave as a visitor", Run: leave(access.Visitor, 0), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
 		})
 
 		// The seat freed goes to the first person waiting, who is told.
@@ -418,11 +382,11 @@ func TestRecordAttendance(t *testing.T) {
 			}
 		}
 		present := map[int64]workshop.Attendance{f.citizen.ID(): workshop.Present}
-		f.refuse([]refusal{
-			{"marked by a citizen", record(f.citizen, present), apperr.Forbidden, "", "error.forbidden"},
-			{"marked by a visitor", record(access.Visitor, present), apperr.Unauthenticated, "", "error.unauthenticated"},
-			{"an unknown mark", record(f.animator, map[int64]workshop.Attendance{f.citizen.ID(): "late"}),
-				apperr.Invalid, "", "workshop.error.attendance_invalid"},
+		f.refuse([]dbtest.Refusal{
+			{Name: "marked by a citizen", Run: record(f.citizen, present), Kind: apperr.Forbidden, Key: "error.forbidden"},
+			{Name: "marked by a visitor", Run: record(access.Visitor, present), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
+			{Name: "an unknown mark", Run: record(f.animator, map[int64]workshop.Attendance{f.citizen.ID(): "late"}),
+				Kind: apperr.Invalid, Key: "workshop.error.attendance_invalid"},
 		})
 		// The person waiting has no seat: their mark is ignored.
 		if err := record(f.animator, map[int64]workshop.Attendance{f.citizen.ID(): workshop.Present, waiting.ID(): workshop.Present})(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -156,4 +157,17 @@ func Strings(t testing.TB, q db.Querier, query string, args ...any) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Snapshot returns the rows of each query (first column, as text, see Strings), one query's
+// rows after another: what a test compares before and after a command that must leave the
+// database as it was.
+func Snapshot(t testing.TB, q db.Querier, queries ...string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, query := range queries {
+		b.WriteString(strings.Join(Strings(t, q, query), "\n"))
+		b.WriteString("\n--\n")
+	}
+	return b.String()
 }
