@@ -18,12 +18,13 @@ const (
 	Carrier   Role = "carrier"   // "porteur": files dossiers for a structure
 	Animator  Role = "animator"  // runs comptoir sessions, marks attendance
 	Committee Role = "committee" // reviews the dossiers assigned to them
+	Trustee   Role = "trustee"   // holds a share of the key of a campaign's sealed ballot box
 	Agent     Role = "agent"     // Département staff: configures and runs campaigns
 	Admin     Role = "admin"     // everything, plus accounts and roles
 )
 
 // Roles lists every role, from the least to the most powerful.
-var Roles = []Role{Citizen, Carrier, Animator, Committee, Agent, Admin}
+var Roles = []Role{Citizen, Carrier, Animator, Committee, Trustee, Agent, Admin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -42,7 +43,7 @@ type Scope int
 const (
 	ScopeEither   Scope = iota // citizen, carrier: an account can hold them for all campaigns or one
 	ScopeGlobal                // agent, admin: staff act on every campaign
-	ScopeCampaign              // animator, committee: appointed for one edition
+	ScopeCampaign              // animator, committee, trustee: appointed for one edition
 )
 
 // Scope returns where the role may be held.
@@ -50,7 +51,7 @@ func (r Role) Scope() Scope {
 	switch r {
 	case Agent, Admin:
 		return ScopeGlobal
-	case Animator, Committee:
+	case Animator, Committee, Trustee:
 		return ScopeCampaign
 	default:
 		return ScopeEither

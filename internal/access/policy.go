@@ -19,6 +19,7 @@ const (
 	PermManageDossiers  Permission = "manage_dossiers"  // list, read and export dossiers, grant extensions, set category questions
 	PermReview          Permission = "review"           // review assigned dossiers
 	PermVote            Permission = "vote"             // cast a ballot
+	PermUnseal          Permission = "unseal"           // give one's share to unseal the ballot box
 )
 
 // rule says who holds a permission: anyone, any signed-in account, or the holders of one of
@@ -45,13 +46,14 @@ var policy = map[Permission]rule{
 	PermManageDossiers:  {roles: []Role{Agent}},
 	PermReview:          {roles: []Role{Committee}},
 	PermVote:            {roles: []Role{Citizen}},
+	PermUnseal:          {roles: []Role{Trustee}},
 }
 
 // Permissions lists every permission of the policy, for tests and documentation.
 func Permissions() []Permission {
 	return []Permission{PermPublic, PermSignedIn, PermAdminArea, PermManageCampaigns, PermManageAccounts,
 		PermModerate, PermDepositIdea, PermFileDossier, PermMarkAttendance, PermReview, PermVote, PermManageWorkshops,
-		PermManageDossiers}
+		PermManageDossiers, PermUnseal}
 }
 
 // Allowed reports whether actor may do perm, for campaignID (nil outside any campaign).

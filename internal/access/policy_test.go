@@ -8,8 +8,8 @@ import (
 // expected is the policy written out by hand: for each permission, the roles that get it
 // when held globally. Changing the policy means changing this table too, on purpose.
 var expected = map[Permission][]Role{
-	PermPublic:          {"visitor", Citizen, Carrier, Animator, Committee, Agent, Admin},
-	PermSignedIn:        {Citizen, Carrier, Animator, Committee, Agent, Admin},
+	PermPublic:          {"visitor", Citizen, Carrier, Animator, Committee, Trustee, Agent, Admin},
+	PermSignedIn:        {Citizen, Carrier, Animator, Committee, Trustee, Agent, Admin},
 	PermAdminArea:       {Agent, Admin},
 	PermManageCampaigns: {Agent, Admin},
 	PermManageAccounts:  {Admin},
@@ -21,6 +21,7 @@ var expected = map[Permission][]Role{
 	PermManageDossiers:  {Agent, Admin},
 	PermReview:          {Committee, Admin},
 	PermVote:            {Citizen, Admin},
+	PermUnseal:          {Trustee, Admin},
 }
 
 func actorWith(grants ...Grant) Actor {
