@@ -79,8 +79,10 @@ func openAndMigrate(ctx context.Context, cfg serverConfig, log *slog.Logger) (*d
 func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time, log *slog.Logger, ready func(addr string)) error {
 	// The values of this process that serve the database: every ballot goes through one box
 	// (written in groups), every session read through one cache.
+	box := vote.NewBox(d, now)
+	box.Logger = log
 	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
-		Version: versionString(), OIDC: cfg.OIDC, Box: vote.NewBox(d, now), Sessions: account.NewSessionCache(d)})
+		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d)})
 	if err != nil {
 		return err
 	}
@@ -116,6 +118,7 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = httpSrv.Shutdown(shutCtx)
+	box.Flush() // the "you voted" e-mails of the last ballots go to the outbox
 	stopWorker()
 	<-workerDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -92,9 +92,12 @@ func OpenWith(ctx context.Context, rawURL, dataDir string, o Options) (*DB, erro
 // the file closes). The log file keeps its size when the log starts over, so that the next
 // writes go over pages already there, up to 64 MB (a quarter of a second of a vote storm at
 // 10,000 ballots per second logs some 25 MB): past that, SQLite cuts it back when the log
-// starts over, after a reader held an old snapshot for long.
+// starts over, after a reader held an old snapshot for long. Deleted content is overwritten
+// with zeros (secure_delete), so that an erased row (an e-mail's body, a session) is not left
+// readable in the file's free pages.
 const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)" +
 	"&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)" +
+	"&_pragma=secure_delete(ON)" +
 	"&_txlock=immediate&_time_format=sqlite"
 
 // Options are the tunables of a database handle. The zero value of a field takes its

@@ -22,8 +22,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
-	// Sensitive bodies (a vote receipt) are never written to the log and are erased from the
-	// outbox once the message is sent or given up.
+	// Sensitive messages (the vote's) are written to the log without recipient, subject or
+	// body, so that the log never names a voter next to a vote event; their bodies are erased
+	// from the outbox once the message is sent or given up.
 	Sensitive bool
 }
 
@@ -38,13 +39,14 @@ type LogSender struct {
 	Logger *slog.Logger
 }
 
-// Send logs the message.
+// Send logs the message; a sensitive one only as "1 sensitive e-mail", with nothing of its
+// recipient, subject or body.
 func (s LogSender) Send(_ context.Context, m Message) error {
-	body := m.Body
 	if m.Sensitive {
-		body = "(withheld: sensitive content)"
+		s.Logger.Info("1 sensitive e-mail (not sent: no SMTP server configured; recipient and content withheld)")
+		return nil
 	}
-	s.Logger.Info("e-mail (not sent: no SMTP server configured)", "to", m.To, "subject", m.Subject, "body", body)
+	s.Logger.Info("e-mail (not sent: no SMTP server configured)", "to", m.To, "subject", m.Subject, "body", m.Body)
 	return nil
 }
 

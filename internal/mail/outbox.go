@@ -120,6 +120,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		}
 		if sendErr == nil {
 			sent++
+		} else if c.msg.Sensitive {
+			// Neither the recipient nor the error (which may quote the address) is logged.
+			w.Logger.Warn("sensitive e-mail not sent, will retry", "id", c.id, "attempt", c.attempts+1)
 		} else {
 			w.Logger.Warn("e-mail not sent, will retry", "id", c.id, "to", c.msg.To, "attempt", c.attempts+1, "err", sendErr)
 		}

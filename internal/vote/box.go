@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +29,9 @@ type Cast struct {
 	AgeBracket string
 	Choices    []int64 // ascending, validated against the rule by the caller
 	Receipt    string  // NewReceipt(); filled by Box.Cast when empty
-	// Mail, when set, is queued in the same transaction (the receipt e-mail).
+	// Mail, when set, is the e-mail telling the voter that they voted (Mailer.Voted; it must
+	// not carry the receipt code). The box queues it after the ballot is committed, apart
+	// from the ballots: see Box.
 	Mail *mail.Message
 }
 
@@ -37,13 +41,27 @@ type Cast struct {
 // acknowledged ballot survives a crash. The goroutine runs only while there is work: it is
 // started by the first Cast of an empty queue and ends when the queue is empty, so a box
 // holds nothing open. When the queue holds a single ballot, the group is simply that ballot.
+//
+// The "you voted" e-mails of the casts are not written with the ballots: once a group is
+// committed and its callers acknowledged, its e-mails go to a second queue, which another
+// goroutine writes to the outbox in its own transactions, sorted by recipient address (and
+// merged with the e-mails of the other groups waiting then). So no statement, transaction or
+// physical order of the outbox follows the ballots', and writing e-mails never delays a
+// ballot's acknowledgement nor the next group. The ballot's durability comes first; the
+// e-mail is best effort: a process stopped between the two loses the e-mails of the groups
+// not yet queued (the ballots are kept), and an e-mail that cannot be queued is logged
+// (without its address) and dropped. Flush waits until every e-mail is queued.
 type Box struct {
 	d        *db.DB
 	now      func() time.Time
 	mu       sync.Mutex
+	idle     *sync.Cond // signalled, under mu, when a goroutine of the box ends
 	queue    []*pending
 	running  bool
-	MaxGroup int // most ballots written in one transaction (default 512)
+	mails    []mail.Message // "you voted" e-mails of committed ballots, not yet queued
+	mailing  bool
+	MaxGroup int          // most ballots written in one transaction (default 512)
+	Logger   *slog.Logger // where a failure to queue e-mails is told (default slog.Default())
 
 	groups, ballots, singles int64 // statistics, under mu
 }
@@ -53,17 +71,22 @@ type pending struct {
 	done chan error
 }
 
-// NewBox returns a ballot box writing to d, whose receipt e-mails are queued at the time now
-// tells. A process makes one per database (cmd does) and casts every ballot through it, so
+// NewBox returns a ballot box writing to d, whose "you voted" e-mails are queued at the time
+// now tells. A process makes one per database (cmd does) and casts every ballot through it, so
 // that its ballots are written in groups.
 func NewBox(d *db.DB, now func() time.Time) *Box {
-	return &Box{d: d, now: now, MaxGroup: 512}
+	b := &Box{d: d, now: now, MaxGroup: 512}
+	b.idle = sync.NewCond(&b.mu)
+	return b
 }
+
+// receiptAlphabet is the alphabet of receipt codes: 31 symbols, no I L O 0 1.
+const receiptAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 // NewReceipt returns a random receipt code: 20 characters of an alphabet without look-alike
 // letters (about 99 random bits), in four groups, e.g. "K7QX2-M9PAT-3HWZE-RN4C8".
 func NewReceipt() string {
-	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789" // 31 symbols, no I L O 0 1
+	const alphabet = receiptAlphabet
 	// Random bytes from 248 (8 × 31) up are drawn again, so that every symbol is equally
 	// likely.
 	const limit = 256 - 256%len(alphabet)
@@ -89,6 +112,23 @@ func NewReceipt() string {
 		n++
 	}
 	return string(out[:])
+}
+
+// IsReceipt reports whether s is a receipt code as NewReceipt writes it (normalised).
+func IsReceipt(s string) bool {
+	if len(s) != 23 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i%6 == 5 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if strings.IndexByte(receiptAlphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeReceipt folds a typed receipt code (lower case, spaces, missing dashes).
@@ -139,6 +179,7 @@ func (b *Box) run() {
 		n := len(b.queue)
 		if n == 0 {
 			b.running = false
+			b.idle.Broadcast()
 			b.mu.Unlock()
 			return
 		}
@@ -161,26 +202,107 @@ func (b *Box) write(items []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	results, err := b.writeGroup(ctx, items)
+	var mails []mail.Message
 	if err != nil && len(items) > 1 {
 		for _, p := range items {
 			res, err := b.writeGroup(ctx, []*pending{p})
-			if err != nil {
-				p.done <- err
-				continue
+			if err == nil {
+				err = res[0]
 			}
-			p.done <- res[0]
+			p.done <- err
+			if err == nil && p.c.Mail != nil {
+				mails = append(mails, *p.c.Mail)
+			}
 		}
 		b.count(len(items), true)
+		b.queueMails(mails)
 		return
 	}
 	for i, p := range items {
-		if err != nil {
+		if err == nil {
+			err := results[i]
 			p.done <- err
+			if err == nil && p.c.Mail != nil {
+				mails = append(mails, *p.c.Mail)
+			}
 		} else {
-			p.done <- results[i]
+			p.done <- err
 		}
 	}
 	b.count(len(items), len(items) == 1)
+	b.queueMails(mails)
+}
+
+// queueMails hands the e-mails of committed ballots to the box's e-mail goroutine.
+func (b *Box) queueMails(mails []mail.Message) {
+	if len(mails) == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.mails = append(b.mails, mails...)
+	if !b.mailing {
+		b.mailing = true
+		go b.runMails()
+	}
+	b.mu.Unlock()
+}
+
+// runMails writes the waiting e-mails to the outbox until none is left.
+func (b *Box) runMails() {
+	for {
+		b.mu.Lock()
+		mails := b.mails
+		b.mails = nil
+		if len(mails) == 0 {
+			b.mailing = false
+			b.idle.Broadcast()
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		b.writeMails(mails)
+	}
+}
+
+// writeMails queues mails in the outbox in one transaction, sorted by address (an order that
+// owes nothing to the ballots'). If that fails, each is tried alone, so that one bad address
+// cannot lose the others; the log names no recipient.
+func (b *Box) writeMails(mails []mail.Message) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	slices.SortFunc(mails, func(x, y mail.Message) int { return strings.Compare(x.To, y.To) })
+	now := b.now()
+	write := func(ms []mail.Message) error {
+		return b.d.InTx(ctx, func(tx *db.Tx) error { return mail.EnqueueAll(ctx, tx, ms, now) })
+	}
+	if write(mails) == nil {
+		return
+	}
+	lost := 0
+	last := ""
+	for _, m := range mails {
+		if err := write([]mail.Message{m}); err != nil {
+			lost++
+			last = strings.ReplaceAll(err.Error(), m.To, "(address withheld)") // no voter in the log
+		}
+	}
+	if lost > 0 {
+		logger := b.Logger
+		if logger == nil {
+			logger = slog.Default()
+		}
+		logger.Warn("vote: \"you voted\" e-mails not queued", "count", lost, "last_err", last)
+	}
+}
+
+// Flush waits until every ballot cast so far is written and every "you voted" e-mail of
+// those ballots is in the outbox (or given up): for a clean shutdown and for tests.
+func (b *Box) Flush() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.running || b.mailing {
+		b.idle.Wait()
+	}
 }
 
 func (b *Box) count(n int, single bool) {
@@ -203,12 +325,12 @@ func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error)
 		casts[i] = p.c
 	}
 	if b.d.Dialect == db.Postgres {
-		return WriteGroup(ctx, b.d, casts, b.now())
+		return WriteGroup(ctx, b.d, casts)
 	}
 	var results []error
 	err := b.d.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		results, err = WriteGroup(ctx, tx, casts, b.now())
+		results, err = WriteGroup(ctx, tx, casts)
 		return err
 	})
 	if err != nil {

@@ -7,23 +7,21 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"strconv"
-	"time"
 
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/mail"
 )
 
 // WriteGroup writes ballots and their participations inside the caller's transaction, in
 // shuffled order; results[i] is nil for a ballot written and ErrAlreadyVoted for a person
 // already in the register (or twice in casts). The box uses it for each group; the demo
 // uses it to seed a past vote. Each table takes one batch insert (db.Batch), a few
-// statements on SQLite; on PostgreSQL the whole group is one statement. The receipt
-// e-mails are queued at now.
-func WriteGroup(ctx context.Context, q db.Querier, casts []Cast, now time.Time) ([]error, error) {
+// statements on SQLite; on PostgreSQL the whole group is one statement. It writes no e-mail:
+// the casts' Mail is queued by the box, apart (see Box).
+func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
 	results := make([]error, len(casts))
 	people := firstOfEachPerson(casts, results)
 	if db.DialectOf(q) == db.Postgres {
-		if err := writeGroupPostgres(ctx, q, people, results, now); err != nil {
+		if err := writeGroupPostgres(ctx, q, people, results); err != nil {
 			return nil, err
 		}
 		return results, nil
@@ -40,24 +38,16 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast, now time.Time) 
 		}
 		kept = append(kept, p)
 	}
-	ballots, withMail := ballotRows(kept, false)
-	if err := ballotInsert.Exec(ctx, q, ballots); err != nil {
-		return nil, err
-	}
-	mails := make([]mail.Message, len(withMail))
-	for i, p := range withMail {
-		mails[i] = *p.Mail
-	}
-	if err := mail.EnqueueAll(ctx, q, mails, now); err != nil {
+	if err := ballotInsert.Exec(ctx, q, ballotRows(kept, false)); err != nil {
 		return nil, err
 	}
 	return results, nil
 }
 
 // writeGroupPostgres writes the group as one statement: the participations, then, in the
-// same WITH, the ballots and receipt e-mails of only those people whose participation the
-// first INSERT returned (the others were in the register already).
-func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, results []error, now time.Time) error {
+// same WITH, the ballots of only those people whose participation the first INSERT returned
+// (the others were in the register already).
+func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, results []error) error {
 	if len(people) == 0 {
 		return nil
 	}
@@ -66,25 +56,12 @@ func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, resu
 	if err != nil {
 		return err
 	}
-	ballots, withMail := ballotRows(people, true)
-	bal, err := ballotInsert.Unnest(1+len(part.Args), ballots, []db.Column{personKeyColumn}, registered)
+	bal, err := ballotInsert.Unnest(1+len(part.Args), ballotRows(people, true), []db.Column{personKeyColumn}, registered)
 	if err != nil {
 		return err
 	}
 	query := "WITH p AS (" + part.Query + "), b AS (" + bal.Query + ")"
 	args := append(part.Args, bal.Args...)
-	if len(withMail) > 0 {
-		mails, err := mailRows(withMail, now)
-		if err != nil {
-			return err
-		}
-		m, err := mail.Outbox.Unnest(1+len(args), mails, []db.Column{campaignColumn, personKeyColumn}, registered)
-		if err != nil {
-			return err
-		}
-		query += ", m AS (" + m.Query + ")"
-		args = append(args, m.Args...)
-	}
 	inserted := make(map[string]bool, len(people))
 	st := db.Statement{Query: query + " SELECT campaign_id, person_key FROM p", Args: args}
 	if err := db.QueryEach(ctx, q, st, scanPeople(inserted)); err != nil {
@@ -132,10 +109,9 @@ func participationRows(people []placed) [][]any {
 }
 
 // ballotRows returns the rows of ballotInsert in another shuffled order, each with a new
-// random id and, withKey, the voter's person key after the columns; and the casts that
-// have a receipt e-mail, in that same order.
-func ballotRows(people []placed, withKey bool) (rows [][]any, withMail []placed) {
-	rows = make([][]any, 0, len(people))
+// random id and, withKey, the voter's person key after the columns.
+func ballotRows(people []placed, withKey bool) [][]any {
+	rows := make([][]any, 0, len(people))
 	for _, i := range mrand.Perm(len(people)) {
 		c := people[i]
 		id := make([]byte, 16)
@@ -149,28 +125,8 @@ func ballotRows(people []placed, withKey bool) (rows [][]any, withMail []placed)
 			row = append(row, c.PersonKey)
 		}
 		rows = append(rows, row)
-		if c.Mail != nil {
-			withMail = append(withMail, c)
-		}
 	}
-	return rows, withMail
-}
-
-// mailRows returns the outbox rows of the casts' receipt e-mails, each followed by its
-// voter's campaign and person key.
-func mailRows(people []placed, now time.Time) ([][]any, error) {
-	msgs := make([]mail.Message, len(people))
-	for i, p := range people {
-		msgs[i] = *p.Mail
-	}
-	rows, err := mail.OutboxRows(msgs, now)
-	if err != nil {
-		return nil, err
-	}
-	for i, p := range people {
-		rows[i] = append(rows[i], p.CampaignID, p.PersonKey)
-	}
-	return rows, nil
+	return rows
 }
 
 // scanPeople returns a scan of the participation insert's RETURNING that notes each person

@@ -25,10 +25,13 @@ type Mailer struct {
 	BaseURL string // the site's public address, for links
 }
 
-// Receipt is the e-mail that carries the receipt code of a ballot. It is sensitive: the
-// outbox forgets its body once sent.
-func (m Mailer) Receipt(to string, lang i18n.Lang, c *campaign.Campaign, receipt string) mail.Message {
-	link := strings.TrimRight(m.BaseURL, "/") + "/" + c.Slug + "/vote"
-	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.vote.receipt.subject", c.Name),
-		Body: m.Cat.T(lang, "mail.vote.receipt.body", c.Name, receipt, link), Sensitive: true}
+// Voted is the e-mail that tells a voter that their vote is recorded. It never carries the
+// receipt code (shown on the confirmation page only) nor anything of the ballot, and its
+// subject holds no text typed by anyone. It is still sensitive (it says that this person
+// voted, and when): the log does not name its recipient and the outbox forgets its body once
+// sent.
+func (m Mailer) Voted(to string, lang i18n.Lang, c *campaign.Campaign) mail.Message {
+	results := strings.TrimRight(m.BaseURL, "/") + "/" + c.Slug + "/resultats"
+	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.vote.voted.subject"),
+		Body: m.Cat.T(lang, "mail.vote.voted.body", c.Name, results), Sensitive: true}
 }

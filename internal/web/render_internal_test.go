@@ -71,7 +71,7 @@ func TestPretranslatedPagesMatch(t *testing.T) {
 				base.Flash = "Enregistré <b>"
 			}
 			pages := map[string]any{
-				"vote_receipt": voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: signedIn, Publication: "receipts"},
+				"vote_receipt": voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Day: time.Now(), Publication: "receipts", CheckURL: "http://x/c/resultats/bulletins"},
 				"error":        errorPage{Base: base, Status: 404, Message: "Introuvable"},
 			}
 			for name, data := range pages {
@@ -141,7 +141,7 @@ func BenchmarkRenderReceipt(b *testing.B) {
 	pre := benchTemplates(b)
 	base := Base{Lang: i18n.FR, Title: "Merci", CSRF: "tok", Path: "/p", Now: time.Now(),
 		Actor: access.ActorFor(&access.Account{ID: 1, Email: "a@example.org"})}
-	page := voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Emailed: true, Publication: "receipts"}
+	page := voteReceiptPage{Base: base, Campaign: &campaign.Campaign{Slug: "c"}, Receipt: "ABCDE-FGHJK", Day: time.Now(), Publication: "receipts"}
 	t := pre.pages[i18n.FR]["vote_receipt"]
 	b.ReportAllocs()
 	for b.Loop() {

@@ -141,6 +141,7 @@ func (s *Server) routeTable() []route {
 		{"POST /{slug}/vote/identite", access.PermVote, s.voteIdentity},
 		{"POST /{slug}/vote/verifier", access.PermVote, s.voteReview},
 		{"POST /{slug}/vote/confirmer", access.PermVote, s.voteConfirm},
+		{"POST /{slug}/vote/recu", access.PermVote, s.voteReceiptDownload},
 		{"POST /{slug}/vote/franceconnect", access.PermVote, s.voteOIDCStart},
 		{"GET /{slug}/vote/franceconnect/commune", access.PermVote, s.voteOIDCCommune},
 		{"POST /{slug}/vote/franceconnect/commune", access.PermVote, s.voteOIDCRegister},

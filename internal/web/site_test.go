@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/territory"
+	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
 )
 
@@ -33,10 +35,30 @@ var testNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 // site is a running server on a seeded database, reached through real HTTP.
 type site struct {
-	t   *testing.T
-	db  *db.DB
-	srv *httptest.Server
-	now time.Time
+	t    *testing.T
+	db   *db.DB
+	srv  *httptest.Server
+	now  time.Time
+	box  *vote.Box   // the server's ballot box: Flush waits for its "you voted" e-mails
+	logs *syncBuffer // the server's log
+}
+
+// syncBuffer is a log written by the server's goroutines and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // newSite seeds the demo data into d and serves it.
@@ -45,10 +67,12 @@ func newSite(t *testing.T, d *db.DB) *site {
 	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	s := &site{t: t, db: d, now: testNow}
-	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", Territory: territoryData(t),
-		DataDir: t.TempDir(), Passwords: testPasswords})
+	s := &site{t: t, db: d, now: testNow, logs: &syncBuffer{}}
+	now := func() time.Time { return s.now }
+	s.box = vote.NewBox(d, now)
+	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(s.logs, nil)),
+		Now: now, BaseURL: "http://example.test", Territory: territoryData(t),
+		DataDir: t.TempDir(), Passwords: testPasswords, Box: s.box})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,17 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -243,8 +246,20 @@ type voteReceiptPage struct {
 	Base
 	Campaign    *campaign.Campaign
 	Receipt     string
-	Emailed     bool
+	Day         time.Time // the day of the vote, in the campaign's time zone
 	Publication string
+	CheckURL    string // where the receipt is checked (the published ballots) or the results
+}
+
+// receiptCheck returns the page where a receipt code is checked after the close (the
+// published ballots) or, when ballots are published without codes, the results, with the
+// text that says so.
+func (s *Server) receiptCheck(lang i18n.Lang, c *campaign.Campaign) (url, text string) {
+	base := strings.TrimRight(s.baseURL, "/") + "/" + c.Slug + "/resultats"
+	if c.BallotPublication == campaign.PublishReceipts {
+		return base + "/bulletins", s.cat.T(lang, "vote.receipt.check_verifiable", base+"/bulletins")
+	}
+	return base, s.cat.T(lang, "vote.receipt.check_recount", base)
 }
 
 // voteConfirm casts the ballot: the window (to the second), the registration and the rule
@@ -269,7 +284,7 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 		Receipt: vote.NewReceipt()}
 	acc := actorOf(r).Account
 	if acc != nil && acc.Email != "" {
-		m := s.voteEnv().Mail.Receipt(acc.Email, lang, c, cast.Receipt)
+		m := s.voteEnv().Mail.Voted(acc.Email, lang, c)
 		cast.Mail = &m
 	}
 	receipt, err := s.box.Cast(r.Context(), cast)
@@ -284,8 +299,43 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	checkURL, _ := s.receiptCheck(lang, c)
 	return s.render(w, r, http.StatusOK, "vote_receipt", voteReceiptPage{Base: s.base(r, "vote.receipt.title"),
-		Campaign: c, Receipt: receipt, Emailed: cast.Mail != nil, Publication: c.BallotPublication})
+		Campaign: c, Receipt: receipt, Day: time.Date(y, m, d, 0, 0, 0, 0, loc), Publication: c.BallotPublication,
+		CheckURL: checkURL})
+}
+
+// voteReceiptDownload answers the receipt shown on the confirmation page as a text file. The
+// code comes back in the form (a POST: never in a URL, which the request log keeps); the
+// server checks its form only, and neither stores nor logs it. The day of the vote comes
+// back too (today's if it is missing or not a date).
+func (s *Server) voteReceiptDownload(w http.ResponseWriter, r *http.Request) error {
+	c := campaignOf(r)
+	lang := langOf(r)
+	code := vote.NormalizeReceipt(r.PostFormValue("code"))
+	if !vote.IsReceipt(code) {
+		return apperr.New(apperr.Invalid, "vote.receipt.invalid")
+	}
+	loc := c.Location()
+	day, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("jour"), loc)
+	if err != nil {
+		y, m, d := s.now().In(loc).Date()
+		day = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
+	_, check := s.receiptCheck(lang, c)
+	var b strings.Builder
+	b.WriteString(s.cat.T(lang, "vote.receipt.print_heading") + " — " + s.cat.T(lang, "site.name") + "\n\n")
+	b.WriteString(s.cat.T(lang, "vote.receipt.print_campaign") + " " + c.Name + "\n")
+	b.WriteString(s.cat.T(lang, "vote.receipt.print_code") + " " + code + "\n")
+	b.WriteString(s.cat.T(lang, "vote.receipt.print_day") + " " + i18n.Date(lang, day) + "\n\n")
+	b.WriteString(check + "\n\n")
+	b.WriteString(s.cat.T(lang, "vote.receipt.file_note") + "\n")
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="recu-vote-`+c.Slug+`.txt"`)
+	h.Set("Cache-Control", "private, no-store")
+	_, err = io.WriteString(w, b.String())
+	return err
 }
 
 // ---- Identity ----

@@ -100,10 +100,30 @@ func TestVoteJourney(t *testing.T) {
 		if err != nil || !found || len(ids) != 2 {
 			t.Errorf("ballot of the receipt: %v %v %v", ids, found, err)
 		}
+		// The "you voted" e-mail, without the code; the receipt printed and downloaded.
+		s.box.Flush()
 		sent, _ := mail.Sent(ctx, s.db, "zoe@example.test")
-		if len(sent) < 2 || !strings.Contains(sent[0].Body, receipt[1]) {
-			t.Errorf("receipt e-mail missing")
+		if len(sent) < 2 || sent[0].Subject != "Votre vote est enregistré" || !strings.Contains(sent[0].Body, c.Name) ||
+			strings.Contains(sent[0].Body, receipt[1]) {
+			t.Errorf("\"you voted\" e-mail: %+v", sent)
 		}
+		wantContains(t, p, "printable receipt", `class="receipt-print"`, `action="/`+slug+`/vote/recu"`,
+			`name="code" value="`+receipt[1]+`"`, `name="jour" value="2026-11-27"`, "27 novembre 2026")
+		if strings.Contains(p.Body, "envoyé par e-mail.") && !strings.Contains(p.Body, "pas envoyé par e-mail") {
+			t.Errorf("the page says the code was e-mailed")
+		}
+		dl := b.post("/"+slug+"/vote/recu", url.Values{"code": {strings.ToLower(receipt[1])}, "jour": {"2026-11-27"}})
+		wantStatus(t, dl, http.StatusOK, "receipt download")
+		if got := dl.Header.Get("Content-Disposition"); got != `attachment; filename="recu-vote-`+slug+`.txt"` {
+			t.Errorf("Content-Disposition %q", got)
+		}
+		if !strings.HasPrefix(dl.Header.Get("Content-Type"), "text/plain") || !strings.Contains(dl.Body, receipt[1]) ||
+			!strings.Contains(dl.Body, c.Name) || !strings.Contains(dl.Body, "27 novembre 2026") {
+			t.Errorf("receipt file (%s):\n%s", dl.Header.Get("Content-Type"), dl.Body)
+		}
+		wantStatus(t, b.post("/"+slug+"/vote/recu", url.Values{"code": {"not a code"}}), http.StatusUnprocessableEntity, "bad code")
+		wantStatus(t, b.postRaw("/"+slug+"/vote/recu", url.Values{"code": {receipt[1]}}), http.StatusForbidden, "no CSRF token")
+		receipts := []string{receipt[1]}
 		// A vote is final.
 		p = b.post("/"+slug+"/vote/confirmer", confirm)
 		wantStatus(t, p, http.StatusConflict, "second ballot")
@@ -134,7 +154,49 @@ func TestVoteJourney(t *testing.T) {
 		s.now = w.End
 		p = b2.post("/"+slug+"/vote/confirmer", confirm)
 		wantStatus(t, p, http.StatusOK, "last second")
+		late := regexp.MustCompile(`id="receipt">([A-Z0-9-]{23})<`).FindStringSubmatch(p.Body)
+		if late == nil {
+			t.Fatalf("no receipt for the last second")
+		}
+		receipts = append(receipts, late[1])
+
+		// No e-mail, whatever its state, and no log line ever carries a receipt code.
+		s.box.Flush()
+		wantNoReceiptInOutbox(t, s, receipts)
+		for _, r := range receipts {
+			if strings.Contains(s.logs.String(), r) {
+				t.Errorf("receipt %s in the server log", r)
+			}
+		}
 	})
+}
+
+// wantNoReceiptInOutbox checks every outbox row, sent or not, for the receipt codes.
+func wantNoReceiptInOutbox(t *testing.T, s *site, receipts []string) {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(), "SELECT to_addr, subject, body_text FROM outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var to, subject, body string
+		if err := rows.Scan(&to, &subject, &body); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, r := range receipts {
+			for _, form := range []string{r, strings.ReplaceAll(r, "-", "")} {
+				if strings.Contains(subject, form) || strings.Contains(body, form) {
+					t.Errorf("receipt %s in the e-mail to %s: %q", r, to, subject)
+				}
+			}
+		}
+	}
+	if err := rows.Err(); err != nil || n == 0 {
+		t.Errorf("%d outbox rows read (%v)", n, err)
+	}
 }
 
 func TestVoteAdmin(t *testing.T) {
