@@ -256,7 +256,7 @@ func SeedVoters(ctx context.Context, env change.Env, terr *territory.Data, c *ca
 	written := 0
 	err = d.InTx(ctx, func(tx *db.Tx) error {
 		for start := 0; start < len(casts); start += 1000 {
-			res, err := vote.WriteGroup(ctx, tx, casts[start:min(start+1000, len(casts))])
+			res, err := vote.WriteGroup(ctx, tx, casts[start:min(start+1000, len(casts))], nil)
 			if err != nil {
 				return err
 			}

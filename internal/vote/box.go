@@ -29,6 +29,9 @@ type Cast struct {
 	AgeBracket string
 	Choices    []int64 // ascending, validated against the rule by the caller
 	Receipt    string  // NewReceipt(); filled by Box.Cast when empty
+	// Tracker is set by WriteGroup when the campaign's box is sealed: the fingerprint of the
+	// ballot's ciphertext, which the voter can find on the box's public board.
+	Tracker string
 	// Mail, when set, is the e-mail telling the voter that they voted (Mailer.Voted; it must
 	// not carry the receipt code). The box queues it after the ballot is committed, apart
 	// from the ballots: see Box.
@@ -64,11 +67,19 @@ type Box struct {
 	Logger   *slog.Logger // where a failure to queue e-mails is told (default slog.Default())
 
 	groups, ballots, singles int64 // statistics, under mu
+
+	sealed sealedCache
 }
 
 type pending struct {
 	c    Cast
 	done chan error
+}
+
+// Receipt is what a voter gets back for a ballot: its receipt code and, when the campaign's
+// box is sealed, the tracker of its ciphertext.
+type Receipt struct {
+	Code, Tracker string
 }
 
 // NewBox returns a ballot box writing to d, whose "you voted" e-mails are queued at the time
@@ -77,6 +88,7 @@ type pending struct {
 func NewBox(d *db.DB, now func() time.Time) *Box {
 	b := &Box{d: d, now: now, MaxGroup: 512}
 	b.idle = sync.NewCond(&b.mu)
+	b.sealed.init(d)
 	return b
 }
 
@@ -146,9 +158,10 @@ func NormalizeReceipt(s string) string {
 }
 
 // Cast puts a ballot and its voter's participation in the box and returns the receipt once
-// both are committed. A person already in the register gets ErrAlreadyVoted and nothing is
-// written. Cast waits for the outcome even if ctx ends: a queued ballot is written anyway.
-func (b *Box) Cast(ctx context.Context, c Cast) (string, error) {
+// both are committed (sealed to the campaign's key when its box is sealed). A person already
+// in the register gets ErrAlreadyVoted and nothing is written. Cast waits for the outcome
+// even if ctx ends: a queued ballot is written anyway.
+func (b *Box) Cast(ctx context.Context, c Cast) (Receipt, error) {
 	if c.Receipt == "" {
 		c.Receipt = NewReceipt()
 	}
@@ -161,9 +174,9 @@ func (b *Box) Cast(ctx context.Context, c Cast) (string, error) {
 	}
 	b.mu.Unlock()
 	if err := <-p.done; err != nil {
-		return "", err
+		return Receipt{}, err
 	}
-	return c.Receipt, nil
+	return Receipt{Code: c.Receipt, Tracker: p.c.Tracker}, nil
 }
 
 // Stats returns how many groups and ballots the box wrote, and how many groups held one.
@@ -319,22 +332,33 @@ func (b *Box) count(n int, single bool) {
 // ErrAlreadyVoted for a person already in the register. On PostgreSQL the group is a single
 // statement, which is its own transaction: a BEGIN and a COMMIT would cost two more round
 // trips, and under load each round trip waits for a core.
+//
+// A group with ballots of a sealed box is written in a transaction on both databases: the
+// register first, then only the ballots of the people it took, sealed (see WriteGroup).
 func (b *Box) writeGroup(ctx context.Context, items []*pending) ([]error, error) {
 	casts := make([]Cast, len(items))
 	for i, p := range items {
 		casts[i] = p.c
 	}
-	if b.d.Dialect == db.Postgres {
-		return WriteGroup(ctx, b.d, casts)
-	}
-	var results []error
-	err := b.d.InTx(ctx, func(tx *db.Tx) error {
-		var err error
-		results, err = WriteGroup(ctx, tx, casts)
-		return err
-	})
+	boxes, err := b.sealed.of(ctx, b.d, casts)
 	if err != nil {
 		return nil, err
+	}
+	var results []error
+	if b.d.Dialect == db.Postgres && len(boxes) == 0 {
+		results, err = WriteGroup(ctx, b.d, casts, nil)
+	} else {
+		err = b.d.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			results, err = WriteGroup(ctx, tx, casts, boxes)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range items {
+		p.c.Tracker = casts[i].Tracker
 	}
 	return results, nil
 }

@@ -17,10 +17,16 @@ import (
 // uses it to seed a past vote. Each table takes one batch insert (db.Batch), a few
 // statements on SQLite; on PostgreSQL the whole group is one statement. It writes no e-mail:
 // the casts' Mail is queued by the box, apart (see Box).
-func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error) {
+//
+// The ballots of a campaign in boxes (its sealed box) are sealed to the box's key, the
+// group's ballots of that campaign with one HPKE sender, and stored as ciphertexts only;
+// WriteGroup sets their casts' Tracker. The group is then written in two steps, the register
+// first, so that only the ballots of the people it took are sealed (a group's ciphertexts
+// open only all together): q must then be a transaction, on PostgreSQL too.
+func WriteGroup(ctx context.Context, q db.Querier, casts []Cast, boxes map[int64]*SealedBox) ([]error, error) {
 	results := make([]error, len(casts))
 	people := firstOfEachPerson(casts, results)
-	if db.DialectOf(q) == db.Postgres {
+	if db.DialectOf(q) == db.Postgres && len(boxes) == 0 {
 		if err := writeGroupPostgres(ctx, q, people, results); err != nil {
 			return nil, err
 		}
@@ -38,10 +44,45 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast) ([]error, error
 		}
 		kept = append(kept, p)
 	}
-	if err := ballotInsert.Exec(ctx, q, ballotRows(kept, false)); err != nil {
+	var clear []placed
+	sealed := map[int64][]placed{}
+	for _, p := range kept {
+		if boxes[p.CampaignID] != nil {
+			sealed[p.CampaignID] = append(sealed[p.CampaignID], p)
+		} else {
+			clear = append(clear, p)
+		}
+	}
+	if err := ballotInsert.Exec(ctx, q, ballotRows(clear, false)); err != nil {
 		return nil, err
 	}
+	for id, ps := range sealed {
+		if err := writeSealed(ctx, q, boxes[id], ps, casts); err != nil {
+			return nil, err
+		}
+	}
 	return results, nil
+}
+
+// writeSealed seals the ballots of one campaign's group in shuffled order and stores them,
+// setting each cast's Tracker.
+func writeSealed(ctx context.Context, q db.Querier, box *SealedBox, people []placed, casts []Cast) error {
+	order := mrand.Perm(len(people))
+	ballots := make([]sealedBallot, len(people))
+	for i, j := range order {
+		ballots[i] = sealedBallot{Receipt: people[j].Receipt, Choices: FormatChoices(people[j].Choices)}
+	}
+	g, err := sealGroup(box, ballots)
+	if err != nil {
+		return err
+	}
+	if err := g.insert(ctx, q); err != nil {
+		return err
+	}
+	for i, j := range order {
+		casts[people[j].at].Tracker = g.trackers[i]
+	}
+	return nil
 }
 
 // writeGroupPostgres writes the group as one statement: the participations, then, in the

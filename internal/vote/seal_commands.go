@@ -80,6 +80,7 @@ func SealBox(ctx context.Context, env change.Env, who change.Who, in SealInput) 
 			if err := insertSealedBox(ctx, tx, b); err != nil {
 				return change.Outcome{}, err
 			}
+			tx.Changed(BoxTopic, c.ID)
 			out = &Ceremony{Box: b, Trustees: trustees, Shares: shares}
 			return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), After: map[string]any{
 				"box": pub.ID(), "k": b.K, "n": b.N, "trustees": ids}}, nil

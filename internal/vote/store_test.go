@@ -184,8 +184,9 @@ func TestCastAndReadSide(t *testing.T) {
 		m := &mail.Message{To: "a@x.test", Subject: "Reçu", Body: "code"}
 		c1 := cast(c, "p1", ids[0], ids[1])
 		c1.Mail = m
-		r1, err := box.Cast(ctx, c1)
-		if err != nil || len(r1) != 23 {
+		rc, err := box.Cast(ctx, c1)
+		r1 := rc.Code
+		if err != nil || len(r1) != 23 || rc.Tracker != "" {
 			t.Fatalf("cast: %q %v", r1, err)
 		}
 		if _, err := box.Cast(ctx, cast(c, "p1", ids[2])); err != vote.ErrAlreadyVoted {
@@ -309,10 +310,10 @@ func TestWriteGroup(t *testing.T) {
 			var got []error
 			var err error
 			if through == "db" {
-				got, err = vote.WriteGroup(ctx, d, casts)
+				got, err = vote.WriteGroup(ctx, d, casts, nil)
 			} else {
 				err = d.InTx(ctx, func(tx *db.Tx) error {
-					got, err = vote.WriteGroup(ctx, tx, casts)
+					got, err = vote.WriteGroup(ctx, tx, casts, nil)
 					return err
 				})
 			}

@@ -439,6 +439,7 @@ func pageSamples(b Base) []pageSample {
 			Commune: "a", Communes: opts, Error: "Erreur", Errors: errs}},
 		{page: "vote_receipt", data: voteReceiptPage{Base: b, Campaign: c, Receipt: "ABCDE-FGHJK", Day: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), Publication: campaign.PublishReceipts, CheckURL: "https://example.org/c/resultats/bulletins"}},
 		{page: "vote_receipt", note: "no publication", data: voteReceiptPage{Base: b, Campaign: c, Receipt: "ABCDE-FGHJK"}},
+		{page: "vote_receipt", note: "sealed box", data: voteReceiptPage{Base: b, Campaign: c, Receipt: "ABCDE-FGHJK", Tracker: "3f2a9c0d5e7b11aa", Day: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}},
 		{page: "vote_review", data: voteReviewPage{Base: b, Campaign: c,
 			Categories: []voteCategory{{ID: 1, Name: "Solidarité", Projects: []voteProjectView{sampleProject()}},
 				{ID: 2, Name: "Culture", Abstained: true}},

@@ -48,7 +48,7 @@ func castBallots(t *testing.T, s *site, c *campaign.Campaign, n int) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		receipts = append(receipts, receipt)
+		receipts = append(receipts, receipt.Code)
 	}
 	return receipts
 }

@@ -246,6 +246,7 @@ type voteReceiptPage struct {
 	Base
 	Campaign    *campaign.Campaign
 	Receipt     string
+	Tracker     string    // the fingerprint of the sealed ballot, when the box is sealed
 	Day         time.Time // the day of the vote, in the campaign's time zone
 	Publication string
 	CheckURL    string // where the receipt is checked (the published ballots) or the results
@@ -301,7 +302,7 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	checkURL, _ := s.receiptCheck(lang, c)
 	return s.render(w, r, http.StatusOK, "vote_receipt", voteReceiptPage{Base: s.base(r, "vote.receipt.title"),
-		Campaign: c, Receipt: receipt, Day: time.Date(y, m, d, 0, 0, 0, 0, loc), Publication: c.BallotPublication,
+		Campaign: c, Receipt: receipt.Code, Tracker: receipt.Tracker, Day: time.Date(y, m, d, 0, 0, 0, 0, loc), Publication: c.BallotPublication,
 		CheckURL: checkURL})
 }
 
