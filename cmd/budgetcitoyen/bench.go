@@ -23,6 +23,7 @@ import (
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/vote"
@@ -47,6 +48,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	voters := fs.Int("voters", 2000, "number of voters")
 	concurrency := fs.Int("concurrency", 256, "voters voting at the same time")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the casting of the ballots to this file")
+	sealed := fs.Bool("sealed", false, "seal the campaign's ballot box first (3 trustees, k = 2): every ballot is encrypted as it is cast")
 	if code, ok := parseFlags(fs, args[1:], stderr); !ok {
 		return code
 	}
@@ -65,7 +67,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		defer f.Close()
 		profile = f
 	}
-	res, err := benchVote(context.Background(), *database, *voters, *concurrency, profile, stderr)
+	res, err := benchVote(context.Background(), *database, *voters, *concurrency, *sealed, profile, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
 		return 1
@@ -85,6 +87,7 @@ type benchResult struct {
 	BareAfter           float64
 	Groups, Singles     int64
 	CPU, BareCPU        time.Duration // process CPU time per ballot, per bare request
+	Sealed              bool          // the ballots were encrypted to a sealed box
 }
 
 func (r benchResult) rate() float64 { return float64(r.Ballots) / r.Elapsed.Seconds() }
@@ -92,6 +95,9 @@ func (r benchResult) rate() float64 { return float64(r.Ballots) / r.Elapsed.Seco
 func (r benchResult) print(w io.Writer) {
 	fmt.Fprintf(w, "database     %s\n", r.Dialect)
 	fmt.Fprintf(w, "voters       %d, %d at a time\n", r.Voters, r.Concurrency)
+	if r.Sealed {
+		fmt.Fprintln(w, "box          sealed: every ballot encrypted as it is cast")
+	}
 	fmt.Fprintf(w, "ballots      %d counted in %.2fs\n", r.Ballots, r.Elapsed.Seconds())
 	fmt.Fprintf(w, "ballots/s    %.0f\n", r.rate())
 	fmt.Fprintf(w, "latency      p50 %.1f ms, p99 %.1f ms\n", ms(r.P50), ms(r.P99))
@@ -163,8 +169,8 @@ func benchDB(ctx context.Context, rawURL string) (*db.DB, func(), error) {
 }
 
 // benchVote runs the bench; profile, when not nil, receives a CPU profile of the casting.
-func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Writer, stderr io.Writer) (benchResult, error) {
-	res := benchResult{Voters: n, Concurrency: conc}
+func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, profile io.Writer, stderr io.Writer) (benchResult, error) {
+	res := benchResult{Voters: n, Concurrency: conc, Sealed: sealed}
 	d, cleanup, err := benchDB(ctx, rawURL)
 	if err != nil {
 		return res, err
@@ -178,6 +184,11 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 	c, projects, err := benchCampaign(ctx, d, now)
 	if err != nil {
 		return res, err
+	}
+	if sealed {
+		if err := benchSeal(ctx, d, c, now); err != nil {
+			return res, err
+		}
 	}
 	box := vote.NewBox(d, time.Now)
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://127.0.0.1",
@@ -254,7 +265,16 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, profile io.Write
 		return res, err
 	}
 	ballots := 0
-	if err := vote.BallotsOf(ctx, d, c.ID, func(string, []int64) error { ballots++; return nil }); err != nil {
+	if sealed {
+		// A sealed box holds ciphertexts only: none of them is in clear before the unsealing.
+		if ballots, err = vote.SealedBallotCount(ctx, d, c.ID); err != nil {
+			return res, err
+		}
+		clear := 0
+		if err := vote.BallotsOf(ctx, d, c.ID, func(string, []int64) error { clear++; return nil }); err != nil || clear != 0 {
+			return res, fmt.Errorf("%d ballots in clear in a sealed box (%v)", clear, err)
+		}
+	} else if err := vote.BallotsOf(ctx, d, c.ID, func(string, []int64) error { ballots++; return nil }); err != nil {
 		return res, err
 	}
 	if ballots != n || res.Ballots != n {
@@ -315,6 +335,25 @@ func benchCampaign(ctx context.Context, d *db.DB, now time.Time) (*campaign.Camp
 		ids = append(ids, ds.ID)
 	}
 	return c, ids, nil
+}
+
+// benchSeal seals the bench campaign's box with three trustees, k = 2, as if the ceremony
+// had taken place the day before the vote opened (the shares are dropped: the bench never
+// unseals).
+func benchSeal(ctx context.Context, d *db.DB, c *campaign.Campaign, now time.Time) error {
+	w, _ := c.Window(campaign.PhaseVote)
+	var emails []string
+	for i := 1; i <= 3; i++ {
+		a, err := account.Create(ctx, d, fmt.Sprintf("trustee%d@bench.test", i), fmt.Sprintf("Garant %d", i), now)
+		if err != nil {
+			return err
+		}
+		emails = append(emails, a.Email)
+	}
+	before := w.Start.Add(-24 * time.Hour)
+	env := change.Env{DB: d, Now: func() time.Time { return before }}
+	_, err := vote.SealBox(ctx, env, change.System("cli"), vote.SealInput{Campaign: c, Trustees: emails, K: 2})
+	return err
 }
 
 // benchRegister creates n citizen accounts and their voter registrations, signs each in

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/demo"
 )
 
@@ -20,7 +21,8 @@ func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: budgetcitoyen demo [flags]\n\n"+
 			"Seeds the demonstration campaigns and accounts if the database is empty, prints the demo\n"+
-			"accounts (role, e-mail, password), then serves the site like 'serve'.\n\nFlags:")
+			"accounts (role, e-mail, password) and the demo trustees' shares of the sealed ballot\n"+
+			"boxes, unseals a box once its vote has closed, and serves the site like 'serve'.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	var cfg serverConfig
@@ -81,5 +83,36 @@ func demoMain(ctx context.Context, cfg serverConfig, now func() time.Time, stdou
 	for _, a := range demo.Accounts(now()) {
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", a.Role, a.Email, a.Password)
 	}
+	shares, err := demo.Shares(ctx, d, now())
+	if err != nil {
+		return err
+	}
+	for _, s := range shares {
+		fmt.Fprintf(stdout, "share\t%s\t%s\t%s\n", s.Slug, s.Email, s.Share)
+	}
+	go unsealClosedBoxes(ctx, d, now, log)
 	return serve(ctx, cfg, d, now, log, ready)
+}
+
+// unsealClosedBoxes unseals the demo boxes whose vote has closed, at start and then every
+// minute while the demo runs (its clock may be set to any date, and runs on), so that a
+// demo past a vote's close shows its results. A real site's boxes are unsealed by their
+// trustees only.
+func unsealClosedBoxes(ctx context.Context, d *db.DB, now func() time.Time, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		done, err := demo.UnsealClosed(ctx, d, now())
+		if err != nil {
+			log.Error("demo: unseal the boxes of closed votes", "err", err)
+		}
+		for _, slug := range done {
+			log.Info("demo: the vote has closed, its box was unsealed with the demo trustees' shares", "campaign", slug)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

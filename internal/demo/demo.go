@@ -40,6 +40,9 @@ func Accounts(now time.Time) []Account {
 		{access.Committee, "comite@demo.budgetcitoyen.test", "demo-comite-62", "Bernard Membre du comité", []string{open, vote}},
 		{access.Carrier, "porteur@demo.budgetcitoyen.test", "demo-porteur-62", "Nadia Porteuse de projet", nil},
 		{access.Citizen, "citoyen@demo.budgetcitoyen.test", "demo-citoyen-62", "Lucas Citoyen", nil},
+		{access.Trustee, "garant1@demo.budgetcitoyen.test", "demo-garant1-62", "Élise Garante, commission Attractivité", []string{open, vote}},
+		{access.Trustee, "garant2@demo.budgetcitoyen.test", "demo-garant2-62", "Marc Garant, commission Solidarités", []string{open, vote}},
+		{access.Trustee, "garant3@demo.budgetcitoyen.test", "demo-garant3-62", "Aïcha Garante, CRESS", []string{open, vote}},
 	}
 }
 
@@ -95,6 +98,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.Passwo
 		return err
 	}
 	if err := seedVote(ctx, env, d, now); err != nil {
+		return err
+	}
+	if err := seedBoxes(ctx, d, now); err != nil {
 		return err
 	}
 	return seedResults2018(ctx, env, d)

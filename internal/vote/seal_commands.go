@@ -3,6 +3,7 @@ package vote
 import (
 	"context"
 	"crypto/rand"
+	"io"
 	"strconv"
 
 	"budgetcitoyen/internal/access"
@@ -32,6 +33,10 @@ type SealInput struct {
 	Campaign *campaign.Campaign
 	Trustees []string
 	K        int
+	// Rand is the source of the key's randomness: crypto/rand when nil. Only the platform
+	// may set it (the demo, whose boxes are made from a known seed so that it can print and
+	// use its trustees' shares at every start without storing them).
+	Rand io.Reader
 }
 
 // Ceremony is what a key ceremony returns: the stored box and the shares, Shares[i] for the
@@ -47,6 +52,9 @@ type Ceremony struct {
 // already sealed, an apperr Conflict. Nothing is stored then.
 func SealBox(ctx context.Context, env change.Env, who change.Who, in SealInput) (*Ceremony, error) {
 	c := in.Campaign
+	if in.Rand != nil && !who.IsSystem() {
+		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
 	if w, ok := c.Window(campaign.PhaseVote); !ok || !env.Now().Before(w.Start) {
 		return nil, apperr.New(apperr.Conflict, "box.too_late")
 	}
@@ -63,7 +71,11 @@ func SealBox(ctx context.Context, env change.Env, who change.Who, in SealInput) 
 			if err != nil {
 				return change.Outcome{}, err
 			}
-			pub, shares, err := seal.Ceremony(rand.Reader, in.K, len(trustees))
+			rnd := in.Rand
+			if rnd == nil {
+				rnd = rand.Reader
+			}
+			pub, shares, err := seal.Ceremony(rnd, in.K, len(trustees))
 			if err != nil {
 				return change.Outcome{}, err
 			}

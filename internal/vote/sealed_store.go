@@ -110,3 +110,14 @@ func decodeCommitments(s string) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+// SealedBallotCount is how many ballots a campaign's sealed box holds (their trackers stay
+// after the unsealing).
+func SealedBallotCount(ctx context.Context, q db.Querier, campaignID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM vote_sealed_ballots WHERE campaign_id = $1", campaignID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count the sealed ballots of campaign %d: %w", campaignID, err)
+	}
+	return n, nil
+}

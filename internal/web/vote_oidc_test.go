@@ -158,9 +158,7 @@ func TestVoteWithFranceConnect(t *testing.T) {
 		if receipt == nil {
 			t.Fatalf("no receipt:\n%s", excerpt(p.Body))
 		}
-		if ids, found, err := vote.BallotByReceipt(ctx, s.db, c.ID, receipt[1]); err != nil || !found || len(ids) != 1 {
-			t.Errorf("ballot of the receipt: %v %v %v", ids, found, err)
-		}
+		wantSealed(t, s, c.ID, p, receipt[1])
 
 		// The same person through another account: refused by the keyed hash, with the contact.
 		b2, _ := voterAtIdentity(t, s, "angela2@example.test")

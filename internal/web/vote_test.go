@@ -96,10 +96,8 @@ func TestVoteJourney(t *testing.T) {
 		if receipt == nil {
 			t.Fatalf("no receipt on the confirmation page:\n%s", excerpt(p.Body))
 		}
-		ids, found, err := vote.BallotByReceipt(ctx, s.db, c.ID, receipt[1])
-		if err != nil || !found || len(ids) != 2 {
-			t.Errorf("ballot of the receipt: %v %v %v", ids, found, err)
-		}
+		// The demo's box is sealed: the ballot is a ciphertext, found by its tracker only.
+		wantSealed(t, s, c.ID, p, receipt[1])
 		// The "you voted" e-mail, without the code; the receipt printed and downloaded.
 		s.box.Flush()
 		sent, _ := mail.Sent(ctx, s.db, "zoe@example.test")
@@ -168,7 +166,36 @@ func TestVoteJourney(t *testing.T) {
 				t.Errorf("receipt %s in the server log", r)
 			}
 		}
+
+		// After the close, the demo unseals its box: each ballot is found under its receipt.
+		s.now = w.End.Add(time.Minute)
+		if done, err := demo.UnsealClosed(ctx, s.db, s.now); err != nil || len(done) != 1 {
+			t.Fatalf("unseal the demo box: %v %v", done, err)
+		}
+		for i, r := range receipts {
+			if ids, found, err := vote.BallotByReceipt(ctx, s.db, c.ID, r); err != nil || !found || len(ids) != 2 {
+				t.Errorf("ballot %d after the unsealing: %v %v %v", i, ids, found, err)
+			}
+		}
 	})
+}
+
+// wantSealed checks that the ballot of receipt is in the campaign's sealed box: its tracker
+// is on the confirmation page p and in the box, and the ballot is nowhere in clear.
+func wantSealed(t *testing.T, s *site, campaignID int64, p page, receipt string) {
+	t.Helper()
+	m := regexp.MustCompile(`id="tracker">([0-9a-f]{64})<`).FindStringSubmatch(p.Body)
+	if m == nil {
+		t.Fatalf("no tracker on the confirmation page:\n%s", excerpt(p.Body))
+	}
+	var n int
+	if err := s.db.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM vote_sealed_ballots WHERE campaign_id = $1 AND fingerprint = $2",
+		campaignID, m[1]).Scan(&n); err != nil || n != 1 {
+		t.Errorf("tracker %s in the box: %d %v", m[1], n, err)
+	}
+	if _, found, err := vote.BallotByReceipt(context.Background(), s.db, campaignID, receipt); err != nil || found {
+		t.Errorf("ballot of a sealed box in clear: %v %v", found, err)
+	}
 }
 
 // wantNoReceiptInOutbox checks every outbox row, sent or not, for the receipt codes.
