@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/seal"
 	"budgetcitoyen/internal/vote"
 )
@@ -62,6 +64,31 @@ func runBox(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "budgetcitoyen box: unknown command %q (expected: seal, unseal, status)\n", args[0])
 	return 2
+}
+
+// describeRefusal is describeErr for a refusal with field errors, without the headline
+// meant for a form: each field's message in English, then its key, e.g.
+// "shares: At least 2 shares are needed to unseal the box. [box.shares_too_few]".
+func describeRefusal(err error) string {
+	ae, ok := apperr.As(err)
+	if !ok || len(ae.Fields) == 0 {
+		return describeErr(err)
+	}
+	cat, cerr := i18n.Load()
+	if cerr != nil {
+		return err.Error()
+	}
+	fields := make([]string, 0, len(ae.Fields))
+	for f := range ae.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	lines := make([]string, len(fields))
+	for i, f := range fields {
+		m := ae.Fields[f]
+		lines[i] = fmt.Sprintf("%s: %s [%s]", f, cat.T(i18n.EN, m.Key, m.Args...), m.Key)
+	}
+	return strings.Join(lines, "\n  ")
 }
 
 // stringList is a flag that may be repeated.
@@ -133,11 +160,11 @@ func runBoxSeal(args []string, stdout, stderr io.Writer) int {
 		vote.SealInput{Campaign: c, Trustees: trustees, K: *k})
 	if err != nil {
 		removeFiles(files)
-		fmt.Fprintln(stderr, "budgetcitoyen box seal:", describeErr(err))
+		fmt.Fprintln(stderr, "budgetcitoyen box seal:", describeRefusal(err))
 		return 1
 	}
 	boxID := seal.Box{K: cer.Box.K, N: cer.Box.N, PublicKey: cer.Box.PublicKey, Commitments: cer.Box.Commitments}.ID()
-	var failed []string
+	var failed, written []string
 	for i, f := range files {
 		note := fmt.Sprintf("# Budget citoyen: share of a sealed ballot box. Keep it secret; it is needed to open the box.\n"+
 			"# campaign: %s\n# box: %s\n# trustee no. %d: %s\n# %d of %d shares are needed to unseal the box.\n",
@@ -145,13 +172,13 @@ func runBoxSeal(args []string, stdout, stderr io.Writer) int {
 		if err := writeShareFile(f, note+cer.Shares[i]+"\n"); err != nil {
 			failed = append(failed, f.Name())
 			fmt.Fprintf(stderr, "budgetcitoyen box seal: %s: %v\n", f.Name(), err)
+			continue
 		}
+		written = append(written, fmt.Sprintf("wrote %s (trustee %s)\n", f.Name(), cer.Trustees[i].Email))
 	}
 	cer.Shares = nil
 	fmt.Fprintf(stdout, "sealed the ballot box of campaign %s\nbox: %s\nshares needed: %d of %d\n", c.Slug, boxID, cer.Box.K, cer.Box.N)
-	for i, f := range files {
-		fmt.Fprintf(stdout, "wrote %s (trustee %s)\n", f.Name(), cer.Trustees[i].Email)
-	}
+	fmt.Fprint(stdout, strings.Join(written, ""))
 	if len(failed) > 0 {
 		fmt.Fprintf(stderr, "budgetcitoyen box seal: the box is sealed but %d share file(s) could not be written: %s\n"+
 			"those shares are lost; the box can be unsealed only if %d of the others remain\n",
@@ -284,7 +311,7 @@ func runBoxUnseal(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	got, err := vote.Unseal(ctx, change.Env{DB: d, Now: time.Now}, change.System("cli"),
 		vote.UnsealInput{Campaign: c, Shares: shares})
 	if err != nil {
-		fmt.Fprintln(stderr, "budgetcitoyen box unseal:", describeErr(err))
+		fmt.Fprintln(stderr, "budgetcitoyen box unseal:", describeRefusal(err))
 		fmt.Fprintln(stderr, "nothing was changed")
 		if ae, ok := apperr.As(err); ok && ae.Fields["shares"].Key != "" && len(paths) > 0 {
 			fmt.Fprintln(stderr, "the shares, numbered in the order read:")

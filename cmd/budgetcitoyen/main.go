@@ -1,5 +1,6 @@
 // Command budgetcitoyen runs the participatory-budgeting platform: the web site, the demo, the
-// database migrations, account administration, the sealed ballot box, the results engine and the audit check.
+// database migrations, account administration, the sealed ballot box, the results engine and
+// the audit check.
 //
 // This file is wiring only: it picks the subcommand; each subcommand lives in its own file.
 package main
