@@ -1,5 +1,6 @@
 // Command budgetcitoyen runs the participatory-budgeting platform: the web site, the demo, the
-// database migrations, account administration, the results engine and the audit check.
+// database migrations, account administration, the sealed ballot box, the results engine and
+// the audit check.
 //
 // This file is wiring only: it picks the subcommand; each subcommand lives in its own file.
 package main
@@ -25,6 +26,7 @@ func subcommands() map[string]subcommand {
 		"migrate": {"apply the database migrations and exit", runMigrate},
 		"user":    {"manage accounts: user add --email … --role …", runUser},
 		"audit":   {"check the audit log: audit verify", runAudit},
+		"box":     {"the sealed ballot box of a campaign: box seal, box unseal, box status", runBox},
 		"results": {"compute the outcome of a participatory-budgeting election (.pb file)", runResults},
 		"bench":   {"measure the vote under load: bench vote [--database URL] [--voters N] [--concurrency C]", runBench},
 		"version": {"print the version", runVersion},
