@@ -404,14 +404,14 @@ func boxStatus(ctx context.Context, d *db.DB, c *campaign.Campaign, w io.Writer)
 	if err != nil {
 		return err
 	}
-	var sealed, trackers int64
-	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM vote_sealed_ballots WHERE campaign_id = $1 AND LENGTH(ciphertext) > 0",
-		c.ID).Scan(&sealed); err != nil {
-		return fmt.Errorf("count the sealed ballots: %w", err)
+	// The trackers stay after the unsealing; the ciphertexts are erased then.
+	trackers, err := vote.SealedBallotCount(ctx, d, c.ID)
+	if err != nil {
+		return err
 	}
-	if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM vote_sealed_ballots WHERE campaign_id = $1",
-		c.ID).Scan(&trackers); err != nil {
-		return fmt.Errorf("count the trackers: %w", err)
+	sealed := trackers
+	if !b.Sealed() {
+		sealed = 0
 	}
 	const when = "2006-01-02 15:04:05 UTC"
 	state := "sealed on " + b.SealedAt.Format(when)

@@ -103,13 +103,26 @@ func TestDemoSeedsPrintsAccountsAndServes(t *testing.T) {
 		t.Fatal("demo not ready after 30 s")
 	}
 	t.Logf("demo ready in %v", time.Since(start))
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 6 {
-		t.Fatalf("demo printed %d account lines: %q", len(lines), out.String())
+	var accounts, shares []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if strings.HasPrefix(l, "share\t") {
+			shares = append(shares, l)
+		} else {
+			accounts = append(accounts, l)
+		}
 	}
-	for _, l := range lines {
+	if len(accounts) != 9 || len(shares) != 6 {
+		t.Fatalf("demo printed %d account lines and %d shares: %q", len(accounts), len(shares), out.String())
+	}
+	for _, l := range accounts {
 		if f := strings.Split(l, "\t"); len(f) != 3 || !strings.Contains(f[1], "@") || len(f[2]) < 10 {
 			t.Errorf("account line %q is not role<TAB>e-mail<TAB>password", l)
+		}
+	}
+	for _, l := range shares {
+		if f := strings.Split(l, "\t"); len(f) != 4 || !strings.HasPrefix(f[1], "budget-citoyen-") ||
+			!strings.Contains(f[2], "@") || !strings.HasPrefix(f[3], "BC1-") {
+			t.Errorf("share line %q is not share<TAB>campaign<TAB>e-mail<TAB>share", l)
 		}
 	}
 	resp, err := http.Get("http://" + addr + "/")
