@@ -46,6 +46,7 @@ func TestVoteForensic(t *testing.T) {
 	)
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
+		began := time.Now()
 		c, slug := votingCampaign(t, s)
 		projects, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil || len(projects) < 4 {
@@ -82,6 +83,7 @@ func TestVoteForensic(t *testing.T) {
 			v.browser = b
 			voters[i] = v
 		}
+		t.Logf("%d voters registered through HTTP in %v", len(voters), time.Since(began).Round(time.Millisecond))
 		form := func(v *forensicVoter) url.Values {
 			f := url.Values{}
 			for _, id := range v.choices {
@@ -152,6 +154,7 @@ func TestVoteForensic(t *testing.T) {
 			t.FailNow()
 		}
 		s.box.Flush() // the "you voted" e-mails are in the outbox too
+		t.Logf("%d ballots cast through HTTP at %v", len(voters), time.Since(began).Round(time.Millisecond))
 
 		// What is searched for.
 		var needles []needle
@@ -226,8 +229,8 @@ func TestVoteForensic(t *testing.T) {
 		if len(foundIdentity) != len(voters) {
 			t.Errorf("the scanner found the identity of %d voters of %d", len(foundIdentity), len(voters))
 		}
-		t.Logf("before the unsealing: %d pages (%d backups) scanned, %d with a voter's identity, none with a receipt or a ballot",
-			len(before), len(backups), len(hits))
+		t.Logf("before the unsealing: %d pages (%d backups) scanned, %d with a voter's identity, none with a receipt or a ballot (at %v)",
+			len(before), len(backups), len(hits), time.Since(began).Round(time.Millisecond))
 
 		// The box and the register in their physical order.
 		physical := "" // SQLite: the natural order of the (WITHOUT ROWID) table
@@ -377,7 +380,8 @@ func TestVoteForensic(t *testing.T) {
 			t.Errorf("after the unsealing, the scanner found the receipts of %d voters of %d", len(foundReceipt), len(voters))
 		}
 		identityNextToReceipt("after the unsealing", hits)
-		t.Logf("after the unsealing: %d pages scanned, the receipts of %d voters found", len(after), len(foundReceipt))
+		t.Logf("after the unsealing: %d pages scanned, the receipts of %d voters found (at %v)", len(after), len(foundReceipt),
+			time.Since(began).Round(time.Millisecond))
 
 		// The published order, and the stored one, do not follow the order of casting.
 		var published []int
