@@ -51,10 +51,24 @@ type computed struct {
 	Vote   *closedVoteData // the ballots and turnout read for them
 }
 
-// resultsOf loads and computes the results of a campaign whose vote is closed.
+// resultsOf loads and computes the results of a campaign whose vote is closed. While the
+// campaign's box is still sealed there are none yet (the ballots are ciphertexts): nothing is
+// counted, and nothing of the empty box is kept as the closed vote's final ballots.
 func (s *Server) resultsOf(ctx context.Context, c *campaign.Campaign) (*computed, error) {
 	if !voteClosed(c, s.now()) {
 		return nil, errResultsHidden()
+	}
+	box, err := s.boxOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s.resultsWith(ctx, c, box)
+}
+
+// resultsWith is resultsOf with the campaign's box read already (nil: none).
+func (s *Server) resultsWith(ctx context.Context, c *campaign.Campaign, box *vote.SealedBox) (*computed, error) {
+	if box.Sealed() {
+		return nil, apperr.New(apperr.NotFound, "boxboard.results_sealed")
 	}
 	ps, err := results.Projects(ctx, s.db, c.ID)
 	if err != nil {
@@ -126,6 +140,9 @@ type resultsPage struct {
 	ArrChart     barChart
 	AgeChart     barChart
 	Verifiable   bool
+	BoardURL     string // the ballot box's public board, when the vote had a sealed box
+	BoxSealed    bool   // closed, but the box is not unsealed yet: no results
+	BoxK, BoxN   int    // the unsealed box's threshold, for what is proven and what is trusted
 }
 
 // resultsShow is /{slug}/resultats: before the close, a page that says when the results come
@@ -141,7 +158,18 @@ func (s *Server) resultsShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Closed = true
 	ctx := r.Context()
-	cr, err := s.resultsOf(ctx, c)
+	box, err := s.boxOf(ctx, c)
+	if err != nil {
+		return err
+	}
+	if box != nil {
+		p.BoardURL, p.BoxK, p.BoxN = "/"+c.Slug+"/vote/urne", box.K, box.N
+		if box.Sealed() {
+			p.BoxSealed = true
+			return s.render(w, r, http.StatusNotFound, "results_show", p)
+		}
+	}
+	cr, err := s.resultsWith(ctx, c, box)
 	if err != nil {
 		return err
 	}

@@ -137,6 +137,8 @@ func (s *Server) routeTable() []route {
 		{"GET /{slug}/projets", pub, s.projectsList},
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
 		{"GET /{slug}/vote", pub, s.voteHome},
+		{"GET /{slug}/vote/urne", pub, s.voteBoard},
+		{"GET /{slug}/vote/urne/empreintes.txt", pub, s.voteBoardList},
 		{"POST /{slug}/vote/courriel", pub, s.voteEmail},
 		{"POST /{slug}/vote/identite", access.PermVote, s.voteIdentity},
 		{"POST /{slug}/vote/verifier", access.PermVote, s.voteReview},
