@@ -42,7 +42,8 @@ func sampleErrors() apperr.FieldErrors {
 		"motivation", "opinion", "date", "deliberation", "held_on", "reference", "topics", "animators", "host",
 		"address", "start", "end", "capacity", "nom", "prenom", "naissance", "territory", "vote_rule", "q1",
 		"exp0_label", "exp0_amount", "fund0_label", "fund0_amount", "item_ess", "item_ess_comment", "crit_1",
-		"crit_1_comment", "crit1", "w12", "w12_reason", "a12", "a12_reason", "cat0_name", "p1_start"} {
+		"crit_1_comment", "crit1", "w12", "w12_reason", "a12", "a12_reason", "cat0_name", "p1_start",
+		"trustees", "k", "shares"} {
 		errs.Add(f, "error.required")
 	}
 	return errs
@@ -63,6 +64,18 @@ func sampleCampaign() *campaign.Campaign {
 			EnvelopeCents: &env}},
 		VoteRule: campaign.VoteRule{Kind: "approval", K: 3}, PerCategoryEnvelopes: true, MinVoterAge: 16,
 		ComptoirRequired: true, BallotPublication: campaign.PublishReceipts, ContactEmail: "contact@example.org"}
+}
+
+// sampleCeremonyBox is a sealed box of three trustees (k = 2), unsealed if asked.
+func sampleCeremonyBox(unsealed bool) *ceremonyBox {
+	b := &ceremonyBox{ID: "3f9a0c1d2e4b5a69", K: 2, N: 3, SealedAt: sampleNow.AddDate(0, -1, 0),
+		Trustees: []ceremonyTrustee{{Index: 1, Name: "Anne Garant", Email: "anne@example.org"},
+			{Index: 2, Name: "Bruno <Garant>", Email: "bruno@example.org"}, {Index: 3, Email: "chloe@example.org"}}}
+	if unsealed {
+		at := sampleNow.Add(-time.Hour)
+		b.UnsealedAt = &at
+	}
+	return b
 }
 
 func sampleCategory() campaign.Category { return sampleCampaign().Categories[0] }
@@ -427,6 +440,30 @@ func pageSamples(b Base) []pageSample {
 		{page: "vote_admin", data: voteAdminPage{Base: b, Campaign: c, Settings: vote.Settings{EmailDeclaration: true, Census: true, OIDC: true},
 			CensusSize: 1000, Voters: 120, Message: "Enregistré", Error: "Erreur",
 			BadLines: []vote.CensusLineError{{Line: 3, Reason: "date"}}}},
+		{page: "vote_box_admin", note: "no box, the form with errors", data: ceremonyPage{Base: b, Campaign: c, HasVote: true,
+			VoteStart: sampleNow.AddDate(0, 1, 0), CanSeal: true, V: url.Values{"trustees": {"a@example.org\nb@example.org"}, "k": {"2"}},
+			Errors: errs, Error: "Refus"}},
+		{page: "vote_box_admin", note: "sealed", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, Box: sampleCeremonyBox(false)}},
+		{page: "vote_box_admin", note: "unsealed", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, VoteOpen: true,
+			Box: sampleCeremonyBox(true)}},
+		{page: "vote_box_admin", note: "too late", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, VoteOpen: true}},
+		{page: "vote_box_admin", note: "no vote", data: ceremonyPage{Base: b, Campaign: c}},
+		{page: "vote_box_shares", data: func() ceremonySharesPage {
+			box := sampleCeremonyBox(false)
+			for i := range box.Trustees {
+				box.Trustees[i].Share = "BC1-3F9A0C1D2E4B5A69-0" + string(rune('1'+i)) + "-7QK2-M9ZD-W4HT-5R"
+			}
+			return ceremonySharesPage{Base: b, Campaign: c, Box: box, VoteEnd: sampleNow.AddDate(0, 2, 0),
+				UnsealURL: "https://example.org/pdc-2026/vote/urne/ouvrir"}
+		}()},
+		{page: "vote_box_shares", note: "no vote end", data: ceremonySharesPage{Base: b, Campaign: c, Box: sampleCeremonyBox(false)}},
+		{page: "vote_box_unseal", note: "the form with an error", data: unsealPage{Base: b, Campaign: c, Box: sampleCeremonyBox(false),
+			VoteEnd: sampleNow.AddDate(0, 0, -1), Closed: true, CanOpen: true, Fields: []int{1, 2}, Errors: errs}},
+		{page: "vote_box_unseal", note: "before the close", data: unsealPage{Base: b, Campaign: c, Box: sampleCeremonyBox(false),
+			VoteEnd: sampleNow.AddDate(0, 0, 1)}},
+		{page: "vote_box_unseal", note: "unsealed", data: unsealPage{Base: b, Campaign: c, Box: sampleCeremonyBox(true), Closed: true}},
+		{page: "vote_box_unseal", note: "no box", data: unsealPage{Base: b, Campaign: c, Closed: true}},
+		{page: "vote_box_unsealed", data: unsealedPage{Base: b, Campaign: c, BoxID: "3f9a0c1d2e4b5a69", Ballots: 1234}},
 		{page: "vote_home", note: "before the vote", data: voteHome("before", "")},
 		{page: "vote_home", note: "after the vote", data: voteHome("after", "")},
 		{page: "vote_home", note: "start", data: voteHome("start", "")},

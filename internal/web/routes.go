@@ -150,6 +150,10 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdmin},
 		{"POST /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdminSave},
 		{"POST /admin/campagnes/{slug}/vote/liste", access.PermManageCampaigns, s.voteCensusImport},
+		{"GET /admin/campagnes/{slug}/vote/urne", access.PermManageCampaigns, s.boxCeremony},
+		{"POST /admin/campagnes/{slug}/vote/urne", access.PermManageCampaigns, s.boxCeremonySeal},
+		{"GET /{slug}/vote/urne/ouvrir", access.PermUnseal, s.boxUnseal},
+		{"POST /{slug}/vote/urne/ouvrir", access.PermUnseal, s.boxUnsealOpen},
 
 		// Review.
 		{"GET /admin/campagnes/{slug}/comite", access.PermManageDossiers, s.reviewCommittee},
