@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -18,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/mail"
 )
 
@@ -413,6 +415,36 @@ func stepCitizensVote(t *testing.T, j *journey) {
 			t.FailNow()
 		}
 	}
+}
+
+// stepTrusteesUnseal: after the close, two of the demo's three trustees sit together and
+// open the sealed box through the trustees' page with their shares (the demo prints them).
+func stepTrusteesUnseal(t *testing.T, j *journey) {
+	j.setDay(dayWinners)
+	slug := j.openSlug()
+	shares, err := demo.Shares(context.Background(), j.site.DB, seedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []string
+	for _, s := range shares {
+		if s.Slug == slug {
+			mine = append(mine, s.Share)
+		}
+	}
+	if len(mine) < 2 {
+		t.Fatalf("the demo box of %s has %d shares", slug, len(mine))
+	}
+	tab := j.site.NewTab(t)
+	tab.SignInAs(access.Trustee)
+	tab.Open("/" + slug + "/vote/urne/ouvrir")
+	for i, share := range mine[1:3] { // shares 2 and 3, in their fields 1 and 2
+		Eval[bool](tab, fmt.Sprintf(`(document.getElementById('f-shares-%d').value = %s, true)`, i+1, jsString(share)))
+	}
+	tab.SubmitOK(`main form[action="/` + slug + `/vote/urne/ouvrir"] button[type=submit]`)
+	tab.WantText("Bulletins descellés : 3")
+	tab.CheckAxe()
+	tab.Screenshot("unsealed")
 }
 
 func stepResultsShowWinner(t *testing.T, j *journey) {

@@ -49,6 +49,7 @@ var journeySteps = []journeyStep{
 	{"agent-labels", stepAgentLabels},
 	{"commission-validates", stepCommissionValidates},
 	{"citizens-vote", stepCitizensVote},
+	{"trustees-unseal", stepTrusteesUnseal},
 	{"results-show-winner", stepResultsShowWinner},
 	{"agent-records-decides-proclaims", stepAgentRecordsAndProclaims},
 	{"voter-finds-receipt", stepVoterFindsReceipt},

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/results"
@@ -134,6 +135,13 @@ func (s *Server) closedVote(ctx context.Context, c *campaign.Campaign) (*closedV
 	w, ok := c.Window(campaign.PhaseVote)
 	if !ok || s.now().Before(w.End.Add(settleTime)) {
 		return load()
+	}
+	// A sealed box's ballots appear only at its unsealing, which another process (the box
+	// command) may do: nothing is kept while the box is sealed.
+	if b, err := vote.SealedBoxOf(ctx, s.db, c.ID); err == nil && b.Sealed() {
+		return load()
+	} else if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+		return nil, err
 	}
 	return s.caches.closed.get(closedKey{c.ID, w.End}, load)
 }
