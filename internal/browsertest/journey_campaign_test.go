@@ -436,6 +436,15 @@ func stepTrusteesUnseal(t *testing.T, j *journey) {
 		t.Fatalf("the demo box of %s has %d shares", slug, len(mine))
 	}
 	tab := j.site.NewTab(t)
+	// The box's public board before the unsealing: the three ballots, sealed.
+	tab.Open("/" + slug + "/vote/urne")
+	tab.WantText("L'urne est scellée")
+	tab.CheckAxe()
+	tab.Screenshot("board")
+	tab.CheckNoHorizontalScroll()
+	tab.SetViewport(375, 800, true)
+	tab.Screenshot("board-phone")
+	tab.ResetViewport()
 	tab.SignInAs(access.Trustee)
 	tab.Open("/" + slug + "/vote/urne/ouvrir")
 	for i, share := range mine[1:3] { // shares 2 and 3, in their fields 1 and 2

@@ -20,6 +20,7 @@ func TestResultsOfAClosedVote(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		c, slug := votingCampaign(t, s)
+		withoutBox(t, s, c)
 		castBallots(t, s, c, 20)
 		ps, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil {

@@ -20,6 +20,7 @@ func TestRecordResults(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		c, slug := votingCampaign(t, s)
+		withoutBox(t, s, c)
 		ballot, err := vote.BallotProjects(ctx, s.db, c.ID)
 		if err != nil || len(ballot) < 3 {
 			t.Fatalf("projects on the ballot: %d %v", len(ballot), err)

@@ -57,6 +57,7 @@ func TestResultsPages(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		c, slug := votingCampaign(t, s)
+		withoutBox(t, s, c)
 		receipts := castBallots(t, s, c, 60)
 		b := s.browser()
 

@@ -247,3 +247,13 @@ func votingCampaign(t *testing.T, s *site) (*campaign.Campaign, string) {
 	}
 	return c, slug
 }
+
+// withoutBox takes away the sealed box the demo gave the campaign, for the tests of a vote
+// whose ballots are written in clear, or whose box the test seals itself.
+func withoutBox(t *testing.T, s *site, c *campaign.Campaign) {
+	t.Helper()
+	if _, err := s.db.ExecContext(context.Background(), "DELETE FROM vote_boxes WHERE campaign_id = $1", c.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.db.Changed(vote.BoxTopic, c.ID)
+}

@@ -34,6 +34,7 @@ func TestVoteBoard(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		c, slug := votingCampaign(t, s)
+		withoutBox(t, s, c)
 		w, _ := c.Window(campaign.PhaseVote)
 		board := "/" + slug + "/vote/urne"
 		b := s.browser()
@@ -48,6 +49,7 @@ func TestVoteBoard(t *testing.T) {
 		wantContains(t, archive, "the board of a vote without a box", "Le vote est clos", "Aucune urne scellée",
 			i18n.Int(i18n.FR, demo.Voters2018)+" personnes ont voté")
 		open, _ := demo.Slugs(testNow)
+		withoutBox(t, s, mustCampaign(t, s, open))
 		coming := b.get("/" + open + "/vote/urne")
 		wantStatus(t, coming, http.StatusOK, "the board of a vote to come")
 		wantContains(t, coming, "the board of a vote to come", "Le vote n&#39;est pas encore ouvert", "Aucune urne scellée",
