@@ -30,6 +30,8 @@ const (
 	needleReceipt   needleKind = iota // a voter's receipt code (with or without its dashes)
 	needlePlaintext                   // the plaintext form of a sealed ballot
 	needleIdentity                    // a voter's e-mail, family name or birth date
+	needleShare                       // a trustee's share of the box's key, as text or as its raw value
+	needlePublicKey                   // the box's public key: it is stored, so the scan must find it
 )
 
 type needle struct {

@@ -20,6 +20,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/seal"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -167,6 +168,44 @@ func TestVoteForensic(t *testing.T) {
 				needle{needleIdentity, []byte(v.birth), i})
 		}
 		needles = append(needles, needle{needlePlaintext, []byte(`{"r":"`), -1})
+		// The trustees' shares of the key (the demo can make them again) are nowhere on disk;
+		// the public key is, which shows the scan would see key material.
+		demoShares, err := demo.Shares(ctx, s.db, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range demoShares {
+			if sh.Slug != slug {
+				continue
+			}
+			parsed, err := seal.ParseShare(sh.Share)
+			if err != nil {
+				t.Fatal(err)
+			}
+			needles = append(needles, needle{needleShare, []byte(sh.Share), -1}, needle{needleShare, parsed.Value, -1})
+		}
+		box, err := vote.SealedBoxOf(ctx, s.db, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		needles = append(needles, needle{needlePublicKey, box.PublicKey, -1})
+		keySeen := func(when string, hits map[string][]hit) {
+			t.Helper()
+			public := false
+			for where, hs := range hits {
+				for _, h := range hs {
+					switch h.n.kind {
+					case needleShare:
+						t.Errorf("%s, %s holds a trustee's share", when, where)
+					case needlePublicKey:
+						public = true
+					}
+				}
+			}
+			if !public {
+				t.Errorf("%s, the scan did not find the box's public key", when)
+			}
+		}
 		// Everything a reader of the database can read: with the backups before unsealing,
 		// without them after (they still hold only the sealed box).
 		var dbPath string
@@ -225,6 +264,7 @@ func TestVoteForensic(t *testing.T) {
 			}
 		}
 		identityNextToReceipt("before the unsealing", hits)
+		keySeen("before the unsealing", hits)
 		// The scanner sees what is there: every voter's e-mail is in the database.
 		if len(foundIdentity) != len(voters) {
 			t.Errorf("the scanner found the identity of %d voters of %d", len(foundIdentity), len(voters))
@@ -380,6 +420,7 @@ func TestVoteForensic(t *testing.T) {
 			t.Errorf("after the unsealing, the scanner found the receipts of %d voters of %d", len(foundReceipt), len(voters))
 		}
 		identityNextToReceipt("after the unsealing", hits)
+		keySeen("after the unsealing", hits)
 		t.Logf("after the unsealing: %d pages scanned, the receipts of %d voters found (at %v)", len(after), len(foundReceipt),
 			time.Since(began).Round(time.Millisecond))
 
