@@ -186,7 +186,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, pro
 		return res, err
 	}
 	if sealed {
-		if err := benchSeal(ctx, d, c, now); err != nil {
+		if _, err := benchSeal(ctx, d, c, now); err != nil {
 			return res, err
 		}
 	}
@@ -338,22 +338,25 @@ func benchCampaign(ctx context.Context, d *db.DB, now time.Time) (*campaign.Camp
 }
 
 // benchSeal seals the bench campaign's box with three trustees, k = 2, as if the ceremony
-// had taken place the day before the vote opened (the shares are dropped: the bench never
-// unseals).
-func benchSeal(ctx context.Context, d *db.DB, c *campaign.Campaign, now time.Time) error {
+// had taken place the day before the vote opened, and returns the trustees' shares (the
+// bench drops them: it never unseals; the crash test unseals with them).
+func benchSeal(ctx context.Context, d *db.DB, c *campaign.Campaign, now time.Time) ([]string, error) {
 	w, _ := c.Window(campaign.PhaseVote)
 	var emails []string
 	for i := 1; i <= 3; i++ {
 		a, err := account.Create(ctx, d, fmt.Sprintf("trustee%d@bench.test", i), fmt.Sprintf("Garant %d", i), now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		emails = append(emails, a.Email)
 	}
 	before := w.Start.Add(-24 * time.Hour)
 	env := change.Env{DB: d, Now: func() time.Time { return before }}
-	_, err := vote.SealBox(ctx, env, change.System("cli"), vote.SealInput{Campaign: c, Trustees: emails, K: 2})
-	return err
+	cer, err := vote.SealBox(ctx, env, change.System("cli"), vote.SealInput{Campaign: c, Trustees: emails, K: 2})
+	if err != nil {
+		return nil, err
+	}
+	return cer.Shares, nil
 }
 
 // benchRegister creates n citizen accounts and their voter registrations, signs each in

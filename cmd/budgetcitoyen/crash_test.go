@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/vote"
@@ -40,11 +42,13 @@ func TestVoteSurvivesSIGKILL(t *testing.T) {
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		dir := t.TempDir()
-		crashStorm(t, bin, dir, "")
+		crashStorm(t, bin, dir, "", false)
 	})
-	t.Run("postgres", func(t *testing.T) {
+	// PostgreSQL with a sealed box: the ballots acknowledged before the kill are all in the box
+	// after the restart, and all come out at the unsealing, as many as the register counts.
+	t.Run("postgres sealed", func(t *testing.T) {
 		dir := t.TempDir()
-		crashStorm(t, bin, dir, crashPostgresSchema(t))
+		crashStorm(t, bin, dir, crashPostgresSchema(t), true)
 	})
 }
 
@@ -86,7 +90,7 @@ const (
 	crashKillAfter   = crashVoters / 3 // receipts received before the kill
 )
 
-func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
+func crashStorm(t *testing.T, bin, dataDir, dbURL string, sealed bool) {
 	ctx := context.Background()
 	// Info level: the "listening" line gives the address the server got.
 	args := []string{"serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--log-level", "info"}
@@ -107,6 +111,12 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 	c, projects, err := benchCampaign(ctx, d, now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var shares []string
+	if sealed {
+		if shares, err = benchSeal(ctx, d, c, now); err != nil {
+			t.Fatal(err)
+		}
 	}
 	key, err := vote.HashKey(ctx, d)
 	if err != nil {
@@ -208,6 +218,20 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	if sealed {
+		srv.stop(t) // the trustees unseal after the close, with the server stopped
+		sealedCount, err := vote.SealedBallotCount(ctx, d, c.ID)
+		if err != nil || sealedCount < len(receipts) {
+			t.Fatalf("%d ballots in the sealed box for %d receipts sent (err %v)", sealedCount, len(receipts), err)
+		}
+		w, _ := c.Window(campaign.PhaseVote)
+		after := w.End.Add(time.Minute)
+		got, err := vote.Unseal(ctx, change.Env{DB: d, Now: func() time.Time { return after }}, change.System("cli"),
+			vote.UnsealInput{Campaign: c, Shares: shares[1:]})
+		if err != nil || got.Ballots != sealedCount {
+			t.Fatalf("unseal: %+v %v (the box held %d)", got, err, sealedCount)
+		}
+	}
 	for _, r := range receipts {
 		if _, found, err := vote.BallotByReceipt(ctx, d, c.ID, r); err != nil || !found {
 			t.Errorf("receipt %s was sent but its ballot is not in the box (err %v)", r, err)
@@ -227,8 +251,10 @@ func crashStorm(t *testing.T, bin, dataDir, dbURL string) {
 	if ballots < len(receipts) {
 		t.Errorf("%d ballots in the box for %d receipts sent", ballots, len(receipts))
 	}
-	t.Logf("after the restart: %d ballots and %d participations", ballots, participations)
-	srv.stop(t)
+	t.Logf("after the restart: %d ballots and %d participations (sealed box: %v)", ballots, participations, sealed)
+	if !sealed {
+		srv.stop(t)
+	}
 }
 
 // child is the server running as a child process.
