@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -69,6 +70,9 @@ func (s *Server) accountPageFor(r *http.Request) (accountPage, error) {
 				return accountPage{}, err
 			}
 			v.Campaign = c.Name
+			if g.Role == access.Trustee {
+				v.Link = "/" + c.Slug + "/vote/urne/ouvrir"
+			}
 		}
 		p.Grants = append(p.Grants, v)
 	}

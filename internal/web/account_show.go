@@ -9,6 +9,7 @@ import (
 type grantView struct {
 	Role     access.Role
 	Campaign string // campaign name, empty for a global role
+	Link     string // the page of the role's work in that campaign, if it has one here
 }
 
 type accountPage struct {

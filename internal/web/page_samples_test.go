@@ -183,7 +183,8 @@ func pageSamples(b Base) []pageSample {
 	unverified := &access.Account{ID: 9, Email: "personne@example.org", DisplayName: "Personne", HasPassword: true,
 		Disabled: true, CreatedAt: sampleNow}
 	acc := accountPage{Base: b, Account: unverified,
-		Grants: []grantView{{Role: access.Carrier, Campaign: "Pas-de-Calais 2026"}}}
+		Grants: []grantView{{Role: access.Carrier, Campaign: "Pas-de-Calais 2026"},
+			{Role: access.Trustee, Campaign: "Pas-de-Calais 2026", Link: "/pas-de-calais-2026/vote/urne/ouvrir"}}}
 	adminAccount := func(self bool) adminAccountPage {
 		return adminAccountPage{Base: b, Account: unverified, Self: self,
 			Grants: []adminGrantView{{Role: access.Admin}, {Role: access.Carrier, CampaignID: 1, Campaign: "Pas-de-Calais 2026"}},

@@ -154,7 +154,9 @@ func TestBoxCeremony(t *testing.T) {
 		// The trustees hold their role on the campaign.
 		trustee := s.browser()
 		trustee.signIn(trustees[2].Email, trustees[2].Password)
-		wantContains(t, trustee.get("/compte"), "trustee's account", "Campagne à urne scellée")
+		// …and reach the page that opens the box from their account page.
+		wantContains(t, trustee.get("/compte"), "trustee's account", "Campagne à urne scellée",
+			`href="/`+slug+`/vote/urne/ouvrir"`)
 
 		// The page now tells the state, without the shares and without the form.
 		p = b.get(path)
