@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/results"
@@ -118,7 +117,9 @@ const settleTime = 2 * time.Minute
 const maxClosedVotes = 16
 
 // closedVote returns the ballots and the turnout of the campaign's closed vote: read from
-// the database until the vote has closed for good, then from the process's copy.
+// the database until the vote has closed for good, then from the process's copy. Its
+// caller (resultsWith) never asks while the campaign's box is sealed, so no copy of an
+// empty sealed box is ever kept.
 func (s *Server) closedVote(ctx context.Context, c *campaign.Campaign) (*closedVoteData, error) {
 	load := func() (*closedVoteData, error) {
 		bs, err := results.Ballots(ctx, s.db, c.ID)
@@ -135,13 +136,6 @@ func (s *Server) closedVote(ctx context.Context, c *campaign.Campaign) (*closedV
 	w, ok := c.Window(campaign.PhaseVote)
 	if !ok || s.now().Before(w.End.Add(settleTime)) {
 		return load()
-	}
-	// A sealed box's ballots appear only at its unsealing, which another process (the box
-	// command) may do: nothing is kept while the box is sealed.
-	if b, err := vote.SealedBoxOf(ctx, s.db, c.ID); err == nil && b.Sealed() {
-		return load()
-	} else if err != nil && !apperr.IsKind(err, apperr.NotFound) {
-		return nil, err
 	}
 	return s.caches.closed.get(closedKey{c.ID, w.End}, load)
 }
