@@ -48,12 +48,22 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	voters := fs.Int("voters", 2000, "number of voters")
 	concurrency := fs.Int("concurrency", 256, "voters voting at the same time")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the casting of the ballots to this file")
-	sealed := fs.Bool("sealed", false, "seal the campaign's ballot box first (3 trustees, k = 2): every ballot is encrypted as it is cast")
+	boxMode := fs.String("box", "both", "sealed = seal the campaign's ballot box first (3 trustees, k = 2), every ballot encrypted as it is cast; "+
+		"clear = ballots in clear (a vote the server never opens, for the measure only); both = clear, then sealed, in the same run")
 	if code, ok := parseFlags(fs, args[1:], stderr); !ok {
 		return code
 	}
 	if *voters < 1 || *concurrency < 1 {
 		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive")
+		return 2
+	}
+	modes, ok := map[string][]bool{"clear": {false}, "sealed": {true}, "both": {false, true}}[*boxMode]
+	if !ok {
+		fmt.Fprintf(stderr, "budgetcitoyen bench: --box %q: clear, sealed or both\n", *boxMode)
+		return 2
+	}
+	if *cpuprofile != "" && len(modes) > 1 {
+		fmt.Fprintln(stderr, "budgetcitoyen bench: --cpuprofile profiles one run: add --box clear or --box sealed")
 		return 2
 	}
 	tuneGC()
@@ -67,12 +77,32 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		defer f.Close()
 		profile = f
 	}
-	res, err := benchVote(context.Background(), *database, *voters, *concurrency, *sealed, profile, stderr)
-	if err != nil {
+	// A first, discarded round of the bare handler: the process warms up (the runtime's
+	// heap, the connections) before anything is measured, or the first run would compare
+	// with a colder bare handler than the second.
+	fmt.Fprintln(stderr, "warming up…")
+	if _, err := benchBare(max(*voters, 20000), *concurrency); err != nil {
 		fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
 		return 1
 	}
-	res.print(stdout)
+	var results []benchResult
+	for i, sealed := range modes {
+		res, err := benchVote(context.Background(), *database, *voters, *concurrency, sealed, profile, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
+			return 1
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		res.print(stdout)
+		results = append(results, res)
+	}
+	if len(results) == 2 {
+		clear, sealed := results[0], results[1]
+		fmt.Fprintf(stdout, "\nencryption   sealed %.1f %% of the bare handler against %.1f %% in clear (%.0f against %.0f µs of processor time per ballot)\n",
+			100*sealed.rate()/sealed.BareRate, 100*clear.rate()/clear.BareRate, us(sealed.CPU), us(clear.CPU))
+	}
 	return 0
 }
 
@@ -97,6 +127,8 @@ func (r benchResult) print(w io.Writer) {
 	fmt.Fprintf(w, "voters       %d, %d at a time\n", r.Voters, r.Concurrency)
 	if r.Sealed {
 		fmt.Fprintln(w, "box          sealed: every ballot encrypted as it is cast")
+	} else {
+		fmt.Fprintln(w, "box          clear: ballots written in clear (for the measure only)")
 	}
 	fmt.Fprintf(w, "ballots      %d counted in %.2fs\n", r.Ballots, r.Elapsed.Seconds())
 	fmt.Fprintf(w, "ballots/s    %.0f\n", r.rate())
@@ -192,7 +224,7 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, pro
 	}
 	box := vote.NewBox(d, time.Now)
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://127.0.0.1",
-		Box: box, Sessions: account.NewSessionCache(d)})
+		Box: box, Sessions: account.NewSessionCache(d), ClearBallots: !sealed})
 	if err != nil {
 		return res, err
 	}

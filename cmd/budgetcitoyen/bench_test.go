@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,5 +58,14 @@ func TestBenchUsage(t *testing.T) {
 	errb.Reset()
 	if code := runBench([]string{"vote", "--voters", "0"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "positive") {
 		t.Errorf("bench vote --voters 0: %d %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := runBench([]string{"vote", "--box", "open"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "clear, sealed or both") {
+		t.Errorf("bench vote --box open: %d %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := runBench([]string{"vote", "--cpuprofile", filepath.Join(t.TempDir(), "p"), "--box", "both"}, nil, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "one run") {
+		t.Errorf("bench vote --cpuprofile with both boxes: %d %q", code, errb.String())
 	}
 }

@@ -179,6 +179,13 @@ func (b *Box) Cast(ctx context.Context, c Cast) (Receipt, error) {
 	return Receipt{Code: c.Receipt, Tracker: p.c.Tracker}, nil
 }
 
+// Sealed reports whether the campaign's box is sealed, from what the box knows of it (kept
+// true by the database's watchers, see sealedCache): the vote pages ask it at every request.
+func (b *Box) Sealed(ctx context.Context, campaignID int64) (bool, error) {
+	sb, err := b.sealed.get(ctx, b.d, campaignID)
+	return sb != nil, err
+}
+
 // Stats returns how many groups and ballots the box wrote, and how many groups held one.
 func (b *Box) Stats() (groups, ballots, singles int64) {
 	b.mu.Lock()

@@ -16,6 +16,9 @@ type Env struct {
 	Change    change.Env
 	Territory *territory.Data
 	Mail      Mailer
+	// ClearBallots lets a vote open without a sealed box, its ballots written in clear. Only
+	// the vote bench sets it, to measure the cost of the encryption; the server never does.
+	ClearBallots bool
 }
 
 // Mailer writes the e-mails of the vote from the catalog, in the language of the page that

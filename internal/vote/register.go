@@ -57,7 +57,8 @@ type EnterInput struct {
 // account of the address, and creates it when there is none, without password (it signs in
 // with codes) and with the citizen role, audited as "account.create". The caller then sends
 // the sign-in code (account.SendLoginCode). An address that is not one is a field error on
-// "email"; a vote not open is an apperr Conflict "vote.closed".
+// "email"; a vote not open is an apperr Conflict "vote.closed", and a vote whose box is not
+// sealed ErrUnsealed.
 func Enter(ctx context.Context, env Env, who change.Who, in EnterInput) (*access.Account, error) {
 	if key, ok := account.CheckEmail(in.Email); !ok {
 		fe := apperr.FieldErrors{}
@@ -67,6 +68,12 @@ func Enter(ctx context.Context, env Env, who change.Who, in EnterInput) (*access
 	c := in.Campaign
 	if !c.IsOpen(campaign.PhaseVote, env.Change.Now()) {
 		return nil, apperr.New(apperr.Conflict, "vote.closed")
+	}
+	if sealed, err := env.boxReady(ctx, env.Change.DB, c.ID); err != nil || !sealed {
+		if err == nil {
+			err = ErrUnsealed
+		}
+		return nil, err
 	}
 	var a *access.Account
 	_, err := change.Do(ctx, env.Change, change.Request{
@@ -138,7 +145,7 @@ type RegisterInput struct {
 // Register records that the signed-in person (allowed to vote, at the identity step of an
 // open vote) is the person of the identity, audited as "vote.register" with the method only.
 // Refusals, which write nothing:
-//   - the vote not open (Conflict "vote.closed"), already registered (Conflict
+//   - the vote not open (Conflict "vote.closed"), its box not sealed (ErrUnsealed), already registered (Conflict
 //     "vote.identity.registered") or voted (ErrAlreadyVoted);
 //   - a method the campaign does not accept (Forbidden "vote.identity.method_off");
 //   - invalid fields ("nom", "prenom", "naissance", "commune");
@@ -153,7 +160,11 @@ func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := env.Change.Now()
 			accountID := who.Actor.ID()
-			step, err := StepOf(c, who.Actor, now, func() (Progress, error) { return ProgressOf(ctx, tx, c.ID, accountID) })
+			sealed, err := env.boxReady(ctx, tx, c.ID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			step, err := StepOf(c, who.Actor, now, sealed, func() (Progress, error) { return ProgressOf(ctx, tx, c.ID, accountID) })
 			if err != nil {
 				return change.Outcome{}, err
 			}
@@ -183,6 +194,8 @@ func identityStep(step Step) error {
 		return nil
 	case StepBefore, StepAfter:
 		return apperr.New(apperr.Conflict, "vote.closed")
+	case StepUnsealed:
+		return ErrUnsealed
 	case StepStart:
 		return apperr.New(apperr.Unauthenticated, "error.unauthenticated")
 	case StepNoRole:

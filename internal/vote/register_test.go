@@ -3,6 +3,7 @@ package vote_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,26 @@ func newRegFixture(t *testing.T, d *db.DB) *regFixture {
 	f.env = vote.Env{Change: change.Env{DB: d, Now: func() time.Time { return f.clock }}, Territory: terr,
 		Mail: vote.Mailer{Cat: cat, BaseURL: "https://budget.example.org"}}
 	return f
+}
+
+// sealBox runs the key ceremony of the fixture's campaign an hour before its vote opens,
+// with three trustees and k = 2: a vote opens only into a sealed box.
+func (f *regFixture) sealBox() {
+	f.t.Helper()
+	w, _ := f.c.Window(campaign.PhaseVote)
+	clock := f.clock
+	f.clock = w.Start.Add(-time.Hour)
+	defer func() { f.clock = clock }()
+	agent := f.person("ceremonie@x.test", access.Grant{Role: access.Agent})
+	var trustees []string
+	for i := range 3 {
+		e := fmt.Sprintf("garant%d@x.test", i+1)
+		f.person(e)
+		trustees = append(trustees, e)
+	}
+	if _, err := vote.SealBox(f.ctx, f.env.Change, change.By(agent), vote.SealInput{Campaign: f.c, Trustees: trustees, K: 2}); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // person creates an account with grants and returns its actor.
@@ -155,6 +176,8 @@ func TestRegister(t *testing.T) {
 				return err
 			}
 		}
+		f.refuse([]dbtest.Refusal{{Name: "box not sealed", Run: reg(citizen, zoe), Kind: apperr.Conflict, Key: "vote.unsealed"}})
+		f.sealBox()
 		w, _ := f.c.Window(campaign.PhaseVote)
 		// Born on 11 September 2007: 11 on 11 September 2018, after this test's day.
 		young := with(zoe, func(id *vote.Identity) { id.BirthDate = "2007-09-11" })
@@ -231,6 +254,7 @@ func TestRegister(t *testing.T) {
 func TestRegisterCensusAndOIDC(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newRegFixture(t, d)
+		f.sealBox()
 		f.settings(vote.Settings{Census: true, OIDC: true})
 		err := d.InTx(f.ctx, func(tx *db.Tx) error {
 			_, err := vote.ImportCensus(f.ctx, tx, f.c.ID, []vote.CensusRow{
@@ -286,6 +310,9 @@ func TestEnter(t *testing.T) {
 		enter := func(email string) (*access.Account, error) {
 			return vote.Enter(f.ctx, f.env, change.By(access.Visitor), vote.EnterInput{Campaign: f.c, Email: email})
 		}
+		f.refuse([]dbtest.Refusal{{Name: "box not sealed", Run: func() error { _, err := enter("tot@x.test"); return err },
+			Kind: apperr.Conflict, Key: "vote.unsealed"}})
+		f.sealBox()
 		a, err := enter("Nouveau.Votant@X.test")
 		if err != nil || a.Email != "nouveau.votant@x.test" || a.HasPassword || a.DisplayName != "Nouveau.Votant" {
 			t.Fatalf("new voter: %+v %v", a, err)

@@ -47,15 +47,17 @@ type Ceremony struct {
 	Shares   []string
 }
 
-// SealBox runs the key ceremony of c's ballot box (agents), before the vote opens and once.
-// Faults of the input are field errors on "trustees" and "k"; a vote already open, or a box
-// already sealed, an apperr Conflict. Nothing is stored then.
+// SealBox runs the key ceremony of c's ballot box (agents), once, before the vote opens. As a
+// vote opens only into a sealed box, a ceremony held late, within the vote's dates, opens the
+// vote then, provided no ballot was ever written in clear (Conflict "box.ballots_cast").
+// Faults of the input are field errors on "trustees" and "k"; a vote closed or without dates
+// ("box.too_late"), or a box already sealed, an apperr Conflict. Nothing is stored then.
 func SealBox(ctx context.Context, env change.Env, who change.Who, in SealInput) (*Ceremony, error) {
 	c := in.Campaign
 	if in.Rand != nil && !who.IsSystem() {
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	if w, ok := c.Window(campaign.PhaseVote); !ok || !env.Now().Before(w.Start) {
+	if w, ok := c.Window(campaign.PhaseVote); !ok || !env.Now().Before(w.End) {
 		return nil, apperr.New(apperr.Conflict, "box.too_late")
 	}
 	var out *Ceremony
@@ -65,6 +67,12 @@ func SealBox(ctx context.Context, env change.Env, who change.Who, in SealInput) 
 			if _, err := SealedBoxOf(ctx, tx, c.ID); err == nil {
 				return change.Outcome{}, apperr.New(apperr.Conflict, "box.exists")
 			} else if !apperr.IsKind(err, apperr.NotFound) {
+				return change.Outcome{}, err
+			}
+			if n, err := VoterCount(ctx, tx, c.ID); err != nil || n > 0 {
+				if err == nil {
+					err = apperr.New(apperr.Conflict, "box.ballots_cast")
+				}
 				return change.Outcome{}, err
 			}
 			trustees, err := trusteeAccounts(ctx, tx, in)

@@ -51,6 +51,11 @@ func TestSealBox(t *testing.T) {
 			{Name: "unknown trustee", Run: sealAs(agent, []string{"a@x.test", "nobody@x.test"}, 2), Kind: apperr.Invalid, Field: "trustees", Key: "box.trustee_unknown"},
 			{Name: "disabled trustee", Run: sealAs(agent, []string{"a@x.test", "off@x.test"}, 2), Kind: apperr.Invalid, Field: "trustees", Key: "box.trustee_disabled"},
 			{Name: "trustee twice", Run: sealAs(agent, []string{"a@x.test", "A@x.test"}, 2), Kind: apperr.Invalid, Field: "trustees", Key: "box.trustee_twice"},
+			{Name: "after the close", Run: func() error {
+				f.clock = w.End
+				defer func() { f.clock = w.Start.Add(-24 * time.Hour) }()
+				return sealAs(agent, three, 2)()
+			}, Kind: apperr.Conflict, Key: "box.too_late"},
 		})
 
 		cer, err := vote.SealBox(f.ctx, f.env.Change, change.By(agent), vote.SealInput{Campaign: f.c, Trustees: three, K: 2})
@@ -116,10 +121,52 @@ func TestSealBox(t *testing.T) {
 		dbtest.Refuse(t, snapshot, []dbtest.Refusal{
 			{Name: "a second ceremony", Run: sealAs(agent, three, 2), Kind: apperr.Conflict, Key: "box.exists"},
 		})
-		f.clock = w.Start
-		dbtest.Refuse(t, snapshot, []dbtest.Refusal{
-			{Name: "at the opening", Run: sealAs(agent, three, 2), Kind: apperr.Conflict, Key: "box.too_late"},
+	})
+}
+
+// A ceremony forgotten until the vote's dates: the vote does not open until it takes place,
+// then opens; but once a ballot was written in clear (data of an older version), never.
+func TestSealBoxLate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newRegFixture(t, d)
+		w, _ := f.c.Window(campaign.PhaseVote)
+		agent := f.person("agent@x.test", access.Grant{Role: access.Agent})
+		three := []string{"a@x.test", "b@x.test", "c@x.test"}
+		for _, e := range three {
+			f.person(e)
+		}
+		f.clock = w.Start.Add(time.Hour)
+		// A ballot in clear in the register: the box can no longer be sealed.
+		err := d.InTx(f.ctx, func(tx *db.Tx) error {
+			_, err := vote.WriteGroup(f.ctx, tx, []vote.Cast{{CampaignID: f.c.ID, PersonKey: "k1", Commune: "62041",
+				AgeBracket: vote.AgeBrackets()[0], Receipt: vote.NewReceipt()}}, nil)
+			return err
 		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seal := func() error {
+			_, err := vote.SealBox(f.ctx, f.env.Change, change.By(agent), vote.SealInput{Campaign: f.c, Trustees: three, K: 2})
+			return err
+		}
+		dbtest.Refuse(t, f.snapshot, []dbtest.Refusal{
+			{Name: "ballots cast in clear", Run: seal, Kind: apperr.Conflict, Key: "box.ballots_cast"},
+		})
+		if _, err := d.ExecContext(f.ctx, "DELETE FROM vote_participation WHERE campaign_id = $1", f.c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(f.ctx, "DELETE FROM vote_ballots WHERE campaign_id = $1", f.c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if sealed, err := vote.BoxSealed(f.ctx, d, f.c.ID); sealed || err != nil {
+			t.Fatalf("before the ceremony: sealed %v, %v", sealed, err)
+		}
+		if err := seal(); err != nil {
+			t.Fatalf("a ceremony within the vote's dates, no ballot yet: %v", err)
+		}
+		if sealed, err := vote.BoxSealed(f.ctx, d, f.c.ID); !sealed || err != nil {
+			t.Fatalf("after the ceremony: sealed %v, %v", sealed, err)
+		}
 	})
 }
 

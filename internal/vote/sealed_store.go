@@ -27,6 +27,29 @@ type SealedBox struct {
 // Sealed reports whether the box holds ciphertexts only (not unsealed yet).
 func (b *SealedBox) Sealed() bool { return b != nil && b.UnsealedAt == nil }
 
+// ErrUnsealed refuses a vote whose window is open but whose box was never sealed: a vote
+// opens only into a sealed box.
+var ErrUnsealed = apperr.New(apperr.Conflict, "vote.unsealed")
+
+// BoxSealed reports whether the campaign's box is sealed now (its ceremony done, not yet
+// unsealed).
+func BoxSealed(ctx context.Context, q db.Querier, campaignID int64) (bool, error) {
+	b, err := SealedBoxOf(ctx, q, campaignID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return false, nil
+	}
+	return b.Sealed(), err
+}
+
+// boxReady reports whether a vote of the campaign may take ballots as far as its box goes:
+// sealed, or the bench's clear ballots.
+func (env Env) boxReady(ctx context.Context, q db.Querier, campaignID int64) (bool, error) {
+	if env.ClearBallots {
+		return true, nil
+	}
+	return BoxSealed(ctx, q, campaignID)
+}
+
 // SealedBoxOf reads the box of a campaign; apperr NotFound "box.none" when no ceremony took
 // place.
 func SealedBoxOf(ctx context.Context, q db.Querier, campaignID int64) (*SealedBox, error) {

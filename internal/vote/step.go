@@ -16,6 +16,7 @@ type Step string
 // The steps of the vote, in the order a voter goes through them.
 const (
 	StepBefore   Step = "before"   // the vote has not opened
+	StepUnsealed Step = "unsealed" // the vote's window is open but its box is not sealed: nobody votes
 	StepAfter    Step = "after"    // the vote is closed
 	StepStart    Step = "start"    // a visitor: prove one's e-mail first
 	StepNoRole   Step = "norole"   // signed in with an account that may not vote (staff)
@@ -25,7 +26,7 @@ const (
 )
 
 // Closed reports whether the step is outside the vote's window.
-func (s Step) Closed() bool { return s == StepBefore || s == StepAfter }
+func (s Step) Closed() bool { return s == StepBefore || s == StepAfter || s == StepUnsealed }
 
 // Progress is what a person did already in a campaign's vote.
 type Progress struct {
@@ -34,16 +35,19 @@ type Progress struct {
 }
 
 // StepOf is the step of the vote of campaign c where the person a stands at now: the window
-// first (to the second), then who asks (a visitor, an account that may not vote), then what
-// they did. progress is called only for a signed-in person allowed to vote in an open vote,
-// so that nothing is read for the others; a nil progress counts as nothing done.
-func StepOf(c *campaign.Campaign, a access.Actor, now time.Time, progress func() (Progress, error)) (Step, error) {
+// first (to the second), then the box (a vote opens only into a sealed box: sealed says
+// whether it is), then who asks (a visitor, an account that may not vote), then what they
+// did. progress is called only for a signed-in person allowed to vote in an open vote, so
+// that nothing is read for the others; a nil progress counts as nothing done.
+func StepOf(c *campaign.Campaign, a access.Actor, now time.Time, sealed bool, progress func() (Progress, error)) (Step, error) {
 	w, ok := c.Window(campaign.PhaseVote)
 	switch {
 	case !ok || now.Before(w.Start):
 		return StepBefore, nil
 	case !w.Contains(now):
 		return StepAfter, nil
+	case !sealed:
+		return StepUnsealed, nil
 	case !a.SignedIn():
 		return StepStart, nil
 	case !access.Allowed(a, access.PermVote, &c.ID):

@@ -33,6 +33,7 @@ func TestStepOf(t *testing.T) {
 		err      error
 		want     vote.Step
 		reads    bool // progress must be read
+		unsealed bool // the campaign's box is not sealed
 	}{
 		{name: "no vote phase", c: &campaign.Campaign{ID: 7}, actor: citizen, at: during, want: vote.StepBefore},
 		{name: "before the start", c: c, actor: citizen, at: start.Add(-time.Second), want: vote.StepBefore},
@@ -40,6 +41,10 @@ func TestStepOf(t *testing.T) {
 		{name: "last second", c: c, actor: access.Visitor, at: end.Add(999 * time.Millisecond), want: vote.StepStart},
 		{name: "after the end", c: c, actor: citizen, at: end.Add(time.Second), want: vote.StepAfter},
 		{name: "visitor", c: c, actor: access.Visitor, at: during, want: vote.StepStart},
+		{name: "box not sealed", c: c, actor: citizen, at: during, unsealed: true, want: vote.StepUnsealed},
+		{name: "box not sealed, visitor", c: c, actor: access.Visitor, at: during, unsealed: true, want: vote.StepUnsealed},
+		{name: "box not sealed, before", c: c, actor: citizen, at: start.Add(-time.Second), unsealed: true, want: vote.StepBefore},
+		{name: "box not sealed, after", c: c, actor: citizen, at: end.Add(time.Second), unsealed: true, want: vote.StepAfter},
 		{name: "disabled account", c: c, actor: disabled, at: during, want: vote.StepStart},
 		{name: "staff", c: c, actor: actor(access.Grant{Role: access.Agent}), at: during, want: vote.StepNoRole},
 		{name: "citizen of another campaign only", c: c, actor: actor(access.Grant{Role: access.Citizen, CampaignID: &other}),
@@ -55,7 +60,7 @@ func TestStepOf(t *testing.T) {
 	}
 	for _, tc := range cases {
 		read := false
-		got, err := vote.StepOf(tc.c, tc.actor, tc.at, func() (vote.Progress, error) {
+		got, err := vote.StepOf(tc.c, tc.actor, tc.at, !tc.unsealed, func() (vote.Progress, error) {
 			read = true
 			return tc.progress, tc.err
 		})
@@ -64,10 +69,10 @@ func TestStepOf(t *testing.T) {
 				tc.want, tc.err, tc.reads)
 		}
 	}
-	if got, err := vote.StepOf(c, citizen, during, nil); got != vote.StepIdentity || err != nil {
+	if got, err := vote.StepOf(c, citizen, during, true, nil); got != vote.StepIdentity || err != nil {
 		t.Errorf("without progress: %q, %v", got, err)
 	}
-	for step, closed := range map[vote.Step]bool{vote.StepBefore: true, vote.StepAfter: true, vote.StepStart: false,
+	for step, closed := range map[vote.Step]bool{vote.StepBefore: true, vote.StepAfter: true, vote.StepUnsealed: true, vote.StepStart: false,
 		vote.StepIdentity: false, vote.StepBallot: false, vote.StepVoted: false, vote.StepNoRole: false} {
 		if step.Closed() != closed {
 			t.Errorf("%q.Closed() = %v", step, !closed)

@@ -445,9 +445,11 @@ func pageSamples(b Base) []pageSample {
 			VoteStart: sampleNow.AddDate(0, 1, 0), CanSeal: true, V: url.Values{"trustees": {"a@example.org\nb@example.org"}, "k": {"2"}},
 			Errors: errs, Error: "Refus"}},
 		{page: "vote_box_admin", note: "sealed", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, Box: sampleCeremonyBox(false)}},
-		{page: "vote_box_admin", note: "unsealed", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, VoteOpen: true,
+		{page: "vote_box_admin", note: "unsealed", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, Late: true, Closed: true,
 			Box: sampleCeremonyBox(true)}},
-		{page: "vote_box_admin", note: "too late", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, VoteOpen: true}},
+		{page: "vote_box_admin", note: "too late", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, Late: true, Closed: true}},
+		{page: "vote_box_admin", note: "late, the form", data: ceremonyPage{Base: b, Campaign: c, HasVote: true, Late: true, CanSeal: true,
+			VoteStart: sampleNow.AddDate(0, 0, -1), VoteEnd: sampleNow.AddDate(0, 0, 20)}},
 		{page: "vote_box_admin", note: "no vote", data: ceremonyPage{Base: b, Campaign: c}},
 		{page: "vote_box_shares", data: func() ceremonySharesPage {
 			box := sampleCeremonyBox(false)

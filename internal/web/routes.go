@@ -138,6 +138,7 @@ func (s *Server) routeTable() []route {
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
 		{"GET /{slug}/vote", pub, s.voteHome},
 		{"GET /{slug}/vote/urne", pub, s.voteBoard},
+		{"POST /{slug}/vote/urne", pub, s.voteBoard},
 		{"GET /{slug}/vote/urne/empreintes.txt", pub, s.voteBoardList},
 		{"POST /{slug}/vote/courriel", pub, s.voteEmail},
 		{"POST /{slug}/vote/identite", access.PermVote, s.voteIdentity},

@@ -42,21 +42,25 @@ type Config struct {
 	Sessions *account.SessionCache
 	// Passwords are the hashing parameters of new passwords (zero: account.DefaultParams).
 	Passwords account.PasswordParams
+	// ClearBallots lets a vote open without a sealed box, its ballots written in clear: for
+	// the vote bench's measure without encryption only (see vote.Env).
+	ClearBallots bool
 }
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	db       *db.DB
-	log      *slog.Logger
-	now      func() time.Time
-	baseURL  string
-	dataDir  string
-	version  string
-	cat      *i18n.Catalog
-	tmpl     *templates
-	sessions *scs.SessionManager
-	store    *account.SessionStore // the sessions manager's store
-	box      *vote.Box
+	clearBallots bool
+	db           *db.DB
+	log          *slog.Logger
+	now          func() time.Time
+	baseURL      string
+	dataDir      string
+	version      string
+	cat          *i18n.Catalog
+	tmpl         *templates
+	sessions     *scs.SessionManager
+	store        *account.SessionStore // the sessions manager's store
+	box          *vote.Box
 	// passwords are the hashing parameters of new passwords.
 	passwords account.PasswordParams
 	metrics   *metrics
@@ -100,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
+		clearBallots: cfg.ClearBallots,
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {

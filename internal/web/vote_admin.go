@@ -17,6 +17,8 @@ type voteAdminPage struct {
 	Message    string
 	Error      string
 	BadLines   []vote.CensusLineError
+	// BoxMissing: no key ceremony yet and the vote not over: the vote will not open.
+	BoxMissing bool
 }
 
 func (s *Server) voteAdminPage(r *http.Request) (voteAdminPage, error) {
@@ -29,7 +31,14 @@ func (s *Server) voteAdminPage(r *http.Request) (voteAdminPage, error) {
 	if p.CensusSize, err = vote.CensusSize(r.Context(), s.db, c.ID); err != nil {
 		return p, err
 	}
-	p.Voters, err = vote.VoterCount(r.Context(), s.db, c.ID)
+	if p.Voters, err = vote.VoterCount(r.Context(), s.db, c.ID); err != nil {
+		return p, err
+	}
+	_, err = vote.SealedBoxOf(r.Context(), s.db, c.ID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		w, ok := c.Window(campaign.PhaseVote)
+		p.BoxMissing, err = !ok || s.now().Before(w.End), nil
+	}
 	return p, err
 }
 

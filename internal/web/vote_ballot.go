@@ -78,7 +78,11 @@ func (s *Server) votePage(r *http.Request) (voteHomePage, error) {
 		return p, err
 	}
 	actor := actorOf(r)
-	step, err := vote.StepOf(c, actor, now, func() (vote.Progress, error) {
+	sealed, err := s.voteSealed(r)
+	if err != nil {
+		return p, err
+	}
+	step, err := vote.StepOf(c, actor, now, sealed, func() (vote.Progress, error) {
 		v, err := s.voterOf(ctx, c.ID, actor.ID())
 		if apperr.IsKind(err, apperr.NotFound) {
 			return vote.Progress{}, nil
@@ -156,6 +160,12 @@ func (s *Server) voteReady(r *http.Request) (*vote.Voter, error) {
 	c := campaignOf(r)
 	if !c.IsOpen(campaign.PhaseVote, s.now()) {
 		return nil, apperr.New(apperr.Conflict, "vote.closed")
+	}
+	if sealed, err := s.voteSealed(r); err != nil || !sealed {
+		if err == nil {
+			err = vote.ErrUnsealed
+		}
+		return nil, err
 	}
 	v, err := s.voterOf(r.Context(), c.ID, actorOf(r).ID())
 	if err != nil {
@@ -343,7 +353,17 @@ func (s *Server) voteReceiptDownload(w http.ResponseWriter, r *http.Request) err
 
 // voteEnv is what the vote's commands need.
 func (s *Server) voteEnv() vote.Env {
-	return vote.Env{Change: s.changeEnv(), Territory: s.Territory, Mail: vote.Mailer{Cat: s.cat, BaseURL: s.baseURL}}
+	return vote.Env{Change: s.changeEnv(), Territory: s.Territory, Mail: vote.Mailer{Cat: s.cat, BaseURL: s.baseURL},
+		ClearBallots: s.clearBallots}
+}
+
+// voteSealed reports whether the request's campaign may take ballots as far as its box goes:
+// a vote opens only into a sealed box (or, for the bench alone, in clear).
+func (s *Server) voteSealed(r *http.Request) (bool, error) {
+	if s.clearBallots {
+		return true, nil
+	}
+	return s.box.Sealed(r.Context(), campaignOf(r).ID)
 }
 
 // voteEmail starts the vote of a visitor: the account of the address is created if needed
@@ -386,6 +406,9 @@ func (s *Server) voteIdentity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if step := vote.Step(p.Step); step != vote.StepIdentity {
+		if step == vote.StepUnsealed {
+			return vote.ErrUnsealed
+		}
 		if step.Closed() {
 			return apperr.New(apperr.Conflict, "vote.closed")
 		}

@@ -114,8 +114,10 @@ func (s *Server) voteBoard(w http.ResponseWriter, r *http.Request) error {
 	for i, fp := range trackers[start:min(start+boardPageSize, len(trackers))] {
 		p.Trackers = append(p.Trackers, boardTracker{Place: start + i + 1, Short: fp[:min(boardShort, len(fp))], Full: fp})
 	}
-	if q := r.URL.Query(); q.Has("empreinte") {
-		p.Looked, p.Lookup = true, q.Get("empreinte")
+	// The look-up is a POST: a tracker in a URL would end in the logs of every proxy on the
+	// way, next to the voter's address.
+	if r.Method == http.MethodPost {
+		p.Looked, p.Lookup = true, r.PostFormValue("empreinte")
 		if i, ok := findTracker(trackers, normalizeTracker(p.Lookup)); ok {
 			p.Found, p.FoundPlace, p.FoundPage = true, i+1, i/boardPageSize+1
 			p.FoundURL = pageURL(p.FoundPage) + "#t" + strconv.Itoa(i+1)

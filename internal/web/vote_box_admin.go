@@ -82,7 +82,9 @@ type ceremonyPage struct {
 	Box       *ceremonyBox // nil: no ceremony yet
 	HasVote   bool         // the campaign has a vote phase
 	VoteStart time.Time
-	VoteOpen  bool // the vote has opened: too late for a ceremony
+	VoteEnd   time.Time
+	Late      bool // the vote's dates have come: nobody votes until the ceremony
+	Closed    bool // the vote is over: too late for a ceremony
 	CanSeal   bool // the form is shown
 	V         url.Values
 	Errors    apperr.FieldErrors
@@ -94,13 +96,13 @@ func (s *Server) ceremonyPageOf(r *http.Request, v url.Values) (ceremonyPage, er
 	c := campaignOf(r)
 	p := ceremonyPage{Base: s.base(r, "boxadmin.title", c.Name), Campaign: c, V: v}
 	w, ok := c.Window(campaign.PhaseVote)
-	p.HasVote, p.VoteStart = ok, w.Start
-	p.VoteOpen = ok && !s.now().Before(w.Start)
+	p.HasVote, p.VoteStart, p.VoteEnd = ok, w.Start, w.End
+	p.Late, p.Closed = ok && !s.now().Before(w.Start), ok && !s.now().Before(w.End)
 	var err error
 	if p.Box, err = s.campaignBox(r, c); err != nil {
 		return p, err
 	}
-	p.CanSeal = p.Box == nil && p.HasVote && !p.VoteOpen
+	p.CanSeal = p.Box == nil && p.HasVote && !p.Closed
 	return p, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/seal"
@@ -173,15 +175,6 @@ func TestBoxCeremony(t *testing.T) {
 		if err != nil || string(again.PublicKey) != string(box.PublicKey) {
 			t.Errorf("the box changed: %v", err)
 		}
-		// Too late once the vote is open, for a campaign with no box.
-		_, voting := demo.Slugs(testNow)
-		if _, err := vote.SealedBoxOf(ctx, s.db, mustCampaign(t, s, voting).ID); err != nil {
-			p = b.get("/admin/campagnes/" + voting + "/vote/urne")
-			wantStatus(t, p, http.StatusOK, "open vote")
-			wantContains(t, p, "open vote", "trop tard pour la cérémonie")
-			wantStatus(t, b.post("/admin/campagnes/"+voting+"/vote/urne", sealForm(trustees, "2")), http.StatusConflict,
-				"ceremony of an open vote")
-		}
 		wantNowhere(t, s, shares)
 	})
 }
@@ -286,5 +279,84 @@ func TestBoxUnseal(t *testing.T) {
 			t.Errorf("a form for an unsealed box")
 		}
 		wantNowhere(t, s, shares)
+	})
+}
+
+// A vote opens only into a sealed box. With its ceremony forgotten, a campaign whose vote's
+// dates have come shows no ballot and refuses every step of the vote, writing nothing; its
+// agents are told on the vote's settings and the box's page, where the ceremony can still
+// take place: the vote then opens. After the close, it is too late.
+func TestVoteNeedsSealedBox(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		agent := demoAccount(t, access.Agent)
+		staff := s.browser()
+		staff.signIn(agent.Email, agent.Password)
+		c, slug := newBoxCampaign(t, s, staff)
+		w, _ := c.Window(campaign.PhaseVote)
+		settings, ceremony := "/admin/campagnes/"+slug+"/vote", "/admin/campagnes/"+slug+"/vote/urne"
+		wantContains(t, staff.get(settings), "settings before the vote", "le vote ne s&#39;ouvrira pas, même à sa date")
+
+		s.now = w.Start.Add(time.Hour)
+		anon := s.browser()
+		p := anon.get("/" + slug + "/vote")
+		wantStatus(t, p, http.StatusOK, "vote page of a visitor")
+		wantContains(t, p, "vote page of a visitor", "son urne n&#39;a pas été scellée par ses garants")
+		if strings.Contains(p.Body, "/vote/courriel") {
+			t.Error("a visitor is offered to start voting into a box that is not sealed")
+		}
+		anon.get("/connexion") // a page with a form, for the forgery token
+		p = anon.post("/"+slug+"/vote/courriel", url.Values{"email": {"tot@example.test"}})
+		wantStatus(t, p, http.StatusConflict, "e-mail step")
+		wantContains(t, p, "e-mail step", "Le vote ne peut pas ouvrir tant que son urne n&#39;est pas scellée.")
+		if _, err := account.ByEmail(ctx, s.db, "tot@example.test"); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("the refused e-mail step created an account: %v", err)
+		}
+
+		citizen := demoAccount(t, access.Citizen)
+		voter := s.browser()
+		voter.signIn(citizen.Email, citizen.Password)
+		p = voter.get("/" + slug + "/vote")
+		wantContains(t, p, "vote page of a citizen", "son urne n&#39;a pas été scellée par ses garants")
+		if strings.Contains(p.Body, `name="naissance"`) {
+			t.Error("a citizen is offered to register for a vote whose box is not sealed")
+		}
+		decl := url.Values{"methode": {"email"}, "nom": {"Lefèvre"}, "prenom": {"Zoé"}, "naissance": {"2000-05-06"}, "commune": {"62041"}}
+		wantStatus(t, voter.post("/"+slug+"/vote/identite", decl), http.StatusConflict, "declaration")
+		wantStatus(t, voter.post("/"+slug+"/vote/verifier", url.Values{}), http.StatusConflict, "review")
+		wantStatus(t, voter.post("/"+slug+"/vote/confirmer", url.Values{}), http.StatusConflict, "confirmation")
+		if n, err := vote.VoterCount(ctx, s.db, c.ID); n != 0 || err != nil {
+			t.Errorf("%d in the register, %v", n, err)
+		}
+		acc, err := account.ByEmail(ctx, s.db, citizen.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := vote.VoterOf(ctx, s.db, c.ID, acc.ID); !apperr.IsKind(err, apperr.NotFound) {
+			t.Errorf("the refused declaration registered the voter: %v", err)
+		}
+
+		// The agents are told, and the ceremony, late, opens the vote.
+		wantContains(t, staff.get(settings), "settings during the vote", "le vote ne s&#39;ouvrira pas, même à sa date")
+		p = staff.get(ceremony)
+		wantContains(t, p, "the box's page", "personne ne peut voter tant que la cérémonie des clés", `name="trustees"`)
+		wantStatus(t, staff.post(ceremony, sealForm(boxTrustees(t), "2")), http.StatusOK, "a late ceremony")
+		wantContains(t, voter.get("/"+slug+"/vote"), "vote page once sealed", `name="naissance"`)
+		if strings.Contains(staff.get(settings).Body, "le vote ne s&#39;ouvrira pas") {
+			t.Error("the settings still warn once the box is sealed")
+		}
+
+		// After the close, with no box, it is too late.
+		other, otherSlug := votingCampaign(t, s)
+		withoutBox(t, s, other)
+		ow, _ := other.Window(campaign.PhaseVote)
+		s.now = ow.End.Add(time.Minute)
+		p = staff.get("/admin/campagnes/" + otherSlug + "/vote/urne")
+		wantContains(t, p, "closed vote", "le vote est clos depuis le")
+		if strings.Contains(p.Body, `name="trustees"`) {
+			t.Error("the ceremony's form after the close")
+		}
+		wantStatus(t, staff.post("/admin/campagnes/"+otherSlug+"/vote/urne", sealForm(boxTrustees(t), "2")), http.StatusConflict,
+			"a ceremony after the close")
 	})
 }
