@@ -8,6 +8,7 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/demo"
 )
 
 // journey is what the steps of the journey hand on to each other: one site, one clock, and
@@ -39,6 +40,7 @@ var journeySteps = []journeyStep{
 	{"visitor-home-and-language", stepVisitorHome},
 	{"visitor-registers-and-verifies", stepRegister},
 	{"admin-creates-next-edition", stepAdminNextEdition},
+	{"agent-seals-next-box", stepAgentSealsNextBox},
 	{"citizen-refused-admin", stepCitizenRefusedAdmin},
 	{"citizen-deposits-idea", stepCitizenDepositsIdea},
 	{"citizen-registers-to-comptoir", stepCitizenRegistersComptoir},
@@ -158,6 +160,44 @@ func stepAdminNextEdition(t *testing.T, j *journey) {
 	tab.Open("/" + j.newSlug)
 	tab.WantText("Budget citoyen du Pas-de-Calais 2028")
 	tab.Screenshot("campaign-page")
+}
+
+// stepAgentSealsNextBox: an agent holds the key ceremony of the new edition's box, from its
+// vote settings, with the demo's three trustees: the shares are shown once, to print.
+func stepAgentSealsNextBox(t *testing.T, j *journey) {
+	tab := j.site.NewTab(t)
+	tab.SignInAs(access.Agent)
+	tab.Open("/admin/campagnes/" + j.newSlug + "/vote")
+	tab.WantText("le vote ne s'ouvrira pas, même à sa date")
+	tab.SubmitOK(`main a[href="/admin/campagnes/` + j.newSlug + `/vote/urne"]`)
+	tab.WantText("Aucune urne n'est encore scellée")
+	tab.CheckAxe()
+	tab.Screenshot("box-ceremony")
+	var trustees []string
+	for _, a := range demo.Accounts(seedNow) {
+		if a.Role == access.Trustee {
+			trustees = append(trustees, a.Email)
+		}
+	}
+	tab.Fill("trustees", strings.Join(trustees, "\n"), "k", "2")
+	tab.SubmitOK(mainSubmit)
+	tab.WantText("ne s'affichent qu'une seule fois", "Il faudra 2 de ces 3 parts")
+	if n := Eval[int](tab, `document.querySelectorAll('.share-code').length`); n != 3 {
+		t.Errorf("%d shares on the page", n)
+	}
+	// With JavaScript, the print button shows (the page tells how to print without it).
+	if !Eval[bool](tab, `!document.querySelector('button[data-print]').hidden`) {
+		t.Error("the print button stays hidden with JavaScript on")
+	}
+	tab.CheckAxe()
+	tab.Screenshot("box-shares")
+	tab.CheckNoHorizontalScroll()
+	tab.SetViewport(375, 800, true)
+	tab.Screenshot("box-shares-phone")
+	tab.ResetViewport()
+	tab.SubmitOK(`main a[href="/admin/campagnes/` + j.newSlug + `/vote/urne"]`)
+	tab.WantText("L'urne est scellée depuis le")
+	tab.Screenshot("box-sealed")
 }
 
 func stepCitizenRefusedAdmin(t *testing.T, j *journey) {
