@@ -79,9 +79,9 @@ func TestAccessibilityCrawl(t *testing.T) {
 					tab.CheckNoHorizontalScroll()
 				}
 				// Pages of the site only, and no downloads.
-				links := Eval[[]string](tab, `[...document.querySelectorAll('a[href^="/"]')]
+				links := Eval[[]string](tab, `[...document.querySelectorAll('a[href^="/"]:not([download])')]
   .map(a => a.getAttribute('href').split('#')[0])
-  .filter(h => h && !/\.(csv|pdf|ics|xlsx|svg|css|png|jpg)(\?|$)/.test(h) && !h.startsWith('/static/') &&
+  .filter(h => h && !/\.(csv|pdf|ics|xlsx|svg|css|png|jpg|txt)(\?|$)/.test(h) && !h.startsWith('/static/') &&
     !/[?&]lang=/.test(h) && !/^\/(metrics|healthz|readyz)/.test(h))`)
 				for _, l := range links {
 					if !seen[routeShape(l)] {
