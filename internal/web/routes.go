@@ -220,7 +220,7 @@ func (s *Server) routes() http.Handler {
 	h = withPrefetch(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.withAssets(h)
-	h = securityHeaders(h)
+	h = securityHeaders(s.hsts, h)
 	h = limitBody(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
