@@ -3,8 +3,8 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"

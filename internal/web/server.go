@@ -72,9 +72,9 @@ type Server struct {
 	// metricsToken guards /metrics on the site; empty, the route answers 404.
 	metricsToken string
 	// hsts is set when the site is served over HTTPS: browsers then refuse plain HTTP to it.
-	hsts bool
-	handler   http.Handler
-	caches    readCaches
+	hsts    bool
+	handler http.Handler
+	caches  readCaches
 	// Territory is the official list of communes, shared by the handlers (read-only).
 	Territory *territory.Data
 	// oidc is the OpenID Connect client, nil when no provider is configured.
