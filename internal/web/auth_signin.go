@@ -51,12 +51,16 @@ func (s *Server) signinSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // startSession signs the account in. The session token is renewed so that a token known
-// before sign-in (session fixation) is worth nothing after.
+// before sign-in (session fixation) is worth nothing after. A signed-in session always holds
+// an anti-forgery token: it is created here if the visitor had none.
 func (s *Server) startSession(r *http.Request, accountID int64) error {
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionAccountKey, accountID)
+	if s.sessions.GetString(r.Context(), sessionCSRFKey) == "" {
+		s.newCSRFToken(r)
+	}
 	return nil
 }
 

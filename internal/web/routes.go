@@ -213,7 +213,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", s.metrics.instrument("unmatched", s.guard(route{"/", access.PermPublic, s.notFound})))
 
 	var h http.Handler = mux
-	h = s.checkCSRF(h)
+	h = s.checkCSRF(mux, h)
 	h = s.loadActor(h)
 	h = s.withLang(h)
 	h = s.sessions.LoadAndSave(h)

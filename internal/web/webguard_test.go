@@ -2,11 +2,16 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"budgetcitoyen/internal/access"
 
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/demo"
@@ -80,4 +85,81 @@ func TestHSTSOnlyOverHTTPS(t *testing.T) {
 			}
 		}
 	}
+}
+
+func sessionRows(t *testing.T, s *site) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM sessions").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Reading the site stores nothing: a visitor gets a session only when a form needs one.
+func TestReadersGetNoSession(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		c, _ := votingCampaign(t, s)
+		paths := []string{"/", "/pas-de-calais-2018", "/" + c.Slug, "/" + c.Slug + "/projets",
+			"/pas-de-calais-2018/projets", "/connexion", "/inscription", "/" + c.Slug + "/vote"}
+		before := sessionRows(t, s)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for i := 0; i < 200; i++ {
+			path := paths[i%len(paths)]
+			resp, err := client.Get(s.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", path, resp.StatusCode)
+			}
+			if ck := resp.Header.Values("Set-Cookie"); len(ck) != 0 {
+				t.Fatalf("GET %s set a cookie: %q", path, ck)
+			}
+		}
+		if after := sessionRows(t, s); after != before {
+			t.Errorf("200 page views without a cookie stored %d sessions", after-before)
+		}
+	})
+}
+
+// A visitor who never had a session signs in with the form; a forged cross-site post of
+// the same form is refused by the cross-origin protection.
+func TestVisitorSignsInWithoutASession(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		citizen := demoAccount(t, access.Citizen)
+		b := s.browser()
+		p := b.get("/connexion")
+		wantStatus(t, p, http.StatusOK, "sign-in page")
+		if b.csrf != "" || len(p.Header.Values("Set-Cookie")) != 0 {
+			t.Fatalf("the sign-in page gave a visitor a session (token %q, cookies %q)", b.csrf, p.Header.Values("Set-Cookie"))
+		}
+		form := url.Values{"email": {citizen.Email}, "password": {citizen.Password}, "suite": {"/compte"}}
+		for _, h := range []struct{ name, value string }{
+			{"Origin", "https://evil.example"},
+			{"Sec-Fetch-Site", "cross-site"},
+		} {
+			req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/connexion", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set(h.name, h.value)
+			if p := b.do(req); p.Status != http.StatusForbidden {
+				t.Errorf("cross-site sign-in with %s: %s: %d, want 403", h.name, h.value, p.Status)
+			}
+		}
+		p = b.postRaw("/connexion", form)
+		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
+			t.Fatalf("sign-in of a visitor without session: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
+		}
+		acc := b.get("/compte")
+		wantStatus(t, acc, http.StatusOK, "account page")
+		wantContains(t, acc, "account page", citizen.Email)
+		if b.csrf == "" {
+			t.Fatal("a signed-in page has no anti-forgery token")
+		}
+		// Signed in, every other form still needs the token.
+		wantStatus(t, b.postRaw("/deconnexion", url.Values{}), http.StatusForbidden, "sign-out without token")
+		wantStatus(t, b.post("/deconnexion", nil), http.StatusSeeOther, "sign-out")
+	})
 }
