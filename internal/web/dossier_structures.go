@@ -28,8 +28,8 @@ type structureFormPage struct {
 	Members    []dossier.Member
 	// Invitations are the pending invitations to act for the structure.
 	Invitations []invitationRow
-	Campaign   string
-	Action     string
+	Campaign    string
+	Action      string
 }
 
 // invitationRow is a pending invitation on the structure's page.
