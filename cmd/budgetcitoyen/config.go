@@ -24,6 +24,10 @@ type serverConfig struct {
 	LogFormat string
 	LogLevel  string
 	SMTP      mail.SMTPConfig
+	// MetricsAddr is the listen address of /metrics alone; empty = not served there.
+	MetricsAddr string
+	// MetricsToken serves /metrics on the site to requests bearing it; empty = not there.
+	MetricsToken string
 	// OIDC is the OpenID Connect (FranceConnect) provider of the vote's identity step.
 	OIDC oidc.Config
 }
@@ -57,6 +61,8 @@ func bindServerFlags(fs *flag.FlagSet, c *serverConfig) {
 	fs.StringVar(&c.SMTP.Username, "smtp-user", envOr("BC_SMTP_USER", ""), "SMTP user name (env BC_SMTP_USER)")
 	fs.StringVar(&c.SMTP.Password, "smtp-password", envOr("BC_SMTP_PASSWORD", ""), "SMTP password; prefer the environment variable (env BC_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTP.From, "smtp-from", envOr("BC_SMTP_FROM", "Budget citoyen <noreply@localhost>"), "sender of e-mails (env BC_SMTP_FROM)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("BC_METRICS_ADDR", ""), "listen address of the Prometheus metrics (/metrics), for the monitoring only; empty = not served (env BC_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("BC_METRICS_TOKEN", ""), "serve /metrics on the site too, to requests with the header \"Authorization: Bearer TOKEN\"; empty = not on the site (env BC_METRICS_TOKEN)")
 	// OpenID Connect (FranceConnect).
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("BC_OIDC_ISSUER", ""), "OpenID Connect issuer URL (FranceConnect); empty = none (env BC_OIDC_ISSUER)")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("BC_OIDC_CLIENT_ID", ""), "OpenID Connect client id (env BC_OIDC_CLIENT_ID)")

@@ -82,7 +82,8 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	box := vote.NewBox(d, now)
 	box.Logger = log
 	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
-		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d)})
+		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d),
+		MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return err
 	}
@@ -94,6 +95,24 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (metrics): %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go func() {
+			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics listener", "err", err)
+			}
+		}()
+		log.Info("metrics", "addr", mln.Addr().String())
 	}
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
@@ -118,6 +137,9 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = httpSrv.Shutdown(shutCtx)
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(shutCtx)
+	}
 	box.Flush() // the "you voted" e-mails of the last ballots go to the outbox
 	stopWorker()
 	<-workerDone

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
@@ -22,6 +23,31 @@ type Mailer struct {
 // Path is the address of a dossier's page (its review and submission page).
 func Path(c *campaign.Campaign, id int64) string {
 	return "/" + c.Slug + "/dossiers/" + strconv.FormatInt(id, 10)
+}
+
+// InvitationPath is the page of an invitation's link, where it is accepted.
+const InvitationPath = "/compte/invitation"
+
+// Invitation is the e-mail of an invitation to act for a structure. Its subject holds no
+// text typed by anyone (the structure's name is in the body only).
+func (m Mailer) Invitation(lang i18n.Lang, to string, st *Structure, secret string, expires time.Time) mail.Message {
+	if lang == "" {
+		lang = i18n.FR
+	}
+	link := strings.TrimRight(m.BaseURL, "/") + InvitationPath + "?jeton=" + secret
+	return mail.Message{To: to,
+		Subject: m.Cat.T(lang, "mail.structure_invitation.subject"),
+		Body: m.Cat.T(lang, "mail.structure_invitation.body", st.Name, link,
+			i18n.DateTime(lang, expires.In(PlatformLocation()))),
+	}
+}
+
+// PlatformLocation is the time zone of what belongs to no campaign (the default one).
+func PlatformLocation() *time.Location {
+	if loc, err := time.LoadLocation(campaign.DefaultTimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // Submitted is the acknowledgement of a submission, to a member of the structure.

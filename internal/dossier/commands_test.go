@@ -391,12 +391,19 @@ func TestCommandsRefuse(t *testing.T) {
 				_, err := dossier.EditStructure(f.ctx, f.env, change.By(f.nadia), dossier.EditStructureInput{Structure: st})
 				return err
 			}, Kind: apperr.NotFound, Key: "dossier.structure.not_found"},
-			{Name: "add a member to someone else's structure", Run: func() error {
-				return dossier.AddStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.MemberInput{StructureID: paulsOwn.ID, Email: "nadia@exemple.fr"})
+			{Name: "invite to someone else's structure", Run: func() error {
+				return dossier.InviteStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.InviteInput{StructureID: paulsOwn.ID, Email: "nadia@exemple.fr"})
 			}, Kind: apperr.NotFound, Key: "dossier.structure.not_found"},
-			{Name: "add an unknown member", Run: func() error {
-				return dossier.AddStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.MemberInput{StructureID: ds.StructureID, Email: "personne@exemple.fr"})
+			{Name: "invite a malformed address", Run: func() error {
+				return dossier.InviteStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.InviteInput{StructureID: ds.StructureID, Email: "personne@"})
 			}, Kind: apperr.Invalid, Field: "email"},
+			{Name: "invite a member", Run: func() error {
+				return dossier.InviteStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.InviteInput{StructureID: ds.StructureID, Email: "NADIA@exemple.fr"})
+			}, Kind: apperr.Invalid, Field: "email"},
+			{Name: "accept an unknown invitation", Run: func() error {
+				_, err := dossier.AcceptStructureInvitation(f.ctx, f.env, change.By(f.citizen), dossier.AcceptInvitationInput{Secret: "nope"})
+				return err
+			}, Kind: apperr.NotFound, Key: "dossier.invitation.invalid"},
 			{Name: "extend as a carrier", Run: func() error {
 				return dossier.Extend(f.ctx, f.env, change.By(f.nadia), dossier.ExtendInput{Campaign: f.c, DossierID: ds.ID, Until: &now})
 			}, Kind: apperr.Forbidden, Key: "error.forbidden"},
@@ -439,7 +446,14 @@ func TestCommandsOfAgentsAndStructures(t *testing.T) {
 		}
 
 		st := f.structure(f.nadia, "Association Les Jardins", dossier.FormAssociation)
-		if err := dossier.AddStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.MemberInput{StructureID: st.ID, Email: " lucas@exemple.fr "}); err != nil {
+		if err := dossier.InviteStructureMember(f.ctx, f.env, change.By(f.nadia), dossier.InviteInput{StructureID: st.ID, Email: " Lucas@exemple.fr "}); err != nil {
+			t.Fatal(err)
+		}
+		if f.actor(f.citizen.ID()).HasRole(access.Carrier, nil) {
+			t.Fatal("an invited person is a carrier before accepting")
+		}
+		if _, err := dossier.AcceptStructureInvitation(f.ctx, f.env, change.By(f.citizen),
+			dossier.AcceptInvitationInput{Secret: invitationSecret(t, d, "lucas@exemple.fr")}); err != nil {
 			t.Fatal(err)
 		}
 		lucas := f.actor(f.citizen.ID())

@@ -61,13 +61,27 @@ func TestSignInAndOut(t *testing.T) {
 func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 	s := newSite(t, sqliteDB(t))
 	citizen := demoAccount(t, access.Citizen)
-	for _, next := range []string{"//evil.example/x", "https://evil.example", `/\evil.example`, ""} {
+	bypasses := []string{"//evil.example/x", "https://evil.example", `/\evil.example`, "", "/\t/evil.example",
+		"/\t\\evil.example", "/\n/evil.example", "/.//evil.example", "/%2F/evil.example", "/\u3000/evil.example"}
+	for _, next := range bypasses {
 		b := s.browser()
 		b.get("/connexion")
 		p := b.post("/connexion", url.Values{"email": {citizen.Email}, "password": {citizen.Password}, "suite": {next}})
 		if p.Location != "/compte" {
 			t.Errorf("suite=%q redirected to %q, want /compte", next, p.Location)
 		}
+	}
+	// A signed-in person who opens the sign-in page is sent on at once: the issue's link.
+	b := s.browser()
+	b.signIn(citizen.Email, citizen.Password)
+	for _, raw := range []string{"/%09/evil.example", "/%09%5Cevil.example", "%2F%2Fevil.example", "/%0A/evil.example"} {
+		p := b.get("/connexion?suite=" + raw)
+		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
+			t.Errorf("GET /connexion?suite=%s: %d → %q, want /compte", raw, p.Status, p.Location)
+		}
+	}
+	if p := b.get("/connexion?suite=%2Fpas-de-calais-2018"); p.Location != "/pas-de-calais-2018" {
+		t.Errorf("a path of the site: redirected to %q", p.Location)
 	}
 }
 

@@ -13,23 +13,62 @@ import (
 const csrfField = "csrf_token"
 
 // csrfToken returns the session's anti-forgery token, creating it on first use. Every form
-// includes it; checkCSRF compares it on every state-changing request. This comes on top of
-// the browser-level cross-origin check (Sec-Fetch-Site / Origin) and SameSite cookies.
+// includes it; checkCSRF compares it on every state-changing request but those of the
+// visitor forms (visitorForms). This comes on top of the browser-level cross-origin check
+// (Sec-Fetch-Site / Origin) and SameSite cookies.
+//
+// A visitor without a session gets none: the only forms shown to them are visitor forms,
+// which need no token, and creating one would store a session for every page read (a
+// database write each, and a row per reader). Signing in creates the token (startSession).
 func (s *Server) csrfToken(r *http.Request) string {
 	tok := s.sessions.GetString(r.Context(), sessionCSRFKey)
 	if tok == "" {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		tok = base64.RawURLEncoding.EncodeToString(b)
-		s.sessions.Put(r.Context(), sessionCSRFKey, tok)
+		if len(s.sessions.Keys(r.Context())) == 0 {
+			return ""
+		}
+		tok = s.newCSRFToken(r)
 	}
 	return tok
 }
 
-func (s *Server) checkCSRF(next http.Handler) http.Handler {
+// newCSRFToken puts a fresh token in the session.
+func (s *Server) newCSRFToken(r *http.Request) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	s.sessions.Put(r.Context(), sessionCSRFKey, tok)
+	return tok
+}
+
+// visitorForms are the routes of the forms meant for visitors who may have no session yet:
+// signing in (password or e-mailed code), registering, confirming an address, resetting a
+// password, depositing an idea, asking for a vote code, looking up a tracker or a receipt.
+// They take no token, since a visitor has none; Go's cross-origin protection
+// (http.CrossOriginProtection, around the whole site) refuses them from another site.
+var visitorForms = map[string]bool{
+	"POST /connexion":                  true,
+	"POST /connexion/code":             true,
+	"POST /connexion/code/verifier":    true,
+	"POST /inscription":                true,
+	"POST /verifier":                   true,
+	"POST /mot-de-passe-oublie":        true,
+	"POST /reinitialiser":              true,
+	"POST /{slug}/idees/deposer":       true,
+	"POST /{slug}/vote/courriel":       true,
+	"POST /{slug}/vote/urne":           true,
+	"POST /{slug}/resultats/bulletins": true,
+}
+
+// checkCSRF checks the token of every state-changing request, but those of visitorForms
+// (mux is the site's route table, asked which route a request goes to).
+func (s *Server) checkCSRF(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := mux.Handler(r); visitorForms[pattern] {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
 )
 
 type structuresPage struct {
@@ -25,8 +26,17 @@ type structureFormPage struct {
 	Errors     apperr.FieldErrors
 	LegalForms []option
 	Members    []dossier.Member
-	Campaign   string
-	Action     string
+	// Invitations are the pending invitations to act for the structure.
+	Invitations []invitationRow
+	Campaign    string
+	Action      string
+}
+
+// invitationRow is a pending invitation on the structure's page.
+type invitationRow struct {
+	ID      int64
+	Email   string
+	Expires string
 }
 
 // structuresList shows the structures the person acts for.
@@ -63,6 +73,14 @@ func (s *Server) structureForm(r *http.Request, st *dossier.Structure, v url.Val
 			return p, err
 		}
 		p.Members = m
+		invs, err := dossier.PendingInvitations(r.Context(), s.db, st.ID, s.now())
+		if err != nil {
+			return p, err
+		}
+		for _, inv := range invs {
+			p.Invitations = append(p.Invitations, invitationRow{ID: inv.ID, Email: inv.Email,
+				Expires: i18n.DateTime(lang, inv.ExpiresAt.In(dossier.PlatformLocation()))})
+		}
 	}
 	if p.Campaign != "" {
 		p.Action += "?campagne=" + url.QueryEscape(p.Campaign)
@@ -198,30 +216,6 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "dossier.structure.saved")
-	http.Redirect(w, r, "/compte/structures/"+strconv.FormatInt(st.ID, 10), http.StatusSeeOther)
-	return nil
-}
-
-// structureAddMember lets another account act for the structure: it must already exist (the
-// person registers first); it becomes a carrier.
-func (s *Server) structureAddMember(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.structureOf(r)
-	if err != nil {
-		return err
-	}
-	email := strings.TrimSpace(r.PostFormValue("email"))
-	err = dossier.AddStructureMember(r.Context(), s.dossierEnv(), change.By(actorOf(r)),
-		dossier.MemberInput{StructureID: st.ID, Email: email})
-	if fe, ok := fieldErrors(err); ok {
-		v := dossier.StructureValues(st)
-		v.Set(dossier.FieldCommune, s.communeLabel(st.Commune))
-		v.Set("email", email)
-		return s.structureFormInvalid(w, r, st, v, fe)
-	}
-	if err != nil {
-		return err
-	}
-	s.flash(r, "dossier.structure.member_added")
 	http.Redirect(w, r, "/compte/structures/"+strconv.FormatInt(st.ID, 10), http.StatusSeeOther)
 	return nil
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,7 +53,26 @@ func (m *metrics) instrument(pattern string, next http.Handler) http.Handler {
 	})
 }
 
+// metricsServe is /metrics on the site: only with the configured bearer token. The metrics
+// tell how the site is used (the Go version, the requests by route and status, so sign-in
+// failures and ballots accepted as they come): not for everyone. Without a token configured
+// the route does not exist for anyone.
 func (s *Server) metricsServe(w http.ResponseWriter, r *http.Request) error {
-	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	if s.metricsToken == "" {
+		return s.notFound(w, r)
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.metricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return nil
+	}
+	s.MetricsHandler().ServeHTTP(w, r)
 	return nil
+}
+
+// MetricsHandler serves the metrics in Prometheus's format to whoever reaches it: serve it
+// on a listen address of its own that only the monitoring can reach (--metrics-addr).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
 }

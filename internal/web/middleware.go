@@ -82,16 +82,22 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 }
 
 // securityHeaders forbids framing, sniffing and any resource from another origin: the site
-// embeds all its assets, so no request ever leaves it.
-func securityHeaders(next http.Handler) http.Handler {
+// embeds all its assets, so no request ever leaves it. A site served over HTTPS also tells
+// browsers to reach it, and its subdomains, only over HTTPS for two years (HSTS).
+func securityHeaders(hsts bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		for _, sh := range securityHeaderValues {
 			h[sh.name] = sh.value
 		}
+		if hsts {
+			h["Strict-Transport-Security"] = hstsValue
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+var hstsValue = []string{"max-age=63072000; includeSubDomains"}
 
 // securityHeaderValues are set by assignment under their canonical names: every response
 // shares these slices, which costs no allocation per request. A handler may still replace

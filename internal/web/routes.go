@@ -113,7 +113,10 @@ func (s *Server) routeTable() []route {
 		{"POST /compte/structures/nouvelle", access.PermSignedIn, s.structureCreate},
 		{"GET /compte/structures/{id}", access.PermSignedIn, s.structureEdit},
 		{"POST /compte/structures/{id}", access.PermSignedIn, s.structureUpdate},
-		{"POST /compte/structures/{id}/membres", access.PermSignedIn, s.structureAddMember},
+		{"POST /compte/structures/{id}/membres", access.PermSignedIn, s.structureInvite},
+		{"POST /compte/structures/{id}/invitations/{inv}/retirer", access.PermSignedIn, s.structureInvitationWithdraw},
+		{"GET /compte/invitation", pub, s.invitationShow},
+		{"POST /compte/invitation", access.PermSignedIn, s.invitationAccept},
 		{"GET /{slug}/dossiers", access.PermSignedIn, s.dossierHome},
 		{"GET /{slug}/dossiers/nouveau", access.PermFileDossier, s.dossierNew},
 		{"POST /{slug}/dossiers/nouveau", access.PermFileDossier, s.dossierCreate},
@@ -213,14 +216,14 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", s.metrics.instrument("unmatched", s.guard(route{"/", access.PermPublic, s.notFound})))
 
 	var h http.Handler = mux
-	h = s.checkCSRF(h)
+	h = s.checkCSRF(mux, h)
 	h = s.loadActor(h)
 	h = s.withLang(h)
 	h = s.sessions.LoadAndSave(h)
 	h = withPrefetch(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.withAssets(h)
-	h = securityHeaders(h)
+	h = securityHeaders(s.hsts, h)
 	h = limitBody(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)

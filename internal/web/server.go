@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -42,6 +43,10 @@ type Config struct {
 	Sessions *account.SessionCache
 	// Passwords are the hashing parameters of new passwords (zero: account.DefaultParams).
 	Passwords account.PasswordParams
+	// MetricsToken, when not empty, serves /metrics on the site itself to requests that carry
+	// it as a bearer token (Authorization: Bearer TOKEN). Empty: the site has no /metrics;
+	// MetricsHandler serves them, on a listener of their own.
+	MetricsToken string
 	// ClearBallots lets a vote open without a sealed box, its ballots written in clear: for
 	// the vote bench's measure without encryption only (see vote.Env).
 	ClearBallots bool
@@ -64,8 +69,12 @@ type Server struct {
 	// passwords are the hashing parameters of new passwords.
 	passwords account.PasswordParams
 	metrics   *metrics
-	handler   http.Handler
-	caches    readCaches
+	// metricsToken guards /metrics on the site; empty, the route answers 404.
+	metricsToken string
+	// hsts is set when the site is served over HTTPS: browsers then refuse plain HTTP to it.
+	hsts    bool
+	handler http.Handler
+	caches  readCaches
 	// Territory is the official list of communes, shared by the handlers (read-only).
 	Territory *territory.Data
 	// oidc is the OpenID Connect client, nil when no provider is configured.
@@ -104,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
-		clearBallots: cfg.ClearBallots,
+		clearBallots: cfg.ClearBallots, metricsToken: cfg.MetricsToken, hsts: strings.HasPrefix(cfg.BaseURL, "https://"),
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {
