@@ -23,9 +23,10 @@ import (
 //   - the notices a signed-in person's change causes to other people's confirmed addresses
 //     (a seat freed for the next on the waiting list, the other members of a structure told
 //     of a submission) never refuse the change: past the limit of an address its notice is
-//     left out. They count for that address, not for the client. The counts are rows of the
-// table mail_quota (see Take), so that the limits hold across restarts and across several
-// server processes.
+//     left out. They count for that address, not for the client.
+//
+// The counts are rows of the table mail_quota (see Take), so that the limits hold across
+// restarts and across several server processes.
 const (
 	QuotaWindow          = time.Hour
 	MaxPerAddress        = 5
