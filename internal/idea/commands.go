@@ -47,10 +47,9 @@ type SubmitInput struct {
 // typing an address never signs anyone in. An address typed by a visitor and not confirmed
 // yet is sent the link that confirms it, and nothing else; a confirmed one is told of the
 // deposit (without its text, which the visitor typed). A signed-in author gets an
-// acknowledgement. The deposit counts against the limits on e-mails and accounts
-// (mail.Take): past them it is an apperr TooMany, and nothing is saved. Invalid input is field errors on the
-// fields of the form, a closed phase an apperr Conflict ("change.phase_closed"); nothing is
-// saved then.
+// acknowledgement. Invalid input is field errors on the fields of the form, a closed phase
+// an apperr Conflict ("change.phase_closed"), a deposit past the limits on e-mails and
+// accounts (mail.Take) an apperr TooMany; nothing is saved then.
 func Submit(ctx context.Context, env Env, who change.Who, in SubmitInput) (*Idea, error) {
 	c := in.Campaign
 	fe := in.Form.check()
