@@ -221,6 +221,12 @@ func TestIdeaModeration(t *testing.T) {
 		wantStatus(t, p, http.StatusSeeOther, "deposit")
 		id := orientationRe.FindStringSubmatch(p.Location)[1]
 		wantContains(t, s.browser().get("/"+slug+"/idees"), "public list", "Une idée à modérer")
+		// The author confirms the address: the moderation's notices may reach it.
+		verify := s.lastLink(author, "verifier")
+		confirm := s.browser()
+		confirm.get(verify)
+		wantStatus(t, confirm.post("/verifier", url.Values{"jeton": {strings.TrimPrefix(verify, "/verifier?jeton=")}}),
+			http.StatusSeeOther, "confirm the address")
 
 		// Citizens may not moderate; visitors are sent to sign in.
 		citizen := demoAccount(t, access.Citizen)
