@@ -392,3 +392,25 @@ func TestModerationOfAnotherCampaignsIdea(t *testing.T) {
 		})
 	})
 }
+
+// An address typed by a visitor and never confirmed gets nothing but the confirmation link:
+// not the moderator's notice either, which would carry the text deposited under it.
+func TestModerationNoticeNeedsAConfirmedAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		agent := f.person("agent@exemple.fr", "", access.Agent)
+		in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.FR}
+		in.Form.Email = "tiers@exemple.fr"
+		i, err := idea.Submit(f.ctx, f.env(inPhase), change.By(access.Visitor), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := idea.Hide(f.ctx, f.env(afterPhase), change.By(agent), idea.HideInput{Campaign: f.camp, ID: i.ID, Reason: "Publicité."}); err != nil {
+			t.Fatal(err)
+		}
+		ms := f.mails("tiers@exemple.fr")
+		if len(ms) != 1 || !strings.Contains(ms[0].Body, account.VerifyPath+"?jeton=") {
+			t.Errorf("e-mails to an address not confirmed: %+v", ms)
+		}
+	})
+}
