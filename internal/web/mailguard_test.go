@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,17 @@ func (s *site) browserFrom(ip string) *browser {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 	b.http.Transport = &http.Transport{DialContext: d.DialContext}
 	return b
+}
+
+// clients numbers the client addresses handed out by nextClient.
+var clients atomic.Uint32
+
+// nextClient is a local address not used yet by the tests of the package (127.1.0.1,
+// 127.1.0.2, …): tests that need many accounts or e-mails come from many clients, as people
+// do, rather than past the limits of one.
+func nextClient() string {
+	n := clients.Add(1)
+	return fmt.Sprintf("127.%d.%d.%d", 1+n/(254*256)%254, n/254%256, 1+n%254)
 }
 
 // outboxTo counts the e-mails queued for addr.
