@@ -5,6 +5,9 @@ package access
 type Actor struct {
 	Account *Account // nil for a visitor
 	Grants  []Grant
+	// Client is the network address the request came from (empty outside a request): the
+	// limits on the e-mails and accounts one client may ask for count by it.
+	Client string
 }
 
 // Visitor is the actor of a request without a session.
@@ -16,6 +19,22 @@ func ActorFor(a *Account) Actor {
 		return Visitor
 	}
 	return Actor{Account: a, Grants: a.Roles}
+}
+
+// Staff reports whether the actor holds a staff role (animator, committee, trustee, agent
+// or administrator) anywhere: the e-mails their actions cause are staff notifications,
+// exempt from the limits on e-mails.
+func (a Actor) Staff() bool {
+	if !a.SignedIn() {
+		return false
+	}
+	for _, g := range a.Grants {
+		switch g.Role {
+		case Animator, Committee, Trustee, Agent, Admin:
+			return true
+		}
+	}
+	return false
 }
 
 // SignedIn reports whether the actor has an account that may act (not disabled).

@@ -54,7 +54,7 @@ func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*
 			}
 			a.Roles = []access.Grant{{Role: access.Citizen}}
 			acc = a
-			return change.Outcome{EntityID: entityID(a.ID),
+			return change.Outcome{EntityID: entityID(a.ID), AccountsCreated: 1,
 				After: map[string]any{"email": a.Email, "role": access.Citizen}, Mails: []mail.Message{m}}, nil
 		},
 	})
@@ -149,9 +149,17 @@ func RequestReset(ctx context.Context, env Env, who change.Who, in ResetRequest)
 		},
 	})
 	if errors.Is(err, errNothingToDo) {
-		return nil
+		return askedAnyway(ctx, env, who, in.Email)
 	}
 	return err
+}
+
+// askedAnyway counts against the limits on e-mails (mail.Take) a request that asked for an
+// e-mail to email and sends none (no account there, or too many codes sent lately), so that
+// a refusal does not tell whether the address has an account.
+func askedAnyway(ctx context.Context, env Env, who change.Who, email string) error {
+	ask := mail.Ask{Client: who.Actor.Client, Exempt: who.IsSystem() || who.Actor.Staff(), To: []string{NormalizeEmail(email)}}
+	return mail.TakeAlone(ctx, env.Change.DB, mail.DefaultLimits(), ask, env.Change.Now())
 }
 
 // checkEmailField is CheckEmail as the field error "email".
@@ -335,7 +343,7 @@ func SendLoginCode(ctx context.Context, env Env, who change.Who, in CodeRequest)
 		},
 	})
 	if errors.Is(err, errNothingToDo) {
-		return res, nil
+		return res, askedAnyway(ctx, env, who, in.Email)
 	}
 	return res, err
 }

@@ -23,6 +23,8 @@ type Env struct {
 
 // Mailer writes the e-mails of the accounts (verification link, reset link, sign-in code) in
 // the language of the page that asked for them: the person is reading it at that moment.
+// Each proves the address (mail.Message.Proof), and holds nothing typed by anyone: only the
+// catalog's text and the link or the code.
 type Mailer struct {
 	Cat     *i18n.Catalog
 	BaseURL string // the site's public address, for links
@@ -41,19 +43,19 @@ func (m Mailer) link(path, secret string) string {
 // Verification is the e-mail that carries a verification link.
 func (m Mailer) Verification(to string, lang i18n.Lang, secret string) mail.Message {
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.verify.subject"),
-		Body: m.Cat.T(lang, "mail.verify.body", m.link(VerifyPath, secret))}
+		Body: m.Cat.T(lang, "mail.verify.body", m.link(VerifyPath, secret)), Proof: true}
 }
 
 // Reset is the e-mail that carries a link to choose a new password.
 func (m Mailer) Reset(to string, lang i18n.Lang, secret string) mail.Message {
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.reset.subject"),
-		Body: m.Cat.T(lang, "mail.reset.body", m.link(ResetPath, secret))}
+		Body: m.Cat.T(lang, "mail.reset.body", m.link(ResetPath, secret)), Proof: true}
 }
 
 // LoginCode is the e-mail that carries a sign-in code.
 func (m Mailer) LoginCode(to string, lang i18n.Lang, code string) mail.Message {
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.code.subject"),
-		Body: m.Cat.T(lang, "mail.code.body", code, int(LoginCodeTTL/time.Minute))}
+		Body: m.Cat.T(lang, "mail.code.body", code, int(LoginCodeTTL/time.Minute)), Proof: true}
 }
 
 // NewVerification issues a verification link for a, through q (the caller's transaction),

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"budgetcitoyen/internal/access"
@@ -74,6 +75,9 @@ type Outcome struct {
 	EntityID      string
 	Before, After any // states for the audit log (nil: none)
 	Mails         []mail.Message
+	// AccountsCreated is the number of accounts the change created, counted against the
+	// client's limit (see mail.Take).
+	AccountsCreated int
 }
 
 // Do checks and applies r. The returned error is an apperr for anything the user can fix.
@@ -97,11 +101,16 @@ func Do(ctx context.Context, env Env, r Request) (Outcome, error) {
 		if err := appendAudit(ctx, env.DB, tx, r, out, now); err != nil {
 			return err
 		}
-		for _, m := range out.Mails {
+		mails, err := limited(ctx, env.DB, tx, r.Who, out, now)
+		if err != nil {
+			return err
+		}
+		for _, m := range mails {
 			if err := mail.Enqueue(ctx, tx, m, now); err != nil {
 				return err
 			}
 		}
+		out.Mails = mails
 		return nil
 	})
 	if err != nil {
@@ -109,6 +118,64 @@ func Do(ctx context.Context, env Env, r Request) (Outcome, error) {
 			return Outcome{}, err
 		}
 		return Outcome{}, fmt.Errorf("%s: %w", r.Action, err)
+	}
+	return out, nil
+}
+
+// limited returns the e-mails of the outcome that may be sent: to confirmed addresses only
+// (confirmedOnly), within the limits on e-mails and accounts (mail.Take), which refuse the
+// change past them. The e-mails a visitor asks for, and those a signed-in person asks for
+// themselves, are asked by the client; those to other people are their notices.
+func limited(ctx context.Context, d *db.DB, tx *db.Tx, who Who, out Outcome, now time.Time) ([]mail.Message, error) {
+	mails, err := confirmedOnly(ctx, tx, out.Mails)
+	if err != nil {
+		return nil, err
+	}
+	ask := mail.Ask{Client: who.Actor.Client, Exempt: who.IsSystem() || who.Actor.Staff(), Accounts: out.AccountsCreated}
+	var notices []int
+	for i, m := range mails {
+		if who.Actor.SignedIn() && !strings.EqualFold(m.To, who.Actor.Account.Email) {
+			ask.Notify = append(ask.Notify, m.To)
+			notices = append(notices, i)
+		} else {
+			ask.To = append(ask.To, m.To)
+		}
+	}
+	v, err := mail.Take(ctx, d, tx, mail.DefaultLimits(), ask, now)
+	if err != nil {
+		return nil, err
+	}
+	drop := map[int]bool{}
+	for j, i := range notices {
+		drop[i] = v.Drop[j]
+	}
+	kept := mails[:0:0]
+	for i, m := range mails {
+		if !drop[i] {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+// confirmedOnly leaves out the e-mails to an address not confirmed yet, but those that prove
+// it (mail.Message.Proof): nothing else is sent to an address before its owner has shown
+// that they receive the site's e-mails there.
+func confirmedOnly(ctx context.Context, q db.Querier, mails []mail.Message) ([]mail.Message, error) {
+	var out []mail.Message
+	known := map[string]bool{}
+	for _, m := range mails {
+		ok, seen := known[m.To]
+		if !seen && !m.Proof {
+			var err error
+			if ok, err = mail.Confirmed(ctx, q, m.To); err != nil {
+				return nil, err
+			}
+			known[m.To] = ok
+		}
+		if m.Proof || ok {
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

@@ -34,6 +34,9 @@ func setup(t *testing.T, d *db.DB) (*campaign.Campaign, access.Actor, access.Act
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := account.MarkVerified(ctx, d, a.ID, now); err != nil {
+			t.Fatal(err)
+		}
 		if err := account.GrantRole(ctx, d, a.ID, role, nil, now); err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +56,7 @@ func touch(err error) func(ctx context.Context, tx *db.Tx) (change.Outcome, erro
 			return change.Outcome{}, err
 		}
 		return change.Outcome{EntityID: "1", Before: map[string]string{"s": "a"}, After: map[string]string{"s": "b"},
-			Mails: []mail.Message{{To: "carrier@example.org", Subject: "Votre projet", Body: "…"}}}, nil
+			Mails: []mail.Message{{To: "citizen@example.org", Subject: "Votre projet", Body: "…"}}}, nil
 	}
 }
 

@@ -59,7 +59,7 @@ func (m Mailer) Submitted(to Member, c *campaign.Campaign, cat campaign.Category
 	link := strings.TrimRight(m.BaseURL, "/") + Path(c, d.ID)
 	comp := campaign.DescribeComputation(lang, cat.Rule.Compute(d.TotalCostCents()))
 	return mail.Message{To: to.Email,
-		Subject: m.Cat.T(lang, "mail.dossier.submitted.subject", d.ID, c.Name),
+		Subject: m.Cat.T(lang, "mail.dossier.submitted.subject", d.ID),
 		Body: m.Cat.T(lang, "mail.dossier.submitted.body", d.ID, d.Title, st.Name, c.Name,
 			i18n.DateTime(lang, d.SubmittedAt.In(c.Location())), cat.Name, i18n.Money(lang, d.SupportCents), comp,
 			link+"/recepisse.pdf", link)}

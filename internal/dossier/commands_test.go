@@ -78,6 +78,9 @@ func (f *cmdFixture) person(email string, role access.Role) access.Actor {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	if err := account.MarkVerified(f.ctx, f.d, a.ID, now); err != nil {
+		f.t.Fatal(err)
+	}
 	if err := account.GrantRole(f.ctx, f.d, a.ID, role, nil, now); err != nil {
 		f.t.Fatal(err)
 	}
@@ -252,11 +255,13 @@ func TestCommandsFileADossier(t *testing.T) {
 		if a := lastAction(t, d); a != "dossier.submit" {
 			t.Errorf("last action %q", a)
 		}
-		var to, subject string
-		if err := d.QueryRowContext(f.ctx, "SELECT to_addr, subject FROM outbox").Scan(&to, &subject); err != nil {
+		var to, subject, body string
+		if err := d.QueryRowContext(f.ctx, "SELECT to_addr, subject, body_text FROM outbox").Scan(&to, &subject, &body); err != nil {
 			t.Fatal(err)
 		}
-		if to != "nadia@exemple.fr" || !strings.Contains(subject, f.c.Name) {
+		// The subject holds catalog text and the number only; the campaign's name, typed on
+		// the site, is in the body.
+		if to != "nadia@exemple.fr" || subject != "Dossier n° 1 déposé" || !strings.Contains(body, f.c.Name) {
 			t.Errorf("acknowledgement to %s: %q", to, subject)
 		}
 		got, _ = dossier.ByID(f.ctx, d, ds.ID)

@@ -43,11 +43,13 @@ type SubmitInput struct {
 }
 
 // Submit deposits an idea during the ideas phase of its campaign. Anyone may: a visitor's
-// address creates a citizen account (its verification link is e-mailed) or is attached to
-// the existing account of that address, whose owner is told; typing an address never signs
-// anyone in. The author gets an acknowledgement. Invalid input is field errors on the
-// fields of the form, a closed phase an apperr Conflict ("change.phase_closed"); nothing is
-// saved then.
+// address creates a citizen account or is attached to the existing account of that address;
+// typing an address never signs anyone in. An address typed by a visitor and not confirmed
+// yet is sent the link that confirms it, and nothing else; a confirmed one is told of the
+// deposit (without its text, which the visitor typed). A signed-in author gets an
+// acknowledgement. Invalid input is field errors on the fields of the form, a closed phase
+// an apperr Conflict ("change.phase_closed"), a deposit past the limits on e-mails and
+// accounts (mail.Take) an apperr TooMany; nothing is saved then.
 func Submit(ctx context.Context, env Env, who change.Who, in SubmitInput) (*Idea, error) {
 	c := in.Campaign
 	fe := in.Form.check()
@@ -87,11 +89,18 @@ func Submit(ctx context.Context, env Env, who change.Who, in SubmitInput) (*Idea
 				return out, nil
 			}
 			if au.created {
+				out.AccountsCreated = 1
+			}
+			if au.visitor && !au.account.Verified() {
+				// An address typed by a visitor and not confirmed yet gets the link that
+				// confirms it, and nothing else: no text of the deposit reaches it before
+				// its owner has shown they want the site's e-mails.
 				m, err := account.NewVerification(ctx, tx, env.Mail.account(), au.account, au.lang, now)
 				if err != nil {
 					return change.Outcome{}, err
 				}
 				out.Mails = append(out.Mails, m)
+				return out, nil
 			}
 			out.Mails = append(out.Mails, env.Mail.deposited(au.account.Email, au.lang, c, i, commune.Name, au.attached))
 			return out, nil
@@ -123,6 +132,7 @@ func checkCommune(t *territory.Data, departement, code string) (territory.Commun
 type author struct {
 	account  *access.Account
 	lang     i18n.Lang // of the e-mails
+	visitor  bool      // the address was typed by a visitor, not signed in
 	created  bool      // by this deposit, from the address typed by a visitor
 	attached bool      // a visitor typed the address of an existing account
 }
@@ -143,7 +153,7 @@ func findAuthor(ctx context.Context, tx *db.Tx, env Env, who change.Who, in Subm
 	}
 	a, err := account.ByEmail(ctx, tx, in.Form.Email)
 	if err == nil {
-		return author{account: a, lang: accountLang(a), attached: true}, nil
+		return author{account: a, lang: accountLang(a), visitor: true, attached: true}, nil
 	}
 	if !apperr.IsKind(err, apperr.NotFound) {
 		return author{}, err
@@ -155,7 +165,7 @@ func findAuthor(ctx context.Context, tx *db.Tx, env Env, who change.Who, in Subm
 	if err := account.GrantRole(ctx, tx, a.ID, access.Citizen, nil, now); err != nil {
 		return author{}, err
 	}
-	return author{account: a, lang: in.Lang, created: true}, nil
+	return author{account: a, lang: in.Lang, visitor: true, created: true}, nil
 }
 
 // HideInput is a moderator's decision to hide an idea of a campaign, with the reason given

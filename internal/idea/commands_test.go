@@ -82,6 +82,9 @@ func (f *cmdFixture) person(email, lang string, roles ...access.Role) access.Act
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	if err := account.MarkVerified(f.ctx, f.d, a.ID, inPhase); err != nil {
+		f.t.Fatal(err)
+	}
 	if lang != "" {
 		if _, err := f.d.ExecContext(f.ctx, "UPDATE accounts SET lang = $1 WHERE id = $2", lang, a.ID); err != nil {
 			f.t.Fatal(err)
@@ -182,8 +185,8 @@ func TestSubmitByVisitor(t *testing.T) {
 		f := newCmdFixture(t, d)
 		visitor := change.By(access.Visitor)
 
-		// A new address: a citizen account without password, its verification link and the
-		// acknowledgement, in the page's language.
+		// A new address: a citizen account without password and the link that confirms the
+		// address, in the page's language; nothing else until the address is confirmed.
 		in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.FR}
 		in.Form.Email = "nouvelle@exemple.fr"
 		i, err := idea.Submit(f.ctx, f.env(inPhase), visitor, in)
@@ -195,8 +198,17 @@ func TestSubmitByVisitor(t *testing.T) {
 			t.Fatalf("account %+v, %v (idea by %d)", a, err, i.AuthorID)
 		}
 		ms := f.mails("nouvelle@exemple.fr")
-		if len(ms) != 2 || ms[0].Subject != "Votre idée a bien été déposée" || !strings.Contains(ms[1].Body, account.VerifyPath+"?jeton=") {
+		if len(ms) != 1 || ms[0].Subject != "Confirmez votre adresse e-mail — Budget citoyen" ||
+			!strings.Contains(ms[0].Body, account.VerifyPath+"?jeton=") || strings.Contains(ms[0].Body, "épicerie") {
 			t.Errorf("e-mails %+v", ms)
+		}
+		// Deposited again under the same address, still not confirmed: a new link, nothing else.
+		if _, err := idea.Submit(f.ctx, f.env(inPhase), visitor, in); err != nil {
+			t.Fatal(err)
+		}
+		ms = f.mails("nouvelle@exemple.fr")
+		if len(ms) != 2 || ms[0].Subject != ms[1].Subject || strings.Contains(ms[0].Body, "épicerie") {
+			t.Errorf("e-mails after a second deposit %+v", ms)
 		}
 		if e := f.lastAudit("idea.deposit"); e.Actor != "visitor" || e.ActorID != nil {
 			t.Errorf("audit entry %+v", e)
@@ -211,8 +223,10 @@ func TestSubmitByVisitor(t *testing.T) {
 		if i.AuthorID != owner.ID() {
 			t.Errorf("idea by %d, want the owner %d", i.AuthorID, owner.ID())
 		}
+		// The address is confirmed: its owner is told, without the text the visitor typed.
 		ms = f.mails("deja@exemple.fr")
-		if len(ms) != 1 || ms[0].Subject != "Your idea has been deposited" || !strings.Contains(ms[0].Body, "/connexion/code") {
+		if len(ms) != 1 || ms[0].Subject != "Your idea has been deposited" || !strings.Contains(ms[0].Body, "/connexion/code") ||
+			strings.Contains(ms[0].Body, "épicerie") {
 			t.Errorf("e-mails to the owner %+v", ms)
 		}
 		if n := dbtest.Strings(t, d, "SELECT CAST(COUNT(*) AS TEXT) FROM accounts"); n[0] != "2" {
@@ -376,5 +390,27 @@ func TestModerationOfAnotherCampaignsIdea(t *testing.T) {
 				return idea.Restore(f.ctx, f.env(inPhase), change.By(agent), idea.RestoreInput{Campaign: other, ID: i.ID})
 			}, Kind: apperr.NotFound, Key: "idea.error.not_found"},
 		})
+	})
+}
+
+// An address typed by a visitor and never confirmed gets nothing but the confirmation link:
+// not the moderator's notice either, which would carry the text deposited under it.
+func TestModerationNoticeNeedsAConfirmedAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		agent := f.person("agent@exemple.fr", "", access.Agent)
+		in := idea.SubmitInput{Campaign: f.camp, Form: form(), Lang: i18n.FR}
+		in.Form.Email = "tiers@exemple.fr"
+		i, err := idea.Submit(f.ctx, f.env(inPhase), change.By(access.Visitor), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := idea.Hide(f.ctx, f.env(afterPhase), change.By(agent), idea.HideInput{Campaign: f.camp, ID: i.ID, Reason: "Publicité."}); err != nil {
+			t.Fatal(err)
+		}
+		ms := f.mails("tiers@exemple.fr")
+		if len(ms) != 1 || !strings.Contains(ms[0].Body, account.VerifyPath+"?jeton=") {
+			t.Errorf("e-mails to an address not confirmed: %+v", ms)
+		}
 	})
 }

@@ -42,13 +42,16 @@ func (m Mailer) account() account.Mailer { return account.Mailer{Cat: m.Cat, Bas
 
 // deposited acknowledges the idea i, placed in the commune named communeName. attached: the
 // address belonged to an account already and the deposit was made without signing in, so
-// the owner learns of it and can object.
+// the owner learns of it and can object; that e-mail quotes nothing of the deposit (typed by
+// whoever typed the address) but links to it.
 func (m Mailer) deposited(to string, lang i18n.Lang, c *campaign.Campaign, i *Idea, communeName string, attached bool) mail.Message {
 	link := m.url(Path(c, i.ID))
-	body := m.Cat.T(lang, "mail.idea.deposit.body", c.Name, i.Title, communeName,
-		m.Cat.T(lang, i.Theme.MessageKey()), link, link+"/orientation")
+	var body string
 	if attached {
-		body += "\n\n" + m.Cat.T(lang, "mail.idea.deposit.attached", m.url("/connexion/code"))
+		body = m.Cat.T(lang, "mailguard.idea.attached.body", c.Name, link, m.url("/connexion/code"))
+	} else {
+		body = m.Cat.T(lang, "mail.idea.deposit.body", c.Name, i.Title, communeName,
+			m.Cat.T(lang, i.Theme.MessageKey()), link, link+"/orientation")
 	}
 	body += "\n\n" + m.Cat.T(lang, "mail.idea.signature", c.Name)
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.idea.deposit.subject"), Body: body}

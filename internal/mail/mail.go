@@ -26,6 +26,11 @@ type Message struct {
 	// body, so that the log never names a voter next to a vote event; their bodies are erased
 	// from the outbox once the message is sent or given up.
 	Sensitive bool
+	// Proof marks a message that proves the address (a verification link, a sign-in code, a
+	// password reset link): the only kind that may go to an address not confirmed yet. Any
+	// other message to such an address is left out (see Confirmed), so that nothing typed by
+	// someone else reaches an address before its owner has asked for the site's e-mails.
+	Proof bool
 }
 
 // Sender delivers one message.

@@ -39,8 +39,8 @@ func ParseNewMember(email, name, kind, organisation string) (NewMember, apperr.F
 }
 
 // AddMember puts a person on the campaign's committee with their kind: an existing account,
-// or a new one without password (it signs in with codes sent by e-mail), which gets the
-// committee role for the campaign. It returns the account id.
+// or a new one without password (it signs in with codes sent by e-mail; its address counts
+// as confirmed), which gets the committee role for the campaign. It returns the account id.
 func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, nm NewMember) (int64, error) {
 	var id int64
 	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "member_add", "account")
@@ -56,6 +56,12 @@ func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaig
 			}
 			a, err = account.Create(ctx, tx, nm.Email, nm.Name, now)
 			created = true
+			if err == nil {
+				// As for an account added by an administrator (account.Add), the address
+				// counts as confirmed: whoever adds the member knows the person. The
+				// committee's e-mails go only to confirmed addresses.
+				err = account.MarkVerified(ctx, tx, a.ID, now)
+			}
 		}
 		if err != nil {
 			return change.Outcome{}, err

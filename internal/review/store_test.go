@@ -62,6 +62,9 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := account.MarkVerified(ctx, d, f.carrier.ID, f.now); err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 6; i++ {
 		st := &dossier.Structure{Name: fmt.Sprintf("Association %d", i), LegalForm: dossier.FormAssociation, Commune: "62041"}
 		owner := int64(0)

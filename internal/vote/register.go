@@ -87,7 +87,7 @@ func Enter(ctx context.Context, env Env, who change.Who, in EnterInput) (*access
 			if !created {
 				return change.Outcome{}, errNothingToDo
 			}
-			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
+			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10), AccountsCreated: 1,
 				After: map[string]any{"email": a.Email, "role": access.Citizen}}, nil
 		},
 	})

@@ -46,7 +46,7 @@ func (s *Server) signinCodeSend(w http.ResponseWriter, r *http.Request) error {
 	err := s.sendCode(r, email)
 	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 		p.Errors = ae.Fields
-		return s.render(w, r, http.StatusUnprocessableEntity, "signin_code", p)
+		return s.render(w, r, formStatus(ae), "signin_code", p)
 	}
 	if err != nil {
 		return err

@@ -34,19 +34,20 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 		errs.Add("password_confirm", "auth.password_mismatch")
 	}
 	var acc *access.Account
+	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
 		var err error
 		acc, err = account.Register(r.Context(), s.accountEnv(), change.By(actorOf(r)),
 			account.RegisterInput{Email: f.Email, Name: f.Name, Password: password, Lang: langOf(r)})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
-			errs = ae.Fields
+			errs, status = ae.Fields, formStatus(ae)
 		} else if err != nil {
 			return err
 		}
 	}
 	if len(errs) > 0 {
 		p := registerPage{Base: s.base(r, "auth.register.title"), Form: f, Errors: errs}
-		return s.render(w, r, http.StatusUnprocessableEntity, "register", p)
+		return s.render(w, r, status, "register", p)
 	}
 	if err := s.startSession(r, acc.ID); err != nil {
 		return err

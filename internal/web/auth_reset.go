@@ -26,7 +26,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
 	err := account.RequestReset(r.Context(), s.accountEnv(), change.By(actorOf(r)), account.ResetRequest{Email: email, Lang: langOf(r)})
 	if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 		p := forgotPage{Base: s.base(r, "auth.forgot.title"), Email: email, Errors: ae.Fields}
-		return s.render(w, r, http.StatusUnprocessableEntity, "forgot", p)
+		return s.render(w, r, formStatus(ae), "forgot", p)
 	}
 	if err != nil {
 		return err

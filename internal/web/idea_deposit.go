@@ -111,7 +111,7 @@ func (s *Server) ideaDepositSubmit(w http.ResponseWriter, r *http.Request) error
 		return s.render(w, r, http.StatusConflict, "idea_deposit", p)
 	} else if ok && ae.Fields != nil {
 		p.Errors = ae.Fields
-		return s.render(w, r, http.StatusUnprocessableEntity, "idea_deposit", p)
+		return s.render(w, r, formStatus(ae), "idea_deposit", p)
 	}
 	if err != nil {
 		return err

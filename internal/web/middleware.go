@@ -165,6 +165,7 @@ func (s *Server) loadActor(next http.Handler) http.Handler {
 				return
 			}
 		}
+		actor.Client = clientIP(r)
 		next.ServeHTTP(w, withValue(r, ctxActor, actor))
 	})
 }

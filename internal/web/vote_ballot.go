@@ -374,6 +374,9 @@ func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	p := s.codePage(r, email, "/"+c.Slug+"/vote")
 	a, err := vote.Enter(r.Context(), s.voteEnv(), whoOf(r), vote.EnterInput{Campaign: c, Email: email})
+	if err == nil && !a.Disabled {
+		err = s.sendLoginCode(r, a)
+	}
 	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
 		hp, err := s.votePage(r)
 		if err != nil {
@@ -381,15 +384,10 @@ func (s *Server) voteEmail(w http.ResponseWriter, r *http.Request) error {
 		}
 		hp.Email = email
 		hp.Errors = ae.Fields
-		return s.render(w, r, http.StatusUnprocessableEntity, "vote_home", hp)
+		return s.render(w, r, formStatus(ae), "vote_home", hp)
 	}
 	if err != nil {
 		return err
-	}
-	if !a.Disabled {
-		if err := s.sendLoginCode(r, a); err != nil {
-			return err
-		}
 	}
 	p.CodeSent = true
 	return s.render(w, r, http.StatusOK, "signin_code", p)

@@ -23,7 +23,7 @@ var voteCodeRe = regexp.MustCompile(`\b(\d{8})\b`)
 func voteAs(t *testing.T, s *site, email, family, birth, commune string) (*browser, page) {
 	t.Helper()
 	_, slug := demo.Slugs(testNow)
-	b := s.browser()
+	b := s.browserFrom(nextClient()) // each voter from their own client, as people vote
 	p := b.get("/" + slug + "/vote")
 	wantStatus(t, p, http.StatusOK, "vote page")
 	wantContains(t, p, "vote page (visitor)", `action="/`+slug+`/vote/courriel"`)

@@ -89,6 +89,9 @@ func (f *cmdFixture) person(email string, grants ...access.Grant) access.Actor {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	if err := account.MarkVerified(f.ctx, f.d, a.ID, inPhase); err != nil {
+		f.t.Fatal(err)
+	}
 	for _, g := range grants {
 		if err := account.GrantRole(f.ctx, f.d, a.ID, g.Role, g.CampaignID, inPhase); err != nil {
 			f.t.Fatal(err)

@@ -51,6 +51,9 @@ func person(t *testing.T, d *db.DB, n int) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := account.MarkVerified(context.Background(), d, a.ID, now); err != nil {
+		t.Fatal(err)
+	}
 	return a.ID
 }
 
