@@ -3,8 +3,8 @@ package dossier
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
