@@ -347,3 +347,47 @@ func around(a, b string) string {
 	}
 	return a[max(0, i-200):min(len(a), i+200)]
 }
+
+// The anti-forgery token of a multipart form, checked after the route's own refusals, is
+// still checked on every route: missing or forged, the request is refused and changes
+// nothing; right, it goes through.
+func TestMultipartFormsNeedTheToken(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	carrier := demoAccount(t, access.Carrier)
+	b := s.browser()
+	b.signIn(carrier.Email, carrier.Password)
+	b.get("/compte")
+	post := func(path string, fields map[string]string) page {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range fields {
+			_ = mw.WriteField(k, v)
+		}
+		_ = mw.Close()
+		req, err := http.NewRequest(http.MethodPost, s.srv.URL+path, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Origin", s.srv.URL)
+		return b.do(req)
+	}
+	structures := func() string {
+		return dbtest.Snapshot(t, s.db, "SELECT name FROM structures ORDER BY id")
+	}
+	before := structures()
+	form := map[string]string{"name": "Association forgée", "legal_form": "association", "address": "1 rue", "commune": "Arras"}
+	for _, token := range []string{"", "forged"} {
+		form["csrf_token"] = token
+		wantStatus(t, post("/compte/structures/nouvelle", form), http.StatusForbidden, "structure, token "+strconv.Quote(token))
+		wantStatus(t, post("/deconnexion", map[string]string{"csrf_token": token}), http.StatusForbidden, "sign-out, token "+strconv.Quote(token))
+	}
+	if after := structures(); after != before {
+		t.Errorf("a forged form created a structure:\n%s", after)
+	}
+	wantStatus(t, b.get("/compte"), http.StatusOK, "still signed in")
+	wantStatus(t, post("/deconnexion", map[string]string{"csrf_token": b.csrf}), http.StatusSeeOther, "sign-out with the token")
+	if p := b.get("/compte"); p.Status == http.StatusOK {
+		t.Error("still signed in after signing out")
+	}
+}
