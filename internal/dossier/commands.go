@@ -76,16 +76,16 @@ func checkMember(ctx context.Context, q db.Querier, who change.Who, structureID 
 
 // editable reads the dossier for a change of its content and checks it may be changed now:
 // of the campaign, acted for by the person, a draft, before the deadline or within the
-// dossier's extension.
-func editable(ctx context.Context, tx *db.Tx, who change.Who, c *campaign.Campaign, id int64, now time.Time) (*Dossier, error) {
-	d, err := ByID(ctx, tx, id)
+// dossier's extension. Outside a change, it tells early what the change would refuse.
+func editable(ctx context.Context, q db.Querier, who change.Who, c *campaign.Campaign, id int64, now time.Time) (*Dossier, error) {
+	d, err := ByID(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
 	if d.CampaignID != c.ID {
 		return nil, apperr.New(apperr.NotFound, "dossier.not_found")
 	}
-	if err := checkMember(ctx, tx, who, d.StructureID, "dossier.not_found"); err != nil {
+	if err := checkMember(ctx, q, who, d.StructureID, "dossier.not_found"); err != nil {
 		return nil, err
 	}
 	if !d.State.Editable() {

@@ -36,7 +36,7 @@ func fileError(key string, args ...any) error {
 // checkFile finds the file's type from its content (never its name) and makes it safe to
 // keep: a PDF is checked for scripts, an image is decoded and re-encoded (which drops its
 // metadata). The refusals are field errors on "file".
-func checkFile(in UploadInput) (data []byte, contentType string, err error) {
+func checkFile(ctx context.Context, in UploadInput) (data []byte, contentType string, err error) {
 	kindName := T(in.Lang, in.Kind.MessageKey())
 	data = in.Data
 	if int64(len(data)) > in.Kind.MaxSize() {
@@ -57,10 +57,15 @@ func checkFile(in UploadInput) (data []byte, contentType string, err error) {
 		}
 		return data, ct, nil
 	}
-	data, err = Reencode(data, ct)
-	if errors.Is(err, ErrTooManyPix) {
-		return nil, "", fileError("dossier.upload.too_many_pixels")
-	} else if err != nil {
+	data, err = Reencode(ctx, data, ct)
+	var pix *PixelsError
+	switch {
+	case errors.As(err, &pix):
+		return nil, "", fileError("dossier.upload.image_pixels", i18n.Int(in.Lang, int64(pix.Width)),
+			i18n.Int(in.Lang, int64(pix.Height)), MaxImagePixels/1_000_000)
+	case ctx.Err() != nil:
+		return nil, "", ctx.Err()
+	case err != nil:
 		return nil, "", fileError("dossier.upload.bad_image")
 	}
 	return data, ct, nil
@@ -68,12 +73,18 @@ func checkFile(in UploadInput) (data []byte, contentType string, err error) {
 
 // Upload stores a document of a draft the person may edit, in place of the one of its kind
 // if any. The bytes are written to the blobs first, the record in the change; the blob of a
-// refused change, and the one replaced, are deleted.
+// refused change, and the one replaced, are deleted. Whether the person may change the
+// dossier is checked before the file is looked at: the checks of a file (an image is decoded)
+// are work done only for those who may keep it, and their refusals never describe another's
+// dossier.
 func Upload(ctx context.Context, env Env, who change.Who, in UploadInput) (*Document, error) {
+	if _, err := editable(ctx, env.Change.DB, who, in.Campaign, in.DossierID, env.Change.Now()); err != nil {
+		return nil, err
+	}
 	if _, ok := ParseDocKind(string(in.Kind)); !ok {
 		return nil, fileError("dossier.upload.kind_required")
 	}
-	data, ct, err := checkFile(in)
+	data, ct, err := checkFile(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"context"
 	"net/url"
 	"testing"
 	"unicode/utf8"
@@ -77,7 +78,7 @@ func FuzzDetectType(f *testing.F) {
 		}
 		if err == nil && ct != TypePDF {
 			// Whatever the bytes, re-encoding never panics and never accepts a non-image.
-			if out, err := Reencode(b, ct); err == nil && len(out) == 0 {
+			if out, err := Reencode(context.Background(), b, ct); err == nil && len(out) == 0 {
 				t.Fatal("empty image accepted")
 			}
 		}

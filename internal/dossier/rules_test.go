@@ -2,7 +2,9 @@ package dossier
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -336,7 +338,7 @@ func TestReencodeStripsMetadataAndShrinks(t *testing.T) {
 	// An EXIF segment (APP1) with a GPS marker, inserted after SOI.
 	exif := append([]byte{0xFF, 0xE1, 0x00, 0x12}, []byte("Exif\x00\x00GPSLatit")...)
 	data := append(append([]byte{0xFF, 0xD8}, exif...), buf.Bytes()[2:]...)
-	out, err := Reencode(data, TypeJPEG)
+	out, err := Reencode(context.Background(), data, TypeJPEG)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,10 +352,10 @@ func TestReencodeStripsMetadataAndShrinks(t *testing.T) {
 	// A PNG claimed as JPEG is refused; a PNG stays a PNG.
 	buf.Reset()
 	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, 10, 10)))
-	if _, err := Reencode(buf.Bytes(), TypeJPEG); err == nil {
+	if _, err := Reencode(context.Background(), buf.Bytes(), TypeJPEG); err == nil {
 		t.Error("PNG accepted as JPEG")
 	}
-	if out, err := Reencode(buf.Bytes(), TypePNG); err != nil || !bytes.HasPrefix(out, []byte("\x89PNG")) {
+	if out, err := Reencode(context.Background(), buf.Bytes(), TypePNG); err != nil || !bytes.HasPrefix(out, []byte("\x89PNG")) {
 		t.Errorf("PNG: %v", err)
 	}
 	// A header claiming a huge image is refused before decoding.
@@ -363,7 +365,7 @@ func TestReencodeStripsMetadataAndShrinks(t *testing.T) {
 	b := buf.Bytes()
 	copy(b[16:24], []byte{0, 0, 0x40, 0, 0, 0, 0x40, 0}) // 16384 × 16384
 	binary.BigEndian.PutUint32(b[29:33], crc32.ChecksumIEEE(b[12:29]))
-	if _, err := Reencode(b, TypePNG); err != ErrTooManyPix {
+	if _, err := Reencode(context.Background(), b, TypePNG); !errors.Is(err, ErrTooManyPix) {
 		t.Errorf("huge image: %v", err)
 	}
 }

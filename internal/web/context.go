@@ -80,9 +80,13 @@ func (s *Server) reviewEnv() review.Env {
 // whoOf is the requester as the author of a change.
 func whoOf(r *http.Request) change.Who { return change.By(actorOf(r)) }
 
-// dossierOf loads the dossier {id} of the route's campaign.
+// dossierOf loads the dossier {id} of the route's campaign (guard has loaded it already for
+// the routes of a carrier's dossier, see dossierScope).
 func (s *Server) dossierOf(r *http.Request) (*campaign.Campaign, *dossier.Dossier, error) {
 	c := campaignOf(r)
+	if d, ok := r.Context().Value(ctxDossier).(*dossier.Dossier); ok {
+		return c, d, nil
+	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, nil, err

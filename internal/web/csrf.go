@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"net/http"
 	"strings"
 )
@@ -82,11 +81,10 @@ func (s *Server) checkCSRF(mux *http.ServeMux, next http.Handler) http.Handler {
 					s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 					return
 				}
-				var tooBig *http.MaxBytesError
-				if err := r.ParseMultipartForm(maxBody); errors.As(err, &tooBig) {
-					s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
-					return
-				}
+				// The token is in the body: guard checks it once the route has refused, without
+				// reading the body, those who may not use it (checkPendingCSRF).
+				next.ServeHTTP(w, deferCSRF(r, want))
+				return
 			}
 			got = r.PostFormValue(csrfField)
 		}

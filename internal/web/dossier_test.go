@@ -193,9 +193,8 @@ func TestDossierJourney(t *testing.T) {
 				huge := make([]byte, 50<<20)
 				copy(huge, pngBytes(10, 10))
 				p = plain(b.upload(durl+"/documents", "photo", "photo.png", huge))
-				// Over the server's 32 MB body limit the anti-forgery middleware, which parses
-				// multipart bodies before any handler, stops reading and refuses the request
-				// (403) before the upload handler can say why; nothing is stored either way.
+				// Over the server's 32 MB body limit the request is refused from its announced
+				// length (413), before anything reads it; nothing is stored either way.
 				if p.Status < 400 {
 					t.Errorf("50 MB photo: status %d", p.Status)
 				}

@@ -43,6 +43,16 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 			return
 		}
+		if dossierScoped(rt.pattern) {
+			var err error
+			if r, err = s.dossierScope(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if !s.checkPendingCSRF(w, r) {
+			return
+		}
 		if err := rt.h(w, r); err != nil {
 			s.fail(w, r, err)
 		}
