@@ -82,7 +82,8 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	box := vote.NewBox(d, now)
 	box.Logger = log
 	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
-		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d)})
+		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d),
+		TrustedProxies: cfg.Proxies})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -45,6 +46,9 @@ type Config struct {
 	// ClearBallots lets a vote open without a sealed box, its ballots written in clear: for
 	// the vote bench's measure without encryption only (see vote.Env).
 	ClearBallots bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header tells
+	// the client's address (see clientAddrOf); none: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the dependencies of the handlers.
@@ -70,6 +74,8 @@ type Server struct {
 	Territory *territory.Data
 	// oidc is the OpenID Connect client, nil when no provider is configured.
 	oidc *oidc.Client
+	// trustedProxies are Config.TrustedProxies.
+	trustedProxies []netip.Prefix
 }
 
 // New builds a server ready to serve.
@@ -104,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
-		clearBallots: cfg.ClearBallots,
+		clearBallots: cfg.ClearBallots, trustedProxies: cfg.TrustedProxies,
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {
