@@ -143,7 +143,7 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session clean-up", "err", err)
 			}
-			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.ThrottleWindow)); err != nil && ctx.Err() == nil {
+			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.FailureMemory)); err != nil && ctx.Err() == nil {
 				log.Warn("sign-in failures purge", "err", err)
 			}
 			if _, err := account.PurgeTokens(ctx, d, now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {

@@ -350,7 +350,7 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 			return ChangePassword(f.ctx, f.env, change.By(camille), ChangePasswordInput{Current: current,
 				Password: "un nouveau mot de passe", ClientIP: "192.0.2.1"})
 		}
-		for range MaxFailuresPerAccount {
+		for range MaxFailuresPerPair {
 			if err := guess("pas le bon"); !apperr.IsKind(err, apperr.Invalid) {
 				t.Fatalf("guess: %v", err)
 			}
