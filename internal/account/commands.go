@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"budgetcitoyen/internal/access"
@@ -353,6 +354,14 @@ func SendLoginCode(ctx context.Context, env Env, who change.Who, in CodeRequest)
 			return change.Outcome{EntityID: entityID(a.ID), Mails: []mail.Message{m}}, nil
 		},
 	})
+	if errors.Is(err, errNothingToDo) && !res.Throttled || err == nil {
+		// Whether a code was sent or not (no account), the request forgets the guesses typed
+		// for the address without a live code (see countCodeGuess): the next answers are the
+		// same either way.
+		if _, err := env.Change.DB.ExecContext(ctx, "DELETE FROM login_failures WHERE throttle_key = $1", codeGuessKey(in.Email)); err != nil {
+			return res, fmt.Errorf("forget sign-in code guesses: %w", err)
+		}
+	}
 	if errors.Is(err, errNothingToDo) {
 		return res, nil
 	}

@@ -479,3 +479,46 @@ func TestSendLoginCode(t *testing.T) {
 		}
 	})
 }
+
+// The answers to wrong sign-in codes are the same for an address with an account and for one
+// without: without a code asked, after a code asked, and after a new one asked.
+func TestCodeAnswersTellNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		f.person("camille@exemple.fr")
+		answers := func(email, client string) string {
+			var keys []string
+			for range MaxCodeGuesses + 1 {
+				_, err := SignInWithCode(f.ctx, d, email, "12345678", client, t0)
+				ae, ok := apperr.As(err)
+				if !ok {
+					t.Fatalf("%s: %v", email, err)
+				}
+				keys = append(keys, ae.Message.Key)
+			}
+			return strings.Join(keys, " ")
+		}
+		ask := func(email string) {
+			if _, err := SendLoginCode(f.ctx, f.env, change.By(access.Visitor), CodeRequest{Email: email, Lang: i18n.FR}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, step := range []struct {
+			name string
+			ask  bool
+		}{{"no code asked", false}, {"a code asked", true}, {"a new code asked", true}} {
+			if step.ask {
+				ask("camille@exemple.fr")
+				ask("personne@exemple.fr")
+			}
+			known := answers("camille@exemple.fr", ipN(2*i))
+			unknown := answers("personne@exemple.fr", ipN(2*i+1))
+			if known != unknown {
+				t.Errorf("%s: with an account %q, without %q", step.name, known, unknown)
+			}
+			if !strings.HasSuffix(known, "guard.code_exhausted guard.code_exhausted") {
+				t.Errorf("%s: answers %q", step.name, known)
+			}
+		}
+	})
+}

@@ -293,7 +293,11 @@ func SignInWithCode(ctx context.Context, d *db.DB, email, code, clientIP string,
 	}
 	a, _, err := byEmailWithHash(ctx, d, email)
 	if apperr.IsKind(err, apperr.NotFound) {
-		return nil, apperr.New(apperr.Invalid, "account.code_invalid")
+		err := unknownCodeGuess(ctx, d, email, now)
+		if !apperr.IsKind(err, apperr.Invalid) {
+			att.forgive(ctx)
+		}
+		return nil, err
 	}
 	if err != nil {
 		att.forgive(ctx)
@@ -306,7 +310,7 @@ func SignInWithCode(ctx context.Context, d *db.DB, email, code, clientIP string,
 		if err := d.Lock(ctx, tx, "login_code:"+entityID(a.ID)); err != nil {
 			return err
 		}
-		err := ConsumeLoginCode(ctx, tx, a.ID, code, now)
+		err := consumeLoginCode(ctx, tx, a.ID, a.Email, code, now)
 		if apperr.IsKind(err, apperr.Invalid) {
 			refused, err = err, nil
 		}
@@ -338,6 +342,51 @@ func SignInWithCode(ctx context.Context, d *db.DB, email, code, clientIP string,
 		return nil, err
 	}
 	return a, nil
+}
+
+// codeGuessKey counts the guesses at the code of an address without an account.
+func codeGuessKey(email string) string { return "code:" + NormalizeEmail(email) }
+
+// unknownCodeGuess answers a code typed for an address without an account (countCodeGuess),
+// one guess at a time.
+func unknownCodeGuess(ctx context.Context, d *db.DB, email string, now time.Time) error {
+	var answer error
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		if err := d.Lock(ctx, tx, "login_failures:"+codeGuessKey(email)); err != nil {
+			return err
+		}
+		answer = countCodeGuess(ctx, tx, email, now)
+		if apperr.IsKind(answer, apperr.Invalid) {
+			return nil
+		}
+		return answer
+	})
+	if err != nil {
+		return err
+	}
+	return answer
+}
+
+// countCodeGuess answers a code typed for an address that has no live code (no account, or
+// none asked lately) as one typed for a live code would be: "code_invalid", then
+// "code_exhausted" from the MaxCodeGuesses-th guess since the address last asked for a code
+// (SendLoginCode forgets the guesses), within a code's lifetime. Otherwise the message that a
+// code was spent would tell which addresses have an account.
+func countCodeGuess(ctx context.Context, q db.Querier, email string, now time.Time) error {
+	key := codeGuessKey(email)
+	now = now.UTC()
+	if _, err := q.ExecContext(ctx, "INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)", key, now); err != nil {
+		return fmt.Errorf("record a sign-in code guess: %w", err)
+	}
+	var n int
+	if err := q.QueryRowContext(ctx,
+		"SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at > $2", key, now.Add(-LoginCodeTTL)).Scan(&n); err != nil {
+		return fmt.Errorf("count sign-in code guesses: %w", err)
+	}
+	if n >= MaxCodeGuesses {
+		return apperr.New(apperr.Invalid, "guard.code_exhausted", MaxCodeGuesses)
+	}
+	return apperr.New(apperr.Invalid, "account.code_invalid")
 }
 
 // PurgeLoginFailures deletes failures recorded before the given instant; those older than

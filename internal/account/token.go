@@ -178,10 +178,16 @@ const MaxCodeGuesses = 5
 // Use SignInWithCode from the sign-in page, which also throttles guesses and checks them one
 // at a time.
 func ConsumeLoginCode(ctx context.Context, q db.Querier, accountID int64, code string, now time.Time) error {
+	return consumeLoginCode(ctx, q, accountID, "", code, now)
+}
+
+// consumeLoginCode is ConsumeLoginCode; when the account has no live code and email is
+// given, a wrong guess is counted for the address as for an address without an account
+// (countCodeGuess), so that the answers do not tell the two apart.
+func consumeLoginCode(ctx context.Context, q db.Querier, accountID int64, email, code string, now time.Time) error {
 	code, ok := normalizeCode(code)
-	var err error
 	if ok {
-		_, err = consume(ctx, q, PurposeLoginCode, hashCode(accountID, code), now)
+		_, err := consume(ctx, q, PurposeLoginCode, hashCode(accountID, code), now)
 		if err == nil {
 			return nil
 		}
@@ -189,21 +195,27 @@ func ConsumeLoginCode(ctx context.Context, q db.Querier, accountID int64, code s
 			return err
 		}
 	}
-	return wrongCodeGuess(ctx, q, accountID, now)
+	live, err := wrongCodeGuess(ctx, q, accountID, now)
+	if err != nil || live || email == "" {
+		return err
+	}
+	return countCodeGuess(ctx, q, email, now)
 }
 
 // wrongCodeGuess counts a wrong guess on the account's live sign-in code (spending it at the
-// last one allowed) and returns the answer to give.
-func wrongCodeGuess(ctx context.Context, q db.Querier, accountID int64, now time.Time) error {
+// last one allowed) and returns the answer to give; live is false, and the error nil, when
+// the account has no live code and its latest one was not spent by guesses.
+func wrongCodeGuess(ctx context.Context, q db.Querier, accountID int64, now time.Time) (live bool, err error) {
 	now = now.UTC()
 	var guesses int
-	err := q.QueryRowContext(ctx,
+	err = q.QueryRowContext(ctx,
 		`UPDATE account_tokens SET failed_guesses = failed_guesses + 1,
 		     used_at = CASE WHEN failed_guesses + 1 >= $1 THEN $2 ELSE used_at END
 		 WHERE account_id = $3 AND purpose = $4 AND used_at IS NULL AND expires_at > $2
 		 RETURNING failed_guesses`, MaxCodeGuesses, now, accountID, string(PurposeLoginCode)).Scan(&guesses)
 	switch {
 	case err == nil:
+		live = true
 	case db.IsNotFound(err):
 		// No live code: say so if the latest one, unexpired, was spent by wrong guesses.
 		err = q.QueryRowContext(ctx,
@@ -211,15 +223,18 @@ func wrongCodeGuess(ctx context.Context, q db.Querier, accountID int64, now time
 			 WHERE account_id = $1 AND purpose = $2 AND expires_at > $3
 			 ORDER BY created_at DESC, id DESC LIMIT 1`, accountID, string(PurposeLoginCode), now).Scan(&guesses)
 		if err != nil && !db.IsNotFound(err) {
-			return fmt.Errorf("read sign-in code: %w", err)
+			return false, fmt.Errorf("read sign-in code: %w", err)
 		}
 	default:
-		return fmt.Errorf("count a wrong sign-in code: %w", err)
+		return false, fmt.Errorf("count a wrong sign-in code: %w", err)
 	}
 	if guesses >= MaxCodeGuesses {
-		return apperr.New(apperr.Invalid, "guard.code_exhausted", MaxCodeGuesses)
+		return true, apperr.New(apperr.Invalid, "guard.code_exhausted", MaxCodeGuesses)
 	}
-	return apperr.New(apperr.Invalid, "account.code_invalid")
+	if live {
+		return true, apperr.New(apperr.Invalid, "account.code_invalid")
+	}
+	return false, nil
 }
 
 func normalizeCode(code string) (string, bool) {
