@@ -196,8 +196,11 @@ func consumeLoginCode(ctx context.Context, q db.Querier, accountID int64, email,
 		}
 	}
 	live, err := wrongCodeGuess(ctx, q, accountID, now)
-	if err != nil || live || email == "" {
+	switch {
+	case err != nil || live:
 		return err
+	case email == "":
+		return apperr.New(apperr.Invalid, "account.code_invalid")
 	}
 	return countCodeGuess(ctx, q, email, now)
 }
