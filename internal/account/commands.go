@@ -354,7 +354,7 @@ func SendLoginCode(ctx context.Context, env Env, who change.Who, in CodeRequest)
 			return change.Outcome{EntityID: entityID(a.ID), Mails: []mail.Message{m}}, nil
 		},
 	})
-	if errors.Is(err, errNothingToDo) && !res.Throttled || err == nil {
+	if err == nil || (errors.Is(err, errNothingToDo) && !res.Throttled) {
 		// Whether a code was sent or not (no account), the request forgets the guesses typed
 		// for the address without a live code (see countCodeGuess): the next answers are the
 		// same either way.
