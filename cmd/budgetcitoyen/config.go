@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/oidc"
+	"budgetcitoyen/internal/web"
 )
 
 // serverConfig is the configuration of serve and demo: flags, each with an environment
@@ -30,6 +32,9 @@ type serverConfig struct {
 	MetricsToken string
 	// OIDC is the OpenID Connect (FranceConnect) provider of the vote's identity step.
 	OIDC oidc.Config
+	// TrustedProxies is the --trusted-proxies list as given; Proxies, parsed by finish.
+	TrustedProxies string
+	Proxies        []netip.Prefix
 }
 
 func envOr(key, def string) string {
@@ -67,6 +72,7 @@ func bindServerFlags(fs *flag.FlagSet, c *serverConfig) {
 	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("BC_OIDC_ISSUER", ""), "OpenID Connect issuer URL (FranceConnect); empty = none (env BC_OIDC_ISSUER)")
 	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("BC_OIDC_CLIENT_ID", ""), "OpenID Connect client id (env BC_OIDC_CLIENT_ID)")
 	fs.StringVar(&c.OIDC.ClientSecret, "oidc-client-secret", envOr("BC_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret; prefer the environment variable (env BC_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("BC_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For or Forwarded header gives the client's address: comma-separated CIDR prefixes, e.g. 127.0.0.1/32,10.0.0.0/8; empty = the peer is the client (env BC_TRUSTED_PROXIES)")
 	fs.StringVar(&c.OIDC.ACR, "oidc-acr", envOr("BC_OIDC_ACR", "eidas1"), "acr_values asked of the provider (env BC_OIDC_ACR)")
 }
 
@@ -75,6 +81,11 @@ func (c *serverConfig) finish() error {
 		c.BaseURL = "http://" + c.Addr
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	proxies, err := web.ParseTrustedProxies(c.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	c.Proxies = proxies
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return fmt.Errorf("--smtp-from is required with --smtp-host")
 	}

@@ -83,7 +83,7 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	box.Logger = log
 	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
 		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d),
-		MetricsToken: cfg.MetricsToken})
+		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.Proxies})
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session clean-up", "err", err)
 			}
-			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.ThrottleWindow)); err != nil && ctx.Err() == nil {
+			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.FailureMemory)); err != nil && ctx.Err() == nil {
 				log.Warn("sign-in failures purge", "err", err)
 			}
 			if _, err := account.PurgeTokens(ctx, d, now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"budgetcitoyen/internal/access"
@@ -33,8 +34,12 @@ type RegisterInput struct {
 }
 
 // Register creates a citizen account (anyone may) and sends the link that proves its
-// address. Invalid input and an address already used are field errors on "email",
-// "display_name" and "password"; nothing is saved then.
+// address. Invalid input is field errors on "email", "display_name" and "password"; nothing
+// is saved then. An address that has an account already is not refused, which would tell
+// anyone who has one: its owner is sent a notice instead (someone tried to register with
+// this address; sign in, or choose a new password), after the same work (the password is
+// hashed all the same), and the account is nil. The visitor gets the same answer either way:
+// see your mailbox.
 func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*access.Account, error) {
 	var acc *access.Account
 	_, err := change.Do(ctx, env.Change, change.Request{
@@ -42,6 +47,15 @@ func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			now := env.Change.Now()
 			a, err := CreateWithPassword(ctx, tx, env.Passwords, in.Email, in.Name, in.Password, now)
+			if ae, ok := apperr.As(err); ok && ae.Fields["email"].Key == "account.email_taken" {
+				owner, err := ByEmail(ctx, tx, in.Email)
+				if err != nil {
+					return change.Outcome{}, err
+				}
+				m := env.Mail.AlreadyRegistered(owner.Email, in.Lang)
+				return change.Outcome{EntityID: entityID(owner.ID),
+					After: map[string]any{"already_registered": true}, Mails: []mail.Message{m}}, nil
+			}
 			if err != nil {
 				return change.Outcome{}, err
 			}
@@ -69,9 +83,11 @@ type VerifyInput struct {
 	Token string
 }
 
-// Verify spends a verification link (anyone holding it may) and marks its account verified.
-// An unknown, used or expired link is an apperr Invalid that says which.
-func Verify(ctx context.Context, env change.Env, who change.Who, in VerifyInput) error {
+// Verify spends a verification link (anyone holding it may), marks its account verified and
+// returns the account's id. An unknown, used or expired link is an apperr Invalid that says
+// which.
+func Verify(ctx context.Context, env change.Env, who change.Who, in VerifyInput) (int64, error) {
+	var accountID int64
 	_, err := change.Do(ctx, env, change.Request{
 		Who: who, Permission: access.PermPublic, Action: "account.verify", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
@@ -82,10 +98,14 @@ func Verify(ctx context.Context, env change.Env, who change.Who, in VerifyInput)
 			if err := MarkVerified(ctx, tx, id, env.Now()); err != nil {
 				return change.Outcome{}, err
 			}
+			accountID = id
 			return change.Outcome{EntityID: entityID(id), After: map[string]any{"verified": true}}, nil
 		},
 	})
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return accountID, nil
 }
 
 // ResendInput is the language of the page asking for a new verification link.
@@ -342,6 +362,14 @@ func SendLoginCode(ctx context.Context, env Env, who change.Who, in CodeRequest)
 			return change.Outcome{EntityID: entityID(a.ID), Mails: []mail.Message{m}}, nil
 		},
 	})
+	if err == nil || (errors.Is(err, errNothingToDo) && !res.Throttled) {
+		// Whether a code was sent or not (no account), the request forgets the guesses typed
+		// for the address without a live code (see countCodeGuess): the next answers are the
+		// same either way.
+		if _, err := env.Change.DB.ExecContext(ctx, "DELETE FROM login_failures WHERE throttle_key = $1", codeGuessKey(in.Email)); err != nil {
+			return res, fmt.Errorf("forget sign-in code guesses: %w", err)
+		}
+	}
 	if errors.Is(err, errNothingToDo) {
 		return res, askedAnyway(ctx, env, who, in.Email)
 	}

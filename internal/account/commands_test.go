@@ -169,10 +169,80 @@ func TestRegister(t *testing.T) {
 			}
 		}
 		f.refuse([]dbtest.Refusal{
-			{Name: "address taken", Run: register("camille@exemple.fr", "lapin vert du jardin"), Kind: apperr.Invalid, Field: "email", Key: "account.email_taken"},
 			{Name: "not an address", Run: register("camille", "lapin vert du jardin"), Kind: apperr.Invalid, Field: "email", Key: "account.email_invalid"},
 			{Name: "short password", Run: register("dominique@exemple.fr", "court"), Kind: apperr.Invalid, Field: "password", Key: "account.password_too_short"},
 		})
+	})
+}
+
+// Registering with an address that has an account answers as a new registration does,
+// after the same work (one argon2 derivation, one e-mail), and tells the owner by e-mail.
+func TestRegisterTakenAddressTellsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		visitor := change.By(access.Visitor)
+		owner := f.person("camille@exemple.fr")
+		outbox := func() (n int) {
+			if err := d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM outbox").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, tt := range []struct {
+			email string
+			taken bool
+		}{{"dominique@exemple.fr", false}, {" Camille@Exemple.fr", true}} {
+			mails, runs := outbox(), derivations.Load()
+			a, err := Register(f.ctx, f.env, visitor, RegisterInput{Email: tt.email, Name: "Quelqu'un",
+				Password: "une autre phrase secrète", Lang: i18n.FR})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.email, err)
+			}
+			if n := derivations.Load() - runs; n != 1 {
+				t.Errorf("%s: %d argon2 derivations, want 1", tt.email, n)
+			}
+			if n := outbox() - mails; n != 1 {
+				t.Errorf("%s: %d e-mails, want 1", tt.email, n)
+			}
+			if (a == nil) != tt.taken {
+				t.Errorf("%s: account %+v", tt.email, a)
+			}
+		}
+		m := f.lastMail("camille@exemple.fr")
+		if !strings.Contains(m.Subject, "déjà un compte") || !strings.Contains(m.Body, "/connexion") ||
+			!strings.Contains(m.Body, "/mot-de-passe-oublie") || strings.Contains(m.Body, "jeton") {
+			t.Errorf("notice to the owner: %q\n%s", m.Subject, m.Body)
+		}
+		// The owner's account is unchanged: same password, no second account.
+		var n int
+		if err := d.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM accounts WHERE email = $1", "camille@exemple.fr").Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d accounts at the address (%v)", n, err)
+		}
+		if _, err := Authenticate(f.ctx, d, testParams, owner.Account.Email, "une autre phrase secrète", "", t0); !apperr.IsKind(err, apperr.Invalid) {
+			t.Errorf("the new password works on the owner's account: %v", err)
+		}
+	})
+}
+
+// Signing in with an unknown address, a wrong password, a code-only account or an overlong
+// password does the same work as with a known one: one argon2 derivation.
+func TestAuthenticateSameWork(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		mustCreate(t, d, "camille@exemple.fr", goodPassword)
+		mustCreate(t, d, "electeur@exemple.fr", "")
+		long := strings.Repeat("x", 5*MaxPasswordLen)
+		for i, tt := range []struct{ email, pw string }{
+			{"camille@exemple.fr", "mauvais mot de passe"}, {"personne@exemple.fr", "mauvais mot de passe"},
+			{"electeur@exemple.fr", "mauvais mot de passe"}, {"camille@exemple.fr", long}, {"personne@exemple.fr", long},
+		} {
+			runs := derivations.Load()
+			_, err := Authenticate(ctx, d, testParams, tt.email, tt.pw, ipN(i), t0)
+			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
+			if n := derivations.Load() - runs; n != 1 {
+				t.Errorf("%s, password of %d bytes: %d argon2 derivations, want 1", tt.email, len(tt.pw), n)
+			}
+		}
 	})
 }
 
@@ -186,7 +256,13 @@ func TestVerify(t *testing.T) {
 		}
 		secret := f.secretOf("camille@exemple.fr", VerifyPath)
 		verify := func(token string) func() error {
-			return func() error { return Verify(f.ctx, f.env.Change, visitor, VerifyInput{Token: token}) }
+			return func() error {
+				id, err := Verify(f.ctx, f.env.Change, visitor, VerifyInput{Token: token})
+				if err == nil && id != a.ID {
+					t.Errorf("Verify gave account %d, want %d", id, a.ID)
+				}
+				return err
+			}
 		}
 		f.refuse([]dbtest.Refusal{
 			{Name: "unknown link", Run: verify("pas-un-jeton"), Kind: apperr.Invalid, Key: "account.token_invalid"},
@@ -236,7 +312,7 @@ func TestResendVerification(t *testing.T) {
 		if e := f.lastAudit("account.verification_sent"); e.Actor != "camille@exemple.fr" {
 			t.Errorf("audit entry %+v", e)
 		}
-		if err := Verify(f.ctx, f.env.Change, change.By(access.Visitor), VerifyInput{Token: secret}); err != nil {
+		if _, err := Verify(f.ctx, f.env.Change, change.By(access.Visitor), VerifyInput{Token: secret}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -350,7 +426,7 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 			return ChangePassword(f.ctx, f.env, change.By(camille), ChangePasswordInput{Current: current,
 				Password: "un nouveau mot de passe", ClientIP: "192.0.2.1"})
 		}
-		for range MaxFailuresPerAccount {
+		for range MaxFailuresPerPair {
 			if err := guess("pas le bon"); !apperr.IsKind(err, apperr.Invalid) {
 				t.Fatalf("guess: %v", err)
 			}
@@ -405,6 +481,49 @@ func TestSendLoginCode(t *testing.T) {
 		// The codes already sent still work.
 		if _, err := SignInWithCode(f.ctx, d, "camille@exemple.fr", code, "", t0); err != nil {
 			t.Errorf("last code: %v", err)
+		}
+	})
+}
+
+// The answers to wrong sign-in codes are the same for an address with an account and for one
+// without: without a code asked, after a code asked, and after a new one asked.
+func TestCodeAnswersTellNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newCmdFixture(t, d)
+		f.person("camille@exemple.fr")
+		answers := func(email, client string) string {
+			var keys []string
+			for range MaxCodeGuesses + 1 {
+				_, err := SignInWithCode(f.ctx, d, email, "12345678", client, t0)
+				ae, ok := apperr.As(err)
+				if !ok {
+					t.Fatalf("%s: %v", email, err)
+				}
+				keys = append(keys, ae.Message.Key)
+			}
+			return strings.Join(keys, " ")
+		}
+		ask := func(email string) {
+			if _, err := SendLoginCode(f.ctx, f.env, change.By(access.Visitor), CodeRequest{Email: email, Lang: i18n.FR}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, step := range []struct {
+			name string
+			ask  bool
+		}{{"no code asked", false}, {"a code asked", true}, {"a new code asked", true}} {
+			if step.ask {
+				ask("camille@exemple.fr")
+				ask("personne@exemple.fr")
+			}
+			known := answers("camille@exemple.fr", ipN(2*i))
+			unknown := answers("personne@exemple.fr", ipN(2*i+1))
+			if known != unknown {
+				t.Errorf("%s: with an account %q, without %q", step.name, known, unknown)
+			}
+			if !strings.HasSuffix(known, "guard.code_exhausted guard.code_exhausted") {
+				t.Errorf("%s: answers %q", step.name, known)
+			}
 		}
 	})
 }

@@ -30,10 +30,12 @@ type Mailer struct {
 	BaseURL string // the site's public address, for links
 }
 
-// VerifyPath and ResetPath are the pages the links of the e-mails open.
+// The pages the links of the e-mails open.
 const (
 	VerifyPath = "/verifier"
 	ResetPath  = "/reinitialiser"
+	SignInPath = "/connexion"
+	ForgotPath = "/mot-de-passe-oublie"
 )
 
 func (m Mailer) link(path, secret string) string {
@@ -56,6 +58,14 @@ func (m Mailer) Reset(to string, lang i18n.Lang, secret string) mail.Message {
 func (m Mailer) LoginCode(to string, lang i18n.Lang, code string) mail.Message {
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "mail.code.subject"),
 		Body: m.Cat.T(lang, "mail.code.body", code, int(LoginCodeTTL/time.Minute)), Proof: true}
+}
+
+// AlreadyRegistered is the e-mail sent to the owner of an address when someone registers
+// with it again: it carries links to sign in and to choose a new password, and no secret.
+func (m Mailer) AlreadyRegistered(to string, lang i18n.Lang) mail.Message {
+	base := strings.TrimRight(m.BaseURL, "/")
+	return mail.Message{To: to, Subject: m.Cat.T(lang, "guard.mail.registered.subject"),
+		Body: m.Cat.T(lang, "guard.mail.registered.body", base+SignInPath, base+ForgotPath)}
 }
 
 // NewVerification issues a verification link for a, through q (the caller's transaction),

@@ -68,50 +68,87 @@ func TestAuthenticateRehashes(t *testing.T) {
 	})
 }
 
-func TestThrottlePerAccount(t *testing.T) {
+// Five failures of one client at one account lock that pair for a delay that doubles with
+// each further failure; the account's owner signing in from elsewhere is not concerned.
+func TestThrottlePerPair(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
-		// Failures from many addresses (a botnet) still count for the account.
-		for i := range MaxFailuresPerAccount {
-			_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", ipN(i), t0.Add(time.Duration(i)*time.Minute))
+		const attacker, owner = "198.51.100.7", "192.0.2.10"
+		for i := range MaxFailuresPerPair {
+			_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", attacker, t0.Add(time.Duration(i)*time.Second))
 			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
 		}
-		last := t0.Add(time.Duration(MaxFailuresPerAccount-1) * time.Minute)
-		for _, at := range []time.Time{last, t0.Add(ThrottleWindow - time.Second)} {
-			_, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "198.51.100.7", at)
+		last := t0.Add(time.Duration(MaxFailuresPerPair-1) * time.Second)
+		// The pair is locked for FirstLockDelay after its last failure, even with the right
+		// password; the message tells the minutes left.
+		for _, at := range []time.Time{last, last.Add(FirstLockDelay - time.Second)} {
+			_, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, attacker, at)
 			wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		}
-		// Unknown addresses are throttled the same way (nothing tells who has an account).
-		for i := range MaxFailuresPerAccount {
-			_, _ = Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", ipN(100+i), t0)
+		_, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, attacker, last)
+		if ae, _ := apperr.As(err); ae == nil || len(ae.Message.Args) != 1 || ae.Message.Args[0] != int(FirstLockDelay/time.Minute) {
+			t.Errorf("refusal %v: want %d minutes", err, int(FirstLockDelay/time.Minute))
 		}
-		_, err := Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", "198.51.100.7", t0)
-		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
-		// Other accounts are not affected.
-		b := mustCreate(t, d, "dominique@exemple.fr", goodPassword)
-		if _, err := Authenticate(ctx, d, testParams, b.Email, goodPassword, "198.51.100.7", last); err != nil {
-			t.Errorf("other account: %v", err)
+		// The owner, from another address, is not locked out.
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, owner, last); err != nil {
+			t.Fatalf("owner from elsewhere: %v", err)
 		}
-		// Once the first failure leaves the window, one more try is allowed; it succeeds and
-		// clears the account's failures.
-		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "198.51.100.7", t0.Add(ThrottleWindow)); err != nil {
-			t.Fatalf("after the window: %v", err)
+		// Once the delay has passed, one more guess; it fails, and the next lock is twice as long.
+		t1 := last.Add(FirstLockDelay)
+		_, err = Authenticate(ctx, d, testParams, a.Email, "encore faux", attacker, t1)
+		wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
+		for _, at := range []time.Time{t1, t1.Add(FirstLockDelay), t1.Add(2*FirstLockDelay - time.Second)} {
+			_, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, attacker, at)
+			wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		}
-		for i := range MaxFailuresPerAccount - 1 {
-			_, _ = Authenticate(ctx, d, testParams, a.Email, "mauvais", "", t0.Add(ThrottleWindow+time.Duration(i)*time.Second))
+		// The right password after the doubled delay clears the pair's failures.
+		t2 := t1.Add(2 * FirstLockDelay)
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, attacker, t2); err != nil {
+			t.Fatalf("after the doubled delay: %v", err)
 		}
-		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "", t0.Add(ThrottleWindow+time.Minute)); err != nil {
+		for i := range MaxFailuresPerPair - 1 {
+			_, _ = Authenticate(ctx, d, testParams, a.Email, "mauvais", attacker, t2.Add(time.Duration(i)*time.Second))
+		}
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, attacker, t2.Add(time.Minute)); err != nil {
 			t.Errorf("failures were not cleared by the success: %v", err)
 		}
+		// Unknown addresses are throttled the same way (nothing tells who has an account).
+		for range MaxFailuresPerPair {
+			_, _ = Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", attacker, t0)
+		}
+		_, err = Authenticate(ctx, d, testParams, "personne@exemple.fr", "x", attacker, t0)
+		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
 		// Purge.
-		n, err := PurgeLoginFailures(ctx, d, t0.Add(ThrottleWindow))
+		n, err := PurgeLoginFailures(ctx, d, t0.Add(FailureMemory))
 		if err != nil || n == 0 {
 			t.Errorf("PurgeLoginFailures = %d, %v", n, err)
 		}
-		var left int
-		if err := d.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE failed_at < $1", t0.Add(ThrottleWindow)).Scan(&left); err != nil || left != 0 {
-			t.Errorf("%d old failures left (%v)", left, err)
+	})
+}
+
+func TestLockDelay(t *testing.T) {
+	for n, want := range map[int]time.Duration{
+		0: 0, MaxFailuresPerPair - 1: 0, MaxFailuresPerPair: FirstLockDelay, MaxFailuresPerPair + 1: 2 * FirstLockDelay,
+		MaxFailuresPerPair + 3: 8 * FirstLockDelay, MaxFailuresPerPair + 20: MaxLockDelay, 1 << 20: MaxLockDelay,
+	} {
+		if got := LockDelay(n); got != want {
+			t.Errorf("LockDelay(%d) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// Failures from many addresses (a botnet) lock no one out: each address has its own tries.
+func TestThrottleBotnetLocksNoOne(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
+		for i := range 3 * MaxFailuresPerPair {
+			_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", ipN(i), t0)
+			wantAppErr(t, err, apperr.Invalid, "account.bad_credentials")
+		}
+		if _, err := Authenticate(ctx, d, testParams, a.Email, goodPassword, "192.0.2.10", t0); err != nil {
+			t.Errorf("owner: %v", err)
 		}
 	})
 }
@@ -153,7 +190,7 @@ func TestThrottleConcurrentGuesses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := mustCreate(t, d, "camille@exemple.fr", goodPassword)
-		const workers = 3 * MaxFailuresPerAccount
+		const workers = 3 * MaxFailuresPerPair
 		var (
 			wg       sync.WaitGroup
 			mu       sync.Mutex
@@ -161,12 +198,12 @@ func TestThrottleConcurrentGuesses(t *testing.T) {
 			start    = make(chan struct{})
 			failures []error
 		)
-		for i := range workers {
+		for range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				<-start
-				_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", ipN(i), t0)
+				_, err := Authenticate(ctx, d, testParams, a.Email, "mauvais mot de passe", "198.51.100.7", t0)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -184,8 +221,8 @@ func TestThrottleConcurrentGuesses(t *testing.T) {
 			t.Fatal(failures)
 		}
 		// Attempts are counted one after the other: the burst gets exactly the tries left.
-		if tried != MaxFailuresPerAccount {
-			t.Errorf("%d passwords checked in a burst, want %d", tried, MaxFailuresPerAccount)
+		if tried != MaxFailuresPerPair {
+			t.Errorf("%d passwords checked in a burst, want %d", tried, MaxFailuresPerPair)
 		}
 	})
 }
@@ -207,17 +244,95 @@ func TestSignInWithCode(t *testing.T) {
 		if got.ID != a.ID || got.EmailVerifiedAt == nil {
 			t.Errorf("signed in as %+v", got)
 		}
-		// Guessing is throttled: after the limit even the right code is refused.
+		// A code accepts MaxCodeGuesses wrong guesses: the last one spends it, and the right
+		// code is refused from then on, with a message that asks for a new one. Guesses from
+		// several addresses count on the code all the same.
 		code, _ = IssueToken(ctx, d, a.ID, PurposeLoginCode, 0, t0)
-		for i := range MaxFailuresPerAccount {
-			_, err := SignInWithCode(ctx, d, a.Email, "0000000"+string(rune('0'+i)), ipN(i), t0)
+		wrong := "00000000"
+		if code == wrong {
+			wrong = "11111111"
+		}
+		for i := range MaxCodeGuesses - 1 {
+			_, err := SignInWithCode(ctx, d, a.Email, wrong, ipN(i), t0)
 			wantAppErr(t, err, apperr.Invalid, "account.code_invalid")
 		}
+		_, err = SignInWithCode(ctx, d, a.Email, "pas un code", ipN(9), t0)
+		wantAppErr(t, err, apperr.Invalid, "guard.code_exhausted")
 		_, err = SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0)
-		wantAppErr(t, err, apperr.TooMany, "account.too_many_attempts")
-		if _, err := SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0.Add(ThrottleWindow)); !apperr.IsKind(err, apperr.Invalid) {
-			t.Errorf("code after its 15 minutes: %v", err) // expired meanwhile
+		wantAppErr(t, err, apperr.Invalid, "guard.code_exhausted")
+		// A new code works at once, and its guesses start from nothing.
+		code, _ = IssueToken(ctx, d, a.ID, PurposeLoginCode, 0, t0.Add(time.Minute))
+		_, err = SignInWithCode(ctx, d, a.Email, wrong, "192.0.2.1", t0.Add(time.Minute))
+		wantAppErr(t, err, apperr.Invalid, "account.code_invalid")
+		if _, err := SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0.Add(time.Minute)); err != nil {
+			t.Fatalf("new code: %v", err)
 		}
+		// Password failures of a pair do not lock the code sign-in of that pair.
+		for range MaxFailuresPerPair + 1 {
+			_, _ = Authenticate(ctx, d, testParams, a.Email, "mauvais", "192.0.2.1", t0.Add(2*time.Minute))
+		}
+		code, _ = IssueToken(ctx, d, a.ID, PurposeLoginCode, 0, t0.Add(2*time.Minute))
+		if _, err := SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0.Add(2*time.Minute)); err != nil {
+			t.Fatalf("code after password failures: %v", err)
+		}
+		// Expired codes are only invalid.
+		code, _ = IssueToken(ctx, d, a.ID, PurposeLoginCode, 0, t0.Add(3*time.Minute))
+		if _, err := SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0.Add(3*time.Minute+LoginCodeTTL)); !apperr.IsKind(err, apperr.Invalid) {
+			t.Errorf("code after its 15 minutes: %v", err)
+		}
+	})
+}
+
+// A burst of parallel wrong codes is counted one at a time: exactly MaxCodeGuesses of them
+// are checked against the live code, the others are told it is spent.
+func TestCodeGuessesConcurrent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := mustCreate(t, d, "electeur@exemple.fr", "")
+		code, err := IssueToken(ctx, d, a.ID, PurposeLoginCode, 0, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrong := "00000000"
+		if code == wrong {
+			wrong = "11111111"
+		}
+		var (
+			wg            sync.WaitGroup
+			mu            sync.Mutex
+			invalid, gone int
+			start         = make(chan struct{})
+			failures      []error
+		)
+		for i := range 3 * MaxCodeGuesses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := SignInWithCode(ctx, d, a.Email, wrong, ipN(i), t0)
+				mu.Lock()
+				defer mu.Unlock()
+				ae, _ := apperr.As(err)
+				switch {
+				case ae != nil && ae.Message.Key == "account.code_invalid":
+					invalid++
+				case ae != nil && ae.Message.Key == "guard.code_exhausted":
+					gone++
+				default:
+					failures = append(failures, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if len(failures) > 0 {
+			t.Fatal(failures)
+		}
+		if invalid != MaxCodeGuesses-1 || gone != 2*MaxCodeGuesses+1 {
+			t.Errorf("%d invalid and %d spent, want %d and %d", invalid, gone, MaxCodeGuesses-1, 2*MaxCodeGuesses+1)
+		}
+		_, err = SignInWithCode(ctx, d, a.Email, code, "192.0.2.1", t0)
+		wantAppErr(t, err, apperr.Invalid, "guard.code_exhausted")
 	})
 }
 

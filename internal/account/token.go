@@ -36,8 +36,8 @@ const (
 	LoginCodeTTL = 15 * time.Minute
 )
 
-// LoginCodeDigits is the length of a sign-in code: 10^8 values, against at most a handful
-// of guesses per quarter hour allowed by the sign-in throttle.
+// LoginCodeDigits is the length of a sign-in code: 10^8 values, against at most
+// MaxCodeGuesses guesses per code.
 const LoginCodeDigits = 8
 
 // DefaultTTL returns the usual lifetime of a token of purpose p.
@@ -166,23 +166,78 @@ func ConsumeToken(ctx context.Context, q db.Querier, purpose Purpose, secret str
 	return consume(ctx, q, purpose, hashLink(secret), now)
 }
 
+// MaxCodeGuesses is how many wrong guesses a sign-in code accepts: at the last one it is
+// spent, and a new one must be asked.
+const MaxCodeGuesses = 5
+
 // ConsumeLoginCode spends a sign-in code sent to the account. Spaces and dashes that people
 // type inside codes are ignored. A wrong, expired or used code is an apperr Invalid
-// (without saying which: the code is the secret). Use SignInWithCode from the sign-in page,
-// which also throttles guesses.
+// (without saying which: the code is the secret). A wrong guess is counted on the account's
+// live code: the MaxCodeGuesses-th spends it, and from then on, until a new code is sent,
+// the answer is the apperr Invalid "guard.code_exhausted", which tells to ask for a new one.
+// Use SignInWithCode from the sign-in page, which also throttles guesses and checks them one
+// at a time.
 func ConsumeLoginCode(ctx context.Context, q db.Querier, accountID int64, code string, now time.Time) error {
+	return consumeLoginCode(ctx, q, accountID, "", code, now)
+}
+
+// consumeLoginCode is ConsumeLoginCode; when the account has no live code and email is
+// given, a wrong guess is counted for the address as for an address without an account
+// (countCodeGuess), so that the answers do not tell the two apart.
+func consumeLoginCode(ctx context.Context, q db.Querier, accountID int64, email, code string, now time.Time) error {
 	code, ok := normalizeCode(code)
-	if !ok {
+	if ok {
+		_, err := consume(ctx, q, PurposeLoginCode, hashCode(accountID, code), now)
+		if err == nil {
+			return nil
+		}
+		if _, isApp := apperr.As(err); !isApp {
+			return err
+		}
+	}
+	live, err := wrongCodeGuess(ctx, q, accountID, now)
+	switch {
+	case err != nil || live:
+		return err
+	case email == "":
 		return apperr.New(apperr.Invalid, "account.code_invalid")
 	}
-	_, err := consume(ctx, q, PurposeLoginCode, hashCode(accountID, code), now)
-	if err != nil {
-		if _, isApp := apperr.As(err); isApp {
-			return apperr.New(apperr.Invalid, "account.code_invalid")
+	return countCodeGuess(ctx, q, email, now)
+}
+
+// wrongCodeGuess counts a wrong guess on the account's live sign-in code (spending it at the
+// last one allowed) and returns the answer to give; live is false, and the error nil, when
+// the account has no live code and its latest one was not spent by guesses.
+func wrongCodeGuess(ctx context.Context, q db.Querier, accountID int64, now time.Time) (live bool, err error) {
+	now = now.UTC()
+	var guesses int
+	err = q.QueryRowContext(ctx,
+		`UPDATE account_tokens SET failed_guesses = failed_guesses + 1,
+		     used_at = CASE WHEN failed_guesses + 1 >= $1 THEN $2 ELSE used_at END
+		 WHERE account_id = $3 AND purpose = $4 AND used_at IS NULL AND expires_at > $2
+		 RETURNING failed_guesses`, MaxCodeGuesses, now, accountID, string(PurposeLoginCode)).Scan(&guesses)
+	switch {
+	case err == nil:
+		live = true
+	case db.IsNotFound(err):
+		// No live code: say so if the latest one, unexpired, was spent by wrong guesses.
+		err = q.QueryRowContext(ctx,
+			`SELECT failed_guesses FROM account_tokens
+			 WHERE account_id = $1 AND purpose = $2 AND expires_at > $3
+			 ORDER BY created_at DESC, id DESC LIMIT 1`, accountID, string(PurposeLoginCode), now).Scan(&guesses)
+		if err != nil && !db.IsNotFound(err) {
+			return false, fmt.Errorf("read sign-in code: %w", err)
 		}
-		return err
+	default:
+		return false, fmt.Errorf("count a wrong sign-in code: %w", err)
 	}
-	return nil
+	if guesses >= MaxCodeGuesses {
+		return true, apperr.New(apperr.Invalid, "guard.code_exhausted", MaxCodeGuesses)
+	}
+	if live {
+		return true, apperr.New(apperr.Invalid, "account.code_invalid")
+	}
+	return false, nil
 }
 
 func normalizeCode(code string) (string, bool) {

@@ -112,12 +112,15 @@ func stepRegister(t *testing.T, j *journey) {
 		"password", j.citizenPassword, "password_confirm", j.citizenPassword)
 	tab.Screenshot("register")
 	tab.SubmitOK(mainSubmit)
-	if p := tab.Path(); p != "/compte" {
-		t.Fatalf("after registering: on %s, want /compte", p)
+	// Registering signs no one in (the answer is the same for an address that has an
+	// account): the e-mail's link does.
+	if p := tab.Path(); p != "/connexion" {
+		t.Fatalf("after registering: on %s, want /connexion", p)
 	}
-	tab.WantText("Votre compte est créé", j.citizenEmail, "non confirmée")
+	tab.WantText("Consultez votre boîte aux lettres")
 
-	// The e-mail's link, then the confirm button (the link alone changes nothing).
+	// The e-mail's link, then the confirm button (the link alone changes nothing), which
+	// signs in.
 	tab.Open(j.site.LastLink(t, j.citizenEmail, "verifier"))
 	tab.Screenshot("verify")
 	tab.SubmitOK(`main form[action="/verifier"] button[type=submit]`)

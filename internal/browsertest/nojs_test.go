@@ -46,7 +46,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 	tab.Fill("password", password, "password_confirm", password)
 	tab.SubmitOK(mainSubmit)
-	tab.WantText("Votre compte est créé")
+	tab.WantText("Consultez votre boîte aux lettres")
 	tab.Screenshot("registered")
 
 	tab.Open(s.LastLink(t, email, "verifier"))

@@ -83,7 +83,7 @@ func TestChangePasswordGuessesAreThrottled(t *testing.T) {
 		b.signIn(citizen.Email, citizen.Password)
 		b.get("/compte")
 		form := url.Values{"current_password": {"une supposition"}, "password": {"une phrase toute neuve"}, "password_confirm": {"une phrase toute neuve"}}
-		for range account.MaxFailuresPerAccount {
+		for range account.MaxFailuresPerPair {
 			wantStatus(t, b.post("/compte/mot-de-passe", form), http.StatusUnprocessableEntity, "wrong guess")
 		}
 		form.Set("current_password", citizen.Password)

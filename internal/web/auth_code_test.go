@@ -117,19 +117,22 @@ func TestSignInWithCodeThrottle(t *testing.T) {
 		if code == wrong {
 			wrong = "11111111"
 		}
-		for i := range account.MaxFailuresPerAccount {
+		for i := range account.MaxCodeGuesses - 1 {
 			p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {wrong}})
 			wantStatus(t, p, http.StatusUnprocessableEntity, "wrong code "+string(rune('1'+i)))
+			wantContains(t, p, "wrong code", "Ce code est incorrect")
 		}
-		// Even the right code is refused until the window passes.
-		p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {code}})
-		wantStatus(t, p, http.StatusTooManyRequests, "right code while throttled")
-		wantContains(t, p, "throttled", "Trop de tentatives", `name="email" value="`+carrier.Email+`"`)
-		s.now = s.now.Add(account.ThrottleWindow + 1)
-		// The code lived 15 minutes: it expired meanwhile. A new one works.
+		// The last wrong guess the code accepts spends it: even the right code is refused, with
+		// a message that asks for a new one.
+		for _, c := range []string{wrong, code} {
+			p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {c}})
+			wantStatus(t, p, http.StatusUnprocessableEntity, "spent code")
+			wantContains(t, p, "spent code", "essais erronés", "Demandez un nouveau code", `name="email" value="`+carrier.Email+`"`)
+		}
+		// A new one works at once.
 		b.post("/connexion/code", url.Values{"email": {carrier.Email}})
-		p = b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {s.lastCode(carrier.Email)}})
-		wantStatus(t, p, http.StatusSeeOther, "new code after the window")
+		p := b.post("/connexion/code/verifier", url.Values{"email": {carrier.Email}, "code": {s.lastCode(carrier.Email)}})
+		wantStatus(t, p, http.StatusSeeOther, "new code")
 	})
 }
 

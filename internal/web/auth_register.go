@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/change"
@@ -24,8 +23,10 @@ func (s *Server) registerShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "register", registerPage{Base: s.base(r, "auth.register.title")})
 }
 
-// registerSubmit creates a citizen account, signs it in and sends the verification link.
-// The passwords are never sent back to the form.
+// registerSubmit creates a citizen account and sends the verification link, whose page
+// signs the person in. When the address has an account already, its owner is told by e-mail
+// instead; the visitor sees the same answer either way ("see your mailbox"), so that the
+// form does not tell who has an account. The passwords are never sent back to the form.
 func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 	f := registerForm{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name"))}
 	password := r.PostFormValue("password")
@@ -33,11 +34,9 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 	if password != r.PostFormValue("password_confirm") {
 		errs.Add("password_confirm", "auth.password_mismatch")
 	}
-	var acc *access.Account
 	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
-		var err error
-		acc, err = account.Register(r.Context(), s.accountEnv(), change.By(actorOf(r)),
+		_, err := account.Register(r.Context(), s.accountEnv(), change.By(actorOf(r)),
 			account.RegisterInput{Email: f.Email, Name: f.Name, Password: password, Lang: langOf(r)})
 		if ae, ok := apperr.As(err); ok && ae.Fields != nil {
 			errs, status = ae.Fields, formStatus(ae)
@@ -49,10 +48,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) error {
 		p := registerPage{Base: s.base(r, "auth.register.title"), Form: f, Errors: errs}
 		return s.render(w, r, status, "register", p)
 	}
-	if err := s.startSession(r, acc.ID); err != nil {
-		return err
-	}
 	s.flash(r, "auth.register.done")
-	http.Redirect(w, r, "/compte", http.StatusSeeOther)
+	http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 	return nil
 }

@@ -115,29 +115,43 @@ func TestRegisterVerifyAndReset(t *testing.T) {
 			t.Error("the password was sent back in the form")
 		}
 
+		// Registering answers "see your mailbox", without signing in: the verification link
+		// does. The same address again gets the very same answer, and its owner an e-mail.
 		form.Set("password_confirm", "une longue phrase")
 		p = b.post("/inscription", form)
-		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
+		if p.Status != http.StatusSeeOther || p.Location != "/connexion" {
 			t.Fatalf("register: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
 		}
-		wantContains(t, b.get("/compte"), "new account", "adresse non confirmée", "Citoyen", "Un e-mail vous a été envoyé")
-
-		// The same address again is refused, next to the field.
+		first := b.get("/connexion")
+		wantContains(t, first, "after registering", "Consultez votre boîte aux lettres")
+		if p := b.get("/compte"); p.Status != http.StatusSeeOther {
+			t.Errorf("signed in by the registration: %d", p.Status)
+		}
 		other := s.browser()
 		other.get("/inscription")
-		p = other.post("/inscription", form)
-		wantStatus(t, p, http.StatusUnprocessableEntity, "duplicate address")
-		wantContains(t, p, "duplicate address", "Un compte existe déjà")
+		again := other.post("/inscription", form)
+		if again.Status != p.Status || again.Location != "/connexion" {
+			t.Fatalf("same address again: %d → %q\n%s", again.Status, again.Location, excerpt(again.Body))
+		}
+		second := other.get("/connexion")
+		wantContains(t, second, "same address again", "Consultez votre boîte aux lettres")
+		if strings.Contains(second.Body, "existe déjà") {
+			t.Error("the page tells the address has an account")
+		}
+		msgs, err := mail.Sent(context.Background(), s.db, "marie.dupont@example.org")
+		if err != nil || len(msgs) != 2 || !strings.Contains(msgs[0].Subject+msgs[1].Subject, "Vous avez déjà un compte") {
+			t.Errorf("e-mails to the address: %d (%v)", len(msgs), err)
+		}
 
 		link := s.lastLink("marie.dupont@example.org", "verifier")
 		p = b.get(link)
 		wantStatus(t, p, http.StatusOK, "verification page")
 		token := strings.TrimPrefix(link, "/verifier?jeton=")
 		p = b.post("/verifier", url.Values{"jeton": {token}})
-		if p.Status != http.StatusSeeOther {
-			t.Fatalf("verify: %d\n%s", p.Status, excerpt(p.Body))
+		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
+			t.Fatalf("verify: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
 		}
-		wantContains(t, b.get("/compte"), "verified account", "adresse confirmée")
+		wantContains(t, b.get("/compte"), "verified account", "adresse confirmée", "Citoyen", "Votre adresse e-mail est confirmée")
 		p = b.post("/verifier", url.Values{"jeton": {token}})
 		wantStatus(t, p, http.StatusUnprocessableEntity, "link used twice")
 		wantContains(t, p, "link used twice", "déjà été utilisé")

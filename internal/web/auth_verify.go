@@ -24,7 +24,7 @@ func (s *Server) verifyShow(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("jeton")
-	err := account.Verify(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.VerifyInput{Token: token})
+	id, err := account.Verify(r.Context(), s.changeEnv(), change.By(actorOf(r)), account.VerifyInput{Token: token})
 	if ae, ok := apperr.As(err); ok {
 		p := tokenPage{Base: s.base(r, "auth.verify.title"), Token: token, Error: s.cat.T(langOf(r), ae.Message.Key, ae.Message.Args...)}
 		return s.render(w, r, http.StatusUnprocessableEntity, "verify", p)
@@ -32,12 +32,25 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "auth.verify.done")
-	if actorOf(r).SignedIn() {
-		http.Redirect(w, r, "/compte", http.StatusSeeOther)
-	} else {
-		http.Redirect(w, r, "/connexion", http.StatusSeeOther)
+	// The link proves the address, as a sign-in code does: a visitor who opens it is signed
+	// in to its account (registration no longer signs in, so that it tells nothing of who
+	// has an account), unless the account is disabled.
+	if !actorOf(r).SignedIn() {
+		a, err := account.ByID(r.Context(), s.db, id)
+		if err != nil {
+			return err
+		}
+		if a.Disabled {
+			s.flash(r, "auth.verify.done")
+			http.Redirect(w, r, "/connexion", http.StatusSeeOther)
+			return nil
+		}
+		if err := s.startSession(r, a.ID); err != nil {
+			return err
+		}
 	}
+	s.flash(r, "auth.verify.done")
+	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
 }
 

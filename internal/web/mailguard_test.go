@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,15 +17,6 @@ import (
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/web"
 )
-
-// browserFrom is a visitor whose connections come from the local address ip (127.0.0.x):
-// another client, for the limits counted per client.
-func (s *site) browserFrom(ip string) *browser {
-	b := s.browser()
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
-	b.http.Transport = &http.Transport{DialContext: d.DialContext}
-	return b
-}
 
 // clients numbers the client addresses handed out by nextClient.
 var clients atomic.Uint32

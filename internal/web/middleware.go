@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -187,15 +186,4 @@ func (s *Server) sessionAccount(ctx context.Context, id int64) (*access.Account,
 		return p.Account, nil
 	}
 	return account.ByID(ctx, s.db, id)
-}
-
-// clientIP is the address used for login throttling. Behind a reverse proxy, the proxy's
-// address is what we see unless it is configured to pass the client's; we do not trust
-// X-Forwarded-For from anyone, since a client could forge it to escape the throttle.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

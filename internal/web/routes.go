@@ -225,6 +225,7 @@ func (s *Server) routes() http.Handler {
 	h = s.withAssets(h)
 	h = securityHeaders(s.hsts, h)
 	h = limitBody(h)
+	h = s.withClientAddr(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
 	h = withRequestID(h)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -50,6 +51,9 @@ type Config struct {
 	// ClearBallots lets a vote open without a sealed box, its ballots written in clear: for
 	// the vote bench's measure without encryption only (see vote.Env).
 	ClearBallots bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header tells
+	// the client's address (see clientAddrOf); none: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the dependencies of the handlers.
@@ -79,6 +83,8 @@ type Server struct {
 	Territory *territory.Data
 	// oidc is the OpenID Connect client, nil when no provider is configured.
 	oidc *oidc.Client
+	// trustedProxies are Config.TrustedProxies.
+	trustedProxies []netip.Prefix
 }
 
 // New builds a server ready to serve.
@@ -114,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
 		clearBallots: cfg.ClearBallots, metricsToken: cfg.MetricsToken, hsts: strings.HasPrefix(cfg.BaseURL, "https://"),
+		trustedProxies: cfg.TrustedProxies,
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {
