@@ -61,11 +61,12 @@ func (m Mailer) LoginCode(to string, lang i18n.Lang, code string) mail.Message {
 }
 
 // AlreadyRegistered is the e-mail sent to the owner of an address when someone registers
-// with it again: it carries links to sign in and to choose a new password, and no secret.
+// with it again: it carries links to sign in and to choose a new password, no secret and
+// nothing typed by anyone, and may go to an address not confirmed yet, like a reset link.
 func (m Mailer) AlreadyRegistered(to string, lang i18n.Lang) mail.Message {
 	base := strings.TrimRight(m.BaseURL, "/")
 	return mail.Message{To: to, Subject: m.Cat.T(lang, "guard.mail.registered.subject"),
-		Body: m.Cat.T(lang, "guard.mail.registered.body", base+SignInPath, base+ForgotPath)}
+		Body: m.Cat.T(lang, "guard.mail.registered.body", base+SignInPath, base+ForgotPath), Proof: true}
 }
 
 // NewVerification issues a verification link for a, through q (the caller's transaction),

@@ -158,8 +158,7 @@ func InviteStructureMember(ctx context.Context, env Env, who change.Who, in Invi
 				fe.Add("email", "dossier.invitation.too_many", maxPendingInvitations)
 				return change.Outcome{}, fe.Err()
 			}
-			st, err := StructureByID(ctx, tx, in.StructureID)
-			if err != nil {
+			if _, err := StructureByID(ctx, tx, in.StructureID); err != nil {
 				return change.Outcome{}, err
 			}
 			inv := Invitation{StructureID: in.StructureID, Email: email, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
@@ -170,7 +169,7 @@ func InviteStructureMember(ctx context.Context, env Env, who change.Who, in Invi
 			if err != nil {
 				return change.Outcome{}, err
 			}
-			msg := env.Mail.Invitation(in.Lang, email, st, secret, inv.ExpiresAt)
+			msg := env.Mail.Invitation(in.Lang, email, secret, inv.ExpiresAt)
 			return change.Outcome{EntityID: entityID(in.StructureID),
 				After: map[string]any{"invitation": inv.ID, "expires_at": inv.ExpiresAt}, Mails: []mail.Message{msg}}, nil
 		},

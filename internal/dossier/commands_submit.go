@@ -28,17 +28,20 @@ func Path(c *campaign.Campaign, id int64) string {
 // InvitationPath is the page of an invitation's link, where it is accepted.
 const InvitationPath = "/compte/invitation"
 
-// Invitation is the e-mail of an invitation to act for a structure. Its subject holds no
-// text typed by anyone (the structure's name is in the body only).
-func (m Mailer) Invitation(lang i18n.Lang, to string, st *Structure, secret string, expires time.Time) mail.Message {
+// Invitation is the e-mail of an invitation to act for a structure. It goes to an address
+// that may not be confirmed yet, and proves it as a sign-in code does (the link works only
+// for the account of that address): so it holds no text typed by anyone, not even the
+// structure's name, which the invitation's page shows.
+func (m Mailer) Invitation(lang i18n.Lang, to string, secret string, expires time.Time) mail.Message {
 	if lang == "" {
 		lang = i18n.FR
 	}
 	link := strings.TrimRight(m.BaseURL, "/") + InvitationPath + "?jeton=" + secret
 	return mail.Message{To: to,
 		Subject: m.Cat.T(lang, "mail.structure_invitation.subject"),
-		Body: m.Cat.T(lang, "mail.structure_invitation.body", st.Name, link,
+		Body: m.Cat.T(lang, "mail.structure_invitation.body", link,
 			i18n.DateTime(lang, expires.In(PlatformLocation()))),
+		Proof: true,
 	}
 }
 
