@@ -18,7 +18,6 @@ import (
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/i18n"
-	"budgetcitoyen/internal/seal"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -163,7 +162,7 @@ func runBoxSeal(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "budgetcitoyen box seal:", describeRefusal(err))
 		return 1
 	}
-	boxID := seal.Box{K: cer.Box.K, N: cer.Box.N, PublicKey: cer.Box.PublicKey, Commitments: cer.Box.Commitments}.ID()
+	boxID := cer.Box.PublicBox().ID()
 	var failed, written []string
 	for i, f := range files {
 		note := fmt.Sprintf("# Budget citoyen: share of a sealed ballot box. Keep it secret; it is needed to open the box.\n"+
@@ -418,7 +417,7 @@ func boxStatus(ctx context.Context, d *db.DB, c *campaign.Campaign, w io.Writer)
 	if !b.Sealed() {
 		state = "unsealed on " + b.UnsealedAt.Format(when) + " (sealed on " + b.SealedAt.Format(when) + ")"
 	}
-	id := seal.Box{K: b.K, N: b.N, PublicKey: b.PublicKey, Commitments: b.Commitments}.ID()
+	id := b.PublicBox().ID()
 	fmt.Fprintf(w, "campaign: %s\nstate: %s\nbox: %s\nshares needed: %d of %d\ntrustees:\n", c.Slug, state, id, b.K, b.N)
 	for i, accountID := range b.Trustees {
 		a, err := account.ByID(ctx, d, accountID)

@@ -108,7 +108,7 @@ func demoShares(ctx context.Context, d *db.DB, slug string, trustees []string) (
 	if err != nil {
 		return nil, err
 	}
-	stored := seal.Box{K: b.K, N: b.N, PublicKey: b.PublicKey, Commitments: b.Commitments}
+	stored := b.PublicBox()
 	if box.ID() != stored.ID() {
 		return nil, nil
 	}

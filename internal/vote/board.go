@@ -14,7 +14,7 @@ import (
 // by comparing copies of the list taken at different times, that none was removed.
 
 // ID is the box's short public id (a hash of its public key).
-func (b *SealedBox) ID() string { return b.publicBox().ID() }
+func (b *SealedBox) ID() string { return b.PublicBox().ID() }
 
 // TrusteeNames returns the display names of the box's trustees, in the order of their
 // shares ("" for an account without one). Their addresses are not public.

@@ -27,8 +27,8 @@ func sealInfo(campaignID int64) []byte {
 	return []byte("budgetcitoyen ballot box " + strconv.FormatInt(campaignID, 10))
 }
 
-// publicBox is the part of a stored box that seals.
-func (b *SealedBox) publicBox() seal.Box {
+// PublicBox is the part of a stored box that seals, and whose ID names the box.
+func (b *SealedBox) PublicBox() seal.Box {
 	return seal.Box{K: b.K, N: b.N, PublicKey: b.PublicKey, Commitments: b.Commitments}
 }
 
@@ -43,7 +43,7 @@ type sealedGroup struct {
 // sealGroup seals ballots (each a receipt and its choices, in the order they are to be
 // stored) for the box b of one campaign.
 func sealGroup(b *SealedBox, ballots []sealedBallot) (*sealedGroup, error) {
-	s, err := seal.NewGroupSealer(b.publicBox(), sealInfo(b.CampaignID))
+	s, err := seal.NewGroupSealer(b.PublicBox(), sealInfo(b.CampaignID))
 	if err != nil {
 		return nil, fmt.Errorf("seal a group of ballots: %w", err)
 	}

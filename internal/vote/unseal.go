@@ -58,7 +58,7 @@ func Unseal(ctx context.Context, env change.Env, who change.Who, in UnsealInput)
 				return change.Outcome{}, err
 			}
 			defer key.Forget()
-			out.Box = box.publicBox().ID()
+			out.Box = box.PublicBox().ID()
 			n, err := openBox(ctx, tx, key, c.ID)
 			if err != nil {
 				return change.Outcome{}, err
@@ -95,7 +95,7 @@ func recoverKey(box *SealedBox, texts []string) (*seal.Key, error) {
 		}
 		shares = append(shares, s)
 	}
-	key, err := box.publicBox().Recover(shares)
+	key, err := box.PublicBox().Recover(shares)
 	var bad *seal.BadShareError
 	switch {
 	case err == nil:

@@ -11,7 +11,6 @@ import (
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/seal"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -45,7 +44,7 @@ func (b *ceremonyBox) Sealed() bool { return b != nil && b.UnsealedAt == nil }
 // ceremonyBoxView builds the view of a stored box; trustees gives their accounts, in the
 // order of their shares (read from the database when nil).
 func (s *Server) ceremonyBoxView(r *http.Request, b *vote.SealedBox, trustees []*access.Account) (*ceremonyBox, error) {
-	v := &ceremonyBox{ID: seal.Box{K: b.K, N: b.N, PublicKey: b.PublicKey, Commitments: b.Commitments}.ID(),
+	v := &ceremonyBox{ID: b.PublicBox().ID(),
 		K: b.K, N: b.N, SealedAt: b.SealedAt, UnsealedAt: b.UnsealedAt}
 	for i, id := range b.Trustees {
 		var a *access.Account
