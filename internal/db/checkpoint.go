@@ -55,13 +55,16 @@ func startCheckpointer(d *DB, every time.Duration) *checkpointer {
 // log over. The writer waits for that second step only: a few pages and one sync.
 //
 // Both are PASSIVE: they copy what no reader still needs and never wait for a reader. An
-// error (the database closing, a busy moment) is left to the next tick.
-func (d *DB) checkpoint(ctx context.Context) {
+// error (the database closing, a busy moment) is left to the next tick. It reports whether
+// the second step ran: the first one can be cut short by a reader's snapshot, or by a commit
+// that reads an older state of the log while it copies.
+func (d *DB) checkpoint(ctx context.Context) (bothSteps bool) {
 	logged, copied, err := walCheckpoint(ctx, d.DB)
 	if err != nil || logged == 0 || copied < logged {
-		return
+		return false
 	}
-	_, _, _ = walCheckpoint(ctx, d.w)
+	_, _, err = walCheckpoint(ctx, d.w)
+	return err == nil
 }
 
 // walCheckpoint runs a PASSIVE checkpoint on one of p's connections and returns the number
