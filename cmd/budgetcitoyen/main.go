@@ -26,6 +26,7 @@ func subcommands() map[string]subcommand {
 		"migrate": {"apply the database migrations and exit", runMigrate},
 		"user":    {"manage accounts: user add --email … --role …", runUser},
 		"audit":   {"check the audit log: audit verify", runAudit},
+		"purge":   {"erase the personal data past its retention period: purge [--dry-run] [--now TIME]", runPurge},
 		"box":     {"the sealed ballot box of a campaign: box seal, box unseal, box status", runBox},
 		"results": {"compute the outcome of a participatory-budgeting election (.pb file)", runResults},
 		"bench":   {"measure the vote under load: bench vote [--database URL] [--voters N] [--concurrency C]", runBench},

@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
 )
@@ -156,6 +158,8 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 	go w.Run(ctx)
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	// The retention purge runs at the first tick, then once a day.
+	var lastPurge time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -164,15 +168,28 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session clean-up", "err", err)
 			}
-			if _, err := account.PurgeLoginFailures(ctx, d, now().Add(-account.FailureMemory)); err != nil && ctx.Err() == nil {
-				log.Warn("sign-in failures purge", "err", err)
-			}
-			if _, err := account.PurgeTokens(ctx, d, now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-				log.Warn("token purge", "err", err)
+			if time.Since(lastPurge) >= 24*time.Hour {
+				lastPurge = time.Now()
+				purgeNow(ctx, d, now, log)
 			}
 			if _, err := srv.QueueWorkshopReminders(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("comptoir reminders", "err", err)
 			}
 		}
 	}
+}
+
+// purgeNow erases the personal data past its retention period (privacy.Purge) and logs the
+// counts, never what was erased.
+func purgeNow(ctx context.Context, d *db.DB, now func() time.Time, log *slog.Logger) {
+	rep, err := privacy.Purge(ctx, change.Env{DB: d, Now: now}, change.System("worker"), now(), false)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("retention purge", "err", err)
+		}
+		return
+	}
+	log.Info("retention purge", "sessions", rep.Sessions, "links", rep.Tokens, "failures", rep.SignInFailures,
+		"quota", rep.MailQuota, "emails", rep.Outbox, "invitations", rep.Invitations,
+		"unconfirmed_accounts", rep.UnverifiedAccounts, "voter_registers", len(rep.Voters))
 }

@@ -198,7 +198,13 @@ func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 // Cleanup deletes the sessions expired at now and returns how many; the background worker
 // calls it periodically (Find already ignores expired rows, this only reclaims space).
 func (s *SessionStore) Cleanup(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.d.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", now.UTC())
+	return PurgeSessions(ctx, s.d, s.d.Dialect, now)
+}
+
+// PurgeSessions deletes the sessions expired at now, on q of a database of dialect d (the
+// retention purge runs it in its own transaction).
+func PurgeSessions(ctx context.Context, q db.Querier, d db.Dialect, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", now.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("clean up sessions: %w", err)
 	}
@@ -206,10 +212,10 @@ func (s *SessionStore) Cleanup(ctx context.Context, now time.Time) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("clean up sessions: %w", err)
 	}
-	if s.d.Dialect == db.SQLite {
+	if d == db.SQLite {
 		// The versions no session uses any more: deleting their sessions moved them on, so no
 		// cached session can match them.
-		if _, err := s.d.ExecContext(ctx,
+		if _, err := q.ExecContext(ctx,
 			"DELETE FROM session_versions WHERE prefix NOT IN (SELECT substr(token, 1, 8) FROM sessions)"); err != nil {
 			return n, fmt.Errorf("clean up session versions: %w", err)
 		}

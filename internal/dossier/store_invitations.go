@@ -167,3 +167,15 @@ func MarkInvitationAccepted(ctx context.Context, q db.Querier, id, accountID int
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// PurgeInvitationAddresses blanks the address of the invitations that ended (accepted,
+// withdrawn or expired) before before: the record of the invitation stays, the address of a
+// person who may never have had an account goes. It returns how many were blanked.
+func PurgeInvitationAddresses(ctx context.Context, q db.Querier, before time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `UPDATE structure_invitations SET email = '' WHERE email <> ''
+		AND (accepted_at < $1 OR withdrawn_at < $1 OR expires_at < $1)`, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge invitation addresses: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -153,16 +153,18 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 	return out, rows.Err()
 }
 
-// settle records the outcome: sent, retried later with exponential backoff, or failed.
+// settle records the outcome: sent, retried later with exponential backoff, or failed. A
+// sent or abandoned e-mail keeps no body: its row (address, subject, dates) remains until
+// the retention purge (PurgeOutbox), for the record of what was sent to whom.
 func (w *Worker) settle(ctx context.Context, c claimed, sendErr error, now time.Time) error {
 	var err error
 	switch {
 	case sendErr == nil:
 		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = '',
-			body_text = CASE WHEN sensitive THEN '' ELSE body_text END WHERE id = $2`, now, c.id)
+			body_text = '' WHERE id = $2`, now, c.id)
 	case c.attempts+1 >= w.MaxAttempts:
 		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET failed_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2,
-			body_text = CASE WHEN sensitive THEN '' ELSE body_text END WHERE id = $3`, now, truncate(sendErr.Error()), c.id)
+			body_text = '' WHERE id = $3`, now, truncate(sendErr.Error()), c.id)
 	default:
 		backoff := time.Duration(1<<min(c.attempts, 10)) * 30 * time.Second
 		_, err = w.DB.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2 WHERE id = $3", now.Add(backoff), truncate(sendErr.Error()), c.id)
@@ -206,4 +208,15 @@ func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// PurgeOutbox deletes the e-mails queued before before, sent or not (an e-mail that could
+// not leave in that time is stale), except one a worker is sending at now.
+func PurgeOutbox(ctx context.Context, q db.Querier, before, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, "DELETE FROM outbox WHERE created_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
+		before.UTC(), now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge outbox: %w", err)
+	}
+	return res.RowsAffected()
 }

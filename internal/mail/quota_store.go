@@ -123,3 +123,13 @@ func Confirmed(ctx context.Context, q db.Querier, addr string) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// PurgeQuota deletes the quota rows recorded before before (package privacy's retention of
+// throttling records; Take already forgets those older than its window as it goes).
+func PurgeQuota(ctx context.Context, q db.Querier, before time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, "DELETE FROM mail_quota WHERE at < $1", before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge mail quota: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -237,3 +237,60 @@ func MatchCensus(ctx context.Context, q db.Querier, campaignID int64, family, gi
 		return "", apperr.New(apperr.Conflict, "vote.census.ambiguous")
 	}
 }
+
+// ---- Retention ----
+
+// PurgeVoterRegister erases the identities a closed vote no longer needs (package privacy
+// decides when): the voter register (commune, birth date, the keyed hash of each voter,
+// tied to their account) and the census list. The participation register keeps one row
+// per ballot, for the count and the turnout by commune and age bracket, but each keyed hash
+// is replaced by a random value: nothing left can tell whether a given person voted. It
+// returns the number of voter register rows erased.
+func PurgeVoterRegister(ctx context.Context, q db.Querier, campaignID int64) (int64, error) {
+	res, err := q.ExecContext(ctx, "DELETE FROM vote_voters WHERE campaign_id = $1", campaignID)
+	if err != nil {
+		return 0, fmt.Errorf("purge voter register: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("purge voter register: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, "DELETE FROM vote_census WHERE campaign_id = $1", campaignID); err != nil {
+		return 0, fmt.Errorf("purge census list: %w", err)
+	}
+	keys, err := participationKeys(ctx, q, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if _, err := q.ExecContext(ctx, "UPDATE vote_participation SET person_key = $1 WHERE campaign_id = $2 AND person_key = $3",
+			purgedKey(), campaignID, k); err != nil {
+			return 0, fmt.Errorf("purge participation key: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// purgedPrefix marks a participation row whose keyed hash was replaced: a keyed hash is
+// hexadecimal, so no voter's key can take this form.
+const purgedPrefix = "purged-"
+
+func participationKeys(ctx context.Context, q db.Querier, campaignID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT person_key FROM vote_participation WHERE campaign_id = $1 AND person_key NOT LIKE $2",
+		campaignID, purgedPrefix+"%")
+	if err != nil {
+		return nil, fmt.Errorf("read participation keys: %w", err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("read participation keys: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+func purgedKey() string { return purgedPrefix + rand.Text() }

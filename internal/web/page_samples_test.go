@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/territory"
@@ -443,7 +444,15 @@ func pageSamples(b Base) []pageSample {
 		{page: "verify", data: tokenPage{Base: b, Token: "abc", Error: "Lien expiré"}},
 		{page: "vote_admin", data: voteAdminPage{Base: b, Campaign: c, Settings: vote.Settings{EmailDeclaration: true, Census: true, OIDC: true},
 			CensusSize: 1000, Voters: 120, Message: "Enregistré", Error: "Erreur",
-			BadLines: []vote.CensusLineError{{Line: 3, Reason: "date"}}}},
+			BadLines: []vote.CensusLineError{{Line: 3, Reason: "date"}}, VoterDays: "0", RetentionErrors: apperr.FieldErrors{"voter_days": apperr.Msg("error.required")}}},
+		{page: "privacy", data: privacyPageData{Base: b, Paragraphs: []template.HTML{"Un <strong>texte</strong>."},
+			Rows: []retentionRow{{Kind: "Sessions", Duration: "12 heures"}}, Site: privacy.Site{DPOContact: "dpo@example.org"}}},
+		{page: "privacy_register", data: privacyPageData{Base: b, Site: privacy.Site{Controller: "Département", DPOContact: "dpo@example.org"},
+			Processings: []processingView{{Key: "vote", Rows: []retentionRow{{Kind: "Registre", Duration: "90 jours"}}}}}},
+		{page: "privacy_register", note: "no controller named", data: privacyPageData{Base: b,
+			Processings: []processingView{{Key: "accounts"}}}},
+		{page: "admin_privacy", data: adminPrivacyData{Base: b, Form: siteForm(privacy.DefaultSite),
+			Errors: apperr.FieldErrors{"throttle_hours": apperr.Msg("error.required"), "controller": apperr.Msg("error.required")}}},
 		{page: "vote_box_admin", note: "no box, the form with errors", data: ceremonyPage{Base: b, Campaign: c, HasVote: true,
 			VoteStart: sampleNow.AddDate(0, 1, 0), CanSeal: true, V: url.Values{"trustees": {"a@example.org\nb@example.org"}, "k": {"2"}},
 			Errors: errs, Error: "Refus"}},

@@ -35,7 +35,8 @@ func (s *Server) routeTable() []route {
 		{"GET /vote", pub, s.phaseRedirect("vote", "vote")},
 		{"GET /resultats", pub, s.phaseRedirect("resultats", "laureats")},
 		{"GET /mentions-legales", pub, s.staticPage("legal")},
-		{"GET /donnees-personnelles", pub, s.staticPage("privacy")},
+		{"GET /donnees-personnelles", pub, s.privacyPage},
+		{"GET /donnees-personnelles/registre", pub, s.privacyRegister},
 		{"GET /accessibilite", pub, s.staticPage("accessibility")},
 		{"GET /contact", pub, s.staticPage("contact")},
 		{"GET /communes", pub, s.communesSearch},
@@ -73,6 +74,8 @@ func (s *Server) routeTable() []route {
 
 		// Account administration.
 		{"GET /admin/comptes", access.PermManageAccounts, s.adminAccounts},
+		{"GET /admin/donnees-personnelles", access.PermManageAccounts, s.adminPrivacy},
+		{"POST /admin/donnees-personnelles", access.PermManageAccounts, s.adminPrivacySave},
 		{"GET /admin/comptes/{id}", access.PermManageAccounts, s.adminAccount},
 		{"POST /admin/comptes/{id}/roles", access.PermManageAccounts, s.adminAccountGrant},
 		{"POST /admin/comptes/{id}/roles/retirer", access.PermManageAccounts, s.adminAccountRevoke},
@@ -154,6 +157,7 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdmin},
 		{"POST /admin/campagnes/{slug}/vote", access.PermManageCampaigns, s.voteAdminSave},
 		{"POST /admin/campagnes/{slug}/vote/liste", access.PermManageCampaigns, s.voteCensusImport},
+		{"POST /admin/campagnes/{slug}/vote/conservation", access.PermManageCampaigns, s.voteRetentionSave},
 		{"GET /admin/campagnes/{slug}/vote/urne", access.PermManageCampaigns, s.boxCeremony},
 		{"POST /admin/campagnes/{slug}/vote/urne", access.PermManageCampaigns, s.boxCeremonySeal},
 		{"GET /{slug}/vote/urne/ouvrir", access.PermUnseal, s.boxUnseal},

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -19,6 +21,10 @@ type voteAdminPage struct {
 	BadLines   []vote.CensusLineError
 	// BoxMissing: no key ceremony yet and the vote not over: the vote will not open.
 	BoxMissing bool
+	// VoterDays is the retention form's value (privacy.Campaign.VoterDays, or as typed),
+	// RetentionErrors its error.
+	VoterDays       string
+	RetentionErrors apperr.FieldErrors
 }
 
 func (s *Server) voteAdminPage(r *http.Request) (voteAdminPage, error) {
@@ -34,6 +40,11 @@ func (s *Server) voteAdminPage(r *http.Request) (voteAdminPage, error) {
 	if p.Voters, err = vote.VoterCount(r.Context(), s.db, c.ID); err != nil {
 		return p, err
 	}
+	rules, err := privacy.CampaignOf(r.Context(), s.db, c.ID)
+	if err != nil {
+		return p, err
+	}
+	p.VoterDays = strconv.Itoa(rules.VoterDays)
 	_, err = vote.SealedBoxOf(r.Context(), s.db, c.ID)
 	if apperr.IsKind(err, apperr.NotFound) {
 		w, ok := c.Window(campaign.PhaseVote)
