@@ -43,6 +43,7 @@ func a11yPages(s *Site) []a11yPage {
 		{name: "calendar-en", path: "/" + vote + "/calendrier?lang=en"},
 		{name: "legal", path: "/mentions-legales"},
 		{name: "privacy", path: "/donnees-personnelles"},
+		{name: "privacy-register", path: "/donnees-personnelles/registre"},
 		{name: "accessibility", path: "/accessibilite"},
 		{name: "contact", path: "/contact"},
 		{name: "not-found", path: "/pas-de-page-ici/vraiment", status: http.StatusNotFound},
@@ -89,6 +90,11 @@ func a11yPages(s *Site) []a11yPage {
 		}},
 		{name: "admin-audit", role: access.Admin, path: "/admin/journal"},
 		{name: "admin-accounts", role: access.Admin, path: "/admin/comptes"},
+		{name: "admin-privacy", role: access.Admin, path: "/admin/donnees-personnelles"},
+		{name: "admin-privacy-errors", role: access.Admin, path: "/admin/donnees-personnelles", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("throttle_hours", "2", "log_days", "toujours")
+			submitWithErrors(t, tab)
+		}},
 		{name: "admin-account", role: access.Admin, path: fmt.Sprintf("/admin/comptes/%d", s.accountID(s.demoEmail(access.Citizen)))},
 	}
 }

@@ -42,6 +42,7 @@ var journeySteps = []journeyStep{
 	{"admin-creates-next-edition", stepAdminNextEdition},
 	{"agent-seals-next-box", stepAgentSealsNextBox},
 	{"citizen-refused-admin", stepCitizenRefusedAdmin},
+	{"admin-sets-retention", stepAdminSetsRetention},
 	{"citizen-deposits-idea", stepCitizenDepositsIdea},
 	{"citizen-registers-to-comptoir", stepCitizenRegistersComptoir},
 	{"animator-marks-attendance", stepAnimatorMarksAttendance},
