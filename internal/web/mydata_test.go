@@ -185,3 +185,68 @@ func TestAccountDeleteOnlySelf(t *testing.T) {
 			http.StatusUnprocessableEntity, "old password")
 	})
 }
+
+// TestAccountDeleteCarrier: a project carrier deletes their account, signed in on two
+// computers. Both are signed out; their structures stay, with their dossiers, without them;
+// no table but the audit log holds their address.
+func TestAccountDeleteCarrier(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		carrier := demoAccount(t, access.Carrier)
+		acc, err := account.ByEmail(ctx, s.db, carrier.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := mydata.Collect(ctx, s.db, acc.ID, s.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(before.Structures) == 0 || len(before.Dossiers) == 0 {
+			t.Fatalf("the demo carrier has no structure or dossier: %+v", before)
+		}
+		b, elsewhere := s.browser(), s.browser()
+		b.signIn(carrier.Email, carrier.Password)
+		elsewhere.signIn(carrier.Email, carrier.Password)
+		p := b.get("/compte/donnees")
+		wantContains(t, p, "carrier's data", before.Structures[0].Name, before.Dossiers[0].Title)
+
+		p = b.post("/compte/supprimer", url.Values{"delete_confirm": {"1"}})
+		wantStatus(t, p, http.StatusSeeOther, "delete")
+		for name, br := range map[string]*browser{"this computer": b, "the other computer": elsewhere} {
+			if p := br.get("/compte"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/connexion") {
+				t.Errorf("%s is still signed in: %d %q", name, p.Status, p.Location)
+			}
+		}
+		var n int
+		for _, st := range before.Structures {
+			if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM structures WHERE id = $1", st.ID).Scan(&n); err != nil || n != 1 {
+				t.Errorf("structure %d: %d rows (%v)", st.ID, n, err)
+			}
+		}
+		for _, d := range before.Dossiers {
+			if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM dossiers WHERE id = $1", d.ID).Scan(&n); err != nil || n != 1 {
+				t.Errorf("dossier %d: %d rows (%v)", d.ID, n, err)
+			}
+		}
+		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM structure_members WHERE account_id = $1", acc.ID).Scan(&n); err != nil || n != 0 {
+			t.Errorf("memberships left: %d (%v)", n, err)
+		}
+		t.Run("no table but audit_log holds the address", func(t *testing.T) {
+			var left []string
+			for _, col := range dbtest.Holding(t, s.db, carrier.Email) {
+				if !strings.HasPrefix(col, "audit_log.") {
+					left = append(left, col)
+				}
+			}
+			if len(left) > 0 {
+				t.Errorf("the address is still in %v", left)
+			}
+			if cols := dbtest.Holding(t, s.db, carrier.Name); len(cols) > 0 {
+				t.Errorf("the name is still in %v", cols)
+			}
+		})
+		if rep, err := audit.Verify(ctx, s.db); err != nil || !rep.OK() {
+			t.Errorf("audit verify after the deletion: %+v %v", rep, err)
+		}
+	})
+}
