@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mydata"
 )
 
@@ -22,6 +24,16 @@ func (p myDataPage) Commune(code string) string {
 		return n
 	}
 	return code
+}
+
+// Day writes a calendar day of the export ("1990-04-01", a birth date) as the page's
+// language does; anything else as it is.
+func (p myDataPage) Day(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return i18n.Date(p.Lang, t)
 }
 
 // myData shows the person's data, or downloads it as JSON (?format=json, or the .json

@@ -54,7 +54,7 @@ func TestMyDataExportThenDelete(t *testing.T) {
 		p = b.get("/compte/donnees")
 		wantStatus(t, p, http.StatusOK, "data page")
 		wantContains(t, p, "data page", "Mes données", email, "Une idée à retrouver dans mes données", c.Name, "Vous avez voté.",
-			"Béthune", "1991-02-03")
+			"Béthune", "3 février 1991")
 		if p.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("data page Cache-Control %q", p.Header.Get("Cache-Control"))
 		}
