@@ -73,6 +73,7 @@ func a11yPages(s *Site) []a11yPage {
 		{name: "verify", path: "/verifier?jeton=inconnu"},
 		{name: "verify-errors", path: "/verifier?jeton=inconnu", action: submitWithErrors},
 		{name: "account", role: access.Citizen, path: "/compte"},
+		{name: "my-data", role: access.Citizen, path: "/compte/donnees"},
 		{name: "forbidden", role: access.Citizen, path: "/admin", status: http.StatusForbidden},
 
 		// Administration.

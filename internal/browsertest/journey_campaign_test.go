@@ -396,6 +396,26 @@ func (j *journey) vote(t *testing.T, v voter) {
 	}
 	tab.Screenshot("vote-receipt")
 	j.receipts = append(j.receipts, receipt)
+	if !v.noJS && !v.phone {
+		j.myData(t, tab, receipt)
+	}
+}
+
+// myData: the voter reads what the site keeps about them, from the account page: the fact
+// that they voted, never what (the receipt is nowhere on the page), at 375 and 1280 px.
+func (j *journey) myData(t *testing.T, tab *Tab, receipt string) {
+	tab.Open("/compte")
+	tab.SubmitOK(`main a[href="/compte/donnees"]`)
+	tab.WantText("Mes données", "Vous avez voté.")
+	if strings.Contains(tab.MainText(), receipt) {
+		t.Errorf("the data page shows the receipt")
+	}
+	tab.CheckNoHorizontalScroll()
+	tab.SetViewport(phoneWidth, phoneHeight, true)
+	tab.Screenshot("my-data-375")
+	tab.SetViewport(1280, 900, false)
+	tab.Screenshot("my-data-1280")
+	tab.ResetViewport()
 }
 
 func stepCitizensVote(t *testing.T, j *journey) {

@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
@@ -44,7 +45,7 @@ func sampleErrors() apperr.FieldErrors {
 		"address", "start", "end", "capacity", "nom", "prenom", "naissance", "territory", "vote_rule", "q1",
 		"exp0_label", "exp0_amount", "fund0_label", "fund0_amount", "item_ess", "item_ess_comment", "crit_1",
 		"crit_1_comment", "crit1", "w12", "w12_reason", "a12", "a12_reason", "cat0_name", "p1_start",
-		"trustees", "k", "shares"} {
+		"trustees", "k", "shares", "delete_confirm"} {
 		errs.Add(f, "error.required")
 	}
 	return errs
@@ -226,6 +227,10 @@ func pageSamples(b Base) []pageSample {
 		{page: "account", data: acc},
 		{page: "account", note: "password form with errors", data: accountPasswordPage{accountPage: acc, errs: errs}},
 		{page: "account", note: "verified, no password, no role", data: accountPage{Base: b, Account: b.Actor.Account}},
+		{page: "account", note: "deletion not confirmed", data: accountDeletePage{accountPage: acc, errs: errs}},
+		{page: "mydata", data: sampleMyData(b)},
+		{page: "mydata", note: "nothing stored", data: myDataPage{Base: b, X: &mydata.Export{Account: mydata.Account{ID: 7,
+			Email: "agent@example.org", Lang: "en", CreatedAt: sampleNow}}}},
 		{page: "admin_account", data: adminAccount(true)},
 		{page: "admin_account", note: "another account", data: func() adminAccountPage {
 			p := adminAccount(false)
@@ -582,4 +587,26 @@ func pageSamples(b Base) []pageSample {
 			pageSample{page: page, note: "handed in", data: submitted})
 	}
 	return samples
+}
+
+// sampleMyData is a person's data with one item of each kind, every optional part filled.
+func sampleMyData(b Base) myDataPage {
+	at := sampleNow.Add(-24 * time.Hour)
+	c := mydata.Campaign{ID: 1, Slug: "pdc-2026", Name: "Pas-de-Calais 2026"}
+	x := &mydata.Export{GeneratedAt: sampleNow,
+		Account: mydata.Account{ID: 7, Email: "agent@example.org", DisplayName: "Agent <&>", Lang: "fr", CreatedAt: at,
+			VerifiedAt: &at, HasPassword: true, Roles: []mydata.Role{{Role: access.Citizen}, {Role: access.Carrier, Campaign: &c}}},
+		Ideas: []mydata.Idea{{ID: 3, Campaign: c, Title: "Jardin", Description: "Un jardin.", Theme: idea.Themes()[0],
+			Commune: "62041", Carrier: string(idea.CarrierAssociation), Structure: "Les Jardins", CreatedAt: at,
+			HiddenAt: &at, HiddenReason: "Hors sujet"}},
+		Workshops: []mydata.Registration{{Campaign: c, SessionID: 4, Title: "Comptoir", StartsAt: at, EndsAt: at,
+			Cancelled: true, Status: string(workshop.Waiting), WaitPosition: 2, Attendance: string(workshop.Present), RegisteredAt: at}},
+		Structures: []mydata.Structure{{ID: 5, Name: "Les Jardins", LegalForm: "association", SIRET: "12345678900011",
+			RNA: "W621000001", Address: "1 rue Haute", Postcode: "62000", Commune: "62041", CreatedByMe: true, MemberSince: at}},
+		Dossiers: []mydata.Dossier{{ID: 12, Campaign: c, StructureID: 5, Structure: "Les Jardins", State: "submitted",
+			Title: "Jardin", Summary: "Résumé", CostCents: 12_000_00, CreatedByMe: true, CreatedAt: at, SubmittedAt: &at}},
+		Votes: []mydata.Vote{{Campaign: c, Method: "email", Commune: "62041", BirthDate: "1990-04-01", Voted: true},
+			{Campaign: c, Method: "census", Commune: "62041", BirthDate: "1990-04-01"}},
+	}
+	return myDataPage{Base: b, X: x, communes: map[string]string{"62041": "Arras (62041)"}}
 }

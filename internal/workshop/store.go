@@ -371,6 +371,23 @@ func ForAccount(ctx context.Context, q db.Querier, campaignID, accountID int64) 
 	if err != nil {
 		return nil, err
 	}
+	return myRegistrations(ctx, q, sessions, accountID)
+}
+
+// AllForAccount lists accountID's registrations in every campaign, by session start, as
+// ForAccount does: what the person reads of their own data.
+func AllForAccount(ctx context.Context, q db.Querier, accountID int64) ([]MyRegistration, error) {
+	sessions, err := querySessions(ctx, q, `s.id IN
+		(SELECT session_id FROM workshop_registrations WHERE account_id = $1)`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return myRegistrations(ctx, q, sessions, accountID)
+}
+
+// myRegistrations picks accountID's registration out of each session's, with its place on
+// the waiting list.
+func myRegistrations(ctx context.Context, q db.Querier, sessions []Session, accountID int64) ([]MyRegistration, error) {
 	var out []MyRegistration
 	for _, s := range sessions {
 		regs, err := Registrations(ctx, q, s.ID)
