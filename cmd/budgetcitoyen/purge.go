@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/privacy"
+	"budgetcitoyen/internal/territory"
+	"budgetcitoyen/internal/workshop"
 )
 
 // runPurge erases the personal data whose retention ran out, as the worker does every
@@ -19,6 +24,7 @@ func runPurge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	dataDir, database := dbFlags(fs)
 	dryRun := fs.Bool("dry-run", false, "count what would be erased, erase nothing")
+	baseURL := fs.String("base-url", envOr("BC_BASE_URL", "http://127.0.0.1:8080"), "public address of the site, for the links of the e-mails a purge may send (a comptoir seat freed) (env BC_BASE_URL)")
 	at := fs.String("now", "", "purge as at this time (RFC 3339, or a date YYYY-MM-DD meaning its midnight UTC); default: now")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: budgetcitoyen purge [--dry-run] [--now TIME] [--data DIR] [--database URL]\n\n"+
@@ -46,7 +52,12 @@ func runPurge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "budgetcitoyen purge:", err)
 		return 1
 	}
-	env := change.Env{DB: d, Now: func() time.Time { return now }}
+	mailer, err := workshopMailer(*baseURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "budgetcitoyen purge:", err)
+		return 1
+	}
+	env := mydata.Env{Change: change.Env{DB: d, Now: func() time.Time { return now }}, Workshop: mailer}
 	rep, err := privacy.Purge(ctx, env, change.System("cli"), now, *dryRun)
 	if err != nil {
 		fmt.Fprintln(stderr, "budgetcitoyen purge:", err)
@@ -108,4 +119,17 @@ func writeReport(w io.Writer, r privacy.Report) {
 	if len(slugs) == 0 {
 		fmt.Fprintf(w, "  %-32s %s\n", "voter registers", "none due")
 	}
+}
+
+// workshopMailer words the comptoirs' e-mails as the site does.
+func workshopMailer(baseURL string) (workshop.Mailer, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return workshop.Mailer{}, err
+	}
+	terr, err := territory.Load()
+	if err != nil {
+		return workshop.Mailer{}, err
+	}
+	return workshop.Mailer{Cat: cat, Territory: terr, BaseURL: strings.TrimRight(baseURL, "/")}, nil
 }

@@ -18,6 +18,7 @@ import (
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
@@ -170,7 +171,7 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			}
 			if time.Since(lastPurge) >= 24*time.Hour {
 				lastPurge = time.Now()
-				purgeNow(ctx, d, now, log)
+				purgeNow(ctx, mydata.Env{Change: change.Env{DB: d, Now: now}, Workshop: srv.WorkshopMailer()}, now, log)
 			}
 			if _, err := srv.QueueWorkshopReminders(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("comptoir reminders", "err", err)
@@ -181,8 +182,8 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 
 // purgeNow erases the personal data past its retention period (privacy.Purge) and logs the
 // counts, never what was erased.
-func purgeNow(ctx context.Context, d *db.DB, now func() time.Time, log *slog.Logger) {
-	rep, err := privacy.Purge(ctx, change.Env{DB: d, Now: now}, change.System("worker"), now(), false)
+func purgeNow(ctx context.Context, env mydata.Env, now func() time.Time, log *slog.Logger) {
+	rep, err := privacy.Purge(ctx, env, change.System("worker"), now(), false)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("retention purge", "err", err)

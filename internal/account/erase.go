@@ -82,3 +82,26 @@ func Deleted(ctx context.Context, q db.Querier, accountID int64) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// UnconfirmedBefore lists the accounts created before before whose address was never
+// confirmed and that are not deleted yet, for the retention purge. Accounts holding a role
+// beyond citizen and carrier are left out: staff accounts are made by staff, who answer for
+// them.
+func UnconfirmedBefore(ctx context.Context, q db.Querier, before time.Time) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM accounts a WHERE email_verified_at IS NULL AND deleted_at IS NULL
+		AND created_at < $1 AND NOT EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = a.id
+		AND r.role NOT IN ('citizen', 'carrier')) ORDER BY id`, before.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("list unconfirmed accounts: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list unconfirmed accounts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -3,6 +3,7 @@ package mydata
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
@@ -51,42 +52,59 @@ func Erase(ctx context.Context, env Env, who change.Who) (Erased, error) {
 		return Erased{}, apperr.New(apperr.Unauthenticated, "error.unauthenticated")
 	}
 	id := who.Actor.ID()
-	res := Erased{AccountID: id}
+	var res Erased
 	_, err := change.Do(ctx, env.Change, change.Request{
 		Who: who, Permission: access.PermSignedIn, Action: "account.delete", EntityKind: "account",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			now := env.Change.Now()
-			if n, err := vote.PendingTrusteeships(ctx, tx, id); err != nil {
-				return change.Outcome{}, err
-			} else if n > 0 {
-				return change.Outcome{}, apperr.New(apperr.Conflict, "mydata.delete.trustee")
-			}
-			email, err := account.Anonymise(ctx, tx, id, now)
-			if err != nil {
+			var mails []mail.Message
+			var err error
+			if res, mails, err = EraseIn(ctx, env, tx, id, env.Change.Now()); err != nil {
 				return change.Outcome{}, err
 			}
-			if err := mail.ForgetAddress(ctx, tx, email); err != nil {
-				return change.Outcome{}, err
-			}
-			if res.StructuresLeft, err = dossier.ForgetMember(ctx, tx, id, email); err != nil {
-				return change.Outcome{}, err
-			}
-			f, mails, err := workshop.ForgetAccount(ctx, workshop.Env{Change: env.Change, Mail: env.Workshop}, tx, id, now)
-			if err != nil {
-				return change.Outcome{}, err
-			}
-			res.Workshop = f
-			if res.VoterRowsDeleted, err = vote.ForgetVoter(ctx, tx, id); err != nil {
-				return change.Outcome{}, err
-			}
-			return change.Outcome{EntityID: strconv.FormatInt(id, 10), Mails: mails,
-				After: map[string]any{"deleted": true, "structures_left": res.StructuresLeft,
-					"workshop_registrations_cancelled": f.Left, "workshop_registrations_kept": f.Kept,
-					"moved_up": f.MovedUp, "voter_rows_deleted": res.VoterRowsDeleted}}, nil
+			return change.Outcome{EntityID: strconv.FormatInt(id, 10), Mails: mails, After: res.audit()}, nil
 		},
 	})
 	if err != nil {
 		return Erased{}, err
 	}
 	return res, nil
+}
+
+// EraseIn erases account id inside tx, as Erase does, and returns what it did and the
+// e-mails to queue (seats moved up). It is the part of Erase that the retention purge
+// shares, for the accounts whose address was never confirmed; the caller writes the audit
+// entry. A trustee of a box still sealed is an apperr Conflict, before anything is written.
+func EraseIn(ctx context.Context, env Env, tx *db.Tx, id int64, now time.Time) (Erased, []mail.Message, error) {
+	res := Erased{AccountID: id}
+	if n, err := vote.PendingTrusteeships(ctx, tx, id); err != nil {
+		return res, nil, err
+	} else if n > 0 {
+		return res, nil, apperr.New(apperr.Conflict, "mydata.delete.trustee")
+	}
+	email, err := account.Anonymise(ctx, tx, id, now)
+	if err != nil {
+		return res, nil, err
+	}
+	if err := mail.ForgetAddress(ctx, tx, email); err != nil {
+		return res, nil, err
+	}
+	if res.StructuresLeft, err = dossier.ForgetMember(ctx, tx, id, email); err != nil {
+		return res, nil, err
+	}
+	f, mails, err := workshop.ForgetAccount(ctx, workshop.Env{Change: env.Change, Mail: env.Workshop}, tx, id, now)
+	if err != nil {
+		return res, nil, err
+	}
+	res.Workshop = f
+	if res.VoterRowsDeleted, err = vote.ForgetVoter(ctx, tx, id); err != nil {
+		return res, nil, err
+	}
+	return res, mails, nil
+}
+
+// audit is how the audit log records an erasure: counts and account ids, no address.
+func (e Erased) audit() map[string]any {
+	return map[string]any{"deleted": true, "structures_left": e.StructuresLeft,
+		"workshop_registrations_cancelled": e.Workshop.Left, "workshop_registrations_kept": e.Workshop.Kept,
+		"moved_up": e.Workshop.MovedUp, "voter_rows_deleted": e.VoterRowsDeleted}
 }

@@ -3,16 +3,19 @@ package privacy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -44,20 +47,25 @@ var errRollBack = errors.New("privacy: roll back")
 // transaction with one audit entry ("privacy.purge", by who, normally a system label) that
 // records the counts. A dry run does the same work and rolls it back, so that its counts are
 // exactly what a purge would erase.
-func Purge(ctx context.Context, env change.Env, who change.Who, now time.Time, dryRun bool) (Report, error) {
+//
+// An account whose address was never confirmed is erased as its owner would erase it
+// (mydata.EraseIn: anonymised in place, its ideas kept without a name); env.Workshop words
+// the e-mail of whoever takes a comptoir seat it held.
+func Purge(ctx context.Context, env mydata.Env, who change.Who, now time.Time, dryRun bool) (Report, error) {
 	var rep Report
-	_, err := change.Do(ctx, env, change.Request{
+	_, err := change.Do(ctx, env.Change, change.Request{
 		Who: who, Permission: access.PermManageAccounts,
 		Action: "privacy.purge", EntityKind: "site",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
 			var err error
-			if rep, err = purge(ctx, env.DB, tx, now); err != nil {
+			var mails []mail.Message
+			if rep, mails, err = purge(ctx, env, tx, now); err != nil {
 				return change.Outcome{}, err
 			}
 			if dryRun || rep.Empty() {
 				return change.Outcome{}, errRollBack
 			}
-			return change.Outcome{EntityID: "purge", After: rep}, nil
+			return change.Outcome{EntityID: "purge", After: rep, Mails: mails}, nil
 		},
 	})
 	if errors.Is(err, errRollBack) {
@@ -69,11 +77,12 @@ func Purge(ctx context.Context, env change.Env, who change.Who, now time.Time, d
 	return rep, nil
 }
 
-func purge(ctx context.Context, d *db.DB, tx *db.Tx, now time.Time) (Report, error) {
+func purge(ctx context.Context, env mydata.Env, tx *db.Tx, now time.Time) (Report, []mail.Message, error) {
 	var rep Report
+	d := env.Change.DB
 	site, err := SiteOf(ctx, tx)
 	if err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	cut := site.CutoffsAt(now)
 	steps := []struct {
@@ -90,11 +99,46 @@ func purge(ctx context.Context, d *db.DB, tx *db.Tx, now time.Time) (Report, err
 	}
 	for _, s := range steps {
 		if *s.n, err = s.run(); err != nil {
-			return rep, err
+			return rep, nil, err
 		}
 	}
-	rep.Voters, err = purgeVoters(ctx, tx, now)
-	return rep, err
+	// The voter registers first: an unconfirmed account still in one waits for its campaign's
+	// period, and goes the night the register does.
+	if rep.Voters, err = purgeVoters(ctx, tx, now); err != nil {
+		return rep, nil, err
+	}
+	mails, err := purgeUnconfirmed(ctx, env, tx, cut.Unverified, now, &rep)
+	return rep, mails, err
+}
+
+// purgeUnconfirmed erases the accounts created before before whose address was never
+// confirmed. Left for a later night: an account in a voter register kept yet (its campaign's
+// period rules), a trustee of a box still sealed (the count needs their share).
+func purgeUnconfirmed(ctx context.Context, env mydata.Env, tx *db.Tx, before, now time.Time, rep *Report) ([]mail.Message, error) {
+	ids, err := account.UnconfirmedBefore(ctx, tx, before)
+	if err != nil {
+		return nil, err
+	}
+	voters, err := vote.AccountsInRegister(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var mails []mail.Message
+	for _, id := range ids {
+		if voters[id] {
+			continue
+		}
+		_, m, err := mydata.EraseIn(ctx, env, tx, id, now)
+		if apperr.IsKind(err, apperr.Conflict) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("erase unconfirmed account %d: %w", id, err)
+		}
+		rep.UnverifiedAccounts++
+		mails = append(mails, m...)
+	}
+	return mails, nil
 }
 
 // purgeVoters erases the voter register identities of every campaign whose vote closed

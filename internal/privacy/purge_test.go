@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/privacy"
 )
 
@@ -31,15 +32,16 @@ func count(t *testing.T, d *db.DB, query string, args ...any) int {
 // leftovers are the queries that count the personal data a purge past every retention
 // period must leave none of: what the personal-data page says goes.
 var leftovers = map[string]string{
-	"sessions":             "SELECT COUNT(*) FROM sessions",
-	"sign-in links":        "SELECT COUNT(*) FROM account_tokens",
-	"sign-in failures":     "SELECT COUNT(*) FROM login_failures",
-	"e-mail quota":         "SELECT COUNT(*) FROM mail_quota",
-	"e-mails":              "SELECT COUNT(*) FROM outbox",
-	"invitation addresses": "SELECT COUNT(*) FROM structure_invitations WHERE email <> ''",
-	"voter register":       "SELECT COUNT(*) FROM vote_voters",
-	"census list":          "SELECT COUNT(*) FROM vote_census",
-	"participation hashes": "SELECT COUNT(*) FROM vote_participation WHERE person_key NOT LIKE 'purged-%'",
+	"sessions":              "SELECT COUNT(*) FROM sessions",
+	"sign-in links":         "SELECT COUNT(*) FROM account_tokens",
+	"sign-in failures":      "SELECT COUNT(*) FROM login_failures",
+	"e-mail quota":          "SELECT COUNT(*) FROM mail_quota",
+	"e-mails":               "SELECT COUNT(*) FROM outbox",
+	"unconfirmed addresses": "SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NULL AND email LIKE '%@%'",
+	"invitation addresses":  "SELECT COUNT(*) FROM structure_invitations WHERE email <> ''",
+	"voter register":        "SELECT COUNT(*) FROM vote_voters",
+	"census list":           "SELECT COUNT(*) FROM vote_census",
+	"participation hashes":  "SELECT COUNT(*) FROM vote_participation WHERE person_key NOT LIKE 'purged-%'",
 }
 
 // The demo, purged at a date past every retention period, keeps none of the personal data
@@ -84,11 +86,15 @@ func TestPurgeDemoPastEveryPeriod(t *testing.T) {
 				t.Fatalf("the fixture holds no %s: the test would prove nothing", name)
 			}
 		}
+		var unconfirmed string // one of the demo's voters, who never confirmed their address
+		if err := d.QueryRowContext(ctx, `SELECT MIN(email) FROM accounts WHERE email_verified_at IS NULL`).Scan(&unconfirmed); err != nil {
+			t.Fatal(err)
+		}
 		turnout := count(t, d, "SELECT COUNT(*) FROM vote_participation")
 		entries := count(t, d, "SELECT COUNT(*) FROM audit_log")
 
 		later := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
-		env := change.Env{DB: d, Now: func() time.Time { return later }}
+		env := mydata.Env{Change: change.Env{DB: d, Now: func() time.Time { return later }}}
 		dry, err := privacy.Purge(ctx, env, change.System("cli"), later, true)
 		if err != nil {
 			t.Fatal(err)
@@ -121,6 +127,14 @@ func TestPurgeDemoPastEveryPeriod(t *testing.T) {
 				t.Errorf("after the purge %d row(s) of %s remain", got, name)
 			}
 		}
+		if rep.UnverifiedAccounts != int64(before["unconfirmed addresses"]) {
+			t.Errorf("%d unconfirmed accounts erased, there were %d", rep.UnverifiedAccounts, before["unconfirmed addresses"])
+		}
+		t.Run("no table holds an unconfirmed address", func(t *testing.T) {
+			if where := dbtest.Holding(t, d, unconfirmed); len(where) > 0 {
+				t.Errorf("%s is still in %v", unconfirmed, where)
+			}
+		})
 		if got := count(t, d, "SELECT COUNT(*) FROM vote_participation"); got != turnout {
 			t.Errorf("participation count %d after the purge, was %d", got, turnout)
 		}
@@ -161,7 +175,7 @@ func TestPurgeVotersWaitsForTheCampaignsPeriod(t *testing.T) {
 			t.Fatal("the demo's vote has no voter: the test would prove nothing")
 		}
 		at := closed.AddDate(0, 0, privacy.DefaultCampaign.VoterDays).Add(-time.Minute)
-		env := change.Env{DB: d, Now: func() time.Time { return at }}
+		env := mydata.Env{Change: change.Env{DB: d, Now: func() time.Time { return at }}}
 		if _, err := privacy.Purge(ctx, env, change.System("worker"), at, false); err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +187,7 @@ func TestPurgeVotersWaitsForTheCampaignsPeriod(t *testing.T) {
 			t.Fatal(err)
 		}
 		short := privacy.Campaign{VoterDays: privacy.DefaultCampaign.VoterDays - 1}
-		if err := privacy.ConfigureCampaign(ctx, env, change.System("cli"), c, short); err != nil {
+		if err := privacy.ConfigureCampaign(ctx, env.Change, change.System("cli"), c, short); err != nil {
 			t.Fatal(err)
 		}
 		rep, err := privacy.Purge(ctx, env, change.System("worker"), at, false)

@@ -294,3 +294,22 @@ func participationKeys(ctx context.Context, q db.Querier, campaignID int64) ([]s
 }
 
 func purgedKey() string { return purgedPrefix + rand.Text() }
+
+// AccountsInRegister returns the accounts that hold a row of some campaign's voter register:
+// the retention purge leaves their accounts to the campaign's own period.
+func AccountsInRegister(ctx context.Context, q db.Querier) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, "SELECT DISTINCT account_id FROM vote_voters")
+	if err != nil {
+		return nil, fmt.Errorf("read voter register accounts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read voter register accounts: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

@@ -14,6 +14,9 @@ import (
 )
 
 // workshopMailer writes the comptoir e-mails with the server's catalogs, territory and address.
+// WorkshopMailer words the comptoirs' e-mails (the worker's purge needs it too).
+func (s *Server) WorkshopMailer() workshop.Mailer { return s.workshopMailer() }
+
 func (s *Server) workshopMailer() workshop.Mailer {
 	return workshop.Mailer{Cat: s.cat, Territory: s.Territory, BaseURL: s.baseURL}
 }
