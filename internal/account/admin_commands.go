@@ -122,6 +122,9 @@ func changeRoles(ctx context.Context, env change.Env, who change.Who, action str
 			if err != nil {
 				return change.Outcome{}, err
 			}
+			if err := refuseDeleted(ctx, tx, a.ID); err != nil {
+				return change.Outcome{}, err
+			}
 			if err := apply(ctx, tx, a); err != nil {
 				return change.Outcome{}, err
 			}
@@ -178,6 +181,9 @@ func SetStatus(ctx context.Context, env change.Env, who change.Who, in StatusInp
 			if err != nil {
 				return change.Outcome{}, err
 			}
+			if err := refuseDeleted(ctx, tx, a.ID); err != nil {
+				return change.Outcome{}, err
+			}
 			switch {
 			case in.Disabled && !who.IsSystem() && a.ID == who.Actor.ID():
 				return change.Outcome{}, apperr.New(apperr.Conflict, "adminaccounts.error.self_disable")
@@ -194,4 +200,17 @@ func SetStatus(ctx context.Context, env change.Env, who change.Who, in StatusInp
 		},
 	})
 	return err
+}
+
+// refuseDeleted is an apperr Conflict for an account its owner deleted: it stays, anonymised,
+// for the records that point to it, but no one may give it roles or enable it again.
+func refuseDeleted(ctx context.Context, q db.Querier, id int64) error {
+	deleted, err := Deleted(ctx, q, id)
+	if err != nil {
+		return err
+	}
+	if deleted {
+		return apperr.New(apperr.Conflict, "adminaccounts.error.deleted")
+	}
+	return nil
 }

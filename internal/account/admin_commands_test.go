@@ -193,6 +193,17 @@ func TestSetStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.lastAudit("account.enable")
+		// An account its owner deleted stays deleted: not enabled again, given no role.
+		gone := f.person("parti@exemple.fr", access.Grant{Role: access.Citizen}).ID()
+		if _, err := Anonymise(f.ctx, d, gone, t0); err != nil {
+			t.Fatal(err)
+		}
+		f.refuse([]dbtest.Refusal{
+			{Name: "enable a deleted account", Run: status(s.admin, gone, false), Kind: apperr.Conflict, Key: "adminaccounts.error.deleted"},
+			{Name: "grant a deleted account", Run: func() error {
+				return Grant(f.ctx, f.env.Change, change.By(s.admin), RoleInput{AccountID: gone, Role: access.Agent})
+			}, Kind: apperr.Conflict, Key: "adminaccounts.error.deleted"},
+		})
 		if _, err := Authenticate(f.ctx, d, testParams, "citoyen@exemple.fr", "lapin vert du jardin", "", t0); err != nil {
 			t.Errorf("enabled account: %v", err)
 		}
