@@ -243,7 +243,7 @@ func pageSamples(b Base) []pageSample {
 			Accounts: []adminAccountRow{{ID: 7, Email: "agent@example.org", Verified: true}}, Total: 1, From: 1, To: 1, Page: 1, Pages: 1}},
 		{page: "admin_accounts", note: "none", data: adminAccountsPage{Base: b}},
 		{page: "admin_audit", data: auditPage{Base: b,
-			Filter:  auditFilterForm{Kind: "dossier", Entity: "12", Action: "dossier.submit", Actor: "7", From: "2026-01-01", To: "2026-03-01"},
+			Filter: auditFilterForm{Kind: "dossier", Entity: "12", Action: "dossier.submit", Actor: "7", From: "2026-01-01", To: "2026-03-01"},
 			Entries: []auditRow{
 				{Entry: audit.Entry{ID: 3, At: sampleNow, Actor: "account", Action: "dossier.submit", EntityKind: "dossier", EntityID: "12", Before: "null", After: "{}"},
 					AccountID: 7, Who: "Karim Agent"},
@@ -251,7 +251,7 @@ func pageSamples(b Base) []pageSample {
 					AccountID: 5, Deleted: true},
 				{Entry: audit.Entry{ID: 1, At: sampleNow, Actor: "cli", Action: "campaign.create", EntityKind: "campaign", EntityID: "1", Before: "null", After: "{}"},
 					Who: "cli"}},
-			NextID:  2, Loc: time.UTC}},
+			NextID: 2, Loc: time.UTC}},
 		{page: "admin_audit", note: "empty", data: auditPage{Base: b, Loc: time.UTC}},
 		{page: "admin_campaign_form", data: campaignFormPage{Base: b, Slug: "pdc-2026", Name: "Pas-de-Calais 2026",
 			V: url.Values{"name": {"Pas-de-Calais 2026"}, "cat0_name": {"Solidarité"}, "archived": {"1"}}, Errors: errs,
