@@ -49,8 +49,8 @@ func registeredStep(name string) (Step, bool) {
 	return fn, ok
 }
 
-// stepMarker starts the line of a migration file that names its Go step.
-const stepMarker = "-- step:"
+// stepMarker starts the comment of a migration file that names its Go step.
+const stepMarker = "step:"
 
 // stepOf returns the name of the step a migration file asks for, "" for none; more than one
 // is an error (one step per migration keeps the order of things plain).
@@ -58,12 +58,18 @@ func stepOf(name, body string) (string, error) {
 	step := ""
 	sc := bufio.NewScanner(strings.NewReader(body))
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), stepMarker)
+		// Lenient about spaces: a marker misspelt so would be read as a plain comment,
+		// and the version recorded without its step.
+		comment, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "--")
+		if !ok {
+			continue
+		}
+		rest, ok := strings.CutPrefix(strings.TrimSpace(comment), stepMarker)
 		if !ok {
 			continue
 		}
 		if step != "" {
-			return "", fmt.Errorf("migration %s: more than one %q line", name, stepMarker)
+			return "", fmt.Errorf("migration %s: more than one %q comment", name, stepMarker)
 		}
 		if step = strings.TrimSpace(rest); step == "" {
 			return "", fmt.Errorf("migration %s: %q without a name", name, stepMarker)
