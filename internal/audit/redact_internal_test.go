@@ -34,6 +34,10 @@ func TestRedactJSON(t *testing.T) {
 	if _, err := redactJSON(`{"a":"x@y.fr"`, ""); err == nil {
 		t.Error("truncated JSON accepted")
 	}
+	// Not JSON: the addresses go all the same.
+	if got := redactState(`{"a":"x@y.fr", "contact": "budget@mairie.fr"`, "contact"); got != `{"a":"[redacted]", "contact": "[redacted]"` {
+		t.Errorf("redactState of a text not JSON = %s", got)
+	}
 }
 
 // FuzzRedactJSON: whatever JSON an entry holds, the rewrite is valid JSON holding no address.
