@@ -53,7 +53,7 @@ func Add(ctx context.Context, env Env, who change.Who, in AddInput) (*access.Acc
 			a.EmailVerifiedAt = &t
 			acc = a
 			return change.Outcome{EntityID: entityID(a.ID),
-				After: map[string]any{"email": a.Email, "roles": grantStrings(a.Roles)}}, nil
+				After: map[string]any{"roles": grantStrings(a.Roles)}}, nil
 		},
 	})
 	if err != nil {

@@ -69,7 +69,7 @@ func Register(ctx context.Context, env Env, who change.Who, in RegisterInput) (*
 			a.Roles = []access.Grant{{Role: access.Citizen}}
 			acc = a
 			return change.Outcome{EntityID: entityID(a.ID), AccountsCreated: 1,
-				After: map[string]any{"email": a.Email, "role": access.Citizen}, Mails: []mail.Message{m}}, nil
+				After: map[string]any{"role": access.Citizen}, Mails: []mail.Message{m}}, nil
 		},
 	})
 	if err != nil {

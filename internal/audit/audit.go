@@ -21,7 +21,7 @@ type Entry struct {
 	ID         int64
 	At         time.Time
 	ActorID    *int64 // nil for the system (demo seeding, scheduled jobs, command line)
-	Actor      string // readable label: an e-mail, "system", "cli"
+	Actor      string // label: ActorAccount for a person (ActorID says who), else "cli", "demo", "worker", "visitor", "system"
 	Action     string // dotted verb, e.g. "campaign.create", "dossier.submit"
 	EntityKind string
 	EntityID   string
@@ -31,6 +31,11 @@ type Entry struct {
 	PrevHash   string
 	Hash       string
 }
+
+// ActorAccount is the label of an entry made by a signed-in person: ActorID says who. The
+// label never names the person (an e-mail address in the chain could not be erased without
+// breaking it); a reader of the log looks the account up by its id.
+const ActorAccount = "account"
 
 // genesis is the previous hash of the first entry.
 const genesis = "0000000000000000000000000000000000000000000000000000000000000000"

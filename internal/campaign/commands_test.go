@@ -78,7 +78,7 @@ func TestCreate(t *testing.T) {
 		if len(changed) != 1 || changed[0] != c.ID {
 			t.Errorf("watchers told of %v, want [%d]: the copies in memory would stay as they were", changed, c.ID)
 		}
-		if e := lastAudit(t, d, "campaign.create"); e.Actor != "agent@exemple.fr" || !strings.Contains(e.After, `"Slug":"pas-de-calais-2018"`) {
+		if e := lastAudit(t, d, "campaign.create"); e.Actor != "account" || !strings.Contains(e.After, `"Slug":"pas-de-calais-2018"`) {
 			t.Errorf("audit entry %+v", e)
 		}
 		noSlug := preset(t)

@@ -207,9 +207,12 @@ func appendAudit(ctx context.Context, d *db.DB, tx *db.Tx, r Request, out Outcom
 	case r.Who.IsSystem():
 		e.Actor = r.Who.System
 	case r.Who.Actor.SignedIn():
+		// The id says who; the label stays neutral. An e-mail address here would be personal
+		// data written into the hash chain, which no erasure could then remove without breaking
+		// it; the audit page looks the person's current name up by the id instead.
 		id := r.Who.Actor.ID()
 		e.ActorID = &id
-		e.Actor = r.Who.Actor.Account.Email
+		e.Actor = audit.ActorAccount
 	default:
 		e.Actor = "visitor"
 	}

@@ -121,7 +121,7 @@ func TestDo(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := entries[0]
-		if e.Actor != "agent@example.org" || e.ActorID == nil || *e.ActorID != agent.ID() || e.Action != "test.touch" ||
+		if e.Actor != "account" || e.ActorID == nil || *e.ActorID != agent.ID() || e.Action != "test.touch" ||
 			e.Before != `{"s":"a"}` || e.After != `{"s":"b"}` || e.CampaignID == nil || *e.CampaignID != c.ID {
 			t.Errorf("audit entry %+v", e)
 		}

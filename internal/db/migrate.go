@@ -19,7 +19,8 @@ import (
 // column types that the two dialects spell differently (see dialectTokens): that keeps one
 // schema instead of two copies that drift apart. A migration the two dialects cannot share
 // (triggers, which they write in different languages) comes as one file per dialect,
-// NNNN_name.sqlite.sql and NNNN_name.postgres.sql.
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql. A migration that needs Go code as well
+// names a Step (see steps.go), run in the same transaction.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -44,6 +45,7 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	Step    string // the Go step run after SQL, "" for none (see Step)
 }
 
 // Migrations lists the embedded migrations in order, with the dialect's tokens replaced.
@@ -67,7 +69,11 @@ func Migrations(dialect Dialect) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
-		out = append(out, Migration{Version: v, Name: name, SQL: dialectTokens[dialect].Replace(string(body))})
+		step, err := stepOf(name, string(body))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: dialectTokens[dialect].Replace(string(body)), Step: step})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	for i := 1; i < len(out); i++ {
@@ -138,6 +144,9 @@ func (d *DB) applyOne(ctx context.Context, m Migration) (applied bool, err error
 		}
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("apply migration %s: %w", m.Name, err)
+		}
+		if err := runStep(ctx, tx, m); err != nil {
+			return err
 		}
 		// The wall clock, not a campaign's: when this server changed its schema is a fact of
 		// operations (as a log line's time), even on a demo set to another date.

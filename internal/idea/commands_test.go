@@ -174,7 +174,7 @@ func TestSubmitSignedIn(t *testing.T) {
 			t.Errorf("acknowledgement %+v", ms)
 		}
 		noTitleIn(t, ms, "épicerie")
-		if e := f.lastAudit("idea.deposit"); e.Actor != "camille@exemple.fr" || e.ActorID == nil || *e.ActorID != camille.ID() {
+		if e := f.lastAudit("idea.deposit"); e.Actor != "account" || e.ActorID == nil || *e.ActorID != camille.ID() {
 			t.Errorf("audit entry %+v", e)
 		}
 	})
@@ -326,7 +326,7 @@ func TestHideAndRestore(t *testing.T) {
 			t.Errorf("notice of hiding %+v", ms)
 		}
 		noTitleIn(t, ms, "épicerie")
-		if e := f.lastAudit("idea.hide"); e.Actor != "agent@exemple.fr" || !strings.Contains(e.Before, `"hidden":false`) ||
+		if e := f.lastAudit("idea.hide"); e.Actor != "account" || !strings.Contains(e.Before, `"hidden":false`) ||
 			!strings.Contains(e.After, `"hidden":true`) {
 			t.Errorf("audit entry %+v", e)
 		}

@@ -74,7 +74,7 @@ func AddMember(ctx context.Context, env Env, who change.Who, c *campaign.Campaig
 		}
 		id = a.ID
 		return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10),
-			After: map[string]any{"email": a.Email, "kind": nm.Kind, "organisation": nm.Organisation, "new_account": created}}, nil
+			After: map[string]any{"kind": nm.Kind, "organisation": nm.Organisation, "new_account": created}}, nil
 	}
 	_, err := change.Do(ctx, env.Change, r)
 	return id, err

@@ -88,7 +88,7 @@ func Enter(ctx context.Context, env Env, who change.Who, in EnterInput) (*access
 				return change.Outcome{}, errNothingToDo
 			}
 			return change.Outcome{EntityID: strconv.FormatInt(a.ID, 10), AccountsCreated: 1,
-				After: map[string]any{"email": a.Email, "role": access.Citizen}}, nil
+				After: map[string]any{"role": access.Citizen}}, nil
 		},
 	})
 	switch {

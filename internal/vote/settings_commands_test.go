@@ -50,7 +50,7 @@ func TestConfigureAndLoadCensus(t *testing.T) {
 		if s, err := vote.SettingsOf(f.ctx, d, f.c.ID); err != nil || s != census {
 			t.Errorf("settings after Configure: %+v %v", s, err)
 		}
-		if got := f.lastAudit(); !strings.HasPrefix(got, "vote.settings agent@x.test ") ||
+		if got := f.lastAudit(); !strings.HasPrefix(got, "vote.settings account ") ||
 			!strings.Contains(got, `"census":true`) || !strings.Contains(got, `"oidc":false`) {
 			t.Errorf("audit of Configure: %s", got)
 		}
@@ -67,7 +67,7 @@ func TestConfigureAndLoadCensus(t *testing.T) {
 		}
 		// The audit log counts the list; it never holds a name or a birth date.
 		got := f.lastAudit()
-		if !strings.HasPrefix(got, "vote.census_import agent@x.test ") || !strings.Contains(got, `"census":1`) {
+		if !strings.HasPrefix(got, "vote.census_import account ") || !strings.Contains(got, `"census":1`) {
 			t.Errorf("audit of LoadCensus: %s", got)
 		}
 		for _, row := range dbtest.Strings(t, d, "SELECT COALESCE(before_json, '') || ' ' || COALESCE(after_json, '') FROM audit_log") {

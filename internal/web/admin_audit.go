@@ -1,25 +1,71 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/db"
 )
 
 type auditPage struct {
 	Base
 	Filter  auditFilterForm
-	Entries []audit.Entry
+	Entries []auditRow
 	NextID  int64 // for "older entries"
 	Loc     *time.Location
 }
 
 type auditFilterForm struct {
 	Kind, Entity, Action, Actor, From, To string
+}
+
+// auditRow is an entry with its actor as shown. The log names a person by account id only
+// (no personal data in the chain, see audit.ActorAccount): the page shows the account's
+// current name, looked up now, or its address when it has no name (the page is for staff,
+// who see addresses elsewhere too); a deleted account shows as such.
+type auditRow struct {
+	audit.Entry
+	AccountID int64  // the actor's account, 0 for the system or a visitor
+	Who       string // the name or address shown; the entry's label when AccountID is 0
+	Deleted   bool   // the actor's account was deleted (or no longer exists)
+}
+
+// auditRows joins the entries with their actors' current names (one query for the page).
+func auditRows(ctx context.Context, q db.Querier, entries []audit.Entry) ([]auditRow, error) {
+	var ids []int64
+	for _, e := range entries {
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
+	}
+	shown, err := account.ShownByID(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{Entry: e, Who: e.Actor}
+		if e.ActorID == nil {
+			continue
+		}
+		rows[i].AccountID = *e.ActorID
+		s, ok := shown[*e.ActorID]
+		switch {
+		case !ok || s.Deleted:
+			rows[i].Deleted, rows[i].Who = true, ""
+		case s.Name != "":
+			rows[i].Who = s.Name
+		default:
+			rows[i].Who = s.Email
+		}
+	}
+	return rows, nil
 }
 
 // adminAudit lists the audit log, newest first, filtered by entity, action, actor and dates.
@@ -45,12 +91,16 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	rows, err := auditRows(r.Context(), s.db, entries)
+	if err != nil {
+		return err
+	}
 	// Instants are shown in the platform's default time zone; filters are UTC days.
 	loc, err := time.LoadLocation(campaign.DefaultTimeZone)
 	if err != nil {
 		return err
 	}
-	p := auditPage{Base: s.base(r, "admin.audit.title"), Filter: form, Entries: entries, Loc: loc}
+	p := auditPage{Base: s.base(r, "admin.audit.title"), Filter: form, Entries: rows, Loc: loc}
 	if len(entries) == f.Limit {
 		p.NextID = entries[len(entries)-1].ID
 	}

@@ -158,6 +158,6 @@ func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 		if rep, err := audit.Verify(context.Background(), s.db); err != nil || !rep.OK() {
 			t.Fatalf("audit chain after the edit: %v %+v", err, rep)
 		}
-		wantContains(t, b.get("/admin/journal?action=campaign."), "audit page", "campaign.update", agent.Email)
+		wantContains(t, b.get("/admin/journal?action=campaign."), "audit page", "campaign.update", agent.Name)
 	})
 }

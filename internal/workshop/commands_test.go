@@ -184,7 +184,7 @@ func TestCreateAndEditSession(t *testing.T) {
 			got.StartsAt != time.Date(2018, 3, 20, 13, 0, 0, 0, time.UTC) || !got.CreatedAt.Equal(inPhase) {
 			t.Fatalf("created %+v, %v", got, err)
 		}
-		if e := f.lastAudit("workshop.create"); e.Actor != "agent@exemple.fr" || e.EntityID != strconv.FormatInt(s.ID, 10) {
+		if e := f.lastAudit("workshop.create"); e.Actor != "account" || e.EntityID != strconv.FormatInt(s.ID, 10) {
 			t.Errorf("audit entry %+v", e)
 		}
 
@@ -302,7 +302,7 @@ func TestJoinAndLeave(t *testing.T) {
 			!strings.Contains(ms[0].Body, "Comptoir d'Arras") {
 			t.Errorf("e-mails %+v", ms)
 		}
-		if e := f.lastAudit("workshop.register"); e.Actor != "camille@exemple.fr" || !strings.Contains(e.After, `"status":"registered"`) {
+		if e := f.lastAudit("workshop.register"); e.Actor != "account" || !strings.Contains(e.After, `"status":"registered"`) {
 			t.Errorf("audit entry %+v", e)
 		}
 		if f.join(second, s) != workshop.Waiting {
@@ -401,7 +401,7 @@ func TestRecordAttendance(t *testing.T) {
 		if ok, _ := workshop.Attended(f.ctx, d, f.camp.ID, waiting.ID()); ok {
 			t.Error("a person without a seat was marked present")
 		}
-		if e := f.lastAudit("workshop.attendance"); e.Actor != "animateur@exemple.fr" ||
+		if e := f.lastAudit("workshop.attendance"); e.Actor != "account" ||
 			e.After != `{"`+strconv.FormatInt(f.citizen.ID(), 10)+`":"present"}` {
 			t.Errorf("audit entry %+v", e)
 		}

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	// The audit package registers the Go step of migration 0017 (see db.Step): without it
+	// no database could be migrated to the last version.
+	_ "budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/db"
 )
 

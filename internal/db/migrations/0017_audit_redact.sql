@@ -1,0 +1,14 @@
+-- The audit log without personal data (issue #21, item 14). Entries used to name a signed-in
+-- actor by e-mail address, and some recorded states held addresses (an account created, a
+-- committee member added): personal data written into a hash chain, which an erasure could
+-- not remove without breaking the chain. New entries name an actor by account id only.
+--
+-- This migration rewrites the entries already written: the actor label of an entry with an
+-- account id becomes "account", and every address inside the recorded states is replaced,
+-- but a campaign's contact address (not personal data). It then recomputes every hash in
+-- id order, moves the chain's head, and appends an "audit.redact" entry with the number of
+-- entries rewritten. The hashes are computed in Go, by the audit package's step named
+-- below, in this migration's transaction: a crash leaves either the old chain or the new.
+-- There is no schema change.
+--
+-- step: audit.redact
