@@ -3,22 +3,18 @@ package account
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"budgetcitoyen/internal/db"
 )
 
 // Shown is an account as a page that names it shows it: its current name and address, and
 // whether it was deleted. A deleted account is anonymised in place (its row stays, for the
-// records that point to it): its address becomes the placeholder "supprime-<id>" and its
-// name is emptied.
+// records that point to it, see Anonymise): deleted_at is set, the address becomes the
+// placeholder DeletedEmail and the name is emptied.
 type Shown struct {
 	Name, Email string
 	Deleted     bool
 }
-
-// erasedEmailPrefix begins the placeholder that replaces the address of a deleted account.
-const erasedEmailPrefix = "supprime-"
 
 // ShownByID returns how the accounts of ids are shown, in one query (a page of the audit log
 // names up to a hundred actors). An id of no account is left out of the map: the page shows
@@ -36,7 +32,7 @@ func ShownByID(ctx context.Context, q db.Querier, ids []int64) (map[int64]Shown,
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT id, email, display_name FROM accounts WHERE id IN ("+
+	rows, err := q.QueryContext(ctx, "SELECT id, email, display_name, deleted_at IS NOT NULL FROM accounts WHERE id IN ("+
 		db.Placeholders(1, len(args))+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read account names: %w", err)
@@ -45,10 +41,9 @@ func ShownByID(ctx context.Context, q db.Querier, ids []int64) (map[int64]Shown,
 	for rows.Next() {
 		var id int64
 		var s Shown
-		if err := rows.Scan(&id, &s.Email, &s.Name); err != nil {
+		if err := rows.Scan(&id, &s.Email, &s.Name, &s.Deleted); err != nil {
 			return nil, fmt.Errorf("read account names: %w", err)
 		}
-		s.Deleted = s.Name == "" && strings.HasPrefix(s.Email, erasedEmailPrefix)
 		if s.Deleted {
 			s.Email = ""
 		}

@@ -23,9 +23,8 @@ func TestShownByID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// As the deletion of an account leaves it: anonymised in place.
-		if _, err := d.ExecContext(ctx, "UPDATE accounts SET email = $1, display_name = '' WHERE id = $2",
-			"supprime-"+entityID(deleted.ID), deleted.ID); err != nil {
+		// Deleted by its owner: anonymised in place.
+		if _, err := Anonymise(ctx, d, deleted.ID, t0); err != nil {
 			t.Fatal(err)
 		}
 		got, err := ShownByID(ctx, d, []int64{named.ID, nameless.ID, deleted.ID, named.ID, 999999})

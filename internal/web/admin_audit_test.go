@@ -37,7 +37,7 @@ func TestAuditPageShowsCurrentNames(t *testing.T) {
 				[]string{"Bernadette Renommée"}, []string{member.Name, member.Email}},
 			{"without a name", "UPDATE accounts SET display_name = '' WHERE id = $1",
 				[]string{member.Email}, []string{"Bernadette Renommée", "compte supprimé"}},
-			{"deleted", "UPDATE accounts SET email = 'supprime-' || CAST(id AS TEXT), display_name = '' WHERE id = $1",
+			{"deleted", "UPDATE accounts SET email = 'supprime-' || CAST(id AS TEXT), display_name = '', deleted_at = created_at WHERE id = $1",
 				[]string{"compte supprimé"}, []string{member.Email, member.Name, "supprime-"}},
 		}
 		for _, tc := range cases {
