@@ -299,6 +299,9 @@ func assignedMails(ctx context.Context, tx *db.Tx, env Env, who change.Who, c *c
 	return out, nil
 }
 
+// errNothingDue rolls back a reminders' run that found nothing left to send.
+var errNothingDue = errors.New("no committee reminder due")
+
 // ReminderWindow is how long before the due date the members are reminded.
 const ReminderWindow = 48 * time.Hour
 
@@ -398,10 +401,16 @@ func QueueReminders(ctx context.Context, env Env, now time.Time) (int, error) {
 						"\n\n" + env.Cat.T(m.Lang, "mail.committee.link", link) + "\n\n" + env.Cat.T(m.Lang, "mail.committee.signature")})
 				sent++
 			}
+			if len(reminded) == 0 {
+				return change.Outcome{}, errNothingDue // another run took them: no audit entry
+			}
 			// Account ids only: no address in the audit log.
 			out.After = map[string]any{"reminded": reminded}
 			return out, nil
 		}})
+	if errors.Is(err, errNothingDue) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("committee reminders: %w", err)
 	}

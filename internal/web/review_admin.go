@@ -41,10 +41,10 @@ type reviewCommitteePage struct {
 	Overdue      int    // reviews past the due date
 	// The settings form's values: as typed after an error, else as stored.
 	QuorumValue, DueValue string
-	Rows         []reviewAssignRow
-	V            url.Values
-	Errors       apperr.FieldErrors
-	Phase        bool // the labelling phase is open
+	Rows                  []reviewAssignRow
+	V                     url.Values
+	Errors                apperr.FieldErrors
+	Phase                 bool // the labelling phase is open
 }
 
 func (s *Server) reviewCommitteePage(r *http.Request, c *campaign.Campaign, v url.Values, fe apperr.FieldErrors) (reviewCommitteePage, error) {

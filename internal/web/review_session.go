@@ -328,7 +328,7 @@ func (s *Server) reviewDossierPage(r *http.Request, c *campaign.Campaign, d *dos
 		Cards: reviewCards(as, crit[d.CategoryID], lang), Summary: review.Summarize(as, crit[d.CategoryID]),
 		DossierURL: "/admin/campagnes/" + c.Slug + "/dossiers/" + strconv.FormatInt(d.ID, 10),
 		Phase:      c.IsOpen(campaign.PhaseLabelling, s.now()), Nav: s.reviewNav(r, c),
-		Quorum:     set.Quorum, V: v, Errors: fe}
+		Quorum: set.Quorum, V: v, Errors: fe}
 	p.Returned = p.Summary.Submitted
 	if p.Summary.Scored > 0 {
 		p.Average, p.Spread = review.FormatScore(lang, p.Summary.Average), review.FormatScore(lang, p.Summary.Spread)
