@@ -69,8 +69,8 @@ func SettingsOf(ctx context.Context, q db.Querier, campaignID int64) (Settings, 
 // ParseSettings reads the settings form of campaign c: the numbers (1 to MaxSetting, the
 // quorum no more than the reviewers per dossier: a quorum nobody is assigned to reach would
 // force an override on every dossier) and the due date, empty or a day of the labelling
-// phase.
-func ParseSettings(c *campaign.Campaign, minReviewers, quorum, dueOn string) (Settings, apperr.FieldErrors) {
+// phase. lang is the language the phase's dates are written in, in the message.
+func ParseSettings(c *campaign.Campaign, lang i18n.Lang, minReviewers, quorum, dueOn string) (Settings, apperr.FieldErrors) {
 	fe := apperr.FieldErrors{}
 	s := Settings{}
 	var err error
@@ -91,7 +91,7 @@ func ParseSettings(c *campaign.Campaign, minReviewers, quorum, dueOn string) (Se
 			s.DueOn = d
 		}
 	}
-	for k, m := range s.check(c) {
+	for k, m := range s.check(c, lang) {
 		if !fe.Has(k) {
 			fe[k] = m
 		}
@@ -101,7 +101,7 @@ func ParseSettings(c *campaign.Campaign, minReviewers, quorum, dueOn string) (Se
 
 // check validates settings against each other and against the campaign's labelling phase,
 // and sets DueAt from DueOn.
-func (s *Settings) check(c *campaign.Campaign) apperr.FieldErrors {
+func (s *Settings) check(c *campaign.Campaign, lang i18n.Lang) apperr.FieldErrors {
 	fe := apperr.FieldErrors{}
 	if s.MinReviewers < 1 || s.MinReviewers > MaxSetting {
 		fe.Add("min_reviewers", "review.settings.min_invalid", MaxSetting)
@@ -122,7 +122,7 @@ func (s *Settings) check(c *campaign.Campaign) apperr.FieldErrors {
 	}
 	loc := c.Location()
 	if s.DueOn.DayStart(loc).Before(first.DayStart(loc)) || s.DueOn.DayStart(loc).After(last.DayStart(loc)) {
-		fe.Add("due_on", "committee.due.outside", i18n.Date(i18n.FR, first.DayStart(loc)), i18n.Date(i18n.FR, last.DayStart(loc)))
+		fe.Add("due_on", "committee.due.outside", i18n.Date(lang, first.DayStart(loc)), i18n.Date(lang, last.DayStart(loc)))
 		return fe
 	}
 	s.DueAt = s.DueOn.DayEnd(loc).UTC()
@@ -159,7 +159,7 @@ func settingsAudit(s Settings) map[string]any {
 // Configure saves the campaign's committee settings, checked against the labelling phase.
 // Audited with the settings before and after.
 func Configure(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s Settings) error {
-	if fe := s.check(c); len(fe) > 0 {
+	if fe := s.check(c, i18n.FR); len(fe) > 0 {
 		return fe.Err()
 	}
 	r := request(who, c, dossier.Transition{Perm: access.PermManageDossiers}, "settings", "campaign")

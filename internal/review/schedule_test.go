@@ -15,6 +15,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/review"
 )
@@ -186,7 +187,7 @@ func TestParseSettings(t *testing.T) {
 		{name: "no reviewers", min: "0", quorum: "1", bad: []string{"min_reviewers"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, fe := review.ParseSettings(c, tc.min, tc.quorum, tc.due)
+			s, fe := review.ParseSettings(c, i18n.FR, tc.min, tc.quorum, tc.due)
 			if len(fe) != len(tc.bad) {
 				t.Fatalf("errors %v, want on %v", fe, tc.bad)
 			}
@@ -206,7 +207,7 @@ func TestParseSettings(t *testing.T) {
 	// A campaign without a labelling phase has no due date.
 	c2 := *c
 	c2.Phases = nil
-	if _, fe := review.ParseSettings(&c2, "2", "1", "2018-06-01"); !fe.Has("due_on") {
+	if _, fe := review.ParseSettings(&c2, i18n.FR, "2", "1", "2018-06-01"); !fe.Has("due_on") {
 		t.Errorf("due date without a labelling phase: %v", fe)
 	}
 }

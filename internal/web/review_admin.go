@@ -180,7 +180,7 @@ func (s *Server) reviewSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := r.PostForm["due_on"]; ok {
 		due = r.PostForm.Get("due_on")
 	}
-	set, fe := review.ParseSettings(c, r.PostForm.Get("min_reviewers"), quorum, due)
+	set, fe := review.ParseSettings(c, langOf(r), r.PostForm.Get("min_reviewers"), quorum, due)
 	err = fe.Err()
 	if err == nil {
 		err = review.Configure(r.Context(), s.reviewEnv(), whoOf(r), c, set)
