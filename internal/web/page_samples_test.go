@@ -460,7 +460,7 @@ func pageSamples(b Base) []pageSample {
 		{page: "review_form", note: "due date", data: reviewFormPage{Base: b, C: c, D: d, Category: sampleCategory(), Due: "vendredi 20 mars 2026",
 			A: func() *review.Assignment { a := sampleAssignment(review.ConflictNone, false); return &a }()}},
 		{page: "review_session", note: "below the quorum", data: reviewSessionPage{Base: b, Nav: sampleReviewNav(), C: c, Quorum: 2,
-			Rows: []reviewSessionRow{{Row: review.Row{Dossier: *d, Category: sampleCategory(), Summary: sampleSummary()}}},
+			Rows:     []reviewSessionRow{{Row: review.Row{Dossier: *d, Category: sampleCategory(), Summary: sampleSummary()}}},
 			Selected: map[int64]bool{d.ID: true}, Decisions: opts,
 			V:      url.Values{"decision": {"a"}, "override": {"1"}, "override_reason": {"Absent"}},
 			Errors: apperr.FieldErrors{"override": apperr.Msg("committee.quorum.below", d.ID, 2, 1)}, Phase: true}},
