@@ -113,6 +113,15 @@ func SaveSettings(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 		if err != nil {
 			return change.Outcome{}, err
 		}
+		cur, err := SettingsOf(ctx, tx, c.ID)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		if n >= 1 && cur.Quorum > n {
+			fe := apperr.FieldErrors{}
+			fe.Add("min_reviewers", "committee.quorum.above_reviewers", n)
+			return change.Outcome{}, fe.Err()
+		}
 		if err := SetMinReviewers(ctx, tx, c.ID, n, env.Change.Now()); err != nil {
 			return change.Outcome{}, err
 		}

@@ -29,6 +29,10 @@ type Step struct {
 	DossierID  int64
 	To         dossier.State
 	Motivation string // public: shown to the carrier
+	// Override records a labelling decision below the campaign's quorum, for the reason
+	// given (kept in the audit entry, not shown to the carrier). See checkQuorum.
+	Override       bool
+	OverrideReason string
 }
 
 // stepState is what the audit entry keeps of a step.
@@ -36,6 +40,8 @@ type stepState struct {
 	Dossier    int64         `json:"dossier"`
 	State      dossier.State `json:"state"`
 	Motivation string        `json:"motivation,omitempty"`
+	// Quorum is set when the decision was recorded below the quorum.
+	Quorum *QuorumOverride `json:"quorum_override,omitempty"`
 }
 
 // request builds the change of one or several steps (all of the same transition).
@@ -60,6 +66,13 @@ func Move(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s 
 		if err != nil {
 			return change.Outcome{}, err
 		}
+		// After the move's own checks, so that an illegal move says so first; a refusal
+		// rolls the move back.
+		overrides, err := checkQuorum(ctx, tx, who, c, []Step{s})
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		after.Quorum = overrides[s.DossierID]
 		return change.Outcome{EntityID: strconv.FormatInt(s.DossierID, 10), Before: before, After: after, Mails: mails}, nil
 	}
 	_, err := change.Do(ctx, env.Change, r)
@@ -91,6 +104,13 @@ func MoveAll(ctx context.Context, env Env, who change.Who, c *campaign.Campaign,
 			var err error
 			if before, after, mails, err = stepMany(ctx, env, tx, c, steps, phases); err != nil {
 				return change.Outcome{}, err
+			}
+			overrides, err := checkQuorum(ctx, tx, who, c, steps)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			for i := range after {
+				after[i].Quorum = overrides[after[i].Dossier]
 			}
 		}
 		out := change.Outcome{EntityID: strconv.FormatInt(c.ID, 10), Before: before, After: map[string]any{"dossiers": after}, Mails: mails}
@@ -218,6 +238,11 @@ func AssignManual(ctx context.Context, env Env, who change.Who, c *campaign.Camp
 		if err != nil {
 			return change.Outcome{}, err
 		}
+		notice, err := assignedMails(ctx, tx, env, who, c, []Pair{p})
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		mails = append(mails, notice...)
 		return change.Outcome{EntityID: strconv.FormatInt(p.DossierID, 10),
 			After: map[string]any{"reviewer": p.AccountID}, Mails: mails}, nil
 	}
@@ -286,6 +311,11 @@ func AssignBalanced(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 				return change.Outcome{}, err
 			}
 		}
+		notice, err := assignedMails(ctx, tx, env, who, c, pairs)
+		if err != nil {
+			return change.Outcome{}, err
+		}
+		mails = append(mails, notice...)
 		made = len(pairs)
 		return change.Outcome{EntityID: strconv.FormatInt(c.ID, 10),
 			After: map[string]any{"min_reviewers": n, "assignments": pairs}, Mails: mails}, nil
@@ -378,6 +408,7 @@ func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.C
 			return change.Outcome{}, err
 		}
 		after := map[string]any{"conflict": state}
+		var mails []mail.Message
 		if conflict {
 			n, err := MinReviewers(ctx, tx, c.ID)
 			if err != nil {
@@ -401,12 +432,16 @@ func DeclareConflict(ctx context.Context, env Env, who change.Who, c *campaign.C
 				}
 				replacement = p.AccountID
 				after["reassigned_to"] = p.AccountID
+				// The member the dossier goes to is told, as for any assignment.
+				if mails, err = assignedMails(ctx, tx, env, who, c, []Pair{p}); err != nil {
+					return change.Outcome{}, err
+				}
 			}
 		}
 		// The note stays private to the committee and agents; the audit keeps that there is one.
 		after["note"] = note != ""
 		return change.Outcome{EntityID: strconv.FormatInt(dossierID, 10), Before: map[string]any{"conflict": a.Conflict},
-			After: after}, nil
+			After: after, Mails: mails}, nil
 	}
 	_, err := change.Do(ctx, env.Change, r)
 	return replacement, err

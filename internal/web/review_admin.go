@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
 )
 
@@ -25,6 +25,7 @@ type reviewAssignRow struct {
 	Assignments []review.Assignment
 	Active      int
 	Missing     int
+	Late        map[int64]bool // assignment id → overdue review
 }
 
 type reviewCommitteePage struct {
@@ -35,10 +36,15 @@ type reviewCommitteePage struct {
 	MemberOpts   []option
 	Kinds        []option
 	MinReviewers int
-	Rows         []reviewAssignRow
-	V            url.Values
-	Errors       apperr.FieldErrors
-	Phase        bool // the labelling phase is open
+	Settings     review.Settings
+	Due          string // the due date in words, "" without one
+	Overdue      int    // reviews past the due date
+	// The settings form's values: as typed after an error, else as stored.
+	QuorumValue, DueValue string
+	Rows                  []reviewAssignRow
+	V                     url.Values
+	Errors                apperr.FieldErrors
+	Phase                 bool // the labelling phase is open
 }
 
 func (s *Server) reviewCommitteePage(r *http.Request, c *campaign.Campaign, v url.Values, fe apperr.FieldErrors) (reviewCommitteePage, error) {
@@ -59,18 +65,35 @@ func (s *Server) reviewCommitteePage(r *http.Request, c *campaign.Campaign, v ur
 	for _, k := range review.Kinds() {
 		p.Kinds = append(p.Kinds, option{string(k), s.cat.T(lang, k.MessageKey())})
 	}
-	if p.MinReviewers, err = review.MinReviewers(ctx, s.db, c.ID); err != nil {
+	if p.Settings, err = review.SettingsOf(ctx, s.db, c.ID); err != nil {
 		return p, err
+	}
+	p.MinReviewers = p.Settings.MinReviewers
+	now := s.now()
+	p.QuorumValue = strconv.Itoa(p.Settings.Quorum)
+	if p.Settings.HasDue() {
+		p.Due = i18n.Date(lang, p.Settings.DueOn.DayStart(c.Location()))
+		p.DueValue = p.Settings.DueOn.String()
+	}
+	if q, ok := p.V["quorum"]; ok && len(q) > 0 {
+		p.QuorumValue = q[0]
+	}
+	if d, ok := p.V["due_on"]; ok && len(d) > 0 {
+		p.DueValue = d[0]
 	}
 	rows, _, err := review.Session(ctx, s.db, c)
 	if err != nil {
 		return p, err
 	}
 	for _, row := range rows {
-		ar := reviewAssignRow{D: row.Dossier, Category: row.Category.Name, Assignments: row.Assignments}
+		ar := reviewAssignRow{D: row.Dossier, Category: row.Category.Name, Assignments: row.Assignments, Late: map[int64]bool{}}
 		for _, a := range row.Assignments {
 			if a.Active() {
 				ar.Active++
+			}
+			if review.IsOverdue(a, row.Dossier.State, p.Settings, now) {
+				ar.Late[a.ID] = true
+				p.Overdue++
 			}
 		}
 		if open := row.Dossier.State == dossier.StateSubmitted || row.Dossier.State == dossier.StateUnderReview; open {
@@ -135,16 +158,37 @@ func (s *Server) reviewMemberRemove(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// reviewSettings saves the committee's settings: reviewers per dossier, quorum, due date. A
+// field the form does not send keeps its stored value (an older form sent only the number
+// of reviewers).
 func (s *Server) reviewSettings(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("min_reviewers")))
-	if err != nil {
-		n = 0
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
-	if err := review.SaveSettings(r.Context(), s.reviewEnv(), whoOf(r), c, n); err != nil {
+	cur, err := review.SettingsOf(r.Context(), s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	quorum, due := strconv.Itoa(cur.Quorum), ""
+	if cur.HasDue() {
+		due = cur.DueOn.String()
+	}
+	if _, ok := r.PostForm["quorum"]; ok {
+		quorum = r.PostForm.Get("quorum")
+	}
+	if _, ok := r.PostForm["due_on"]; ok {
+		due = r.PostForm.Get("due_on")
+	}
+	set, fe := review.ParseSettings(c, langOf(r), r.PostForm.Get("min_reviewers"), quorum, due)
+	err = fe.Err()
+	if err == nil {
+		err = review.Configure(r.Context(), s.reviewEnv(), whoOf(r), c, set)
+	}
+	if err != nil {
 		return s.reviewCommitteeError(w, r, c, err)
 	}
-	s.flash(r, "review.settings.saved")
+	s.flash(r, "committee.settings.saved")
 	http.Redirect(w, r, committeeURL(c), http.StatusSeeOther)
 	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +28,23 @@ type reviewMinePage struct {
 	Base
 	C    *campaign.Campaign
 	Rows []reviewMineRow
+	Due  string // the reviews' due date in words, "" without one
+	Late bool   // the member has reviews past the due date
+}
+
+// reviewDue returns the campaign's review due date in words ("" without one).
+func (s *Server) reviewDue(r *http.Request, c *campaign.Campaign) (string, review.Settings, error) {
+	set, err := review.SettingsOf(r.Context(), s.db, c.ID)
+	if err != nil || !set.HasDue() {
+		return "", set, err
+	}
+	return i18n.LongDate(langOf(r), set.DueOn.DayStart(c.Location())), set, nil
+}
+
+// QueueReviewReminders queues the committee members' reminders of a near due date; the
+// background worker calls it every few minutes.
+func (s *Server) QueueReviewReminders(ctx context.Context) (int, error) {
+	return review.QueueReminders(ctx, s.reviewEnv(), s.now())
 }
 
 func memberURL(c *campaign.Campaign, id int64) string {
@@ -41,11 +59,17 @@ func (s *Server) reviewMine(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := reviewMinePage{Base: s.base(r, "review.mine.title", c.Name), C: c}
+	due, set, err := s.reviewDue(r, c)
+	if err != nil {
+		return err
+	}
+	p.Due = due
 	for _, a := range as {
 		d, err := dossier.ByID(ctx, s.db, a.DossierID)
 		if err != nil {
 			return err
 		}
+		p.Late = p.Late || review.IsOverdue(a, d.State, set, s.now())
 		row := reviewMineRow{A: a, D: *d, URL: memberURL(c, a.DossierID)}
 		switch {
 		case a.Conflict == review.ConflictDeclared:
@@ -91,6 +115,7 @@ type reviewFormPage struct {
 	DossierURL  string
 	Weighted    string
 	SubmittedAt string
+	Due         string // the reviews' due date in words, "" without one
 }
 
 // reviewMemberDossier loads the route's dossier and the member's assignment. Not assigned or
@@ -115,6 +140,10 @@ func (s *Server) reviewFormPageFor(r *http.Request, c *campaign.Campaign, d *dos
 	cat, _ := c.Category(d.CategoryID)
 	p := reviewFormPage{Base: s.base(r, "review.form.title", d.ID, d.Title), C: c, D: d, Category: cat, A: a, V: v, Errors: fe,
 		Declare: a.Conflict == review.ConflictPending, DossierURL: "/" + c.Slug + "/dossiers/" + strconv.FormatInt(d.ID, 10)}
+	var err error
+	if p.Due, _, err = s.reviewDue(r, c); err != nil {
+		return p, err
+	}
 	if p.Declare {
 		p.Title = s.cat.T(lang, "review.declare.title", d.ID)
 		p.D = &dossier.Dossier{ID: d.ID, Title: d.Title, StructureName: d.StructureName}

@@ -33,6 +33,8 @@ type reviewSessionPage struct {
 	V         url.Values
 	Errors    apperr.FieldErrors
 	Phase     bool
+	Quorum    int
+	Selected  map[int64]bool // the dossiers ticked, kept after an error
 }
 
 // decisions are what the session records: the target states of the committee's decisions.
@@ -68,10 +70,21 @@ func (s *Server) reviewSessionPage(r *http.Request, c *campaign.Campaign, v url.
 	if p.V == nil {
 		p.V = url.Values{}
 	}
+	p.Selected = map[int64]bool{}
+	for _, raw := range p.V["ids"] {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			p.Selected[id] = true
+		}
+	}
 	var err error
 	if p.Rows, err = s.sessionRows(r, c); err != nil {
 		return p, err
 	}
+	set, err := review.SettingsOf(r.Context(), s.db, c.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Quorum = set.Quorum
 	counts := map[dossier.State]int{}
 	for _, row := range p.Rows {
 		counts[row.Dossier.State]++
@@ -122,17 +135,31 @@ func (s *Server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 		fe.Add("ids", "review.bulk.empty")
 	}
 	motivation := r.PostForm.Get("motivation")
+	override, reason := r.PostForm.Get("override") != "", r.PostForm.Get("override_reason")
 	var err error = fe.Err()
 	if err == nil {
 		if len(ids) == 1 {
-			err = review.Move(r.Context(), s.reviewEnv(), whoOf(r), c, review.Step{DossierID: ids[0], To: to, Motivation: motivation})
+			err = review.Move(r.Context(), s.reviewEnv(), whoOf(r), c, review.Step{DossierID: ids[0], To: to, Motivation: motivation,
+				Override: override, OverrideReason: reason})
 		} else {
 			steps := make([]review.Step, len(ids))
 			for i, id := range ids {
-				steps[i] = review.Step{DossierID: id, To: to, Motivation: motivation}
+				steps[i] = review.Step{DossierID: id, To: to, Motivation: motivation, Override: override, OverrideReason: reason}
 			}
 			err = review.MoveAll(r.Context(), s.reviewEnv(), whoOf(r), c, "decide_bulk", steps, nil)
 		}
+	}
+	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 && r.PostForm.Get("back") == "dossier" && len(ids) == 1 {
+		// The dossier's own form: shown again, as typed.
+		d, derr := dossier.ByID(r.Context(), s.db, ids[0])
+		if derr != nil || d.CampaignID != c.ID {
+			return apperr.New(apperr.NotFound, "dossier.not_found")
+		}
+		p, perr := s.reviewDossierPage(r, c, d, r.PostForm, ae.Fields)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, r, http.StatusUnprocessableEntity, "review_dossier", p)
 	}
 	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
 		p, perr := s.reviewSessionPage(r, c, r.PostForm, ae.Fields)
@@ -235,6 +262,10 @@ type reviewDossierPage struct {
 	History    []review.Event
 	DossierURL string
 	Phase      bool
+	Quorum     int
+	Returned   int // reviews handed in
+	V          url.Values
+	Errors     apperr.FieldErrors
 }
 
 func reviewCards(as []review.Assignment, crit []review.Criterion, lang i18n.Lang) []reviewCardView {
@@ -265,21 +296,40 @@ func (s *Server) reviewDossierAdmin(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	p, err := s.reviewDossierPage(r, c, d, nil, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "review_dossier", p)
+}
+
+// reviewDossierPage builds one dossier's page for agents, with the decision form's values
+// and errors (v and fe nil on a first display).
+func (s *Server) reviewDossierPage(r *http.Request, c *campaign.Campaign, d *dossier.Dossier, v url.Values, fe apperr.FieldErrors) (reviewDossierPage, error) {
 	ctx := r.Context()
 	lang := langOf(r)
 	as, err := review.DossierAssignments(ctx, s.db, d.ID)
 	if err != nil {
-		return err
+		return reviewDossierPage{}, err
 	}
 	crit, err := review.Criteria(ctx, s.db, d.CategoryID)
 	if err != nil {
-		return err
+		return reviewDossierPage{}, err
+	}
+	set, err := review.SettingsOf(ctx, s.db, c.ID)
+	if err != nil {
+		return reviewDossierPage{}, err
+	}
+	if v == nil {
+		v = url.Values{}
 	}
 	cat, _ := c.Category(d.CategoryID)
 	p := reviewDossierPage{Base: s.base(r, "review.dossier.title", d.ID, d.Title), C: c, D: d, Category: cat,
 		Cards: reviewCards(as, crit[d.CategoryID], lang), Summary: review.Summarize(as, crit[d.CategoryID]),
 		DossierURL: "/admin/campagnes/" + c.Slug + "/dossiers/" + strconv.FormatInt(d.ID, 10),
-		Phase:      c.IsOpen(campaign.PhaseLabelling, s.now()), Nav: s.reviewNav(r, c)}
+		Phase:      c.IsOpen(campaign.PhaseLabelling, s.now()), Nav: s.reviewNav(r, c),
+		Quorum: set.Quorum, V: v, Errors: fe}
+	p.Returned = p.Summary.Submitted
 	if p.Summary.Scored > 0 {
 		p.Average, p.Spread = review.FormatScore(lang, p.Summary.Average), review.FormatScore(lang, p.Summary.Spread)
 	}
@@ -289,9 +339,9 @@ func (s *Server) reviewDossierAdmin(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if p.History, err = review.History(ctx, s.db, d); err != nil {
-		return err
+		return p, err
 	}
-	return s.render(w, r, http.StatusOK, "review_dossier", p)
+	return p, nil
 }
 
 // reviewLink is one link of the review pages' navigation.
