@@ -35,7 +35,14 @@ type reviewSessionPage struct {
 	Phase     bool
 	Quorum    int
 	Selected  map[int64]bool // the dossiers ticked, kept after an error
+	// The rows shown are one page of the session's dossiers (sessionPerPage): the whole
+	// list of a large edition made a page tens of thousands of pixels tall.
+	Total, From, To, Page, Pages int
+	PrevURL, NextURL             string
 }
+
+// sessionPerPage is how many dossiers one page of the session shows.
+const sessionPerPage = 20
 
 // decisions are what the session records: the target states of the committee's decisions.
 var decisions = []dossier.State{dossier.StateLabelled, dossier.StateNotLabelled, dossier.StateIneligible, dossier.StateEligible, dossier.StateUnderReview}
@@ -94,10 +101,35 @@ func (s *Server) reviewSessionPage(r *http.Request, c *campaign.Campaign, v url.
 			p.Counts = append(p.Counts, s.cat.T(lang, st.MessageKey())+" : "+strconv.Itoa(n))
 		}
 	}
+	// The page shown: the one asked in the address, or the one the refused form was on.
+	page := pageParam(r.URL.Query())
+	if p.V.Get("page") != "" {
+		page = pageParam(p.V)
+	}
+	p.paginate(page, committeeURL(c)+"/seance")
 	for _, st := range decisions {
 		p.Decisions = append(p.Decisions, option{string(st), s.cat.T(lang, "review.decision."+string(st))})
 	}
 	return p, nil
+}
+
+// paginate keeps page n of the rows (the last page for a number past it).
+func (p *reviewSessionPage) paginate(n int, path string) {
+	p.Total = len(p.Rows)
+	p.Pages = max(1, (p.Total+sessionPerPage-1)/sessionPerPage)
+	p.Page = min(n, p.Pages)
+	from := (p.Page - 1) * sessionPerPage
+	to := min(from+sessionPerPage, p.Total)
+	p.Rows = p.Rows[from:to]
+	if to > from {
+		p.From, p.To = from+1, to
+	}
+	if p.Page > 1 {
+		p.PrevURL = pageLink(path, nil, p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = pageLink(path, nil, p.Page+1)
+	}
 }
 
 func (s *Server) reviewSession(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +204,7 @@ func (s *Server) reviewDecide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "review.session.recorded")
-	back := committeeURL(c) + "/seance"
+	back := pageLink(committeeURL(c)+"/seance", nil, pageParam(r.PostForm))
 	if r.PostForm.Get("back") == "dossier" && len(ids) == 1 {
 		back = committeeURL(c) + "/dossiers/" + strconv.FormatInt(ids[0], 10)
 	}
