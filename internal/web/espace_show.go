@@ -75,6 +75,7 @@ type espaceCommittee struct {
 	URL         string // /{slug}/comite
 	Assignments []espaceAssignment
 	ToDo        int
+	Done        int // reviews given, counted alone once the labelling phase is over
 }
 
 type espaceSession struct {
@@ -283,7 +284,7 @@ func (s *Server) espacePageFor(r *http.Request) (espacePage, error) {
 	for i := range all {
 		c := &all[i]
 		if granted(actor, access.Committee, c.ID) {
-			cm, err := s.espaceCommitteeOf(ctx, lang, c, me)
+			cm, err := s.espaceCommitteeOf(ctx, lang, c, me, now)
 			if err != nil {
 				return p, err
 			}
@@ -378,7 +379,7 @@ func (s *Server) espaceDossierView(ctx context.Context, lang i18n.Lang, c *campa
 		}
 		if len(missing) == 0 {
 			v.Next = s.cat.T(lang, "espace.next.submit", deadline)
-			v.NextLink = &espaceLink{url, s.cat.T(lang, "dossier.step.review")}
+			v.NextLink = &espaceLink{url, s.cat.T(lang, "espace.next.goto", s.cat.T(lang, "dossier.step.review"))}
 			return v, nil
 		}
 		step := missingStep(missing[0])
@@ -387,7 +388,7 @@ func (s *Server) espaceDossierView(ctx context.Context, lang i18n.Lang, c *campa
 			key += "_one"
 		}
 		v.Next = s.cat.T(lang, key, i18n.Int(lang, int64(len(missing))), deadline)
-		v.NextLink = &espaceLink{url + "/" + step, s.cat.T(lang, "dossier.step."+step)}
+		v.NextLink = &espaceLink{url + "/" + step, s.cat.T(lang, "espace.next.goto", s.cat.T(lang, "dossier.step."+step))}
 	case dossier.StateSubmitted, dossier.StateUnderReview:
 		v.Next = s.cat.T(lang, "espace.next.review")
 	case dossier.StateEligible:
@@ -438,7 +439,10 @@ func (s *Server) dossierMissing(ctx context.Context, lang i18n.Lang, c *campaign
 // espaceCommitteeOf lists the dossiers assigned to a committee member in a campaign.
 // The campaign's review due date (added with migration 0020 on the committee branch) belongs
 // beside each assignment's date once it exists.
-func (s *Server) espaceCommitteeOf(ctx context.Context, lang i18n.Lang, c *campaign.Campaign, me int64) (espaceCommittee, error) {
+//
+// Once the campaign's labelling phase is over with nothing left to do, the list gives way to
+// the count of reviews given: a past edition's twenty dossiers are no longer work.
+func (s *Server) espaceCommitteeOf(ctx context.Context, lang i18n.Lang, c *campaign.Campaign, me int64, now time.Time) (espaceCommittee, error) {
 	cm := espaceCommittee{Campaign: c.Name, URL: "/" + c.Slug + "/comite"}
 	as, err := review.AssignmentsOf(ctx, s.db, c.ID, me)
 	if err != nil {
@@ -461,11 +465,15 @@ func (s *Server) espaceCommitteeOf(ctx context.Context, lang i18n.Lang, c *campa
 			cm.ToDo++
 		case a.Review.Submitted():
 			v.Status = s.cat.T(lang, "review.mine.status.submitted")
+			cm.Done++
 		default:
 			v.Status = s.cat.T(lang, "review.mine.status.todo")
 			cm.ToDo++
 		}
 		cm.Assignments = append(cm.Assignments, v)
+	}
+	if w, ok := c.Window(campaign.PhaseLabelling); ok && cm.ToDo == 0 && !now.Before(w.End) {
+		cm.Assignments = nil
 	}
 	return cm, nil
 }
