@@ -13,9 +13,13 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/vote"
+	"budgetcitoyen/internal/workshop"
 )
 
 var espaceHrefRe = regexp.MustCompile(`href="([^"]+)"`)
@@ -85,7 +89,7 @@ func TestEspaceForEachDemoRole(t *testing.T) {
 		{role: access.Carrier, want: []string{"Association Les Jardins de Nadia", "Jardin partagé du quartier Saint-Sauveur",
 			"Brouillon", "Prochaine étape : "}, links: []string{"/compte/structures", "/compte/structures/"},
 			not: []string{"Mon vote", `id="espace-staff"`}},
-		{role: access.Animator, want: []string{"Mes comptoirs à animer", "Comptoir d&#39;Arras", "à venir"},
+		{role: access.Animator, want: []string{"Mes comptoirs à animer", "Comptoir d&#39;Arras"},
 			links: []string{"/" + open + "/comptoirs", "/presences"}, not: []string{`id="espace-staff"`}},
 		{role: access.Committee, want: []string{"Mes dossiers à examiner"},
 			links: []string{"/" + open + "/comite", "/" + voteSlug + "/comite"}, not: []string{`id="espace-staff"`}},
@@ -205,5 +209,85 @@ func TestEspaceEmptyState(t *testing.T) {
 		wantContains(t, p, "empty", "Rien pour l&#39;instant", "Déposer une idée — ", "S&#39;inscrire à un comptoir — ",
 			`href="/`+openSlug()+`/idees/deposer"`, `href="/`+openSlug()+`/comptoirs"`)
 		followAll(t, b, p, "empty")
+	})
+}
+
+// TestEspaceCommitteeAssignment: a dossier assigned to a committee member shows in their
+// space with what they have to do and the date of the assignment, and its link opens the
+// review form (here the declaration of interests, asked first).
+func TestEspaceCommitteeAssignment(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		member := demoAccount(t, access.Committee)
+		acc, err := account.ByEmail(ctx, s.db, member.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := campaign.BySlug(ctx, s.db, openSlug())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := dossier.List(ctx, s.db, dossier.Filter{CampaignID: c.ID})
+		if err != nil || len(ds) == 0 {
+			t.Fatalf("dossiers of %s: %d (%v)", c.Slug, len(ds), err)
+		}
+		if _, err := review.Assign(ctx, s.db, c.ID, review.Pair{DossierID: ds[0].ID, AccountID: acc.ID}, false, s.now); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser()
+		b.signIn(member.Email, member.Password)
+		p := b.get("/espace")
+		form := "/" + c.Slug + "/comite/" + strconv.FormatInt(ds[0].ID, 10)
+		wantContains(t, p, "assigned", "1 avis à rendre.", "Déclaration d&#39;intérêts à faire", "confié le 27 novembre 2026",
+			`href="`+form+`"`, html.EscapeString(ds[0].Title))
+		followAll(t, b, p, "committee with an assignment")
+	})
+}
+
+// TestEspaceAnimatorSessionsToMark: once a session has started, its animator's space counts
+// the registered people not yet marked present or absent, and links to the attendance sheet;
+// a session fully marked leaves the page.
+func TestEspaceAnimatorSessionsToMark(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		id, c := demoSessionID(t, s, "Arras")
+		n, _ := strconv.ParseInt(id, 10, 64)
+		ws, err := workshop.ByID(ctx, s.db, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs, err := workshop.Registrations(ctx, s.db, ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unmarked := 0
+		for _, r := range regs {
+			if r.Status == workshop.Registered && r.Attendance == workshop.Unmarked {
+				unmarked++
+			}
+		}
+		if unmarked < 2 {
+			t.Fatalf("the demo session has %d people to mark, want several", unmarked)
+		}
+		s.now = ws.StartsAt.Add(30 * time.Minute)
+		animator := demoAccount(t, access.Animator)
+		b := s.browser()
+		b.signIn(animator.Email, animator.Password)
+		sheet := "/" + c.Slug + "/comptoirs/" + id + "/presences"
+		p := b.get("/espace")
+		wantContains(t, p, "started session", strconv.Itoa(unmarked)+" présences à marquer", `href="`+sheet+`"`)
+		followAll(t, b, p, "animator")
+
+		marks := url.Values{}
+		for _, r := range regs {
+			if r.Status == workshop.Registered {
+				marks.Set("a-"+strconv.FormatInt(r.AccountID, 10), "present")
+			}
+		}
+		b.get(sheet)
+		wantStatus(t, b.post(sheet, marks), http.StatusSeeOther, "attendance")
+		if p := b.get("/espace"); strings.Contains(p.Body, `href="`+sheet+`"`) {
+			t.Errorf("a fully marked session is still listed")
+		}
 	})
 }
