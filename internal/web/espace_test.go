@@ -291,3 +291,30 @@ func TestEspaceAnimatorSessionsToMark(t *testing.T) {
 		}
 	})
 }
+
+// TestEspaceCarrierNextStep: the carrier's draft says what is missing and where, before the
+// deadline; past it, that the draft can no longer be sent. The page exists in English too.
+func TestEspaceCarrierNextStep(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		carrier := demoAccount(t, access.Carrier)
+		b := s.browser()
+		b.signIn(carrier.Email, carrier.Password)
+		p := b.get("/espace")
+		wantContains(t, p, "draft", "Prochaine étape : compléter le dossier (", "éléments manquants) avant le ",
+			"Reprendre à l&#39;étape « ")
+		wantContains(t, b.get("/espace?lang=en"), "in English", "<h1>My space</h1>", "Next step: complete the dossier")
+
+		c, err := campaign.BySlug(context.Background(), s.db, openSlug())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := c.Window(campaign.PhaseDossiers)
+		s.now = w.End.Add(time.Hour)
+		p = b.get("/espace?lang=fr")
+		wantContains(t, p, "after the deadline", "Le dépôt est clos : ce brouillon ne peut plus être envoyé.")
+		if strings.Contains(p.Body, "Prochaine étape : compléter") {
+			t.Errorf("past the deadline, the page still asks to complete the draft")
+		}
+		followAll(t, b, p, "carrier after the deadline")
+	})
+}
