@@ -310,8 +310,9 @@ func (s *Server) espacePageFor(r *http.Request) (espacePage, error) {
 		p.Staff = append(p.Staff, espaceLink{"/admin/comptes", s.cat.T(lang, "espace.staff.accounts")})
 	}
 
-	// What can be done now, for a page that would otherwise be empty.
-	if p.Empty() {
+	// What can be done now in each campaign: the whole page for someone who has nothing yet,
+	// a short block at its end for the others (staff find their pages under /admin).
+	if p.Empty() || !p.CanAdmin {
 		for i := range all {
 			c := &all[i]
 			if c.IsOpen(campaign.PhaseIdeas, now) {

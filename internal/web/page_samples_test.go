@@ -649,5 +649,6 @@ func sampleEspace(b Base) espacePage {
 			{Title: "Comptoir de Béthune", URL: "/pdc-2026/comptoirs/6", Attendance: "/pdc-2026/comptoirs/6/presences", Start: sampleNow, Upcoming: true}}},
 			{Campaign: "Pas-de-Calais 2027", URL: "/pdc-2027/comptoirs"}},
 		Trusteeships: []espaceLink{{URL: "/pdc-2026/vote/urne/ouvrir", Text: "Pas-de-Calais 2026"}},
-		Staff:        []espaceLink{{URL: "/admin", Text: "Administration"}}}
+		Staff:        []espaceLink{{URL: "/admin", Text: "Administration"}},
+		Suggestions:  []espaceLink{{URL: "/pdc-2026/comptoirs", Text: "S'inscrire à un comptoir — Pas-de-Calais 2026"}}}
 }
