@@ -75,7 +75,8 @@ type espaceCommittee struct {
 	URL         string // /{slug}/comite
 	Assignments []espaceAssignment
 	ToDo        int
-	Done        int // reviews given, counted alone once the labelling phase is over
+	Done        int    // reviews given, counted alone once the labelling phase is over
+	Due         string // the campaign's review due date in words, "" without one (see espaceCommitteeOf)
 }
 
 type espaceSession struct {
@@ -438,8 +439,9 @@ func (s *Server) dossierMissing(ctx context.Context, lang i18n.Lang, c *campaign
 }
 
 // espaceCommitteeOf lists the dossiers assigned to a committee member in a campaign.
-// The campaign's review due date (added with migration 0020 on the committee branch) belongs
-// beside each assignment's date once it exists.
+// The campaign's review due date (migration 0020, from the committee branch) goes in Due,
+// shown beside the count of reviews to give: once both branches are merged, fill it here
+// from review.SettingsOf as reviewMine does (set.HasDue(): LongDate of set.DueOn.DayStart).
 //
 // Once the campaign's labelling phase is over with nothing left to do, the list gives way to
 // the count of reviews given: a past edition's twenty dossiers are no longer work.

@@ -641,7 +641,7 @@ func sampleEspace(b Base) espacePage {
 		Committees: []espaceCommittee{{Campaign: "Pas-de-Calais 2026", URL: "/pdc-2026/comite", ToDo: 1,
 			Assignments: []espaceAssignment{{Title: "Jardin", URL: "/pdc-2026/comite/12", Status: "Avis à rendre", Assigned: sampleNow},
 				{Title: "Verger", Status: "Conflit", Assigned: sampleNow}}},
-			{Campaign: "Pas-de-Calais 2027", URL: "/pdc-2027/comite", ToDo: 2}, {Campaign: "Pas-de-Calais 2028", URL: "/pdc-2028/comite"},
+			{Campaign: "Pas-de-Calais 2027", URL: "/pdc-2027/comite", ToDo: 2, Due: "lundi 1er mars 2027"}, {Campaign: "Pas-de-Calais 2028", URL: "/pdc-2028/comite"},
 			{Campaign: "Pas-de-Calais 2018", URL: "/pdc-2018/comite", Done: 1}, {Campaign: "Pas-de-Calais 2019", URL: "/pdc-2019/comite", Done: 19}},
 		Animations: []espaceAnimation{{Campaign: "Pas-de-Calais 2026", URL: "/pdc-2026/comptoirs", Sessions: []espaceSession{
 			{Title: "Comptoir d'Arras", URL: "/pdc-2026/comptoirs/4", Attendance: "/pdc-2026/comptoirs/4/presences", Start: sampleNow, Unmarked: 1},
