@@ -72,6 +72,8 @@ func a11yPages(s *Site) []a11yPage {
 		}},
 		{name: "verify", path: "/verifier?jeton=inconnu"},
 		{name: "verify-errors", path: "/verifier?jeton=inconnu", action: submitWithErrors},
+		{name: "espace", role: access.Citizen, path: "/espace"},
+		{name: "espace-carrier", role: access.Carrier, path: "/espace"},
 		{name: "account", role: access.Citizen, path: "/compte"},
 		{name: "my-data", role: access.Citizen, path: "/compte/donnees"},
 		{name: "forbidden", role: access.Citizen, path: "/admin", status: http.StatusForbidden},

@@ -55,8 +55,8 @@ func TestWithoutJavaScript(t *testing.T) {
 	tab.SignOut()
 
 	tab.SignIn(email, password)
-	if p := tab.Path(); p != "/compte" {
-		t.Errorf("after signing in: on %s, want /compte", p)
+	if p := tab.Path(); p != "/espace" {
+		t.Errorf("after signing in: on %s, want /espace", p)
 	}
 	if !Eval[bool](tab, scriptingOffJS) {
 		t.Fatal("scripting came back on during the test")

@@ -88,7 +88,7 @@ func TestSignInWithCode(t *testing.T) {
 		}
 		wantContains(t, b.get("/compte"), "signed in", citizen.Email, "Lucas Citoyen")
 		// Signed in, the code page goes on where it was going.
-		if p := b.get("/connexion/code"); p.Status != http.StatusSeeOther || p.Location != "/compte" {
+		if p := b.get("/connexion/code"); p.Status != http.StatusSeeOther || p.Location != "/espace" {
 			t.Errorf("code page when signed in: %d → %q", p.Status, p.Location)
 		}
 

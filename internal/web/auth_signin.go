@@ -73,14 +73,14 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 }
 
 // safeNext keeps a post-sign-in destination only if it is a path of this site, and sends
-// anywhere else to the account page. Browsers are lenient where Go's URL parser is not: they
+// anywhere else to the person's space (/espace), the page after sign-in. Browsers are lenient where Go's URL parser is not: they
 // drop tabs and newlines anywhere in a URL, read a backslash as a slash and trim leading
 // spaces and control characters, so "/\t/evil.example" or "/\\evil.example" reach another
 // host. Hence the strict rule: printable ASCII only (no space, control character or
 // backslash), a single leading "/", no empty (but the last), "." or ".." segment in the path, and a
 // relative URL with no scheme, host or user once parsed.
 func safeNext(next string) string {
-	const fallback = "/compte"
+	const fallback = "/espace"
 	if len(next) == 0 || len(next) > 2048 || next[0] != '/' {
 		return fallback
 	}

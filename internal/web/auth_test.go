@@ -67,8 +67,8 @@ func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 		b := s.browser()
 		b.get("/connexion")
 		p := b.post("/connexion", url.Values{"email": {citizen.Email}, "password": {citizen.Password}, "suite": {next}})
-		if p.Location != "/compte" {
-			t.Errorf("suite=%q redirected to %q, want /compte", next, p.Location)
+		if p.Location != "/espace" {
+			t.Errorf("suite=%q redirected to %q, want /espace", next, p.Location)
 		}
 	}
 	// A signed-in person who opens the sign-in page is sent on at once: the link.
@@ -76,8 +76,8 @@ func TestSignInRedirectStaysOnTheSite(t *testing.T) {
 	b.signIn(citizen.Email, citizen.Password)
 	for _, raw := range []string{"/%09/evil.example", "/%09%5Cevil.example", "%2F%2Fevil.example", "/%0A/evil.example"} {
 		p := b.get("/connexion?suite=" + raw)
-		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
-			t.Errorf("GET /connexion?suite=%s: %d → %q, want /compte", raw, p.Status, p.Location)
+		if p.Status != http.StatusSeeOther || p.Location != "/espace" {
+			t.Errorf("GET /connexion?suite=%s: %d → %q, want /espace", raw, p.Status, p.Location)
 		}
 	}
 	if p := b.get("/connexion?suite=%2Fpas-de-calais-2018"); p.Location != "/pas-de-calais-2018" {
@@ -148,10 +148,11 @@ func TestRegisterVerifyAndReset(t *testing.T) {
 		wantStatus(t, p, http.StatusOK, "verification page")
 		token := strings.TrimPrefix(link, "/verifier?jeton=")
 		p = b.post("/verifier", url.Values{"jeton": {token}})
-		if p.Status != http.StatusSeeOther || p.Location != "/compte" {
+		if p.Status != http.StatusSeeOther || p.Location != "/espace" {
 			t.Fatalf("verify: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
 		}
-		wantContains(t, b.get("/compte"), "verified account", "adresse confirmée", "Citoyen", "Votre adresse e-mail est confirmée")
+		wantContains(t, b.get("/espace"), "space after verification", "Mon espace", "Votre adresse e-mail est confirmée")
+		wantContains(t, b.get("/compte"), "verified account", "adresse confirmée", "Citoyen")
 		p = b.post("/verifier", url.Values{"jeton": {token}})
 		wantStatus(t, p, http.StatusUnprocessableEntity, "link used twice")
 		wantContains(t, p, "link used twice", "déjà été utilisé")

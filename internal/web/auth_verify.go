@@ -50,7 +50,7 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.flash(r, "auth.verify.done")
-	http.Redirect(w, r, "/compte", http.StatusSeeOther)
+	http.Redirect(w, r, "/espace", http.StatusSeeOther)
 	return nil
 }
 

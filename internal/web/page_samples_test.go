@@ -229,6 +229,11 @@ func pageSamples(b Base) []pageSample {
 		{page: "account", note: "verified, no password, no role", data: accountPage{Base: b, Account: b.Actor.Account}},
 		{page: "account", note: "deletion not confirmed", data: accountDeletePage{accountPage: acc, errs: errs}},
 		{page: "mydata", data: sampleMyData(b)},
+		{page: "espace", data: sampleEspace(b)},
+		{page: "espace", note: "nothing yet, with suggestions", data: espacePage{Base: b, Unverified: true,
+			Suggestions: []espaceLink{{URL: "/pdc-2026/idees/deposer", Text: "Déposer une idée — Pas-de-Calais 2026"}}}},
+		{page: "espace", note: "nothing yet, nothing open", data: espacePage{Base: b, Name: "Marie"}},
+		{page: "espace", note: "a carrier without structure", data: espacePage{Base: b, NewStructure: true}},
 		{page: "mydata", note: "nothing stored", data: myDataPage{Base: b, X: &mydata.Export{Account: mydata.Account{ID: 7,
 			Email: "agent@example.org", Lang: "en", CreatedAt: sampleNow}}}},
 		{page: "admin_account", data: adminAccount(true)},
@@ -635,4 +640,35 @@ func sampleMyData(b Base) myDataPage {
 			{Campaign: c, Method: "census", Commune: "62041", BirthDate: "1990-04-01"}},
 	}
 	return myDataPage{Base: b, X: x, communes: map[string]string{"62041": "Arras (62041)"}}
+}
+
+// sampleEspace is a person's space with one or more items of every kind.
+func sampleEspace(b Base) espacePage {
+	link := &espaceLink{URL: "/pdc-2026/dossiers/12/budget", Text: "Budget"}
+	return espacePage{Base: b, Name: "Marie Durand",
+		Ideas: []espaceIdea{{Campaign: "Pas-de-Calais 2026", Title: "Un jardin", URL: "/pdc-2026/idees/3",
+			Orientation: "/pdc-2026/idees/3/orientation", Hidden: true, Deposited: sampleNow}},
+		Registrations: []espaceRegistration{{Campaign: "Pas-de-Calais 2026", Title: "Comptoir d'Arras", URL: "/pdc-2026/comptoirs/4",
+			Start: sampleNow, Status: "Inscrit", Attendance: "Présent"}, {Campaign: "Pas-de-Calais 2026", Title: "Comptoir de Lens",
+			URL: "/pdc-2026/comptoirs/5", Start: sampleNow, Status: "Liste d'attente"}},
+		MyWorkshops: []espaceLink{{URL: "/pdc-2026/comptoirs/mes-inscriptions", Text: "Toutes mes inscriptions"}},
+		Structures:  []espaceLink{{URL: "/compte/structures/2", Text: "Les Jardins"}}, NewStructure: true,
+		Dossiers: []espaceDossier{{Campaign: "Pas-de-Calais 2026", Title: "Jardin", Structure: "Les Jardins", URL: "/pdc-2026/dossiers/12",
+			State: "Brouillon", Next: "Compléter", NextLink: link}, {Campaign: "Pas-de-Calais 2026", Title: "Verger",
+			Structure: "Les Jardins", URL: "/pdc-2026/dossiers/13", State: "Déposé", Next: "Attendre"}},
+		Votes: []espaceVote{{Campaign: "Pas-de-Calais 2026", Voted: true, URL: "/pdc-2026/vote"},
+			{Campaign: "Pas-de-Calais 2027", Open: "Ouvert", URL: "/pdc-2027/vote"}},
+		Committees: []espaceCommittee{{Campaign: "Pas-de-Calais 2026", URL: "/pdc-2026/comite", ToDo: 1,
+			Assignments: []espaceAssignment{{Title: "Jardin", URL: "/pdc-2026/comite/12", Status: "Avis à rendre", Assigned: sampleNow},
+				{Title: "Verger", Status: "Conflit", Assigned: sampleNow}}},
+			{Campaign: "Pas-de-Calais 2027", URL: "/pdc-2027/comite", ToDo: 2, Due: "lundi 1er mars 2027"}, {Campaign: "Pas-de-Calais 2028", URL: "/pdc-2028/comite"},
+			{Campaign: "Pas-de-Calais 2018", URL: "/pdc-2018/comite", Done: 1}, {Campaign: "Pas-de-Calais 2019", URL: "/pdc-2019/comite", Done: 19}},
+		Animations: []espaceAnimation{{Campaign: "Pas-de-Calais 2026", URL: "/pdc-2026/comptoirs", Sessions: []espaceSession{
+			{Title: "Comptoir d'Arras", URL: "/pdc-2026/comptoirs/4", Attendance: "/pdc-2026/comptoirs/4/presences", Start: sampleNow, Unmarked: 1},
+			{Title: "Comptoir de Lens", URL: "/pdc-2026/comptoirs/5", Attendance: "/pdc-2026/comptoirs/5/presences", Start: sampleNow, Unmarked: 3},
+			{Title: "Comptoir de Béthune", URL: "/pdc-2026/comptoirs/6", Attendance: "/pdc-2026/comptoirs/6/presences", Start: sampleNow, Upcoming: true}}},
+			{Campaign: "Pas-de-Calais 2027", URL: "/pdc-2027/comptoirs"}},
+		Trusteeships: []espaceLink{{URL: "/pdc-2026/vote/urne/ouvrir", Text: "Pas-de-Calais 2026"}},
+		Staff:        []espaceLink{{URL: "/admin", Text: "Administration"}},
+		Suggestions:  []espaceLink{{URL: "/pdc-2026/comptoirs", Text: "S'inscrire à un comptoir — Pas-de-Calais 2026"}}}
 }

@@ -53,6 +53,7 @@ func (s *Server) routeTable() []route {
 		{"POST /mot-de-passe-oublie", pub, s.forgotSubmit},
 		{"GET /reinitialiser", pub, s.resetShow},
 		{"POST /reinitialiser", pub, s.resetSubmit},
+		{"GET /espace", access.PermSignedIn, s.espaceShow},
 		{"GET /compte", access.PermSignedIn, s.accountShow},
 		{"POST /compte/verification", access.PermSignedIn, s.verifyResend},
 		{"POST /compte/mot-de-passe", access.PermSignedIn, s.accountPasswordChange},
