@@ -438,15 +438,20 @@ func (s *Server) dossierMissing(ctx context.Context, lang i18n.Lang, c *campaign
 	return out, nil
 }
 
-// espaceCommitteeOf lists the dossiers assigned to a committee member in a campaign.
-// The campaign's review due date (migration 0020, from the committee branch) goes in Due,
-// shown beside the count of reviews to give: once both branches are merged, fill it here
-// from review.SettingsOf as reviewMine does (set.HasDue(): LongDate of set.DueOn.DayStart).
+// espaceCommitteeOf lists the dossiers assigned to a committee member in a campaign, with
+// the campaign's review due date (as the member's own list shows it), if one is set.
 //
 // Once the campaign's labelling phase is over with nothing left to do, the list gives way to
 // the count of reviews given: a past edition's twenty dossiers are no longer work.
 func (s *Server) espaceCommitteeOf(ctx context.Context, lang i18n.Lang, c *campaign.Campaign, me int64, now time.Time) (espaceCommittee, error) {
 	cm := espaceCommittee{Campaign: c.Name, URL: "/" + c.Slug + "/comite"}
+	set, err := review.SettingsOf(ctx, s.db, c.ID)
+	if err != nil {
+		return cm, err
+	}
+	if set.HasDue() {
+		cm.Due = i18n.LongDate(lang, set.DueOn.DayStart(c.Location()))
+	}
 	as, err := review.AssignmentsOf(ctx, s.db, c.ID, me)
 	if err != nil {
 		return cm, err

@@ -17,6 +17,7 @@ import (
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/workshop"
@@ -236,11 +237,23 @@ func TestEspaceCommitteeAssignment(t *testing.T) {
 		if _, err := review.Assign(ctx, s.db, c.ID, review.Pair{DossierID: ds[0].ID, AccountID: acc.ID}, false, s.now); err != nil {
 			t.Fatal(err)
 		}
+		// The campaign's review due date: the last day of its labelling phase.
+		lw, _ := c.Window(campaign.PhaseLabelling)
+		_, last := lw.LocalDays(c.Location())
+		set, err := review.SettingsOf(ctx, s.db, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.DueOn = last
+		if err := review.PutSettings(ctx, s.db, c.ID, set, s.now); err != nil {
+			t.Fatal(err)
+		}
 		b := s.browser()
 		b.signIn(member.Email, member.Password)
 		p := b.get("/espace")
 		form := "/" + c.Slug + "/comite/" + strconv.FormatInt(ds[0].ID, 10)
-		wantContains(t, p, "assigned", "1 avis à rendre.", "Déclaration d&#39;intérêts à faire", "confié le 27 novembre 2026",
+		due := "Date limite : " + i18n.LongDate(i18n.FR, last.DayStart(c.Location())) + "."
+		wantContains(t, p, "assigned", "1 avis à rendre.", due, "Déclaration d&#39;intérêts à faire", "confié le 27 novembre 2026",
 			`href="`+form+`"`, html.EscapeString(ds[0].Title))
 		followAll(t, b, p, "committee with an assignment")
 	})
