@@ -165,9 +165,10 @@ func Parse(f Form, r Rules) (Session, apperr.FieldErrors) {
 	return s, fe
 }
 
-// ResolveCommune finds the commune of the département named by an INSEE code or by its
-// exact name (accents and case ignored). It returns the message key of the problem, if any:
-// required, unknown, outside the territory, or ambiguous name.
+// ResolveCommune finds the commune of the département named by a postcode, an INSEE code
+// or its exact name (accents and case ignored): see territory.Resolve (five digits are a
+// postcode first). It returns the message key of the problem, if any: required, unknown,
+// outside the territory, or several communes (a shared postcode, homonyms).
 func ResolveCommune(t *territory.Data, departement, input string) (territory.Commune, string) {
 	input = strings.TrimSpace(input)
 	if input == "" {
@@ -176,28 +177,13 @@ func ResolveCommune(t *territory.Data, departement, input string) (territory.Com
 	if t == nil {
 		return territory.Commune{}, "workshop.error.commune_unknown"
 	}
-	if c, ok := t.Commune(input); ok {
-		if c.Departement != departement {
-			return territory.Commune{}, "workshop.error.commune_outside"
-		}
-		return c, ""
-	}
-	want := territory.Normalize(input)
-	var found []territory.Commune
-	for _, c := range t.Communes(departement) {
-		if territory.Normalize(c.Name) == want {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
+	switch found := t.Resolve(input, departement); len(found) {
 	case 1:
 		return found[0], ""
 	case 0:
 		// A known commune of another département reads better than "unknown".
-		for _, c := range t.Search(input, "", 1) {
-			if territory.Normalize(c.Name) == want {
-				return territory.Commune{}, "workshop.error.commune_outside"
-			}
+		if len(t.Resolve(input, "")) > 0 {
+			return territory.Commune{}, "workshop.error.commune_outside"
 		}
 		return territory.Commune{}, "workshop.error.commune_unknown"
 	default:

@@ -45,6 +45,7 @@ func TestParseForm(t *testing.T) {
 		"unknown commune":  {func(f *Form) { f.Commune = "99999" }, "commune", "workshop.error.commune_unknown"},
 		"outside":          {func(f *Form) { f.Commune = "59350" }, "commune", "workshop.error.commune_outside"},
 		"outside by name":  {func(f *Form) { f.Commune = "Lille" }, "commune", "workshop.error.commune_outside"},
+		"shared postcode":  {func(f *Form) { f.Commune = "62300" }, "commune", "workshop.error.commune_ambiguous"},
 		"empty title":      {func(f *Form) { f.Title = "  " }, "title", "workshop.error.title_required"},
 		"long title":       {func(f *Form) { f.Title = strings.Repeat("a", 201) }, "title", "workshop.error.too_long"},
 		"no topic":         {func(f *Form) { f.Topics = nil }, "topics", "workshop.error.topics_required"},
@@ -59,6 +60,15 @@ func TestParseForm(t *testing.T) {
 		_, fe := Parse(f, rules)
 		if fe[c.field].Key != c.want {
 			t.Errorf("%s: %s error = %q, want %q (all: %v)", name, c.field, fe[c.field].Key, c.want, fe)
+		}
+	}
+	// Five digits are a postcode first: 62300 is Lens or Éleu-dit-Leauwette, never
+	// Équihen-Plage (INSEE 62300); a postcode of one commune of the territory is that one.
+	for in, want := range map[string]string{"62800": "62510", "Lens (62498)": "62498", "Équihen-Plage (62300)": "62300"} {
+		f := good
+		f.Commune = in
+		if s, fe := Parse(f, rules); len(fe) != 0 || s.Commune != want {
+			t.Errorf("commune %q: %q, %v; want %s", in, s.Commune, fe, want)
 		}
 	}
 	rules.Registered = 15

@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/dossier"
+)
+
+// structureFor returns the structure of the account named name.
+func structureFor(t *testing.T, s *site, email, name string) *dossier.Structure {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := account.ByEmail(ctx, s.db, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := dossier.StructuresOf(ctx, s.db, acc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range list {
+		if list[i].Name == name {
+			return &list[i]
+		}
+	}
+	t.Fatalf("no structure %q for %s", name, email)
+	return nil
+}
+
+// TestStructureCommuneIsAPostcodeFirst: "62300" typed in the commune field is the postcode
+// of Lens and Éleu-dit-Leauwette, not the INSEE code of Équihen-Plage; the form asks which,
+// without JavaScript, and keeps the one picked.
+func TestStructureCommuneIsAPostcodeFirst(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		open, _ := demo.Slugs(testNow)
+		carrier := demoAccount(t, access.Carrier)
+		b := s.browser()
+		b.signIn(carrier.Email, carrier.Password)
+		b.get("/compte/structures/nouvelle?campagne=" + open)
+		form := url.Values{"name": {"Coop du bassin minier"}, "legal_form": {"association"},
+			"siret": {"732 829 320 00074"}, "address": {"1 rue de Lille"}, "commune": {"62300"}}
+		p := plain(b.post("/compte/structures/nouvelle?campagne="+open, form))
+		wantStatus(t, p, http.StatusUnprocessableEntity, "shared postcode")
+		wantContains(t, p, "shared postcode", `name="commune_pick"`, `value="62498"`, "Lens (62300)",
+			`value="62291"`, "Éleu-dit-Leauwette (62300)", `value="62300"`)
+		if strings.Contains(p.Body, "Équihen") {
+			t.Errorf("shared postcode: Équihen-Plage offered; body:\n%s", excerpt(p.Body))
+		}
+
+		form.Set("commune_pick", "62498")
+		p = b.post("/compte/structures/nouvelle?campagne="+open, form)
+		wantStatus(t, p, http.StatusSeeOther, "commune picked")
+		st := structureFor(t, s, carrier.Email, "Coop du bassin minier")
+		if st.Commune != "62498" || st.Postcode != "62300" {
+			t.Errorf("saved commune %q postcode %q, want Lens 62498, 62300", st.Commune, st.Postcode)
+		}
+
+		// A pick that is not among the communes of the text is no pick.
+		form.Set("name", "Coop de la côte")
+		form.Set("commune_pick", "62300")
+		p = b.post("/compte/structures/nouvelle?campagne="+open, form)
+		wantStatus(t, p, http.StatusUnprocessableEntity, "pick outside the choices")
+	})
+}
+
+var selectedStructureRe = regexp.MustCompile(`<option value="(\d+)" selected>`)
+
+// TestNewDossierChoosesTheStructureJustDeclared: back from declaring a structure, the
+// new-dossier form has that structure chosen, not the first one in alphabetical order.
+func TestNewDossierChoosesTheStructureJustDeclared(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		open, _ := demo.Slugs(testNow)
+		carrier := demoAccount(t, access.Carrier)
+		b := s.browser()
+		b.signIn(carrier.Email, carrier.Password)
+		b.get("/compte/structures/nouvelle?campagne=" + open)
+		form := url.Values{"name": {"Zèbres solidaires"}, "legal_form": {"association"},
+			"siret": {"732 829 320 00074"}, "address": {"1 rue de Lille"}, "commune": {"Arras"}}
+		p := b.post("/compte/structures/nouvelle?campagne="+open, form)
+		wantStatus(t, p, http.StatusSeeOther, "structure")
+		if !strings.HasPrefix(p.Location, "/"+open+"/dossiers/nouveau") {
+			t.Fatalf("after the structure: redirected to %q", p.Location)
+		}
+		st := structureFor(t, s, carrier.Email, "Zèbres solidaires")
+		p = b.get(p.Location)
+		wantStatus(t, p, http.StatusOK, "new dossier form")
+		m := selectedStructureRe.FindStringSubmatch(p.Body)
+		if m == nil || m[1] != strconv.FormatInt(st.ID, 10) {
+			t.Errorf("new dossier form: selected %v, want structure %d; body:\n%s", m, st.ID, excerpt(p.Body))
+		}
+		// Someone else's structure in the address is not chosen.
+		p = b.get("/" + open + "/dossiers/nouveau?structure=999999")
+		if selectedStructureRe.MatchString(p.Body) {
+			t.Errorf("someone else's structure chosen")
+		}
+	})
+}
