@@ -11,8 +11,10 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
+	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/workshop"
 )
 
 // structureFor returns the structure of the account named name.
@@ -101,6 +103,70 @@ func TestNewDossierChoosesTheStructureJustDeclared(t *testing.T) {
 		p = b.get("/" + open + "/dossiers/nouveau?structure=999999")
 		if selectedStructureRe.MatchString(p.Body) {
 			t.Errorf("someone else's structure chosen")
+		}
+	})
+}
+
+// TestAttendanceOnlyFromTheSessionStart: marking someone present at a comptoir that has
+// not started is refused (it would unlock dossier filing early); the demo's comptoir in
+// Arras in progress today takes a new person, who is marked present the same day and may
+// then start a dossier.
+func TestAttendanceOnlyFromTheSessionStart(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		open, _ := demo.Slugs(testNow)
+		c, err := campaign.BySlug(ctx, s.db, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := workshop.Upcoming(ctx, s.db, c.ID, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var today, later *workshop.Session
+		for i, ws := range up {
+			switch {
+			case ws.Commune != "62041" || len(ws.Animators) == 0:
+			case !ws.StartsAt.After(testNow):
+				today = &up[i]
+			case later == nil:
+				later = &up[i]
+			}
+		}
+		if today == nil || later == nil {
+			t.Fatalf("the demo has no animated comptoir in Arras in progress (%v) or to come (%v)", today, later)
+		}
+		regs, err := workshop.Registrations(ctx, s.db, later.ID)
+		if err != nil || len(regs) == 0 {
+			t.Fatalf("registrations of the comptoir to come: %v, %v", regs, err)
+		}
+
+		animator := s.browser()
+		an := demoAccount(t, access.Animator)
+		animator.signIn(an.Email, an.Password)
+		path := "/" + open + "/comptoirs/" + strconv.FormatInt(later.ID, 10) + "/presences"
+		p := plain(animator.get(path))
+		wantContains(t, p, "sheet before the start", "n'a pas encore commencé")
+		p = plain(animator.post(path, url.Values{"a-" + strconv.FormatInt(regs[0].AccountID, 10): {"present"}}))
+		wantStatus(t, p, http.StatusConflict, "attendance before the start")
+		wantContains(t, p, "attendance before the start", "Ce comptoir n'a pas encore commencé")
+		if ok, _ := workshop.Attended(ctx, s.db, c.ID, regs[0].AccountID); ok {
+			t.Error("marked present at a comptoir to come")
+		}
+
+		// A new person walks into today's comptoir, registers, is marked present.
+		cit := demoAccount(t, access.Citizen)
+		citizen := s.browser()
+		citizen.signIn(cit.Email, cit.Password)
+		todayPath := "/" + open + "/comptoirs/" + strconv.FormatInt(today.ID, 10)
+		wantContains(t, citizen.get(todayPath), "registration open in progress", todayPath+`/inscription"`)
+		p = citizen.post(todayPath+"/inscription", url.Values{})
+		wantStatus(t, p, http.StatusSeeOther, "registration to the comptoir in progress")
+		id := s.accountID(cit.Email)
+		p = animator.post(todayPath+"/presences", url.Values{"a-" + strconv.FormatInt(id, 10): {"present"}})
+		wantStatus(t, p, http.StatusSeeOther, "attendance in progress")
+		if ok, _ := workshop.Attended(ctx, s.db, c.ID, id); !ok {
+			t.Error("the new person is not marked present")
 		}
 	})
 }

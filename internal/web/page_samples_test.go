@@ -532,6 +532,7 @@ func pageSamples(b Base) []pageSample {
 			Waiting:   []workshop.Registration{{AccountID: 9, Name: "Personne"}, {AccountID: 10, Email: "x@example.org"}},
 			CanExport: true}},
 		{page: "workshop_attendance", note: "nobody", data: workshopAttendancePage{Base: b, C: c, S: sampleSessionView(false)}},
+		{page: "workshop_attendance", note: "not started", data: workshopAttendancePage{Base: b, C: c, S: sampleSessionView(false), NotStarted: true}},
 		{page: "workshop_coverage", data: workshopCoveragePage{Base: b, C: c,
 			Cov: workshop.Coverage{Measures: []string{"sessions"},
 				Arrondissements: []workshop.CoverageRow{{Code: "621", Name: "Arras", Values: map[string]int{"sessions": 0}}},
@@ -586,6 +587,11 @@ func pageSamples(b Base) []pageSample {
 		{page: "workshop_show", note: "phase closed", data: workshopShowPage{Base: b, C: c, S: sampleSessionView(false)}},
 		{page: "workshop_show", note: "cancelled", data: workshopShow(nil, false, false, true)},
 		{page: "workshop_show", note: "started", data: workshopShow(nil, false, true, false)},
+		{page: "workshop_show", note: "ended", data: func() workshopShowPage {
+			p := workshopShow(nil, false, true, false)
+			p.Ended = true
+			return p
+		}()},
 	}
 	// The steps of a dossier: being written, read only past the deadline, handed in.
 	for _, page := range []string{"dossier_project", "dossier_presentation", "dossier_budget", "dossier_documents", "dossier_review"} {

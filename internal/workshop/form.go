@@ -31,13 +31,14 @@ type Form struct {
 	Topics      []string
 	Host        string
 	Address     string
-	Commune     string // an INSEE code or the exact name of a commune of the territory
+	Commune     string // a postcode, "Name (INSEE code)", an INSEE code or the exact name of a commune (territory.Resolve)
 	Start, End  string // LocalLayout, campaign time zone
 	Capacity    string
 	Animators   []string // account ids
 }
 
-// FormOf fills the form from a saved session, times in loc.
+// FormOf fills the form from a saved session, times in loc. Its Commune is the INSEE code:
+// a form shows it as "Name (code)", since five digits alone are read as a postcode first.
 func FormOf(s Session, loc *time.Location) Form {
 	f := Form{Title: s.Title, Description: s.Description, Host: s.Host, Address: s.Address, Commune: s.Commune,
 		Start: s.StartsAt.In(loc).Format(LocalLayout), End: s.EndsAt.In(loc).Format(LocalLayout),
