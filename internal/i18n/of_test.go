@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestOf(t *testing.T) {
 	tests := []struct {
@@ -49,6 +52,23 @@ func TestN(t *testing.T) {
 	for _, tt := range tests {
 		if got := c.N(tt.lang, "workshop.seats.left", tt.n, tt.n, 12); got != tt.want {
 			t.Errorf("N(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestOneWordForEmail: « e-mail » across the French interface, never « courriel » nor
+// « adresse électronique ».
+func TestOneWordForEmail(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, msg := range c.msgs[FR] {
+		low := strings.ToLower(msg)
+		for _, w := range []string{"courriel", "adresse électronique", "adresses électroniques", " mail ", " email"} {
+			if strings.Contains(low, w) {
+				t.Errorf("%s: %q says %q", key, msg, w)
+			}
 		}
 	}
 }

@@ -170,3 +170,34 @@ func TestAttendanceOnlyFromTheSessionStart(t *testing.T) {
 		}
 	})
 }
+
+// TestFrenchTypography: "arrondissement d'Arras", dates in words in sentences, a full stop
+// between the rule and the tie-break, singular counts, required fields marked as the form
+// says.
+func TestFrenchTypography(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	b := s.browser()
+	p := plain(b.get("/pas-de-calais-2018/resultats"))
+	wantStatus(t, p, http.StatusOK, "2018 results")
+	wantContains(t, p, "2018 results", "délibération CP-2018-11-19-42 du 19 novembre 2018", "le permet. En cas d'égalité")
+	if regexp.MustCompile(`du \d{4}-\d{2}-\d{2}`).MatchString(p.Body) {
+		t.Errorf("2018 results: an ISO date in a sentence")
+	}
+
+	arras, _ := demoSessionID(t, s, "Arras : de l'idée")
+	open, _ := demo.Slugs(testNow)
+	p = plain(b.get("/" + open + "/comptoirs/" + arras))
+	wantContains(t, p, "nearly full session", "arrondissement d'Arras", "1 place libre sur 12")
+	if strings.Contains(p.Body, "arrondissement de Arras") || strings.Contains(p.Body, "1 places") {
+		t.Errorf("session page: %s", excerpt(p.Body))
+	}
+
+	cit := demoAccount(t, access.Citizen)
+	b.signIn(cit.Email, cit.Password)
+	p = plain(b.get("/" + open + "/idees/deposer"))
+	wantContains(t, p, "idea form", "Les champs marqués « (obligatoire) » doivent être remplis.",
+		`Thème <span class="req">(obligatoire)</span>`)
+	if strings.Contains(p.Body, "astérisque") {
+		t.Error("the idea form speaks of asterisks it does not show")
+	}
+}
