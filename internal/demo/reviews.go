@@ -240,8 +240,9 @@ func seedReviewWork(ctx context.Context, renv review.Env, d *db.DB, c *campaign.
 	return nil
 }
 
-// seedOpenCommittee puts the demo committee member, with three of the 2018 members, on the
-// committee of the campaign whose dossiers are open: the one whose dossiers they will review.
+// seedOpenCommittee puts the demo committee member on the committee of the campaign whose
+// dossiers are open: the one whose dossiers they will review. Alone there, so that every
+// dossier submitted in the demo is theirs to review.
 func seedOpenCommittee(ctx context.Context, env change.Env, d *db.DB, now time.Time) error {
 	openSlug, _ := Slugs(now)
 	c, err := campaign.BySlug(ctx, d, openSlug)
@@ -257,9 +258,6 @@ func seedOpenCommittee(ctx context.Context, env change.Env, d *db.DB, now time.T
 		if a.Role == access.Committee {
 			members = append(members, review.NewMember{Email: a.Email, Kind: review.KindESS, Organisation: "Réseau des acteurs de l'ESS"})
 		}
-	}
-	for _, m := range demoCommittee[:3] {
-		members = append(members, review.NewMember{Email: m.email, Name: m.name, Kind: m.kind, Organisation: m.org})
 	}
 	for _, m := range members {
 		if _, err := review.AddMember(ctx, renv, change.Who{System: "demo"}, c, m); err != nil {
