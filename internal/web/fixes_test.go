@@ -71,6 +71,24 @@ func TestStructureCommuneIsAPostcodeFirst(t *testing.T) {
 		form.Set("commune_pick", "62300")
 		p = b.post("/compte/structures/nouvelle?campagne="+open, form)
 		wantStatus(t, p, http.StatusUnprocessableEntity, "pick outside the choices")
+
+		// In the list of communes of a dossier, the shared postcode is flagged with the
+		// communes to write instead.
+		c, err := campaign.BySlug(context.Background(), s.db, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := dossier.List(context.Background(), s.db, dossier.Filter{CampaignID: c.ID, AccountID: s.accountID(carrier.Email)})
+		if err != nil || len(list) == 0 {
+			t.Fatalf("the demo carrier's dossiers: %v, %v", list, err)
+		}
+		durl := "/" + open + "/dossiers/" + strconv.FormatInt(list[0].ID, 10) + "/presentation"
+		b.get(durl)
+		p = plain(b.post(durl, url.Values{"title": {"Jardin"}, "summary": {"Un jardin."}, "description": {"Un jardin."},
+			"timeline": {"Printemps."}, "communes": {"Arras\n62300"}}))
+		wantStatus(t, p, http.StatusUnprocessableEntity, "shared postcode in the communes")
+		wantContains(t, p, "shared postcode in the communes", "« 62300 » désigne plusieurs communes", "« Lens (62498) »",
+			"« Éleu-dit-Leauwette (62291) »")
 	})
 }
 
