@@ -116,7 +116,14 @@ func Parse(f Form, r Rules) (Session, apperr.FieldErrors) {
 		fe.Add("topics", "workshop.error.topics_required")
 	}
 
-	if c, key := ResolveCommune(r.Territory, r.Departement, f.Commune); key != "" {
+	if c, key := ResolveCommune(r.Territory, r.Departement, f.Commune); key == "workshop.error.commune_ambiguous" {
+		// Name the communes, written the way the field reads them back.
+		var labels []string
+		for _, m := range r.Territory.Resolve(f.Commune, r.Departement) {
+			labels = append(labels, "« "+m.Name+" ("+m.Code+") »")
+		}
+		fe.Add("commune", "workshop.error.commune_choose", strings.Join(labels, ", "))
+	} else if key != "" {
 		fe.Add("commune", key)
 	} else {
 		s.Commune = c.Code

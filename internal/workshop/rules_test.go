@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestParseForm(t *testing.T) {
 		"unknown commune":  {func(f *Form) { f.Commune = "99999" }, "commune", "workshop.error.commune_unknown"},
 		"outside":          {func(f *Form) { f.Commune = "59350" }, "commune", "workshop.error.commune_outside"},
 		"outside by name":  {func(f *Form) { f.Commune = "Lille" }, "commune", "workshop.error.commune_outside"},
-		"shared postcode":  {func(f *Form) { f.Commune = "62300" }, "commune", "workshop.error.commune_ambiguous"},
+		"shared postcode":  {func(f *Form) { f.Commune = "62300" }, "commune", "workshop.error.commune_choose"},
 		"empty title":      {func(f *Form) { f.Title = "  " }, "title", "workshop.error.title_required"},
 		"long title":       {func(f *Form) { f.Title = strings.Repeat("a", 201) }, "title", "workshop.error.too_long"},
 		"no topic":         {func(f *Form) { f.Topics = nil }, "topics", "workshop.error.topics_required"},
@@ -70,6 +71,9 @@ func TestParseForm(t *testing.T) {
 		if s, fe := Parse(f, rules); len(fe) != 0 || s.Commune != want {
 			t.Errorf("commune %q: %q, %v; want %s", in, s.Commune, fe, want)
 		}
+	}
+	if _, fe := Parse(func() Form { f := good; f.Commune = "62300"; return f }(), rules); fmt.Sprint(fe["commune"].Args) != "[« Éleu-dit-Leauwette (62291) », « Lens (62498) »]" {
+		t.Errorf("shared postcode: the communes to choose from %v", fe["commune"].Args)
 	}
 	rules.Registered = 15
 	if _, fe := Parse(good, rules); fe["capacity"].Key != "workshop.error.capacity_below_registered" {
