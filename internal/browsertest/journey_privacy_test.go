@@ -16,7 +16,7 @@ func stepAdminSetsRetention(t *testing.T, j *journey) {
 	tab.SignInAs(access.Admin)
 	tab.Open("/admin")
 	tab.SubmitOK(`main a[href="/admin/donnees-personnelles"]`)
-	tab.WantText("Données personnelles : durées de conservation", "Courriels envoyés (jours)")
+	tab.WantText("Données personnelles : durées de conservation", "E-mails envoyés (jours)")
 	tab.Fill("outbox_days", "quinze", "unverified_days", "14", "controller", "Département du Pas-de-Calais")
 	submitWithErrors(t, tab)
 	tab.WantText("Indiquez un nombre entier.")

@@ -97,6 +97,9 @@ func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.Passwo
 	if err := seedReviews(ctx, env, d, now); err != nil {
 		return err
 	}
+	if err := seedOpenCommittee(ctx, env, d, now); err != nil {
+		return err
+	}
 	if err := seedVote(ctx, env, d, now); err != nil {
 		return err
 	}
@@ -122,6 +125,11 @@ func insertAccount(ctx context.Context, env account.Env, a Account, campaignIDs 
 	for _, slug := range a.Campaigns {
 		id := campaignIDs[slug]
 		grants = append(grants, access.Grant{Role: a.Role, CampaignID: &id})
+	}
+	if a.Role == access.Carrier {
+		// A carrier is a resident like any other, who signed up (citizen) and then declared a
+		// structure: they vote with their own account, which is no staff account.
+		grants = append(grants, access.Grant{Role: access.Citizen})
 	}
 	in := account.AddInput{Email: a.Email, Name: a.Name, Password: a.Password, Grants: grants}
 	if _, err := account.Add(ctx, env, change.System("demo"), in); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"budgetcitoyen/internal/access"
@@ -36,6 +37,27 @@ var demoOrgs = []struct {
 	{"Association", dossier.FormAssociation}, {"Association", dossier.FormAssociation}, {"Association", dossier.FormAssociation},
 	{"SCOP", dossier.FormSCOP}, {"SCIC", dossier.FormSCIC}, {"Coopérative", dossier.FormCooperative},
 	{"Fondation", dossier.FormFoundation}, {"Mutuelle", dossier.FormMutual}, {"CAE", dossier.FormCAE},
+}
+
+// legalFormOf is the legal form a demo structure's name announces ("SCIC Bocaux du Pays" is
+// a SCIC): association unless its first word says otherwise.
+func legalFormOf(name string) dossier.LegalForm {
+	first, _, _ := strings.Cut(name, " ")
+	switch first {
+	case "SCIC":
+		return dossier.FormSCIC
+	case "SCOP":
+		return dossier.FormSCOP
+	case "CAE":
+		return dossier.FormCAE
+	case "Coopérative":
+		return dossier.FormCooperative
+	case "Fondation":
+		return dossier.FormFoundation
+	case "Mutuelle":
+		return dossier.FormMutual
+	}
+	return dossier.FormAssociation
 }
 
 // demoSIRET makes a valid SIRET (Luhn over the 14 digits) from a number: fictitious, but
@@ -151,11 +173,20 @@ func seedDossiers(ctx context.Context, d *db.DB, now time.Time) error {
 	r := rand.New(rand.NewPCG(2018, 62))
 	n := 0
 	fill := func(c *campaign.Campaign, count int, submitted bool, created time.Time, span time.Duration) error {
+		used := map[string]bool{} // no project name twice in a campaign
 		for i := 0; i < count; i++ {
 			n++
 			org := demoOrgs[r.IntN(len(demoOrgs))]
-			kind := demoKinds[r.IntN(len(demoKinds))]
-			place := demoPlaces[r.IntN(len(demoPlaces))]
+			k, pl := r.IntN(len(demoKinds)), r.IntN(len(demoPlaces))
+			// A name already drawn takes the next free one, without another draw: the rest
+			// of the demo stays as it was.
+			for j := 0; used[demoKinds[k]+" "+demoPlaces[pl]] && j < len(demoKinds)*len(demoPlaces); j++ {
+				if k = (k + 1) % len(demoKinds); k == 0 {
+					pl = (pl + 1) % len(demoPlaces)
+				}
+			}
+			kind, place := demoKinds[k], demoPlaces[pl]
+			used[kind+" "+place] = true
 			commune := demoCommunes[r.IntN(len(demoCommunes))]
 			st := dossier.Structure{Name: org.prefix + " " + kind + " " + place, LegalForm: org.form, SIRET: demoSIRET(n),
 				Address: strconv.Itoa(1+r.IntN(120)) + " rue de la République", Commune: commune}

@@ -239,3 +239,30 @@ func seedReviewWork(ctx context.Context, renv review.Env, d *db.DB, c *campaign.
 	}
 	return nil
 }
+
+// seedOpenCommittee puts the demo committee member on the committee of the campaign whose
+// dossiers are open: the one whose dossiers they will review. Alone there, so that every
+// dossier submitted in the demo is theirs to review.
+func seedOpenCommittee(ctx context.Context, env change.Env, d *db.DB, now time.Time) error {
+	openSlug, _ := Slugs(now)
+	c, err := campaign.BySlug(ctx, d, openSlug)
+	if err != nil {
+		return fmt.Errorf("demo committee: %w", err)
+	}
+	renv, err := reviewEnv(env.DB, env.Now)
+	if err != nil {
+		return err
+	}
+	members := []review.NewMember{}
+	for _, a := range Accounts(now) {
+		if a.Role == access.Committee {
+			members = append(members, review.NewMember{Email: a.Email, Kind: review.KindESS, Organisation: "Réseau des acteurs de l'ESS"})
+		}
+	}
+	for _, m := range members {
+		if _, err := review.AddMember(ctx, renv, change.Who{System: "demo"}, c, m); err != nil {
+			return fmt.Errorf("demo committee member %s of %s: %w", m.Email, c.Slug, err)
+		}
+	}
+	return nil
+}

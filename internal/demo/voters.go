@@ -41,7 +41,7 @@ var currentBallot = []ballotProject{
 	{1, "Conserverie coopérative", "Transformer les invendus des maraîchers en conserves vendues localement.", "SCIC Bocaux du Pays", "62119", 140_000_00, "alimentation"},
 	{1, "Habitat partagé pour seniors", "Une maison commune pour six personnes âgées, avec un accompagnement partagé.", "Association Vivre Ensemble", "62765", 150_000_00, "habitat"},
 	{2, "Réseau des recycleries du littoral", "Quatre recycleries mettent en commun collecte, transport et ventes en ligne.", "Union des Recycleries", "62160", 98_000_00, "environnement"},
-	{2, "Circuit court des cantines", "Des producteurs et deux associations fournissent les cantines de huit communes.", "Collectif Cantines Locales", "62041", 86_000_00, "alimentation"},
+	{2, "Circuit court des cantines", "Des producteurs et deux associations fournissent les cantines de huit communes.", "Association Cantines Locales", "62041", 86_000_00, "alimentation"},
 	{2, "Festival des solidarités", "Trois structures culturelles organisent un festival itinérant dans le bassin minier.", "Culture en Partage", "62498", 64_000_00, "culture"},
 	{2, "Mobilité partagée rurale", "Covoiturage organisé et prêt de vélos électriques entre cinq communes rurales.", "Cap Mobilité Rurale", "62767", 75_000_00, "mobilite"},
 }
@@ -89,7 +89,7 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 		submitted := created.Add(2 * time.Hour)
 		cat := c.Categories[bp.cat%len(c.Categories)]
 		id, err := file(ctx, env.DB, terr, c, demoFiling{
-			structure: dossier.Structure{Name: bp.structure, LegalForm: dossier.FormAssociation, SIRET: demoSIRET(500 + i),
+			structure: dossier.Structure{Name: bp.structure, LegalForm: legalFormOf(bp.structure), SIRET: demoSIRET(500 + i),
 				Address: "1 place de la Mairie", Commune: bp.commune},
 			category: cat, created: created, submitted: &submitted, budget: demoBudget(r, bp.costCents, cat),
 			presentation: dossier.Presentation{Title: bp.title, Summary: bp.summary, Description: bp.summary,

@@ -59,14 +59,24 @@ var sessionsOpen = []demoSession{
 	{"Comptoir de Liévin : trouver des financements", "Centre social Vachala", "2 rue Montgolfier", "62510", []workshop.Topic{workshop.TopicFunding, workshop.TopicOther}, 34, 18, 2, 15, 0, 0, false},
 }
 
+// sessionToday is a comptoir in Arras in progress at the demo's now (it started an hour
+// before, on the hour, and lasts four hours), animated by the demo animator and not full:
+// a new person can walk in, register and be marked present the same day, which unlocks
+// dossier filing. Its day and hour are not used: see todayStart.
+var sessionToday = demoSession{"Comptoir d'Arras : permanence du jour", "Maison des associations d'Arras", "2 rue de la Paix", "62041",
+	[]workshop.Topic{workshop.TopicIdeaToProject, workshop.TopicFunding}, 0, 0, 4, 15, 5, 3, true}
+
+// todayStart is when sessionToday starts: the hour before now's, so it is in progress.
+func todayStart(now time.Time) time.Time { return now.Truncate(time.Hour).Add(-time.Hour) }
+
 var firstNames = []string{"Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Gaëlle", "Hugo", "Inès", "Julien",
 	"Kenza", "Louis", "Manon", "Nicolas", "Océane", "Pierre", "Quentin", "Rachida", "Sarah", "Thomas"}
 var lastNames = []string{"Lefebvre", "Dubois", "Leroy", "Moreau", "Lemaire", "Fontaine", "Caron", "Dupont", "Delattre",
 	"Hautecoeur", "Vasseur", "Lecomte", "Duhamel", "Carpentier"}
 
 // seedWorkshops adds the comptoirs: 15 past sessions of the 2018 edition with 180
-// participants (most marked present) and 8 sessions of the open campaign in the coming weeks,
-// some animated by the demo animator. They go through the workshop commands, as the platform
+// participants (most marked present), 8 sessions of the open campaign in the coming weeks,
+// some animated by the demo animator, and one in Arras in progress today. They go through the workshop commands, as the platform
 // ("demo"): each session, registration and attendance sheet is one change.
 func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time, ids map[string]int64) error {
 	terr, err := territory.Load()
@@ -114,7 +124,7 @@ func seedWorkshops(ctx context.Context, env change.Env, d *db.DB, now time.Time,
 			return err
 		}
 	}
-	return nil
+	return seedSession(ctx, env, terr, open, sessionToday, todayStart(now), &person, animatorID, now)
 }
 
 // workshopEnvAt is the environment of the workshop commands for a change made at t,
@@ -134,13 +144,18 @@ func seedSession(ctx context.Context, env change.Env, terr *territory.Data, c *c
 	if start.Before(now) {
 		created = start.AddDate(0, 0, -21)
 	}
+	end := start.Add(time.Duration(ds.hours) * time.Hour)
 	s := workshop.Session{Title: ds.title, Host: ds.host, Address: ds.address, Commune: ds.commune, Topics: ds.topics,
-		StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(ds.hours) * time.Hour).UTC(), Capacity: ds.capacity}
+		StartsAt: start.UTC(), EndsAt: end.UTC(), Capacity: ds.capacity}
 	if animator != 0 {
 		s.Animators = []int64{animator}
 	}
+	form := workshop.FormOf(s, c.Location())
+	if cm, ok := terr.Commune(s.Commune); ok {
+		form.Commune = cm.Name + " (" + cm.Code + ")" // as typed back by the form: five digits alone are a postcode
+	}
 	ws, err := workshop.CreateSession(ctx, workshopEnvAt(env, terr, created), demoWho,
-		workshop.SessionInput{Campaign: c, Form: workshop.FormOf(s, c.Location())})
+		workshop.SessionInput{Campaign: c, Form: form})
 	if err != nil {
 		return fmt.Errorf("demo comptoir %q: %w", ds.title, err)
 	}
@@ -167,7 +182,7 @@ func seedSession(ctx context.Context, env change.Env, terr *territory.Data, c *c
 		switch {
 		case i < ds.present:
 			marks[acc.ID] = workshop.Present
-		case start.Before(now):
+		case !end.After(now): // over: who was not there was absent; in progress: not yet known
 			marks[acc.ID] = workshop.Absent
 		}
 	}

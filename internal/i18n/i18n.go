@@ -133,3 +133,14 @@ func (c *Catalog) T(lang Lang, key string, args ...any) string {
 	}
 	return fmt.Sprintf(s, args...)
 }
+
+// N is T for a message about n things: the singular form, key + "_one", when n calls for
+// it and the catalog has one ("1 place libre", not "1 places libres"). French takes the
+// singular for 0 and 1, English for 1 only.
+func (c *Catalog) N(lang Lang, key string, n int64, args ...any) string {
+	one := n == 1 || (lang != EN && n == 0)
+	if one && c.Has(key+"_one") {
+		key += "_one"
+	}
+	return c.T(lang, key, args...)
+}

@@ -196,7 +196,7 @@ func RecordDecision(ctx context.Context, env Env, who change.Who, c *campaign.Ca
 	}
 	var steps []Step
 	for _, g := range d.Grants {
-		m := env.Cat.T(i18n.FR, "review.decision.history", i18n.Money(i18n.FR, g.AmountCents), d.Deliberation, d.Date.String())
+		m := env.Cat.T(i18n.FR, "review.decision.history", i18n.Money(i18n.FR, g.AmountCents), d.Deliberation, i18n.Date(i18n.FR, d.Date.DayStart(time.UTC)))
 		if g.Reason != "" {
 			m += " " + g.Reason
 		}

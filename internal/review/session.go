@@ -144,7 +144,7 @@ func (m Minutes) PDF() ([]byte, error) {
 	pdf.SetFont("dejavu", "", 9)
 	pdf.MultiCell(0, 5, tr("review.minutes.generated", i18n.DateTime(lang, m.Now.In(c.Location()))), "", "L", false)
 	if m.Commission != nil {
-		pdf.MultiCell(0, 5, tr("review.minutes.commission", m.Commission.Name, m.Commission.HeldOn.String(), m.Commission.Reference), "", "L", false)
+		pdf.MultiCell(0, 5, tr("review.minutes.commission", m.Commission.Name, i18n.Date(lang, m.Commission.HeldOn.DayStart(time.UTC)), m.Commission.Reference), "", "L", false)
 	}
 	pdf.Ln(2)
 	pdf.SetFont("dejavu", "", 11)

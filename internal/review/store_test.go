@@ -346,7 +346,7 @@ func TestCommitteeToProclamation(t *testing.T) {
 			steps = append(steps, string(e.To))
 		}
 		if strings.Join(steps, ",") != "submitted,under_review,labelled,ballot,winner,granted" ||
-			!strings.Contains(h[len(h)-1].Motivation, "CP-2018-1119-42") {
+			!strings.Contains(h[len(h)-1].Motivation, "(délibération CP-2018-1119-42 du 19 novembre 2018)") {
 			t.Errorf("history %v %+v", steps, h[len(h)-1])
 		}
 		// The carrier of dossier 0 got an e-mail at each step that sends one.

@@ -15,14 +15,10 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate reads a day written YYYY-MM-DD, the way forms and identity providers send it.
-// A year alone (YYYY) is accepted as YYYY-01-01, the presumed date identity providers give
-// when only the year is known.
+// ParseDate reads a day written YYYY-MM-DD, the way forms, identity providers and the
+// database give it. A year alone is refused: see ParseBirthDate and PresumedDate.
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)
-	if len(s) == 4 {
-		s += "-01-01"
-	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
@@ -30,6 +26,36 @@ func ParseDate(s string) (Date, error) {
 	y, m, d := t.Date()
 	return Date{y, m, d}, nil
 }
+
+// ParseBirthDate reads a birth date typed in a form: YYYY-MM-DD (what a date field sends)
+// or DD/MM/YYYY (what people type where the browser shows a plain text field; one-digit day
+// and month allowed, "." and "-" accepted as separators too). A year alone is not a birth
+// date here: eligibility needs the day (see PresumedDate for identity providers).
+func ParseBirthDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if d, err := ParseDate(s); err == nil {
+		return d, nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' || r == '-' })
+	if len(parts) == 3 && len(parts[0]) <= 2 && len(parts[1]) <= 2 && len(parts[2]) == 4 {
+		pad := func(x string) string { return strings.Repeat("0", 2-len(x)) + x }
+		if d, err := ParseDate(parts[2] + "-" + pad(parts[1]) + "-" + pad(parts[0])); err == nil {
+			return d, nil
+		}
+	}
+	return Date{}, fmt.Errorf("birth date %q: want DD/MM/YYYY or YYYY-MM-DD", s)
+}
+
+// YearOnly reports whether s is a bare year (YYYY), the birth date some identity providers
+// give when they know no more.
+func YearOnly(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) == 4 && strings.Trim(s, "0123456789") == ""
+}
+
+// PresumedDate is the date identity providers presume for a birth year alone: 1 January.
+// Eligibility then goes by the year (Person.YearOnly), not by that date.
+func PresumedDate(year string) string { return strings.TrimSpace(year) + "-01-01" }
 
 // String writes the day as YYYY-MM-DD.
 func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
@@ -70,9 +96,9 @@ type Rule struct {
 // Person is what eligibility looks at.
 type Person struct {
 	BirthDate Date
-	// YearOnly says that only the birth year is known (BirthDate is then YYYY-01-01, the
-	// presumed date of identity providers). The person is then refused only if they cannot be
-	// old enough whatever their birthday in that year.
+	// YearOnly says that only the birth year is known, which only an identity provider
+	// may say (BirthDate is then YYYY-01-01, their presumed date). The year must then make
+	// the person old enough on 31 December of the vote's year, whatever their birthday.
 	YearOnly          bool
 	CommuneKnown      bool   // the commune is a current commune of the official list
 	CommuneDepartment string // département of the person's commune

@@ -46,7 +46,6 @@ func TestEligibilityYearOnly(t *testing.T) {
 	}{
 		{"2015-01-01", true, true},   // may be 11 already: not refused
 		{"2015-01-01", false, true},  // the presumed date alone gives the same answer
-		{"2015", false, true},        // a bare year reads as YYYY-01-01
 		{"2016-01-01", true, false},  // at most 10 in 2026
 		{"2015-12-31", false, false}, // a full date is exact
 		{"2015-09-10", false, true},
@@ -60,6 +59,42 @@ func TestEligibilityYearOnly(t *testing.T) {
 		if (got == nil) != tc.ok {
 			t.Errorf("born %s (year only %v): eligible=%v, want %v", tc.birth, tc.yearOnly, got == nil, tc.ok)
 		}
+	}
+}
+
+// TestParseBirthDate: a form takes the day typed as its hint says (JJ/MM/AAAA or
+// AAAA-MM-JJ), and never a year alone, which would read as 1 January and let someone born
+// in December 2015 pass as 11 in 2026.
+func TestParseBirthDate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Date
+		ok   bool
+	}{
+		{"2015-09-11", Date{2015, time.September, 11}, true},
+		{"11/09/2015", Date{2015, time.September, 11}, true},
+		{" 1/9/2015 ", Date{2015, time.September, 1}, true},
+		{"11.09.2015", Date{2015, time.September, 11}, true},
+		{"11-09-2015", Date{2015, time.September, 11}, true},
+		{"31/02/2015", Date{}, false},
+		{"09/2015", Date{}, false},
+		{"2015", Date{}, false},
+		{"", Date{}, false},
+	} {
+		got, err := ParseBirthDate(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseBirthDate(%q) = %v, %v; want %v, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	if _, err := ParseDate("2015"); err == nil {
+		t.Error("ParseDate takes a year alone")
+	}
+	_, fe := ParseDeclaration("Martin", "Léa", "2015", "62041")
+	if fe["naissance"].Key != "vote.identity.birth_full" {
+		t.Errorf("a year alone in the form: %v, want the full date asked", fe)
+	}
+	if d, fe := ParseDeclaration("Martin", "Léa", "19/11/2010", "62041"); len(fe) != 0 || d.BirthDate != (Date{2010, time.November, 19}) {
+		t.Errorf("JJ/MM/AAAA in the form: %v, %v", d.BirthDate, fe)
 	}
 }
 

@@ -48,8 +48,11 @@ func ParseDeclaration(family, given, birth, commune string) (Declaration, apperr
 			fe.Add(field, "vote.identity.name_too_long", MaxNameLen)
 		}
 	}
-	bd, err := ParseDate(birth)
-	if err != nil || bd.Year < 1900 {
+	bd, err := ParseBirthDate(birth)
+	switch {
+	case YearOnly(birth): // 2015 is not a day: read as 1 January, it would let someone born in December pass
+		fe.Add("naissance", "vote.identity.birth_full")
+	case err != nil || bd.Year < 1900:
 		fe.Add("naissance", "vote.identity.birth_invalid")
 	}
 	d.BirthDate = bd

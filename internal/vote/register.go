@@ -336,7 +336,13 @@ func (r *registrar) register(ctx context.Context, tx *db.Tx, accountID int64, id
 	if census {
 		commune = "00000" // the list says where the person lives
 	}
-	decl, fe := ParseDeclaration(id.FamilyName, id.GivenName, id.BirthDate, commune)
+	// Only an identity provider may give a year alone; a form must give the day.
+	yearOnly := id.Method == MethodOIDC && YearOnly(id.BirthDate)
+	birth := id.BirthDate
+	if yearOnly {
+		birth = PresumedDate(birth)
+	}
+	decl, fe := ParseDeclaration(id.FamilyName, id.GivenName, birth, commune)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -351,7 +357,6 @@ func (r *registrar) register(ctx context.Context, tx *db.Tx, accountID int64, id
 		}
 	}
 	cm, known := r.env.Territory.Commune(decl.Commune)
-	yearOnly := id.Method == MethodOIDC && len(strings.TrimSpace(id.BirthDate)) == 4
 	if refusal := r.rule.Check(Person{BirthDate: decl.BirthDate, YearOnly: yearOnly, CommuneKnown: known,
 		CommuneDepartment: cm.Departement}, r.at); refusal != nil {
 		return nil, &Refusal{Check: CheckEligibility, Err: refusal}

@@ -287,13 +287,18 @@ func TestRegisterCensusAndOIDC(t *testing.T) {
 				BirthDate: "1990-05-05"}), Kind: apperr.Conflict, Key: "vote.census.ambiguous", Also: byRule(vote.CheckCensus)},
 			{Name: "full date under 11", Run: reg(a, with(oidc, func(id *vote.Identity) { id.BirthDate = "2007-12-31" })),
 				Kind: apperr.Forbidden, Key: "vote.refused.too_young", Also: byRule(vote.CheckEligibility)},
+			// A year alone is for identity providers only: a form asks for the day.
+			{Name: "year only on the census form", Run: reg(a, with(census, func(id *vote.Identity) { id.BirthDate = "2000" })),
+				Kind: apperr.Invalid, Field: "naissance", Key: "vote.identity.birth_full"},
 		})
 		var ref *vote.Refusal
 		if err := reg(a, with(census, func(id *vote.Identity) { id.FamilyName = "Nobody" }))(); !errors.As(err, &ref) ||
 			len(ref.Err.Message.Args) != 1 || ref.Err.Message.Args[0] != f.c.ContactEmail {
 			t.Errorf("census refusal %v: want the contact", err)
 		}
-		v, err := vote.Register(f.ctx, f.env, change.By(a), vote.RegisterInput{Campaign: f.c, Identity: census})
+		// The birth date typed JJ/MM/AAAA, as the form's hint allows.
+		v, err := vote.Register(f.ctx, f.env, change.By(a), vote.RegisterInput{Campaign: f.c,
+			Identity: with(census, func(id *vote.Identity) { id.BirthDate = "02/01/2000" })})
 		if err != nil || v.Commune != "62041" || v.Method != vote.MethodCensus {
 			t.Fatalf("census: %+v %v", v, err)
 		}

@@ -126,6 +126,14 @@ func (s *Server) dossierNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// ?structure=ID (after declaring one from this form) chooses it, if it is one of theirs.
+	if want := r.URL.Query().Get("structure"); want != "" {
+		for _, o := range p.Structures {
+			if o.Value == want {
+				p.V.Set("structure", want)
+			}
+		}
+	}
 	return s.render(w, r, http.StatusOK, "dossier_project", p)
 }
 

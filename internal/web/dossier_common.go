@@ -36,57 +36,38 @@ func (s *Server) communeName(code string) string {
 	return code
 }
 
-// resolveCommune finds the commune meant by what was typed: an INSEE code, "Name (code)", a
-// postcode served by one commune, or a name (exact, accents and case aside), within the
-// département dep ("" for all). It returns false when nothing or several communes match.
-func (s *Server) resolveCommune(dep, input string) (territory.Commune, bool) {
-	in := strings.TrimSpace(input)
-	if i := strings.LastIndexByte(in, '('); i >= 0 && strings.HasSuffix(in, ")") {
-		in = strings.TrimSpace(in[i+1 : len(in)-1])
+// resolveCommune finds the commune meant by what was typed, within the département dep
+// ("" for all): see territory.Resolve (five digits are a postcode first). When several
+// communes match (a shared postcode, homonyms), it returns them as choices.
+func (s *Server) resolveCommune(dep, input string) (territory.Commune, []territory.Commune, bool) {
+	found := s.Territory.Resolve(input, dep)
+	if len(found) == 1 {
+		return found[0], nil, true
 	}
-	if in == "" {
-		return territory.Commune{}, false
-	}
-	inDep := func(c territory.Commune) bool { return dep == "" || c.Departement == dep }
-	if c, ok := s.Territory.Commune(in); ok && inDep(c) {
-		return c, true
-	}
-	if len(in) == 5 && strings.Trim(in, "0123456789") == "" {
-		var found []territory.Commune
-		for _, c := range s.Territory.ByPostcode(in) {
-			if inDep(c) {
-				found = append(found, c)
-			}
-		}
-		if len(found) == 1 {
-			return found[0], true
-		}
-		return territory.Commune{}, false
-	}
-	want := territory.Normalize(in)
-	var match []territory.Commune
-	for _, c := range s.Territory.Search(in, dep, 10) {
-		if territory.Normalize(c.Name) == want {
-			match = append(match, c)
-		}
-	}
-	if len(match) == 1 {
-		return match[0], true
-	}
-	return territory.Commune{}, false
+	return territory.Commune{}, found, false
 }
+
+// communeChoiceLabel names a commune in a list of choices: "Lens (62300)", with its
+// postcodes, which people know, rather than its INSEE code.
+func communeChoiceLabel(c territory.Commune) string { return communeLabel(c) }
 
 // resolveCommunes reads a list of communes, one per line (or separated by ";"), and returns
 // the codes found and the entries not understood.
-func (s *Server) resolveCommunes(dep, input string) (codes, unknown []string) {
+func (s *Server) resolveCommunes(dep, input string) (codes, unknown []string, ambiguous map[string][]territory.Commune) {
 	seen := map[string]bool{}
 	for _, part := range strings.FieldsFunc(input, func(r rune) bool { return r == '\n' || r == ';' || r == '\r' }) {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		c, ok := s.resolveCommune(dep, part)
+		c, choices, ok := s.resolveCommune(dep, part)
 		if !ok {
+			if len(choices) > 1 {
+				if ambiguous == nil {
+					ambiguous = map[string][]territory.Commune{}
+				}
+				ambiguous[part] = choices
+			}
 			unknown = append(unknown, part)
 			continue
 		}
@@ -95,7 +76,7 @@ func (s *Server) resolveCommunes(dep, input string) (codes, unknown []string) {
 			codes = append(codes, c.Code)
 		}
 	}
-	return codes, unknown
+	return codes, unknown, ambiguous
 }
 
 func (s *Server) communesText(codes []string) string {

@@ -86,7 +86,16 @@ func (s *Server) saveInput(r *http.Request, c *campaign.Campaign, d *dossier.Dos
 	case dossier.StepProject:
 		in.StructureID, in.CategoryID = projectIDs(r)
 	case dossier.StepPresentation:
-		codes, unknown := s.resolveCommunes(c.Territory, v.Get("communes"))
+		codes, unknown, ambiguous := s.resolveCommunes(c.Territory, v.Get("communes"))
+		for _, part := range unknown { // a choice to make reads better than "unknown"
+			if choices := ambiguous[part]; len(choices) > 0 {
+				labels := make([]string, len(choices))
+				for i, ch := range choices {
+					labels[i] = "« " + s.communeLabel(ch.Code) + " »"
+				}
+				fe.Add("communes", "fixes.commune.ambiguous_lines", part, strings.Join(labels, ", "))
+			}
+		}
 		if len(unknown) > 0 {
 			fe.Add("communes", "dossier.communes.unknown", strings.Join(unknown, ", "), c.Territory)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,9 @@ type structureFormPage struct {
 	Invitations []invitationRow
 	Campaign    string
 	Action      string
+	// CommuneChoices are the communes the commune field may mean (a shared postcode,
+	// homonyms): the person picks one, without JavaScript.
+	CommuneChoices []option
 }
 
 // invitationRow is a pending invitation on the structure's page.
@@ -104,19 +108,23 @@ func (s *Server) structureNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 // structureFormInvalid shows the form of the structure st (nil for a new one) again, with
-// the values v and the errors fe.
-func (s *Server) structureFormInvalid(w http.ResponseWriter, r *http.Request, st *dossier.Structure, v url.Values, fe apperr.FieldErrors) error {
+// the values v, the errors fe and the communes to choose from, if any.
+func (s *Server) structureFormInvalid(w http.ResponseWriter, r *http.Request, st *dossier.Structure, v url.Values, fe apperr.FieldErrors, choices ...option) error {
 	p, err := s.structureForm(r, st, v, fe)
 	if err != nil {
 		return err
 	}
+	p.CommuneChoices = choices
 	return s.render(w, r, http.StatusUnprocessableEntity, "dossier_structure_form", p)
 }
 
 // parseStructureForm reads and checks the form, the commune included: it must be a commune
 // of the territory, and of the campaign's département when the form comes from a campaign.
-func (s *Server) parseStructureForm(r *http.Request) (dossier.Structure, apperr.FieldErrors) {
+// When the commune field matches several communes (a postcode they share, homonyms), it
+// returns them to choose from, and takes the one picked in commune_pick if it is one of them.
+func (s *Server) parseStructureForm(r *http.Request) (dossier.Structure, apperr.FieldErrors, []option) {
 	st, fe := dossier.ParseStructure(r.PostForm, s.now())
+	var choices []option
 	if st.Commune != "" {
 		dep := ""
 		if slug := returnSlug(r); slug != "" {
@@ -124,18 +132,35 @@ func (s *Server) parseStructureForm(r *http.Request) (dossier.Structure, apperr.
 				dep = c.Territory
 			}
 		}
-		if c, ok := s.resolveCommune(dep, st.Commune); ok {
+		c, found, ok := s.resolveCommune(dep, st.Commune)
+		if !ok && len(found) > 1 {
+			pick := r.PostForm.Get("commune_pick")
+			for _, f := range found {
+				if f.Code == pick {
+					c, ok = f, true
+				}
+			}
+		}
+		if ok {
 			st.Commune = c.Code
 			if st.Postcode == "" && len(c.Postcodes) == 1 {
 				st.Postcode = c.Postcodes[0]
 			}
+			if pc := strings.TrimSpace(r.PostForm.Get(dossier.FieldCommune)); st.Postcode == "" && slices.Contains(c.Postcodes, pc) {
+				st.Postcode = pc // the postcode was typed in the commune field
+			}
+		} else if len(found) > 1 {
+			for _, f := range found {
+				choices = append(choices, option{f.Code, communeChoiceLabel(f)})
+			}
+			fe.Add(dossier.FieldCommune, "fixes.commune.choose", len(found))
 		} else if dep != "" {
 			fe.Add(dossier.FieldCommune, "dossier.structure.commune_unknown_dep", dep)
 		} else {
 			fe.Add(dossier.FieldCommune, "dossier.structure.commune_unknown")
 		}
 	}
-	return st, fe
+	return st, fe, choices
 }
 
 // structureCreate saves a new structure, makes the person its member and a carrier.
@@ -143,11 +168,11 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
-	st, fe := s.parseStructureForm(r)
+	st, fe, choices := s.parseStructureForm(r)
 	if len(fe) > 0 {
-		return s.structureFormInvalid(w, r, nil, r.PostForm, fe)
+		return s.structureFormInvalid(w, r, nil, r.PostForm, fe, choices...)
 	}
-	_, err := dossier.CreateStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.StructureInput{Structure: st})
+	created, err := dossier.CreateStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.StructureInput{Structure: st})
 	if fe, ok := fieldErrors(err); ok {
 		return s.structureFormInvalid(w, r, nil, r.PostForm, fe)
 	}
@@ -156,7 +181,8 @@ func (s *Server) structureCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.flash(r, "dossier.structure.created")
 	if slug := returnSlug(r); slug != "" {
-		http.Redirect(w, r, "/"+slug+"/dossiers/nouveau", http.StatusSeeOther)
+		// Back to the new dossier, with the structure just declared chosen.
+		http.Redirect(w, r, "/"+slug+"/dossiers/nouveau?structure="+strconv.FormatInt(created.ID, 10), http.StatusSeeOther)
 		return nil
 	}
 	http.Redirect(w, r, "/compte/structures", http.StatusSeeOther)
@@ -203,9 +229,9 @@ func (s *Server) structureUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
-	st, fe := s.parseStructureForm(r)
+	st, fe, choices := s.parseStructureForm(r)
 	if len(fe) > 0 {
-		return s.structureFormInvalid(w, r, before, r.PostForm, fe)
+		return s.structureFormInvalid(w, r, before, r.PostForm, fe, choices...)
 	}
 	st.ID = before.ID
 	_, err = dossier.EditStructure(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.EditStructureInput{Structure: st})

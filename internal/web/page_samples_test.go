@@ -314,6 +314,9 @@ func pageSamples(b Base) []pageSample {
 			Members: []dossier.Member{{AccountID: 7, Email: "agent@example.org", Name: "Agent"}}, Campaign: "pdc-2026",
 			Invitations: []invitationRow{{ID: 4, Email: "invite@example.org", Expires: "11 décembre 2026 à 10 h"}},
 			Action:      "/compte/structures/3"}},
+		{page: "dossier_structure_form", note: "commune choice", data: structureFormPage{Base: b, V: url.Values{"commune": {"62300"}},
+			Errors: errs, LegalForms: opts, Action: "/compte/structures/nouvelle",
+			CommuneChoices: []option{{"62291", "Éleu-dit-Leauwette (62300)"}, {"62498", "Lens (62300)"}}}},
 		{page: "structure_invitation", data: invitationPage{Base: b, Structure: "Les Jardins <&>", Secret: "s3cret",
 			Expires: "11 décembre 2026 à 10 h", Here: "/compte/invitation?jeton=s3cret"}},
 		{page: "dossier_structures", data: structuresPage{Base: b, Structures: []dossier.Structure{*sampleStructure()}, Campaign: "pdc-2026"}},
@@ -554,6 +557,7 @@ func pageSamples(b Base) []pageSample {
 			Waiting:   []workshop.Registration{{AccountID: 9, Name: "Personne"}, {AccountID: 10, Email: "x@example.org"}},
 			CanExport: true}},
 		{page: "workshop_attendance", note: "nobody", data: workshopAttendancePage{Base: b, C: c, S: sampleSessionView(false)}},
+		{page: "workshop_attendance", note: "not started", data: workshopAttendancePage{Base: b, C: c, S: sampleSessionView(false), NotStarted: true}},
 		{page: "workshop_coverage", data: workshopCoveragePage{Base: b, C: c,
 			Cov: workshop.Coverage{Measures: []string{"sessions"},
 				Arrondissements: []workshop.CoverageRow{{Code: "621", Name: "Arras", Values: map[string]int{"sessions": 0}}},
@@ -608,6 +612,11 @@ func pageSamples(b Base) []pageSample {
 		{page: "workshop_show", note: "phase closed", data: workshopShowPage{Base: b, C: c, S: sampleSessionView(false)}},
 		{page: "workshop_show", note: "cancelled", data: workshopShow(nil, false, false, true)},
 		{page: "workshop_show", note: "started", data: workshopShow(nil, false, true, false)},
+		{page: "workshop_show", note: "ended", data: func() workshopShowPage {
+			p := workshopShow(nil, false, true, false)
+			p.Ended = true
+			return p
+		}()},
 	}
 	// The steps of a dossier: being written, read only past the deadline, handed in.
 	for _, page := range []string{"dossier_project", "dossier_presentation", "dossier_budget", "dossier_documents", "dossier_review"} {

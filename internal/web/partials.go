@@ -47,6 +47,9 @@ type selectArgs struct {
 	Value    string // the value of the selected option
 	Options  []option
 	Required bool
+	// Marked shows the required mark on a select that keeps its empty first choice
+	// ("Choisir…"), so that nothing is chosen for the person: required, not preselected.
+	Marked bool
 }
 
 // textareaArgs are the arguments of "textarea".

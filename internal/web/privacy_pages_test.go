@@ -18,7 +18,7 @@ func TestPrivacyPagesFollowTheSettings(t *testing.T) {
 		visitor := s.browser()
 		p := visitor.get("/donnees-personnelles")
 		wantStatus(t, p, http.StatusOK, "privacy page")
-		wantContains(t, p, "privacy page", "Durées de conservation", "Courriels envoyés", "30 jours", "12 heures", "24 heures",
+		wantContains(t, p, "privacy page", "Durées de conservation", "E-mails envoyés", "30 jours", "12 heures", "24 heures",
 			"180 jours (conservés par l&#39;hébergeur)",
 			// The 2018 edition's vote closed at the end of 30 September 2018.
 			"Registre des votants de « Budget citoyen du Pas-de-Calais 2018 »",

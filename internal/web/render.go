@@ -77,7 +77,7 @@ var staticT = regexp.MustCompile(`{{t (\.Lang|\$\.Lang|\(otherLang \.Lang\)) "([
 // langArg matches the page's language passed to a template function that formats for it.
 // Inside a range, $.Lang is a field promoted from the page's Base, which text/template
 // looks up by name on every use; the literal costs nothing (it converts to i18n.Lang).
-var langArg = regexp.MustCompile(`\b(t|msg|fieldError|money|int|percent|date|longdate|datetime|clock|phaseName|ruleText) \$?\.Lang\b`)
+var langArg = regexp.MustCompile(`\b(t|tn|msg|fieldError|money|int|percent|date|longdate|datetime|clock|day|of|phaseName|ruleText) \$?\.Lang\b`)
 
 // action matches one template action, where langArg applies (never the page's text).
 var action = regexp.MustCompile(`{{.*?}}`)
@@ -207,6 +207,10 @@ var (
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang i18n.Lang, key string, args ...any) string { return s.cat.T(lang, key, args...) },
+		// tn is t for a message about n things: key + "_one" when n is singular (see i18n.N).
+		"tn": func(lang i18n.Lang, key string, n int, args ...any) string {
+			return s.cat.N(lang, key, int64(n), args...)
+		},
 		"msg": func(lang i18n.Lang, m apperr.Message) string {
 			return s.cat.T(lang, m.Key, m.Args...)
 		},
@@ -223,6 +227,8 @@ func (s *Server) funcs() template.FuncMap {
 		"longdate": func(lang i18n.Lang, t time.Time) string { return i18n.LongDate(lang, t) },
 		"datetime": func(lang i18n.Lang, t time.Time) string { return i18n.DateTime(lang, t) },
 		"clock":    func(lang i18n.Lang, t time.Time) string { return i18n.Time(lang, t) },
+		"day":      func(lang i18n.Lang, d campaign.Date) string { return i18n.Date(lang, d.DayStart(time.UTC)) }, // a calendar day in words
+		"of":       func(lang i18n.Lang, place string) string { return i18n.Of(lang, place) },                     // "d'Arras"
 		"in":       func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 		"phaseName": func(lang i18n.Lang, p campaign.Phase) string {
 			return campaign.PhaseName(lang, p)

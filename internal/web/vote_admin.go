@@ -108,6 +108,6 @@ func (s *Server) voteCensusImport(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p.CensusSize, p.BadLines = n, bad
-	p.Message = s.cat.T(lang, "vote.admin.census_imported", n)
+	p.Message = s.cat.N(lang, "vote.admin.census_imported", int64(n), n)
 	return s.render(w, r, http.StatusOK, "vote_admin", p)
 }

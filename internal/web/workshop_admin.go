@@ -110,7 +110,9 @@ func (s *Server) workshopEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.workshopForm(r, c, ws.ID, workshop.FormOf(*ws, c.Location()), nil)
+	f := workshop.FormOf(*ws, c.Location())
+	f.Commune = s.communeLabel(ws.Commune) // "Arras (62041)": five digits alone would be read as a postcode
+	p, err := s.workshopForm(r, c, ws.ID, f, nil)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ type workshopAttendancePage struct {
 	Seats     []workshop.Registration
 	Waiting   []workshop.Registration
 	CanExport bool
+	// NotStarted: marks are refused until the session starts (workshop.CanMark).
+	NotStarted bool
 }
 
 // workshopAttendance shows the registered people of a session with a present/absent choice
@@ -33,7 +35,7 @@ func (s *Server) workshopAttendance(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := workshopAttendancePage{Base: s.base(r, "workshop.attendance.title", ws.Title), C: c, S: s.sessionView(c, *ws),
-		CanExport: s.canManageWorkshops(r, c)}
+		CanExport: s.canManageWorkshops(r, c), NotStarted: s.now().Before(ws.StartsAt)}
 	for _, reg := range regs {
 		if reg.Status == workshop.Registered {
 			p.Seats = append(p.Seats, reg)

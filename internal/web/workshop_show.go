@@ -14,8 +14,9 @@ type workshopShowPage struct {
 	C            *campaign.Campaign
 	S            sessionView
 	Mine         *workshop.Registration
-	Open         bool // registration possible now (phase open, session not started nor cancelled)
+	Open         bool // registration possible now (phase open, session not over nor cancelled)
 	Started      bool
+	Ended        bool
 	CanManage    bool
 	CanAttend    bool // may mark attendance
 	AnimatorList []string
@@ -34,9 +35,9 @@ func (s *Server) workshopShow(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	actor := actorOf(r)
 	p := workshopShowPage{Base: s.base(r, "workshop.show.title", ws.Title), C: c, S: s.sessionView(c, *ws),
-		Started: !now.Before(ws.StartsAt), CanManage: s.canManageWorkshops(r, c),
+		Started: !now.Before(ws.StartsAt), Ended: !now.Before(ws.EndsAt), CanManage: s.canManageWorkshops(r, c),
 		CanAttend: access.Allowed(actor, access.PermMarkAttendance, &c.ID)}
-	p.Open = c.IsOpen(campaign.PhaseComptoirs, now) && !p.Started && !ws.Cancelled()
+	p.Open = c.IsOpen(campaign.PhaseComptoirs, now) && !p.Ended && !ws.Cancelled()
 	if actor.SignedIn() {
 		if p.Mine, err = workshop.RegistrationOf(r.Context(), s.db, ws.ID, actor.ID()); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
@@ -63,7 +64,7 @@ func TestWorkshopJourney(t *testing.T) {
 		agentAcc := demoAccount(t, access.Agent)
 		agent := s.browser()
 		agent.signIn(agentAcc.Email, agentAcc.Password)
-		_, c := demoSessionID(t, s, "Arras")
+		_, c := demoSessionID(t, s, "Arras : de l'idée")
 		before, _ := workshop.List(ctx, s.db, c.ID)
 		form := url.Values{"title": {"Comptoir de Lille"}, "topics": {"pitch"}, "host": {"Asso"}, "address": {"1 rue X"},
 			"commune": {"59350"}, "start": {"2026-12-10T14:00"}, "end": {"2026-12-10T17:00"}, "capacity": {"10"}}
@@ -79,7 +80,7 @@ func TestWorkshopJourney(t *testing.T) {
 		wantStatus(t, p, http.StatusSeeOther, "good session")
 
 		// A citizen takes the last seat of the nearly full session; the carrier then gets the waiting list.
-		arras, _ := demoSessionID(t, s, "Arras")
+		arras, _ := demoSessionID(t, s, "Arras : de l'idée")
 		citizenAcc := demoAccount(t, access.Citizen)
 		citizen := s.browser()
 		citizen.signIn(citizenAcc.Email, citizenAcc.Password)
@@ -121,6 +122,10 @@ func TestWorkshopJourney(t *testing.T) {
 		carrierDB, _ := account.ByEmail(ctx, s.db, carrierAcc.Email)
 		field := "a-" + strconv.FormatInt(carrierDB.ID, 10)
 		wantContains(t, p, "attendance page", `name="`+field+`"`)
+		// Not before the session starts (in three days, at 14:00 Paris); once it has, yes.
+		p = anim.post(base+"/"+arras+"/presences", url.Values{field: {"present"}})
+		wantStatus(t, p, http.StatusConflict, "attendance before the start")
+		s.now = testNow.AddDate(0, 0, 3).Add(4 * time.Hour)
 		p = anim.post(base+"/"+arras+"/presences", url.Values{field: {"present"}})
 		wantStatus(t, p, http.StatusSeeOther, "mark attendance")
 		if ok, _ := workshop.Attended(ctx, s.db, c.ID, carrierDB.ID); !ok {
@@ -155,12 +160,13 @@ func TestWorkshopCoverageFlagsEmpty(t *testing.T) {
 	agent.signIn(agentAcc.Email, agentAcc.Password)
 	p := agent.get("/" + open + "/comptoirs/couverture")
 	wantStatus(t, p, http.StatusOK, "coverage")
-	// The demo has no session in the Montreuil arrondissement, but one idea there; Arras has 2
-	// sessions with 11 registrations. Columns: sessions, registrations, attendances, ideas.
+	// The demo has no session in the Montreuil arrondissement, but one idea there; Arras has 3
+	// sessions with 16 registrations, 3 marked present at the one in progress today. Columns:
+	// sessions, registrations, attendances, ideas.
 	wantContains(t, p, "coverage", "Arrondissements sans aucune séance : 1", "<li>Montreuil</li>",
-		"<tr><th scope=\"row\">Arras</th><td>2</td><td>11</td><td>0</td><td>0</td></tr>",
+		"<tr><th scope=\"row\">Arras</th><td>3</td><td>16</td><td>3</td><td>0</td></tr>",
 		"<tr><th scope=\"row\">Montreuil <strong class=\"badge\">aucune séance</strong></th><td>0</td><td>0</td><td>0</td><td>1</td></tr>",
-		"<th scope=\"col\">Idées</th>", "<td>8</td><td>26</td><td>0</td><td>10</td>")
+		"<th scope=\"col\">Idées</th>", "<td>9</td><td>31</td><td>3</td><td>10</td>")
 	p = agent.get("/pas-de-calais-2018/comptoirs/couverture")
 	// 2018: 15 sessions, 180 registrations, and the 120 ideas of the demo.
 	wantContains(t, p, "2018 coverage", "<td>15</td><td>180</td><td>162</td><td>120</td>")

@@ -3,6 +3,7 @@ package workshop
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
@@ -196,7 +197,7 @@ func (in PersonInput) accountOf(who change.Who) (int64, error) {
 
 // Join registers a signed-in person to a session of the campaign while the comptoirs phase
 // is open: a seat if one is left, else the waiting list; either way an e-mail says which.
-// A cancelled or started session, or a second registration, is an apperr Conflict.
+// A cancelled or ended session, or a second registration, is an apperr Conflict.
 func Join(ctx context.Context, env Env, who change.Who, in PersonInput) (Registration, error) {
 	accountID, err := in.accountOf(who)
 	if err != nil {
@@ -289,8 +290,23 @@ type AttendanceInput struct {
 	Marks     map[int64]Attendance
 }
 
+// CanMark refuses to record that someone came to, or missed, a session that has not
+// started: attendance unlocks dossier filing, so a mark made ahead of time would open it
+// early. Clearing marks is always allowed.
+func CanMark(s Session, marks map[int64]Attendance, now time.Time) error {
+	if !now.Before(s.StartsAt) {
+		return nil
+	}
+	for _, a := range marks {
+		if a != Unmarked {
+			return apperr.New(apperr.Conflict, "workshop.error.attendance_before_start")
+		}
+	}
+	return nil
+}
+
 // RecordAttendance records the marks of a session's seats (the campaign's animators and
-// workshop managers may, at any time). Only the marks that change are written and audited;
+// workshop managers may, from the session's start; see CanMark). Only the marks that change are written and audited;
 // marks of accounts without a seat are ignored. An unknown mark is an apperr Invalid and
 // nothing is saved.
 func RecordAttendance(ctx context.Context, env Env, who change.Who, in AttendanceInput) error {
@@ -304,7 +320,11 @@ func RecordAttendance(ctx context.Context, env Env, who change.Who, in Attendanc
 		Who: who, Permission: access.PermMarkAttendance, Campaign: c,
 		Action: "workshop.attendance", EntityKind: "workshop_session",
 		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
-			if _, err := InCampaign(ctx, tx, c.ID, in.SessionID); err != nil {
+			s, err := InCampaign(ctx, tx, c.ID, in.SessionID)
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			if err := CanMark(*s, in.Marks, env.Change.Now()); err != nil {
 				return change.Outcome{}, err
 			}
 			regs, err := Registrations(ctx, tx, in.SessionID)

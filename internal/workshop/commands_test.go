@@ -323,12 +323,12 @@ func TestJoinAndLeave(t *testing.T) {
 				return workshop.Leave(f.ctx, f.env(inPhase), change.By(who), workshop.PersonInput{Campaign: f.camp, SessionID: s.ID, AccountID: accountID})
 			}
 		}
-		started := time.Date(2018, 3, 20, 13, 30, 0, 0, time.UTC)
+		ended := time.Date(2018, 3, 20, 16, 0, 0, 0, time.UTC)
 		f.refuse([]dbtest.Refusal{
 			{Name: "join twice", Run: join(f.citizen, inPhase, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.already_registered"},
 			{Name: "join twice, from the waiting list", Run: join(second, inPhase, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.already_registered"},
 			{Name: "join after the phase", Run: join(third, afterPhase, 0, s.ID), Kind: apperr.Conflict, Key: "change.phase_closed"},
-			{Name: "join a started session", Run: join(third, started, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.started"},
+			{Name: "join an ended session", Run: join(third, ended, 0, s.ID), Kind: apperr.Conflict, Key: "workshop.error.ended"},
 			{Name: "join as a visitor", Run: join(access.Visitor, inPhase, 0, s.ID), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
 			{Name: "join for someone else", Run: join(f.citizen, inPhase, third.ID(), s.ID), Kind: apperr.Forbidden, Key: "error.forbidden"},
 			{Name: "join an unknown session", Run: join(third, inPhase, 0, 9999), Kind: apperr.NotFound, Key: "workshop.error.not_found"},
@@ -390,7 +390,16 @@ func TestRecordAttendance(t *testing.T) {
 			{Name: "marked by a visitor", Run: record(access.Visitor, present), Kind: apperr.Unauthenticated, Key: "error.unauthenticated"},
 			{Name: "an unknown mark", Run: record(f.animator, map[int64]workshop.Attendance{f.citizen.ID(): "late"}),
 				Kind: apperr.Invalid, Key: "workshop.error.attendance_invalid"},
+			{Name: "marked before the session starts", Run: func() error {
+				return workshop.RecordAttendance(f.ctx, f.env(s.StartsAt.Add(-time.Minute)), change.By(f.animator),
+					workshop.AttendanceInput{Campaign: f.camp, SessionID: s.ID, Marks: present})
+			}, Kind: apperr.Conflict, Key: "workshop.error.attendance_before_start"},
 		})
+		// Clearing marks before the start is no attendance: allowed.
+		if err := workshop.RecordAttendance(f.ctx, f.env(s.StartsAt.Add(-time.Hour)), change.By(f.animator),
+			workshop.AttendanceInput{Campaign: f.camp, SessionID: s.ID, Marks: map[int64]workshop.Attendance{f.citizen.ID(): workshop.Unmarked}}); err != nil {
+			t.Errorf("clearing before the start: %v", err)
+		}
 		// The person waiting has no seat: their mark is ignored.
 		if err := record(f.animator, map[int64]workshop.Attendance{f.citizen.ID(): workshop.Present, waiting.ID(): workshop.Present})(); err != nil {
 			t.Fatal(err)

@@ -31,13 +31,14 @@ type Form struct {
 	Topics      []string
 	Host        string
 	Address     string
-	Commune     string // an INSEE code or the exact name of a commune of the territory
+	Commune     string // a postcode, "Name (INSEE code)", an INSEE code or the exact name of a commune (territory.Resolve)
 	Start, End  string // LocalLayout, campaign time zone
 	Capacity    string
 	Animators   []string // account ids
 }
 
-// FormOf fills the form from a saved session, times in loc.
+// FormOf fills the form from a saved session, times in loc. Its Commune is the INSEE code:
+// a form shows it as "Name (code)", since five digits alone are read as a postcode first.
 func FormOf(s Session, loc *time.Location) Form {
 	f := Form{Title: s.Title, Description: s.Description, Host: s.Host, Address: s.Address, Commune: s.Commune,
 		Start: s.StartsAt.In(loc).Format(LocalLayout), End: s.EndsAt.In(loc).Format(LocalLayout),
@@ -115,7 +116,14 @@ func Parse(f Form, r Rules) (Session, apperr.FieldErrors) {
 		fe.Add("topics", "workshop.error.topics_required")
 	}
 
-	if c, key := ResolveCommune(r.Territory, r.Departement, f.Commune); key != "" {
+	if c, key := ResolveCommune(r.Territory, r.Departement, f.Commune); key == "workshop.error.commune_ambiguous" {
+		// Name the communes, written the way the field reads them back.
+		var labels []string
+		for _, m := range r.Territory.Resolve(f.Commune, r.Departement) {
+			labels = append(labels, "« "+m.Name+" ("+m.Code+") »")
+		}
+		fe.Add("commune", "workshop.error.commune_choose", strings.Join(labels, ", "))
+	} else if key != "" {
 		fe.Add("commune", key)
 	} else {
 		s.Commune = c.Code
@@ -165,9 +173,10 @@ func Parse(f Form, r Rules) (Session, apperr.FieldErrors) {
 	return s, fe
 }
 
-// ResolveCommune finds the commune of the département named by an INSEE code or by its
-// exact name (accents and case ignored). It returns the message key of the problem, if any:
-// required, unknown, outside the territory, or ambiguous name.
+// ResolveCommune finds the commune of the département named by a postcode, an INSEE code
+// or its exact name (accents and case ignored): see territory.Resolve (five digits are a
+// postcode first). It returns the message key of the problem, if any: required, unknown,
+// outside the territory, or several communes (a shared postcode, homonyms).
 func ResolveCommune(t *territory.Data, departement, input string) (territory.Commune, string) {
 	input = strings.TrimSpace(input)
 	if input == "" {
@@ -176,28 +185,13 @@ func ResolveCommune(t *territory.Data, departement, input string) (territory.Com
 	if t == nil {
 		return territory.Commune{}, "workshop.error.commune_unknown"
 	}
-	if c, ok := t.Commune(input); ok {
-		if c.Departement != departement {
-			return territory.Commune{}, "workshop.error.commune_outside"
-		}
-		return c, ""
-	}
-	want := territory.Normalize(input)
-	var found []territory.Commune
-	for _, c := range t.Communes(departement) {
-		if territory.Normalize(c.Name) == want {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
+	switch found := t.Resolve(input, departement); len(found) {
 	case 1:
 		return found[0], ""
 	case 0:
 		// A known commune of another département reads better than "unknown".
-		for _, c := range t.Search(input, "", 1) {
-			if territory.Normalize(c.Name) == want {
-				return territory.Commune{}, "workshop.error.commune_outside"
-			}
+		if len(t.Resolve(input, "")) > 0 {
+			return territory.Commune{}, "workshop.error.commune_outside"
 		}
 		return territory.Commune{}, "workshop.error.commune_unknown"
 	default:

@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ func TestParseForm(t *testing.T) {
 		"unknown commune":  {func(f *Form) { f.Commune = "99999" }, "commune", "workshop.error.commune_unknown"},
 		"outside":          {func(f *Form) { f.Commune = "59350" }, "commune", "workshop.error.commune_outside"},
 		"outside by name":  {func(f *Form) { f.Commune = "Lille" }, "commune", "workshop.error.commune_outside"},
+		"shared postcode":  {func(f *Form) { f.Commune = "62300" }, "commune", "workshop.error.commune_choose"},
 		"empty title":      {func(f *Form) { f.Title = "  " }, "title", "workshop.error.title_required"},
 		"long title":       {func(f *Form) { f.Title = strings.Repeat("a", 201) }, "title", "workshop.error.too_long"},
 		"no topic":         {func(f *Form) { f.Topics = nil }, "topics", "workshop.error.topics_required"},
@@ -60,6 +62,18 @@ func TestParseForm(t *testing.T) {
 		if fe[c.field].Key != c.want {
 			t.Errorf("%s: %s error = %q, want %q (all: %v)", name, c.field, fe[c.field].Key, c.want, fe)
 		}
+	}
+	// Five digits are a postcode first: 62300 is Lens or Éleu-dit-Leauwette, never
+	// Équihen-Plage (INSEE 62300); a postcode of one commune of the territory is that one.
+	for in, want := range map[string]string{"62800": "62510", "Lens (62498)": "62498", "Équihen-Plage (62300)": "62300"} {
+		f := good
+		f.Commune = in
+		if s, fe := Parse(f, rules); len(fe) != 0 || s.Commune != want {
+			t.Errorf("commune %q: %q, %v; want %s", in, s.Commune, fe, want)
+		}
+	}
+	if _, fe := Parse(func() Form { f := good; f.Commune = "62300"; return f }(), rules); fmt.Sprint(fe["commune"].Args) != "[« Éleu-dit-Leauwette (62291) », « Lens (62498) »]" {
+		t.Errorf("shared postcode: the communes to choose from %v", fe["commune"].Args)
 	}
 	rules.Registered = 15
 	if _, fe := Parse(good, rules); fe["capacity"].Key != "workshop.error.capacity_below_registered" {

@@ -191,7 +191,8 @@ func AnimatorCandidates(ctx context.Context, q db.Querier, campaignID int64) ([]
 // Register registers accountID to the session inside tx: with a seat if one is left, else on
 // the waiting list. Concurrent registrations to one session are serialised (a named lock on
 // PostgreSQL; SQLite's write transactions are serial already), so the seats are never
-// over-booked. It refuses a cancelled or started session and a second registration.
+// over-booked. It refuses a cancelled or ended session and a second registration (a
+// session in progress takes walk-ins).
 func Register(ctx context.Context, d *db.DB, tx *db.Tx, sessionID, accountID int64, now time.Time) (Registration, error) {
 	if err := d.Lock(ctx, tx, "workshop_session:"+strconv.FormatInt(sessionID, 10)); err != nil {
 		return Registration{}, err
@@ -203,8 +204,10 @@ func Register(ctx context.Context, d *db.DB, tx *db.Tx, sessionID, accountID int
 	switch {
 	case s.Cancelled():
 		return Registration{}, apperr.New(apperr.Conflict, "workshop.error.cancelled")
-	case !now.Before(s.StartsAt):
-		return Registration{}, apperr.New(apperr.Conflict, "workshop.error.started")
+	case !now.Before(s.EndsAt):
+		// Until the end: someone who walks into a comptoir in progress registers on the spot
+		// and can be marked present.
+		return Registration{}, apperr.New(apperr.Conflict, "workshop.error.ended")
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM workshop_registrations WHERE session_id = $1 AND account_id = $2",
