@@ -162,14 +162,16 @@ func (k *Console) waiting(now time.Time) []Item {
 	if !k.Commission {
 		add("commission", k.Dossiers[dossier.StateLabelled], ScreenCommission)
 	}
-	voteOver := false
+	voteOpened, voteOver := false, false
 	if w, ok := c.Window(campaign.PhaseVote); ok {
-		voteOver = now.After(w.End)
+		voteOpened, voteOver = !now.Before(w.Start), now.After(w.End)
 	}
 	if voteOver {
 		add("results", k.Dossiers[dossier.StateBallot], ScreenDecision)
 	} else {
-		if !k.Vote.SettingsSaved {
+		// The identity methods are chosen before the vote opens (the defaults apply after);
+		// an empty census or an unsealed box stop the vote itself, so they wait until its end.
+		if !k.Vote.SettingsSaved && !voteOpened {
 			add("vote_settings", 1, ScreenVote)
 		}
 		if k.Vote.CensusEmpty {
