@@ -17,7 +17,14 @@ var (
 
 // pendingFixes are the route shapes with known faults in pages owned by other areas: their
 // checks are run and logged, not failed, until the fix lands; then the line goes.
-var pendingFixes = map[string]string{}
+var pendingFixes = map[string]string{
+	// Staff tables wider than a phone, reached by the crawl since the campaign's staff
+	// pages link to each other (issue 22 item 1); their stacked cards are item 4.
+	"/admin/campagnes/{slug}/dossiers":      "issue 22 item 4: staff tables on a phone",
+	"/admin/campagnes/{slug}/comite":        "issue 22 item 4: staff tables on a phone",
+	"/admin/campagnes/{slug}/comite/seance": "issue 22 item 4: staff tables on a phone",
+	"/admin/campagnes/{slug}/vote/urne":     "issue 22 item 4: staff tables on a phone",
+}
 
 // routeShape stands for all the pages of one route: /budget-citoyen-2027/idees/12 is
 // /{slug}/idees/{id}. The crawl checks one page of each shape.
