@@ -1,7 +1,11 @@
 package browsertest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"budgetcitoyen/internal/access"
 )
@@ -58,9 +62,20 @@ func TestConsole(t *testing.T) {
 		t.Errorf("the committee's sub-menu links are white on the page's white background")
 	}
 	tab.SetViewport(1280, 900, false)
-	tab.Screenshot("session-1280")
+	tab.ViewportScreenshot("session-1280-top")
 	tab.ResetViewport()
 	// Its table is wider than a phone: the stacked cards of staff tables are item 4 of
 	// issue 22, not this test's.
 	tab.CheckAxe()
+}
+
+// ViewportScreenshot saves what the viewport shows (the top of a long page) as
+// test-artifacts/<test>-<name>.png.
+func (tab *Tab) ViewportScreenshot(name string) {
+	tab.t.Helper()
+	png := value(tab, "screenshot", chromedp.CaptureScreenshot())
+	path := filepath.Join(repoRoot(tab.t), "test-artifacts", tab.name+"-"+safeName(name)+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		tab.t.Fatal(err)
+	}
 }

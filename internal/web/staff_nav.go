@@ -76,6 +76,7 @@ type staffNav struct {
 	Campaign *campaign.Campaign
 	Admin    bool   // the actor may enter /admin (the breadcrumb's first link)
 	Console  string // the console's address, "" when the actor may not open it
+	Here     string // the breadcrumb's last step: the page's title without the campaign's name
 	Links    []staffLink
 }
 
@@ -87,7 +88,8 @@ func (b Base) StaffNav() *staffNav {
 	if c == nil {
 		return nil
 	}
-	n := &staffNav{Campaign: c, Admin: b.CanAdmin}
+	// Most staff titles end with " — <campaign>", which the breadcrumb already shows.
+	n := &staffNav{Campaign: c, Admin: b.CanAdmin, Here: strings.TrimSuffix(b.Title, " — "+c.Name)}
 	current, best := -1, 0
 	for _, sc := range staffScreens {
 		if !sc.SubNav || sc.Perm == access.PermPublic && len(n.Links) == 0 {

@@ -91,6 +91,9 @@ func TestStaffNavMarksTheCurrentScreen(t *testing.T) {
 			}
 		})
 	}
+	if n := (Base{Actor: agent, Path: "/admin/campagnes/pdc/comite", Title: "Comité — PdC", campaign: c}).StaffNav(); n == nil || n.Here != "Comité" {
+		t.Errorf("the breadcrumb's last step: %+v", n)
+	}
 	if (Base{Actor: agent, Path: "/admin"}).StaffNav() != nil {
 		t.Error("navigation outside a campaign")
 	}
