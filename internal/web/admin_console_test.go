@@ -109,6 +109,23 @@ func TestConsoleCountsEqualTheDatabase(t *testing.T) {
 			if k.Ideas.Recent != recent {
 				t.Errorf("%s: %d recent ideas, the database says %d", c.Slug, k.Ideas.Recent, recent)
 			}
+			registered := countSQL(t, s, `SELECT COUNT(DISTINCT r.account_id) FROM workshop_registrations r
+				JOIN workshop_sessions w ON w.id = r.session_id
+				WHERE w.campaign_id = $1 AND w.cancelled_at IS NULL AND r.status = 'registered'`, id)
+			unmarked := countSQL(t, s, `SELECT COUNT(*) FROM workshop_sessions w WHERE w.campaign_id = $1
+				AND w.cancelled_at IS NULL AND w.ends_at <= $2 AND EXISTS (SELECT 1 FROM workshop_registrations r
+				WHERE r.session_id = w.id AND r.status = 'registered' AND r.attendance = '')`, id, s.now.UTC())
+			if k.Comptoir.Registered != registered || k.Comptoir.Unmarked != unmarked {
+				t.Errorf("%s: comptoirs %+v, the database says %d registered, %d sessions to mark", c.Slug, k.Comptoir,
+					registered, unmarked)
+			}
+			hidden := countSQL(t, s, "SELECT COUNT(*) FROM ideas WHERE campaign_id = $1 AND hidden_at IS NOT NULL", id)
+			settings := countSQL(t, s, "SELECT COUNT(*) FROM vote_settings WHERE campaign_id = $1", id)
+			boxes := countSQL(t, s, "SELECT COUNT(*) FROM vote_boxes WHERE campaign_id = $1", id)
+			if k.Ideas.Hidden != hidden || k.Vote.SettingsSaved != (settings > 0) || k.Vote.BoxCeremony != (boxes > 0) {
+				t.Errorf("%s: %d hidden ideas, vote %+v; the database says %d hidden, %d settings, %d boxes", c.Slug,
+					k.Ideas.Hidden, k.Vote, hidden, settings, boxes)
+			}
 			// Each waiting count is on the page.
 			for _, it := range k.Waiting {
 				if !strings.Contains(p.Body, `data-waiting="`+it.Key+`"`) {

@@ -17,6 +17,9 @@ type staffScreen struct {
 	Perm   access.Permission
 	Group  string // the console's group of links: "console.group.KEY"
 	SubNav bool   // also in the sub-navigation of every staff page
+	// Under, when set, is the address whose pages the sub-navigation marks as this screen's
+	// (the comptoirs' management: the forms and the attendance of each session too).
+	Under string
 }
 
 // Screens of the campaign that are not waiting items' targets.
@@ -34,24 +37,24 @@ const (
 
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
 var staffScreens = []staffScreen{
-	{screenConsole, "/admin/campagnes/%s", access.PermManageCampaigns, "setup", true},
-	{screenSettings, "/admin/campagnes/%s/parametres", access.PermManageCampaigns, "setup", true},
-	{screenQuestions, "/admin/campagnes/%s/dossiers/questions", access.PermManageDossiers, "setup", false},
-	{screenCriteria, "/admin/campagnes/%s/comite/grilles", access.PermManageDossiers, "setup", false},
-	{console.ScreenModeration, "/%s/idees/moderation", access.PermModerate, "ideas", true},
-	{console.ScreenComptoirs, "/%s/comptoirs/gestion", access.PermManageWorkshops, "ideas", true},
-	{screenCoverage, "/%s/comptoirs/couverture", access.PermManageWorkshops, "ideas", false},
-	{console.ScreenDossiers, "/admin/campagnes/%s/dossiers", access.PermManageDossiers, "dossiers", true},
-	{console.ScreenCommittee, "/admin/campagnes/%s/comite", access.PermManageDossiers, "dossiers", true},
-	{console.ScreenSession, "/admin/campagnes/%s/comite/seance", access.PermManageDossiers, "dossiers", true},
-	{console.ScreenCommission, "/admin/campagnes/%s/commission", access.PermManageDossiers, "dossiers", true},
-	{console.ScreenVote, "/admin/campagnes/%s/vote", access.PermManageCampaigns, "vote", true},
-	{console.ScreenBox, "/admin/campagnes/%s/vote/urne", access.PermManageCampaigns, "vote", true},
-	{screenBoard, "/%s/vote/urne", access.PermPublic, "vote", false},
-	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true},
-	{screenResults, "/%s/resultats", access.PermPublic, "decision", true},
-	{screenPublic, "/%s", access.PermPublic, "public", false},
-	{screenProjects, "/%s/projets", access.PermPublic, "public", false},
+	{screenConsole, "/admin/campagnes/%s", access.PermManageCampaigns, "setup", true, ""},
+	{screenSettings, "/admin/campagnes/%s/parametres", access.PermManageCampaigns, "setup", true, ""},
+	{screenQuestions, "/admin/campagnes/%s/dossiers/questions", access.PermManageDossiers, "setup", false, ""},
+	{screenCriteria, "/admin/campagnes/%s/comite/grilles", access.PermManageDossiers, "setup", false, ""},
+	{console.ScreenModeration, "/%s/idees/moderation", access.PermModerate, "ideas", true, ""},
+	{console.ScreenComptoirs, "/%s/comptoirs/gestion", access.PermManageWorkshops, "ideas", true, "/%s/comptoirs"},
+	{screenCoverage, "/%s/comptoirs/couverture", access.PermManageWorkshops, "ideas", false, ""},
+	{console.ScreenDossiers, "/admin/campagnes/%s/dossiers", access.PermManageDossiers, "dossiers", true, ""},
+	{console.ScreenCommittee, "/admin/campagnes/%s/comite", access.PermManageDossiers, "dossiers", true, ""},
+	{console.ScreenSession, "/admin/campagnes/%s/comite/seance", access.PermManageDossiers, "dossiers", true, ""},
+	{console.ScreenCommission, "/admin/campagnes/%s/commission", access.PermManageDossiers, "dossiers", true, ""},
+	{console.ScreenVote, "/admin/campagnes/%s/vote", access.PermManageCampaigns, "vote", true, ""},
+	{console.ScreenBox, "/admin/campagnes/%s/vote/urne", access.PermManageCampaigns, "vote", true, ""},
+	{screenBoard, "/%s/vote/urne", access.PermPublic, "vote", false, ""},
+	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
+	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
+	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
+	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
 }
 
 // screenPath returns the address of a campaign's staff screen ("" for an unknown one).
@@ -102,8 +105,12 @@ func (b Base) StaffNav() *staffNav {
 		if sc.Key == screenConsole {
 			n.Console = p
 		}
-		if (b.Path == p || strings.HasPrefix(b.Path, p+"/")) && len(p) > best {
-			current, best = len(n.Links), len(p)
+		under := p
+		if sc.Under != "" {
+			under = strings.Replace(sc.Under, "%s", c.Slug, 1)
+		}
+		if (b.Path == p || b.Path == under || strings.HasPrefix(b.Path, under+"/")) && len(under) > best {
+			current, best = len(n.Links), len(under)
 		}
 		n.Links = append(n.Links, staffLink{Key: "console.screen." + string(sc.Key), Path: p})
 	}

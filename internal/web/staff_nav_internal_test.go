@@ -64,7 +64,9 @@ func TestStaffNavMarksTheCurrentScreen(t *testing.T) {
 		{"a dossier of the committee", agent, "/admin/campagnes/pdc/comite/dossiers/3", "/admin/campagnes/pdc/comite"},
 		{"box", agent, "/admin/campagnes/pdc/vote/urne", "/admin/campagnes/pdc/vote/urne"},
 		{"moderation", agent, "/pdc/idees/moderation", "/pdc/idees/moderation"},
-		{"attendance of a session", agent, "/pdc/comptoirs/9/presences", "-"},
+		{"attendance of a session", agent, "/pdc/comptoirs/9/presences", "/pdc/comptoirs/gestion"},
+		{"a new session", agent, "/pdc/comptoirs/nouveau", "/pdc/comptoirs/gestion"},
+		{"questions", agent, "/admin/campagnes/pdc/dossiers/questions", "/admin/campagnes/pdc/dossiers"},
 		{"animator", animator, "/pdc/comptoirs/9/presences", ""},
 		{"citizen", citizen, "/pdc/dossiers/1/recapitulatif", ""},
 	}
