@@ -241,5 +241,11 @@ func TestCampaignSettingsMoved(t *testing.T) {
 			wantStatus(t, p, http.StatusUnprocessableEntity, "invalid POST "+target)
 			wantContains(t, p, "invalid POST "+target, `action="/admin/campagnes/`+slug+`/parametres"`, "Montant illisible")
 		}
+		// In English (the choice sticks for the session: last).
+		en := b.get("/admin/campagnes/" + slug + "?lang=en")
+		wantContains(t, en, "console in English", "What is waiting", "Every page of the campaign")
+		if strings.Contains(en.Body, "⟦") {
+			t.Errorf("the English console shows a missing message")
+		}
 	})
 }
