@@ -67,7 +67,7 @@ type Console struct {
 	Vote     vote.Readiness
 	// What the commission, the Commission permanente and the proclamation recorded.
 	Commission, Decision, Proclaimed bool
-	// ReviewsDue is the end of the labelling phase, the date the reviews are due by.
+	// ReviewsDue is when the committee's reviews are due (ReviewRules); zero: no date.
 	ReviewsDue time.Time
 	Funnel     []Stage
 	Waiting    []Item
@@ -86,11 +86,12 @@ func Build(ctx context.Context, q db.Querier, c *campaign.Campaign, now time.Tim
 	if k.Dossiers, err = dossier.CountByState(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
-	minReviews, err := review.MinReviewers(ctx, q, c.ID)
+	quorum, due, err := ReviewRules(ctx, q, c)
 	if err != nil {
 		return nil, err
 	}
-	if k.Backlog, err = review.CountBacklog(ctx, q, c.ID, minReviews); err != nil {
+	k.ReviewsDue = due
+	if k.Backlog, err = review.CountBacklog(ctx, q, c.ID, quorum); err != nil {
 		return nil, err
 	}
 	if k.Vote, err = vote.ReadinessOf(ctx, q, c.ID); err != nil {
@@ -111,6 +112,21 @@ func Build(ctx context.Context, q db.Querier, c *campaign.Campaign, now time.Tim
 	k.Funnel = k.funnel()
 	k.Waiting = k.waiting(now)
 	return k, nil
+}
+
+// ReviewRules returns how many returned reviews make a dossier ready for the committee's
+// decision, and when the reviews are due. This codebase has no quorum nor due date of the
+// committee yet: a dossier is ready once it has as many returned reviews as the reviewers
+// the campaign assigns per dossier (review.MinReviewers), and the reviews are due by the end
+// of the labelling phase (zero time when the campaign has none).
+func ReviewRules(ctx context.Context, q db.Querier, c *campaign.Campaign) (quorum int, due time.Time, err error) {
+	if quorum, err = review.MinReviewers(ctx, q, c.ID); err != nil {
+		return 0, time.Time{}, err
+	}
+	if w, ok := c.Window(campaign.PhaseLabelling); ok {
+		due = w.End
+	}
+	return quorum, due, nil
 }
 
 // Reached is the number of dossiers that went at least as far as state s (dossier.Reached).
@@ -150,9 +166,6 @@ func (k *Console) waiting(now time.Time) []Item {
 	add("ideas", k.Ideas.Recent, ScreenModeration)
 	add("attendance", k.Comptoir.Unmarked, ScreenComptoirs)
 	add("unassigned", k.Backlog.Unassigned, ScreenCommittee)
-	if w, ok := c.Window(campaign.PhaseLabelling); ok {
-		k.ReviewsDue = w.End
-	}
 	if !k.ReviewsDue.IsZero() && now.After(k.ReviewsDue) {
 		add("reviews_overdue", k.Backlog.Pending, ScreenSession)
 	} else {

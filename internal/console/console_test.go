@@ -51,6 +51,7 @@ func TestWaiting(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			k := tt.k
 			k.Campaign = c
+			k.ReviewsDue = day(10)
 			var got []string
 			for _, it := range k.waiting(tt.now) {
 				if it.N <= 0 {
@@ -62,6 +63,16 @@ func TestWaiting(t *testing.T) {
 				t.Errorf("waiting %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Without a due date, reviews not returned are pending, never overdue.
+func TestWaitingWithoutDueDate(t *testing.T) {
+	k := &Console{Campaign: &campaign.Campaign{}, Vote: vote.Readiness{SettingsSaved: true, BoxCeremony: true},
+		Backlog: review.Backlog{Pending: 2}}
+	got := k.waiting(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(got) != 1 || got[0].Key != "reviews_pending" {
+		t.Errorf("waiting %+v, want the pending reviews", got)
 	}
 }
 

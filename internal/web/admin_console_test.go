@@ -12,7 +12,6 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/console"
 	"budgetcitoyen/internal/i18n"
-	"budgetcitoyen/internal/review"
 )
 
 // countSQL runs a COUNT query of the test's own, the oracle of the console's numbers.
@@ -86,7 +85,7 @@ func TestConsoleCountsEqualTheDatabase(t *testing.T) {
 			}
 
 			// The committee's backlog, counted by the test.
-			minReviews, err := review.MinReviewers(ctx, s.db, id)
+			minReviews, _, err := console.ReviewRules(ctx, s.db, c)
 			if err != nil {
 				t.Fatal(err)
 			}
