@@ -296,6 +296,11 @@ func pageSamples(b Base) []pageSample {
 			return v
 		}()}},
 		{page: "admin_campaign_console", note: "every phase over", data: consolePage{Base: b, K: sampleConsole(3)}},
+		{page: "admin_campaign_console", note: "no due date", data: consolePage{Base: b, K: func() consoleView {
+			v := sampleConsole(-1)
+			v.ReviewsDue = time.Time{}
+			return v
+		}()}},
 		{page: "calendar", data: campaignPage{Base: b, C: sampleCampaignView()}},
 		{page: "campaign", data: campaignPage{Base: b, C: sampleCampaignView()}},
 		{page: "campaign", note: "archived, knapsack", data: campaignPage{Base: b, C: campaignView{Campaign: &campaign.Campaign{
