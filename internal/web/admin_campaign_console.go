@@ -27,6 +27,7 @@ type consoleView struct {
 	*console.Console
 	View  campaignView
 	Today time.Time // now in the campaign's time zone
+	Due   time.Time // when the reviews are due, in the campaign's time zone (zero: no date)
 	// TodayGap: when no phase is open, the index of the timeline's row that today comes
 	// before (its length when every phase is over); -1 when a phase is open, marked itself.
 	TodayGap int
@@ -45,6 +46,9 @@ func (s *Server) viewConsole(r *http.Request, k *console.Console) consoleView {
 	c := k.Campaign
 	now := s.now()
 	v := consoleView{Console: k, View: viewCampaign(c, now), Today: now.In(c.Location()), TodayGap: -1}
+	if !k.ReviewsDue.IsZero() {
+		v.Due = k.ReviewsDue.In(c.Location())
+	}
 	if len(v.View.Open) == 0 {
 		v.TodayGap = len(v.View.Timeline)
 		for i, row := range v.View.Timeline {

@@ -48,7 +48,7 @@ func sampleConsole(gap int) consoleView {
 		items = append(items, consoleItem{Item: console.Item{Key: key, N: 1}, Path: "/p"})
 	}
 	k.Waiting = []console.Item{{Key: "ideas", N: 1}}
-	return consoleView{Console: k, View: v, Today: sampleNow, TodayGap: gap, Waiting: items,
+	return consoleView{Console: k, View: v, Today: sampleNow, Due: k.ReviewsDue, TodayGap: gap, Waiting: items,
 		Groups: []consoleGroup{{Key: "console.group.setup", Links: []staffLink{{Key: "console.screen.settings", Path: "/p"}}}}}
 }
 
@@ -298,7 +298,7 @@ func pageSamples(b Base) []pageSample {
 		{page: "admin_campaign_console", note: "every phase over", data: consolePage{Base: b, K: sampleConsole(3)}},
 		{page: "admin_campaign_console", note: "no due date", data: consolePage{Base: b, K: func() consoleView {
 			v := sampleConsole(-1)
-			v.ReviewsDue = time.Time{}
+			v.Due = time.Time{}
 			return v
 		}()}},
 		{page: "calendar", data: campaignPage{Base: b, C: sampleCampaignView()}},
