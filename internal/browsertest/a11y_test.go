@@ -86,8 +86,11 @@ func a11yPages(s *Site) []a11yPage {
 			tab.Fill("years", "cent", "name", "", "slug", "Pas Valide !")
 			submitWithErrors(t, tab)
 		}},
-		{name: "admin-campaign-edit", role: access.Agent, path: "/admin/campagnes/" + open},
-		{name: "admin-campaign-edit-errors", role: access.Agent, path: "/admin/campagnes/" + open, action: func(t *testing.T, tab *Tab) {
+		{name: "admin-campaign-console", role: access.Agent, path: "/admin/campagnes/" + open},
+		{name: "admin-campaign-console-vote", role: access.Agent, path: "/admin/campagnes/" + vote},
+		{name: "admin-campaign-console-archived", role: access.Agent, path: "/admin/campagnes/" + ArchivedSlug},
+		{name: "admin-campaign-edit", role: access.Agent, path: "/admin/campagnes/" + open + "/parametres"},
+		{name: "admin-campaign-edit-errors", role: access.Agent, path: "/admin/campagnes/" + open + "/parametres", action: func(t *testing.T, tab *Tab) {
 			tab.Fill("envelope", "beaucoup", "slug", "Pas Valide !", "phase_vote_start", "2000-01-01")
 			submitWithErrors(t, tab)
 		}},

@@ -142,7 +142,7 @@ func stepAdminNextEdition(t *testing.T, j *journey) {
 	tab.Fill("source", "copy:"+ArchivedSlug, "years", "10",
 		"name", "Budget citoyen du Pas-de-Calais 2028", "slug", j.newSlug)
 	tab.SubmitOK(mainSubmit)
-	if p := tab.Path(); p != "/admin/campagnes/"+j.newSlug {
+	if p := tab.Path(); p != "/admin/campagnes/"+j.newSlug+"/parametres" {
 		t.Fatalf("after creating the edition: on %s, want its edit form; page:\n%s", p, tab.MainText())
 	}
 	tab.WantText("La campagne est créée")

@@ -208,8 +208,8 @@ func TestKeyboardCampaignForm(t *testing.T) {
 	tab := s.NewTab(t)
 	tab.SignInAs(access.Agent)
 	open, _ := s.Slugs()
-	tab.Open("/admin/campagnes/" + open)
+	tab.Open("/admin/campagnes/" + open + "/parametres")
 	tab.CheckSkipLink()
-	tab.Open("/admin/campagnes/" + open)
+	tab.Open("/admin/campagnes/" + open + "/parametres")
 	tab.CheckTabOrder()
 }

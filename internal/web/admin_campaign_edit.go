@@ -74,6 +74,8 @@ func (s *Server) adminCampaignEdit(w http.ResponseWriter, r *http.Request) error
 // user's text and the messages next to the fields; nothing is saved.
 func (s *Server) adminCampaignUpdate(w http.ResponseWriter, r *http.Request) error {
 	before := campaignOf(r)
+	// The old address of the form (the console's now) re-displays it as the form's own page.
+	r.URL.Path = settingsPath(before.Slug)
 	if err := r.ParseForm(); err != nil {
 		return apperr.New(apperr.Invalid, "error.invalid_form")
 	}
@@ -96,9 +98,12 @@ func (s *Server) adminCampaignUpdate(w http.ResponseWriter, r *http.Request) err
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin_campaign_form", s.campaignForm(r, before, v, errs))
 	}
 	s.flash(r, "admin.edit.done")
-	http.Redirect(w, r, "/admin/campagnes/"+c.Slug, http.StatusSeeOther)
+	http.Redirect(w, r, settingsPath(c.Slug), http.StatusSeeOther)
 	return nil
 }
+
+// settingsPath is the address of a campaign's edit form.
+func settingsPath(slug string) string { return "/admin/campagnes/" + slug + "/parametres" }
 
 // editCampaign runs campaign.Edit; the copies of campaigns kept in memory are read again.
 func (s *Server) editCampaign(r *http.Request, c *campaign.Campaign) error {

@@ -9,12 +9,12 @@ import (
 
 type adminHomePage struct {
 	Base
-	Campaigns         []campaignView
+	Consoles          []consoleView // the campaigns with their phases and counts
 	CanManageAccounts bool
 }
 
-// adminHome is the administration's entry: the campaigns with their open phases, and links
-// to what the person's roles allow.
+// adminHome is the administration's entry: the campaigns with their open phases, their
+// counts and waiting work, and links to what the person's roles allow.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	all, err := campaign.List(r.Context(), s.db)
 	if err != nil {
@@ -22,8 +22,8 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := adminHomePage{Base: s.base(r, "admin.home.title"),
 		CanManageAccounts: access.Allowed(actorOf(r), access.PermManageAccounts, nil)}
-	for i := range all {
-		p.Campaigns = append(p.Campaigns, viewCampaign(&all[i], s.now()))
+	if p.Consoles, err = s.campaignConsoles(r, all); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin_home", p)
 }
@@ -34,8 +34,8 @@ func (s *Server) adminCampaigns(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := adminHomePage{Base: s.base(r, "admin.campaigns.title")}
-	for i := range all {
-		p.Campaigns = append(p.Campaigns, viewCampaign(&all[i], s.now()))
+	if p.Consoles, err = s.campaignConsoles(r, all); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "admin_campaigns", p)
 }

@@ -88,7 +88,7 @@ func (s *Server) adminCampaignCreate(w http.ResponseWriter, r *http.Request) err
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin_campaign_new", p)
 	}
 	s.flash(r, "admin.new.done")
-	http.Redirect(w, r, "/admin/campagnes/"+created.Slug, http.StatusSeeOther)
+	http.Redirect(w, r, settingsPath(created.Slug), http.StatusSeeOther)
 	return nil
 }
 

@@ -74,7 +74,7 @@ func TestAdminCopiesTheLastEdition(t *testing.T) {
 		good := url.Values{"source": {"copy:pas-de-calais-2018"}, "years": {"1"},
 			"name": {"Budget citoyen du Pas-de-Calais 2019"}, "slug": {"pas-de-calais-2019"}}
 		p = b.post("/admin/campagnes/nouvelle", good)
-		if p.Status != http.StatusSeeOther || p.Location != "/admin/campagnes/pas-de-calais-2019" {
+		if p.Status != http.StatusSeeOther || p.Location != "/admin/campagnes/pas-de-calais-2019/parametres" {
 			t.Fatalf("copy: %d → %q\n%s", p.Status, p.Location, excerpt(p.Body))
 		}
 		edit := b.get(p.Location)
@@ -104,7 +104,7 @@ func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 		b := s.browser()
 		agent := demoAccount(t, access.Agent)
 		b.signIn(agent.Email, agent.Password)
-		b.get("/admin/campagnes/pas-de-calais-2018")
+		b.get("/admin/campagnes/pas-de-calais-2018/parametres")
 		before, _ := campaign.BySlug(context.Background(), s.db, "pas-de-calais-2018")
 
 		v := editForm(t, s, "pas-de-calais-2018")
@@ -112,7 +112,7 @@ func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 		v.Set("phase_vote_start", "2018-07-01") // before the committee's end
 		v.Set("cat1_rate", "150")
 		v.Set("name", "Nom modifié qui ne doit pas être enregistré")
-		p := b.post("/admin/campagnes/pas-de-calais-2018", v)
+		p := b.post("/admin/campagnes/pas-de-calais-2018/parametres", v)
 		wantStatus(t, p, http.StatusUnprocessableEntity, "invalid edit")
 		wantContains(t, p, "invalid edit", "Le formulaire contient des erreurs",
 			"Montant illisible", `value="trois cents euros"`,
@@ -130,7 +130,7 @@ func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 		v.Set("cat3_rule", "flat")
 		v.Set("cat3_flat", "5 000")
 		v.Set("action", "add_category")
-		p = b.post("/admin/campagnes/pas-de-calais-2018", v)
+		p = b.post("/admin/campagnes/pas-de-calais-2018/parametres", v)
 		wantStatus(t, p, http.StatusOK, "add a row")
 		wantContains(t, p, "add a row", `value="Transition écologique"`, `name="cat4_name"`)
 		if c, _ := campaign.BySlug(context.Background(), s.db, "pas-de-calais-2018"); len(c.Categories) != 3 {
@@ -140,7 +140,7 @@ func TestAdminEditKeepsInputOnErrorsAndSavesNothing(t *testing.T) {
 		// A valid edit is saved and audited.
 		v.Del("action")
 		v.Set("envelope", "360 000")
-		p = b.post("/admin/campagnes/pas-de-calais-2018", v)
+		p = b.post("/admin/campagnes/pas-de-calais-2018/parametres", v)
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("valid edit: %d\n%s", p.Status, excerpt(p.Body))
 		}

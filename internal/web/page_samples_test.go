@@ -9,6 +9,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/console"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
@@ -30,7 +31,25 @@ func sampleBase(lang i18n.Lang) Base {
 	a := &access.Account{ID: 7, Email: "agent@example.org", DisplayName: "Agent", EmailVerifiedAt: &verified,
 		Roles: []access.Grant{{Role: access.Admin}}}
 	return Base{Lang: lang, Title: "Titre <&>", Actor: access.ActorFor(a), CSRF: "jeton", Path: "/p", Query: "a=1",
-		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true}
+		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true, campaign: sampleCampaign()}
+}
+
+// sampleConsole is a console with every stage, waiting item and group.
+func sampleConsole(gap int) consoleView {
+	v := sampleCampaignView()
+	k := &console.Console{Campaign: v.Campaign, ReviewsDue: sampleNow.AddDate(0, 0, 3),
+		Funnel: []console.Stage{{Key: "ideas", N: 12}, {Key: "winners", N: 1}, {Key: "completed", NoScreen: true}}}
+	var items []consoleItem
+	for _, key := range []string{"ideas", "attendance", "unassigned", "reviews_pending", "reviews_overdue", "ready",
+		"commission", "results", "decision"} {
+		items = append(items, consoleItem{Item: console.Item{Key: key, N: 2}, Path: "/p"}, consoleItem{Item: console.Item{Key: key, N: 1}, Path: "/p"})
+	}
+	for _, key := range []string{"proclamation", "vote_settings", "census", "box"} {
+		items = append(items, consoleItem{Item: console.Item{Key: key, N: 1}, Path: "/p"})
+	}
+	k.Waiting = []console.Item{{Key: "ideas", N: 1}}
+	return consoleView{Console: k, View: v, Today: sampleNow, Due: k.ReviewsDue, TodayGap: gap, Waiting: items,
+		Groups: []consoleGroup{{Key: "console.group.setup", Links: []staffLink{{Key: "console.screen.settings", Path: "/p"}}}}}
 }
 
 // sampleErrors holds an error for each field name the samples' forms use, so that the forms
@@ -214,8 +233,9 @@ func pageSamples(b Base) []pageSample {
 			Form:     voteIdentityForm{Method: "email", Nom: "Durand", Prenom: "Marie", Naissance: "1990-05-04", Commune: "a"},
 			Communes: opts, Publication: campaign.PublishReceipts, ContactEmail: "contact@example.org", Email: "marie@example.org"}
 	}
-	campaigns := []campaignView{sampleCampaignView(), {Campaign: &campaign.Campaign{Slug: "pdc-2018", Name: "Pas-de-Calais 2018",
-		Archived: true}}, {Campaign: &campaign.Campaign{Slug: "pdc-2027", Name: "Pas-de-Calais 2027"}}}
+	consoles := []consoleView{sampleConsole(-1), {Console: &console.Console{Campaign: &campaign.Campaign{Slug: "pdc-2018",
+		Name: "Pas-de-Calais 2018", Archived: true}}}, {Console: &console.Console{Campaign: &campaign.Campaign{Slug: "pdc-2027",
+		Name: "Pas-de-Calais 2027"}}, View: campaignView{Campaign: &campaign.Campaign{Slug: "pdc-2027"}}}}
 	workshopShow := func(mine *workshop.Registration, open, started, cancelled bool) workshopShowPage {
 		return workshopShowPage{Base: b, C: c, S: sampleSessionView(cancelled), Mine: mine, Open: open, Started: started,
 			CanManage: true, CanAttend: true, AnimatorList: []string{"Anne", "Paul"}}
@@ -272,8 +292,20 @@ func pageSamples(b Base) []pageSample {
 				"floor": "cat0_floor", "envelope": "cat0_envelope", "delete": "cat0_delete"}}},
 			VoteRules: opts, Aggregations: opts, Publications: opts, RuleKinds: opts, Updated: sampleNow}},
 		{page: "admin_campaign_new", data: campaignNewPage{Base: b, V: url.Values{"source": {"a"}}, Errors: errs, Sources: opts}},
-		{page: "admin_campaigns", data: adminHomePage{Base: b, Campaigns: campaigns, CanManageAccounts: true}},
-		{page: "admin_home", data: adminHomePage{Base: b, Campaigns: campaigns, CanManageAccounts: true}},
+		{page: "admin_campaigns", data: adminHomePage{Base: b, Consoles: consoles, CanManageAccounts: true}},
+		{page: "admin_home", data: adminHomePage{Base: b, Consoles: consoles, CanManageAccounts: true}},
+		{page: "admin_campaign_console", data: consolePage{Base: b, K: sampleConsole(-1)}},
+		{page: "admin_campaign_console", note: "between phases, nothing waiting", data: consolePage{Base: b, K: func() consoleView {
+			v := sampleConsole(1)
+			v.Waiting = nil
+			return v
+		}()}},
+		{page: "admin_campaign_console", note: "every phase over", data: consolePage{Base: b, K: sampleConsole(3)}},
+		{page: "admin_campaign_console", note: "no due date", data: consolePage{Base: b, K: func() consoleView {
+			v := sampleConsole(-1)
+			v.Due = time.Time{}
+			return v
+		}()}},
 		{page: "calendar", data: campaignPage{Base: b, C: sampleCampaignView()}},
 		{page: "campaign", data: campaignPage{Base: b, C: sampleCampaignView()}},
 		{page: "campaign", note: "archived, knapsack", data: campaignPage{Base: b, C: campaignView{Campaign: &campaign.Campaign{

@@ -39,6 +39,8 @@ type Base struct {
 	RequestID string
 	Now       time.Time
 	CanAdmin  bool
+	// campaign is the campaign of the page's address, if any: StaffNav reads it.
+	campaign *campaign.Campaign
 }
 
 // base fills the common part of a page.
@@ -49,6 +51,7 @@ func (s *Server) base(r *http.Request, titleKey string, args ...any) Base {
 		Lang: lang, Actor: actor, CSRF: s.csrfToken(r), Path: r.URL.Path,
 		RequestID: requestID(r.Context()), Now: s.now(),
 		CanAdmin: access.Allowed(actor, access.PermAdminArea, nil),
+		campaign: campaignOf(r),
 	}
 	if titleKey != "" {
 		b.Title = s.cat.T(lang, titleKey, args...)

@@ -72,7 +72,10 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes", access.PermManageCampaigns, s.adminCampaigns},
 		{"GET /admin/campagnes/nouvelle", access.PermManageCampaigns, s.adminCampaignNew},
 		{"POST /admin/campagnes/nouvelle", access.PermManageCampaigns, s.adminCampaignCreate},
-		{"GET /admin/campagnes/{slug}", access.PermManageCampaigns, s.adminCampaignEdit},
+		{"GET /admin/campagnes/{slug}", access.PermManageCampaigns, s.adminCampaignConsole},
+		{"GET /admin/campagnes/{slug}/parametres", access.PermManageCampaigns, s.adminCampaignEdit},
+		{"POST /admin/campagnes/{slug}/parametres", access.PermManageCampaigns, s.adminCampaignUpdate},
+		// The edit form's address before the console took it: forms already open still save.
 		{"POST /admin/campagnes/{slug}", access.PermManageCampaigns, s.adminCampaignUpdate},
 		{"GET /admin/journal", access.PermAdminArea, s.adminAudit},
 
