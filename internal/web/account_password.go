@@ -76,5 +76,15 @@ func (s *Server) accountPageFor(r *http.Request) (accountPage, error) {
 		}
 		p.Grants = append(p.Grants, v)
 	}
+	all, err := campaign.List(r.Context(), s.db)
+	if err != nil {
+		return accountPage{}, err
+	}
+	for _, c := range all {
+		if _, ok := c.Window(campaign.PhaseComptoirs); ok && !c.Archived {
+			p.MyWorkshops = append(p.MyWorkshops, espaceLink{"/" + c.Slug + "/comptoirs/mes-inscriptions",
+				s.cat.T(langOf(r), "staffpages.account.workshops", c.Name)})
+		}
+	}
 	return p, nil
 }

@@ -16,6 +16,9 @@ type accountPage struct {
 	Base
 	Account *access.Account
 	Grants  []grantView
+	// MyWorkshops links each current campaign's "my comptoir registrations" page: the
+	// person's own pages are all one click from the account's.
+	MyWorkshops []espaceLink
 }
 
 func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) error {

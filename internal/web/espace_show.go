@@ -110,6 +110,7 @@ type espacePage struct {
 	Trusteeships  []espaceLink
 	Staff         []espaceLink
 	Suggestions   []espaceLink // what the person can do now, shown when the page is empty
+	Campaigns     []espaceLink // every campaign's public page
 }
 
 // Empty reports whether the person has nothing on the page yet.
@@ -309,6 +310,24 @@ func (s *Server) espacePageFor(r *http.Request) (espacePage, error) {
 	}
 	if access.Allowed(actor, access.PermManageAccounts, nil) {
 		p.Staff = append(p.Staff, espaceLink{"/admin/comptes", s.cat.T(lang, "espace.staff.accounts")})
+	}
+	// Each current campaign's console, one click from every screen of the campaign.
+	for i := range all {
+		c := &all[i]
+		if !c.Archived && p.CanAdmin && (access.Allowed(actor, access.PermManageCampaigns, &c.ID) ||
+			access.Allowed(actor, access.PermManageDossiers, &c.ID)) {
+			p.Staff = append(p.Staff, espaceLink{"/admin/campagnes/" + c.Slug, s.cat.T(lang, "espace.staff.console", c.Name)})
+		}
+	}
+	// Every campaign's public page, newest first: its ideas, projects, results are one
+	// click further.
+	for i := range all {
+		c := &all[i]
+		text := c.Name
+		if c.Archived {
+			text = s.cat.T(lang, "espace.campaigns.archived", c.Name)
+		}
+		p.Campaigns = append(p.Campaigns, espaceLink{"/" + c.Slug, text})
 	}
 
 	// What can be done now in each campaign: the whole page for someone who has nothing yet,

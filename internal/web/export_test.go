@@ -2,7 +2,9 @@ package web
 
 import (
 	"html/template"
+	"strings"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/i18n"
 )
 
@@ -26,4 +28,21 @@ func TemplateSwitch(s *Server) (func(plain bool), error) {
 			s.tmpl = pre
 		}
 	}, nil
+}
+
+// RoutePattern is one GET route of the site and the permission it requires.
+type RoutePattern struct {
+	Pattern string // without the method
+	Perm    access.Permission
+}
+
+// GetRoutes lists the site's GET routes, for the tests that check every page is reachable.
+func GetRoutes() []RoutePattern {
+	var out []RoutePattern
+	for _, rt := range (&Server{}).routeTable() {
+		if p, ok := strings.CutPrefix(rt.pattern, "GET "); ok {
+			out = append(out, RoutePattern{Pattern: p, Perm: rt.perm})
+		}
+	}
+	return out
 }

@@ -33,6 +33,8 @@ const (
 	screenBoard     console.Screen = "board"
 	screenPublic    console.Screen = "public"
 	screenProjects  console.Screen = "projects"
+	screenMembers   console.Screen = "members"
+	screenUnseal    console.Screen = "unseal"
 )
 
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
@@ -47,10 +49,12 @@ var staffScreens = []staffScreen{
 	{console.ScreenDossiers, "/admin/campagnes/%s/dossiers", access.PermManageDossiers, "dossiers", true, ""},
 	{console.ScreenCommittee, "/admin/campagnes/%s/comite", access.PermManageDossiers, "dossiers", true, ""},
 	{console.ScreenSession, "/admin/campagnes/%s/comite/seance", access.PermManageDossiers, "dossiers", true, ""},
+	{screenMembers, "/%s/comite", access.PermReview, "dossiers", false, ""},
 	{console.ScreenCommission, "/admin/campagnes/%s/commission", access.PermManageDossiers, "dossiers", true, ""},
 	{console.ScreenVote, "/admin/campagnes/%s/vote", access.PermManageCampaigns, "vote", true, ""},
 	{console.ScreenBox, "/admin/campagnes/%s/vote/urne", access.PermManageCampaigns, "vote", true, ""},
 	{screenBoard, "/%s/vote/urne", access.PermPublic, "vote", false, ""},
+	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
