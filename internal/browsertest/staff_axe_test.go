@@ -3,8 +3,8 @@ package browsertest
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"sort"
+	"strings"
 	"testing"
 
 	"budgetcitoyen/internal/access"
