@@ -21,6 +21,10 @@ var cheapPasswords = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, Sal
 // TestAuditVerifyAfterMigratingAnOldDemo: a demo database written before the migration 0017,
 // with entries that name people by address as the code then did, goes through "migrate";
 // afterwards "audit verify" passes and no entry holds an address but a campaign's contact.
+//
+// Today's demo needs today's schema, so the database is seeded at the latest version, given
+// the entries the old code wrote, and then told that 0017 was never applied: "migrate"
+// applies it alone (its file holds no schema change, only its Go step).
 func TestAuditVerifyAfterMigratingAnOldDemo(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -28,7 +32,7 @@ func TestAuditVerifyAfterMigratingAnOldDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.MigrateTo(ctx, 16); err != nil {
+	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -54,6 +58,9 @@ func TestAuditVerifyAfterMigratingAnOldDemo(t *testing.T) {
 	old, err := audit.Verify(ctx, d)
 	if err != nil || !old.OK() {
 		t.Fatalf("old log: %+v %v", old, err)
+	}
+	if _, err := d.ExecContext(ctx, "DELETE FROM schema_migrations WHERE version = 17"); err != nil {
+		t.Fatal(err)
 	}
 	d.Close()
 

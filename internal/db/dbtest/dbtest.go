@@ -113,7 +113,18 @@ func PostgresEmpty(t testing.TB) *db.DB {
 		t.Fatalf("create schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() {
-		if _, err := pgBaseDB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		// Two schemas dropped at the same moment by tests running side by side can deadlock
+		// on the catalog (SQLSTATE 40P01, seen once in CI): PostgreSQL then cancels one drop,
+		// which is tried again.
+		var err error
+		for try := 0; try < 5; try++ {
+			if _, err = pgBaseDB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err == nil ||
+				!strings.Contains(err.Error(), "40P01") {
+				break
+			}
+			time.Sleep(time.Duration(50*(try+1)) * time.Millisecond)
+		}
+		if err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
