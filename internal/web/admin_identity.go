@@ -62,12 +62,21 @@ func cacheByVersion(w http.ResponseWriter, r *http.Request, version string) {
 func (s *Server) identityCSS(w http.ResponseWriter, r *http.Request) error {
 	i, err := s.identityOf(r.Context())
 	if err != nil {
-		return err
+		return s.assetFailed(w, r, err)
 	}
 	cacheByVersion(w, r, i.CSSVersion())
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	_, err = w.Write(i.CSS())
 	return err
+}
+
+// assetFailed answers an identity asset that could not be read. These routes are served
+// before the session is loaded (withAssets), so the French error page, which reads the
+// session, is not available: a plain 500, logged with the request id.
+func (s *Server) assetFailed(w http.ResponseWriter, r *http.Request, err error) error {
+	s.log.ErrorContext(r.Context(), "identity asset", "err", err, "id", requestID(r.Context()))
+	http.Error(w, "Erreur interne / internal error", http.StatusInternalServerError)
+	return nil
 }
 
 // logoCSP is the policy of the logo's own address: opened directly, an SVG can run
@@ -78,10 +87,14 @@ const logoCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 func (s *Server) identityLogo(w http.ResponseWriter, r *http.Request) error {
 	i, err := s.identityOf(r.Context())
 	if err != nil {
-		return err
+		return s.assetFailed(w, r, err)
 	}
 	if len(i.Logo) == 0 {
-		return apperr.New(apperr.NotFound, "error.not_found")
+		// Served before the session is loaded: no French page (it needs the session), a
+		// plain answer, which is all an <img> reads.
+		w.Header().Set("Cache-Control", "no-cache")
+		http.Error(w, "Aucun logo / no logo", http.StatusNotFound)
+		return nil
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", logoCSP)
