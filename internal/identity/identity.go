@@ -87,16 +87,23 @@ func shortHash(b []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// Audit is what the audit log keeps of an identity: the logo by its hash, never its bytes.
+// Audit is what the audit log keeps of an identity: the logo by its hash, never its bytes;
+// the contact by its hash too, as it may hold an e-mail address (no address in the audit
+// log: it cannot be erased from its chain).
 type Audit struct {
-	Name, Color, Address, Contact string
-	LogoType, LogoSHA256          string `json:",omitempty"`
+	Name, Color, Address string
+	ContactSHA256        string `json:",omitempty"`
+	LogoType, LogoSHA256 string `json:",omitempty"`
 }
 
 // AuditView returns the audit form of the identity.
 func (i Identity) AuditView() Audit {
-	return Audit{Name: i.Name, Color: i.Color, Address: i.Address, Contact: i.Contact,
-		LogoType: i.LogoType, LogoSHA256: i.LogoHash()}
+	a := Audit{Name: i.Name, Color: i.Color, Address: i.Address, LogoType: i.LogoType, LogoSHA256: i.LogoHash()}
+	if i.Contact != "" {
+		sum := sha256.Sum256([]byte(i.Contact))
+		a.ContactSHA256 = hex.EncodeToString(sum[:])
+	}
+	return a
 }
 
 // Validate checks the texts and the colour (the logo is checked by PrepareLogo).

@@ -1,0 +1,45 @@
+package browsertest
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestIdentityHeader: the home page shows the demo's identity (logo, institution, site
+// name in the header on the main colour; address and contact in the footer) at 1280 and
+// 375 px, with no WCAG 2.1 A/AA violation and no horizontal scroll on the phone.
+func TestIdentityHeader(t *testing.T) {
+	t.Parallel()
+	s := SharedSite(t)
+	tab := s.NewTab(t)
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"1280", 1280, 900, false}, {"375", phoneWidth, phoneHeight, true}} {
+		tab.SetViewport(vp.width, vp.height, vp.mobile)
+		tab.Open("/")
+		if !Eval[bool](tab, `(() => { const i = document.querySelector('header .brand img.brand-logo');
+			return !!i && i.complete && i.naturalWidth > 0 })()`) {
+			t.Errorf("%s: the header's logo did not load", vp.name)
+		}
+		if got := Eval[string](tab, `document.querySelector('header .brand').innerText.replace(/\s+/g, ' ').trim()`); got != "Département du Pas-de-Calais Budget citoyen" {
+			t.Errorf("%s: the brand reads %q", vp.name, got)
+		}
+		// The main colour, from /identite.css, is the header's background.
+		if bg := Eval[string](tab, `getComputedStyle(document.querySelector('header.site-header')).backgroundColor`); bg != "rgb(11, 83, 148)" {
+			t.Errorf("%s: header background %s, want the demo's #0b5394", vp.name, bg)
+		}
+		footer := Eval[string](tab, `document.querySelector('footer').innerText`)
+		for _, want := range []string{"1 rue de l'Exemple, 62000 Arras", "budget-citoyen@demo.budgetcitoyen.test"} {
+			if !strings.Contains(footer, want) {
+				t.Errorf("%s: the footer lacks %q", vp.name, want)
+			}
+		}
+		tab.CheckAxe()
+		tab.CheckNoHorizontalScroll()
+		tab.Screenshot("home-identity-" + vp.name)
+		tab.ViewportScreenshot("home-identity-top-" + vp.name)
+	}
+	tab.ResetViewport()
+}
