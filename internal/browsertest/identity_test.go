@@ -37,8 +37,12 @@ func TestIdentityHeader(t *testing.T) {
 			}
 		}
 		tab.CheckAxe()
+		// CheckNoHorizontalScroll leaves a phone-sized viewport (ResetViewport does not
+		// restore the width): the viewport is set again before each screenshot.
 		tab.CheckNoHorizontalScroll()
+		tab.SetViewport(vp.width, vp.height, vp.mobile)
 		tab.Screenshot("home-identity-" + vp.name)
+		tab.SetViewport(vp.width, vp.height, vp.mobile)
 		tab.ViewportScreenshot("home-identity-top-" + vp.name)
 	}
 	tab.ResetViewport()
