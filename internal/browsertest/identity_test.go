@@ -3,6 +3,8 @@ package browsertest
 import (
 	"strings"
 	"testing"
+
+	"budgetcitoyen/internal/access"
 )
 
 // TestIdentityHeader: the home page shows the demo's identity (logo, institution, site
@@ -45,5 +47,32 @@ func TestIdentityHeader(t *testing.T) {
 		tab.SetViewport(vp.width, vp.height, vp.mobile)
 		tab.ViewportScreenshot("home-identity-top-" + vp.name)
 	}
+	tab.ResetViewport()
+}
+
+// TestIdentityAdminForm: the administrators' identity form, empty and sent back with a
+// colour too light (its message names the contrast obtained), passes axe-core and fits a
+// phone. It saves nothing: the shared site keeps the demo's identity for the other tests.
+func TestIdentityAdminForm(t *testing.T) {
+	t.Parallel()
+	s := SharedSite(t)
+	tab := s.NewTab(t)
+	tab.SignInAs(access.Admin)
+	tab.Open("/admin")
+	tab.SubmitOK(`main a[href="/admin/identite"]`)
+	tab.WantText("Identité de l'institution", "Couleur principale")
+	tab.CheckAxe()
+	tab.Fill("color", "#ffcc00", "name", "Ville d'Exemple")
+	submitWithErrors(t, tab)
+	tab.WantText("Cette couleur est trop claire", "1,5:1")
+	if v := tab.Value("name"); v != "Ville d'Exemple" {
+		t.Errorf("the form lost what was typed: name %q", v)
+	}
+	tab.CheckAxe()
+	tab.CheckNoHorizontalScroll()
+	tab.SetViewport(1280, 900, false)
+	tab.Screenshot("identity-admin-errors-1280")
+	tab.SetViewport(phoneWidth, phoneHeight, true)
+	tab.Screenshot("identity-admin-errors-375")
 	tab.ResetViewport()
 }
