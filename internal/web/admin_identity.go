@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/mail"
 	"strings"
 
 	"budgetcitoyen/internal/apperr"
@@ -21,7 +22,9 @@ const (
 // identityView is what the layout shows of the institution's identity.
 type identityView struct {
 	Name, Address, Contact string
-	CSSURL, LogoURL        string // LogoURL "" with no logo
+	// ContactIsEmail is set when the contact is an e-mail address alone: a mailto link.
+	ContactIsEmail  bool
+	CSSURL, LogoURL string // LogoURL "" with no logo
 }
 
 // identityOf returns the identity from the process's copy (at most readCacheTTL old; a
@@ -41,6 +44,9 @@ func (s *Server) identityView(ctx context.Context) identityView {
 	}
 	v := identityView{Name: i.Name, Address: i.Address, Contact: i.Contact,
 		CSSURL: IdentityCSSPath + "?v=" + i.CSSVersion()}
+	if a, err := mail.ParseAddress(i.Contact); err == nil && a.Name == "" && a.Address == i.Contact {
+		v.ContactIsEmail = true
+	}
 	if len(i.Logo) > 0 {
 		v.LogoURL = IdentityLogoPath + "?v=" + i.LogoVersion()
 	}

@@ -53,7 +53,7 @@ func TestIdentityOnPublicPages(t *testing.T) {
 		wantStatus(t, home, http.StatusOK, "home")
 		wantContains(t, home, "home", `<span class="brand-institution">Département du Pas-de-Calais</span>`,
 			`<span class="brand-site">Budget citoyen</span>`, `class="brand-logo"`,
-			`<p class="footer-address">`+want.Address+`</p>`, `Contact : `+want.Contact)
+			`<p class="footer-address">`+want.Address+`</p>`, `Contact : <a href="mailto:`+want.Contact+`">`+want.Contact+`</a>`)
 		// The main colour reaches the header through the generated stylesheet.
 		m := cssURLRe.FindStringSubmatch(home.Body)
 		if m == nil {

@@ -32,7 +32,7 @@ func sampleBase(lang i18n.Lang) Base {
 		Roles: []access.Grant{{Role: access.Admin}}}
 	return Base{Lang: lang, Title: "Titre <&>", Actor: access.ActorFor(a), CSRF: "jeton", Path: "/p", Query: "a=1",
 		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true, campaign: sampleCampaign(),
-		Identity: identityView{Name: "Département <&>", Address: "1 rue de l'Exemple, 62000 Arras", Contact: "contact@example.org",
+		Identity: identityView{Name: "Département <&>", Address: "1 rue de l'Exemple, 62000 Arras", Contact: "contact@example.org", ContactIsEmail: true,
 			CSSURL: "/identite.css?v=0123", LogoURL: "/identite/logo?v=abcd"}}
 }
 
