@@ -85,6 +85,18 @@ func TestIdentityOnPublicPages(t *testing.T) {
 		if old := b.get("/identite/logo?v=0000000000000000"); old.Header.Get("Cache-Control") != "no-cache" {
 			t.Errorf("old version: Cache-Control %q", old.Header.Get("Cache-Control"))
 		}
+		// Like the static files, they are served before the session is read: the same for
+		// everyone, no cookie, no Vary, so shared caches may keep them.
+		signed := s.browser()
+		cit := demoAccount(t, access.Citizen)
+		signed.signIn(cit.Email, cit.Password)
+		for _, path := range []string{html.UnescapeString(m[1]), html.UnescapeString(lm[1])} {
+			p := signed.get(path)
+			if p.Status != http.StatusOK || len(p.Header.Values("Vary")) != 0 || len(p.Header.Values("Set-Cookie")) != 0 ||
+				!strings.HasPrefix(p.Header.Get("Cache-Control"), "public") || p.Header.Get("X-Request-Id") == "" {
+				t.Errorf("%s signed in: status %d, headers %v", path, p.Status, p.Header)
+			}
+		}
 		// Every public page carries it, the English one too.
 		for _, path := range []string{"/calendrier?lang=en", "/mentions-legales", "/connexion"} {
 			p := b.get(path)
