@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/mail"
 	"strings"
 
 	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/identity"
 )
 
@@ -129,6 +131,17 @@ func identityForm(i identity.Identity) map[string]string {
 func (s *Server) adminIdentityPage(r *http.Request, saved identity.Identity, form map[string]string, errs apperr.FieldErrors) adminIdentityData {
 	p := adminIdentityData{Base: s.base(r, "identity.admin.title"), Form: form, Errors: errs,
 		Contrast: identity.FormatRatio(identity.ContrastWithWhite(saved.ColorOrDefault()))}
+	// The ratios are written the French way (« 4,5:1 »); English writes 4.5:1.
+	if p.Lang == i18n.EN {
+		p.Contrast = strings.Replace(p.Contrast, ",", ".", 1)
+		if m, ok := errs["color"]; ok && m.Key == "identity.invalid.contrast" {
+			args := make([]any, len(m.Args))
+			for i, a := range m.Args {
+				args[i] = strings.Replace(fmt.Sprint(a), ",", ".", 1)
+			}
+			errs["color"] = apperr.Msg(m.Key, args...)
+		}
+	}
 	if len(saved.Logo) > 0 {
 		p.LogoURL = IdentityLogoPath + "?v=" + saved.LogoVersion()
 	}

@@ -137,6 +137,11 @@ func TestIdentityAdmin(t *testing.T) {
 		wantContains(t, plain(bad), "bad input", `value="Ville d'Exemple"`, `value="#FFCC00"`, `value="2 place du Marché"`,
 			`value="mairie@example.org"`, "Cette couleur est trop claire : un texte blanc sur ce fond n'a qu'un contraste de 1,5:1",
 			"Ce SVG n'est pas accepté", `id="f-color-error"`, `id="f-logo-error"`)
+		// In English, the ratio is written 1.5:1.
+		wantContains(t, b.get("/admin/identite?lang=en"), "English form", "Main colour")
+		en := plain(b.postIdentity(map[string]string{"name": "Ville", "color": "#ffcc00"}, "", nil))
+		wantContains(t, en, "English refusal", "only has a contrast of 1.5:1; at least 4.5:1 is needed")
+		b.get("/admin/identite?lang=fr")
 		for _, tc := range []struct{ name, color, file, want string }{
 			{"no name", "#0b5394", "", "Indiquez le nom de l'institution."},
 			{"not a colour", "bleu", "", "Indiquez une couleur au format hexadécimal"},
