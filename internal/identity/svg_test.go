@@ -138,3 +138,20 @@ func FuzzSanitizeSVG(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSanitizeSVG: a logo near the size limit (about 250 KB of paths).
+func BenchmarkSanitizeSVG(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">`)
+	for sb.Len() < MaxLogoBytes-200 {
+		sb.WriteString(`<path d="M1 2 L3 4 C5 6 7 8 9 10 Z" fill="#123456" stroke="#000"/>`)
+	}
+	sb.WriteString(`</svg>`)
+	in := []byte(sb.String())
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := SanitizeSVG(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
