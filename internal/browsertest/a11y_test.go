@@ -101,6 +101,11 @@ func a11yPages(s *Site) []a11yPage {
 			tab.Fill("throttle_hours", "2", "log_days", "toujours")
 			submitWithErrors(t, tab)
 		}},
+		{name: "admin-identity", role: access.Admin, path: "/admin/identite"},
+		{name: "admin-identity-errors", role: access.Admin, path: "/admin/identite", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("color", "#ffff00", "name", "")
+			submitWithErrors(t, tab)
+		}},
 		{name: "admin-account", role: access.Admin, path: fmt.Sprintf("/admin/comptes/%d", s.accountID(s.demoEmail(access.Citizen)))},
 	}
 }

@@ -68,6 +68,9 @@ func IsEmpty(ctx context.Context, q db.Querier) (bool, error) {
 // passwords (zero: account.DefaultParams).
 func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.PasswordParams) error {
 	env := change.Env{DB: d, Now: func() time.Time { return now }}
+	if err := seedIdentity(ctx, env); err != nil {
+		return err
+	}
 	camps, err := campaigns(now)
 	if err != nil {
 		return err

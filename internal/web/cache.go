@@ -9,6 +9,7 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/identity"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/vote"
 )
@@ -83,13 +84,18 @@ type readCaches struct {
 	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
 	voters    finalCache[voterKey, vote.Voter]        // voter registrations
 	closed    finalCache[closedKey, *closedVoteData]  // what votes closed for good left
+	// identity is the institution's identity, read by every page's layout; identityWrites
+	// moves whenever this process saves it.
+	identity       ttlCache[struct{}, identity.Identity]
+	identityWrites atomic.Uint64
 }
 
 // init sets the clocks of the copies and has them follow this process's campaign changes.
 func (rc *readCaches) init(d *db.DB, wall func() time.Time) {
-	rc.campaigns.clock, rc.list.clock, rc.ballots.clock = wall, wall, wall
+	rc.campaigns.clock, rc.list.clock, rc.ballots.clock, rc.identity.clock = wall, wall, wall, wall
 	rc.closed.max = maxClosedVotes
 	d.Watch(campaign.Topic, func(int64) { rc.campaignWrites.Add(1) })
+	d.Watch(identity.Topic, func(int64) { rc.identityWrites.Add(1) })
 }
 
 // closedKey names a vote by its campaign and the end of its window: a vote reopened by a

@@ -31,7 +31,9 @@ func sampleBase(lang i18n.Lang) Base {
 	a := &access.Account{ID: 7, Email: "agent@example.org", DisplayName: "Agent", EmailVerifiedAt: &verified,
 		Roles: []access.Grant{{Role: access.Admin}}}
 	return Base{Lang: lang, Title: "Titre <&>", Actor: access.ActorFor(a), CSRF: "jeton", Path: "/p", Query: "a=1",
-		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true, campaign: sampleCampaign()}
+		Flash: "Enregistré", RequestID: "req-1", Now: sampleNow, CanAdmin: true, campaign: sampleCampaign(),
+		Identity: identityView{Name: "Département <&>", Address: "1 rue de l'Exemple, 62000 Arras", Contact: "contact@example.org", ContactIsEmail: true,
+			CSSURL: "/identite.css?v=0123", LogoURL: "/identite/logo?v=abcd"}}
 }
 
 // sampleConsole is a console with every stage, waiting item and group.
@@ -522,6 +524,10 @@ func pageSamples(b Base) []pageSample {
 			Processings: []processingView{{Key: "vote", Rows: []retentionRow{{Kind: "Registre", Duration: "90 jours"}}}}}},
 		{page: "privacy_register", note: "no controller named", data: privacyPageData{Base: b,
 			Processings: []processingView{{Key: "accounts"}}}},
+		{page: "admin_identity", data: adminIdentityData{Base: b, Form: map[string]string{"name": "Département", "color": "#ffff00"},
+			LogoURL: "/identite/logo?v=abcd", Contrast: "8,2:1",
+			Errors: apperr.FieldErrors{"color": apperr.Msg("identity.invalid.contrast", "1,1:1", "4,5:1"), "logo": apperr.Msg("identity.invalid.svg")}}},
+		{page: "admin_identity", note: "no logo yet", data: adminIdentityData{Base: b, Form: map[string]string{}, Contrast: "8,2:1"}},
 		{page: "admin_privacy", data: adminPrivacyData{Base: b, Form: siteForm(privacy.DefaultSite),
 			Errors: apperr.FieldErrors{"throttle_hours": apperr.Msg("error.required"), "controller": apperr.Msg("error.required")}}},
 		{page: "vote_box_admin", note: "no box, the form with errors", data: ceremonyPage{Base: b, Campaign: c, HasVote: true,

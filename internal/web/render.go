@@ -39,6 +39,8 @@ type Base struct {
 	RequestID string
 	Now       time.Time
 	CanAdmin  bool
+	// Identity is the institution's identity, shown by the layout's header and footer.
+	Identity identityView
 	// campaign is the campaign of the page's address, if any: StaffNav reads it.
 	campaign *campaign.Campaign
 }
@@ -52,6 +54,7 @@ func (s *Server) base(r *http.Request, titleKey string, args ...any) Base {
 		RequestID: requestID(r.Context()), Now: s.now(),
 		CanAdmin: access.Allowed(actor, access.PermAdminArea, nil),
 		campaign: campaignOf(r),
+		Identity: s.identityView(r.Context()),
 	}
 	if titleKey != "" {
 		b.Title = s.cat.T(lang, titleKey, args...)

@@ -83,6 +83,8 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/comptes", access.PermManageAccounts, s.adminAccounts},
 		{"GET /admin/donnees-personnelles", access.PermManageAccounts, s.adminPrivacy},
 		{"POST /admin/donnees-personnelles", access.PermManageAccounts, s.adminPrivacySave},
+		{"GET /admin/identite", access.PermManageAccounts, s.adminIdentity},
+		{"POST /admin/identite", access.PermManageAccounts, s.adminIdentitySave},
 		{"GET /admin/comptes/{id}", access.PermManageAccounts, s.adminAccount},
 		{"POST /admin/comptes/{id}/roles", access.PermManageAccounts, s.adminAccountGrant},
 		{"POST /admin/comptes/{id}/roles/retirer", access.PermManageAccounts, s.adminAccountRevoke},
@@ -253,6 +255,10 @@ func (s *Server) withAssets(next http.Handler) http.Handler {
 	// Each asset gets a literal route: a "/static/" prefix would conflict with "/{slug}/…".
 	for _, name := range staticNames() {
 		assets.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, access.PermPublic, s.staticServe})))
+	}
+	// The identity's stylesheet and logo are the same for everyone too.
+	for _, rt := range []route{{IdentityCSSPath, access.PermPublic, s.identityCSS}, {IdentityLogoPath, access.PermPublic, s.identityLogo}} {
+		assets.Handle("GET "+rt.pattern, s.metrics.instrument("GET "+rt.pattern, s.guard(rt)))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, pattern := assets.Handler(r); pattern != "" {
