@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"flag"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/campaign"
 )
 
 // screensDir is where TestScreens writes its screenshots:
@@ -169,15 +171,51 @@ func screenJourneys(t *testing.T, s *Site, dir string) {
 		_ = open
 	})
 	t.Run("review-form", func(t *testing.T) {
-		tab := s.NewTab(t)
-		tab.SignInAs(access.Committee)
-		tab.Open("/" + open + "/comite")
-		r := firstLink(tab, committeeLinkRe)
-		if r == "" {
-			t.Skipf("the demo committee member has no dossier to review:\n%s", tab.MainText())
+		// On a site of its own: the open campaign's dossiers are submitted and assigned to
+		// the demo committee member, who declares no conflict and opens the review form.
+		s := NewSite(t)
+		ctx := context.Background()
+		c, err := campaign.BySlug(ctx, s.DB, open)
+		if err != nil {
+			t.Fatal(err)
 		}
-		tab.Open(r)
-		tab.screens(dir, "review-form")
+		if _, err := s.DB.ExecContext(ctx, "UPDATE dossiers SET state = 'submitted', submitted_at = $1 WHERE campaign_id = $2",
+			seedNow, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		s.SetNow(seedNow.AddDate(0, 0, 65))
+		_, last, _ := c.Days(campaign.PhaseLabelling)
+		admin := "/admin/campagnes/" + open
+		tab := s.NewTab(t)
+		tab.SignInAs(access.Agent)
+		tab.Open(admin + "/comite")
+		tab.Type("min_reviewers", "1")
+		tab.Type("quorum", "1")
+		tab.Set("due_on", last.String())
+		tab.SubmitOK(`main form[action="` + admin + `/comite/reglages"] button[type=submit]`)
+		tab.SubmitOK(`main form[action="` + admin + `/comite/affectations/auto"] button[type=submit]`)
+		tab.screens(dir, "committee-admin")
+		tab.Open(admin + "/comite/seance")
+		tab.screens(dir, "committee-session")
+
+		mt := s.NewTab(t)
+		mt.SignInAs(access.Committee)
+		mt.Open("/" + open + "/comite")
+		mt.screens(dir, "committee-member")
+		r := firstLink(mt, committeeLinkRe)
+		if r == "" {
+			t.Skipf("the demo committee member has no dossier to review:\n%s", mt.MainText())
+		}
+		mt.Open(r)
+		if mt.Has(`input[name=conflict]`) {
+			mt.screens(dir, "review-declaration")
+			mt.Click(`#conflict-no`)
+			mt.SubmitOK(`main form[action$="/declaration"] button[type=submit]`)
+		}
+		mt.screens(dir, "review-form")
+		if st := mt.Submit(`main button[name=submit][value=final]`); st == http.StatusUnprocessableEntity {
+			mt.screens(dir, "review-form-errors")
+		}
 	})
 }
 
