@@ -1,12 +1,15 @@
 package browsertest
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -73,6 +76,18 @@ func TestScreens(t *testing.T) {
 			roles = append(roles, p.role)
 		}
 		byRole[p.role] = append(byRole[p.role], p)
+	}
+	for _, ps := range byRole {
+		// The English pages last: the language chosen stays for the pages after them.
+		slices.SortStableFunc(ps, func(a, b a11yPage) int {
+			en := func(p a11yPage) int {
+				if strings.Contains(p.path, "lang=en") {
+					return 1
+				}
+				return 0
+			}
+			return cmp.Compare(en(a), en(b))
+		})
 	}
 	for _, role := range roles {
 		name := string(role)
