@@ -24,6 +24,7 @@ type budgetRow struct{ I, N int }
 type stepLink struct {
 	Key, URL, Label string
 	Current         bool
+	N, Of           int // its number from 1 and the number of steps ("Étape N sur Of")
 }
 
 type docView struct {
@@ -184,6 +185,9 @@ func (s *Server) dossierPageFor(r *http.Request, c *campaign.Campaign, d *dossie
 		p.Steps = append(p.Steps, stepLink{Key: k, URL: p.URL + "/" + k, Label: s.cat.T(lang, "dossier.step."+k), Current: k == step})
 	}
 	p.Steps = append(p.Steps, stepLink{Key: "", URL: p.URL, Label: s.cat.T(lang, "dossier.step.review"), Current: step == ""})
+	for i := range p.Steps {
+		p.Steps[i].N, p.Steps[i].Of = i+1, len(p.Steps)
+	}
 	st, err := dossier.StructureByID(ctx, s.db, d.StructureID)
 	if err != nil {
 		return nil, err
