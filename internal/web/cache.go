@@ -83,6 +83,7 @@ type readCaches struct {
 	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
 	voters    finalCache[voterKey, vote.Voter]        // voter registrations
 	closed    finalCache[closedKey, *closedVoteData]  // what votes closed for good left
+	photos    photoCache                              // the photos' widths made so far
 }
 
 // init sets the clocks of the copies and has them follow this process's campaign changes.

@@ -149,6 +149,7 @@ func (s *Server) routeTable() []route {
 		// Vote.
 		{"GET /{slug}/projets", pub, s.projectsList},
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
+		{"GET /{slug}/photos/{file}", pub, s.projectPhoto},
 		{"GET /{slug}/vote", pub, s.voteHome},
 		{"GET /{slug}/vote/urne", pub, s.voteBoard},
 		{"POST /{slug}/vote/urne", pub, s.voteBoard},
