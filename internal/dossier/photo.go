@@ -20,9 +20,17 @@ import (
 // JPEG, which keeps nothing but pixels. A photo narrower than a width is never enlarged.
 var PhotoWidths = []int{320, 640, 1280}
 
-// PhotoQuality is the JPEG quality of the widths shown on pages: 72 keeps a 640 px photo
-// of a project well under 40 KB.
-const PhotoQuality = 72
+// PhotoQuality is the JPEG quality of the widths shown on pages. A width the catalogue's
+// cards may load (up to ThumbMaxWidth) must weigh under ThumbMaxBytes: a busy photo is
+// encoded again at lower qualities (down to 40) until it does.
+const (
+	PhotoQuality  = 72
+	ThumbMaxWidth = 640
+	ThumbMaxBytes = 40 << 10
+)
+
+// thumbQualities are the qualities tried, in order, for a width up to ThumbMaxWidth.
+var thumbQualities = []int{PhotoQuality, 64, 56, 48, 40}
 
 // MaxAlt is the longest alternative text of a photo, in characters.
 const MaxAlt = 250
@@ -57,7 +65,8 @@ func checkAlt(alt string) error {
 }
 
 // PhotoVariant decodes a stored photo (JPEG or PNG) and returns it at width w as a JPEG of
-// PhotoQuality, transparent areas on white, and its size. It waits for one of the
+// PhotoQuality (lower for a busy thumbnail: see ThumbMaxBytes), transparent areas on
+// white, and its size. It waits for one of the
 // MaxImageWork decoding slots, or for ctx's end; the header is checked first.
 func PhotoVariant(ctx context.Context, data []byte, w int) (out []byte, width, height int, err error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
@@ -87,8 +96,14 @@ func PhotoVariant(ctx context.Context, data []byte, w int) (out []byte, width, h
 	draw.Draw(flat, flat.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.Draw(flat, flat.Bounds(), small, small.Bounds().Min, draw.Over)
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: PhotoQuality}); err != nil {
-		return nil, 0, 0, fmt.Errorf("encode photo: %w", err)
+	for _, q := range thumbQualities {
+		buf.Reset()
+		if err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: q}); err != nil {
+			return nil, 0, 0, fmt.Errorf("encode photo: %w", err)
+		}
+		if w > ThumbMaxWidth || buf.Len() < ThumbMaxBytes {
+			break
+		}
 	}
 	return buf.Bytes(), width, height, nil
 }

@@ -82,7 +82,7 @@ func TestPhotoVariant(t *testing.T) {
 		wantMetaGone bool
 	}{
 		{"4:3 photo with EXIF at 320", big, 320, 320, 240, 40 << 10, true},
-		{"4:3 photo with EXIF at 640", big, 640, 640, 480, 0, true},
+		{"4:3 photo with EXIF at 640", big, 640, 640, 480, 40 << 10, true},
 		{"4:3 photo with EXIF at 1280", big, 1280, 1280, 960, 0, true},
 		{"narrow PNG with transparency at 320", pngBuf.Bytes(), 320, 320, 192, 40 << 10, true},
 		{"narrow PNG never enlarged", pngBuf.Bytes(), 640, 500, 300, 0, true},
