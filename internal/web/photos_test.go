@@ -82,6 +82,9 @@ func TestPhotosOnThePublicPages(t *testing.T) {
 				if strings.Contains(p.Body, "Exif") {
 					t.Errorf("%s keeps EXIF", u)
 				}
+				if v, c := p.Header.Values("Vary"), p.Header.Values("Set-Cookie"); len(v)+len(c) != 0 {
+					t.Errorf("%s: Vary %q, Set-Cookie %q: shared caches could not keep it", u, v, c)
+				}
 			}
 		}
 		// A URL of another content hash, or of a width not offered, is not found.
@@ -89,13 +92,22 @@ func TestPhotosOnThePublicPages(t *testing.T) {
 		bad := regexp.MustCompile(`-[0-9a-f]{16}-`).ReplaceAllString(u, "-0123456789abcdef-")
 		wantStatus(t, anon.get(bad), http.StatusNotFound, "other hash")
 		wantStatus(t, anon.get(strings.Replace(u, "-320.jpg", "-500.jpg", 1)), http.StatusNotFound, "other width")
+		wantStatus(t, anon.get(strings.Replace(u, "/"+slug+"/", "/pas-de-campagne/", 1)), http.StatusNotFound, "unknown campaign")
 
 		// The project page offers every width.
 		pp := anon.get("/" + slug + "/projets/" + strconv.FormatInt(projects[0].ID, 10))
 		wantContains(t, pp, "project page", `class="project-photo project-photo-full"`, ` 1200w"`, `loading="lazy"`)
 
-		// The ballot shows them too.
+		// The ballot shows them too; a signed-in voter's photo responses are the shared ones.
 		b, _ := voteAs(t, s, "zoe@example.test", "Lefèvre", "2000-05-06", "62041")
+		ph := b.get(u)
+		wantStatus(t, ph, http.StatusOK, "photo for a signed-in voter")
+		if v, c := ph.Header.Values("Vary"), ph.Header.Values("Set-Cookie"); len(v)+len(c) != 0 {
+			t.Errorf("photo for a signed-in voter: Vary %q, Set-Cookie %q", v, c)
+		}
+		if ph.Header.Get("ETag") == "" {
+			t.Error("photo without ETag")
+		}
 		ballot := b.get("/" + slug + "/vote")
 		wantContains(t, ballot, "ballot", `class="project-photo project-photo-thumb"`, html.EscapeString(projects[1].Photo.Alt))
 	})
@@ -130,7 +142,11 @@ func TestPhotoOfADraftStaysPrivate(t *testing.T) {
 		}
 		for _, w := range dossier.PhotoWidths {
 			u := "/" + slug + "/photos/" + strconv.FormatInt(photo.ID, 10) + "-" + photo.SHA256[:16] + "-" + strconv.Itoa(w) + ".jpg"
-			wantStatus(t, s.browser().get(u), http.StatusNotFound, "draft's photo, anonymous")
+			nf := s.browser().get(u)
+			wantStatus(t, nf, http.StatusNotFound, "draft's photo, anonymous")
+			if strings.Contains(nf.Header.Get("Cache-Control"), "public") {
+				t.Errorf("a refusal is cached publicly: %q", nf.Header.Get("Cache-Control"))
+			}
 			wantStatus(t, a.get(u), http.StatusNotFound, "draft's photo, its carrier")
 		}
 		// Nor under the campaign voting now.

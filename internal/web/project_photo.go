@@ -92,10 +92,35 @@ func photoOf(slug string, categoryID int64, p vote.Photo) photoView {
 	return v
 }
 
+// photoServe serves the photos before the session middleware (withAssets): the same
+// response for everyone, no cookie read or set, so shared caches may keep them. Its
+// refusals are plain text (an <img> shows no page), never cached.
+func (s *Server) photoServe(w http.ResponseWriter, r *http.Request) {
+	err := s.projectPhoto(w, r)
+	if err == nil {
+		return
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if apperr.IsKind(err, apperr.NotFound) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "Photo introuvable.\n")
+		return
+	}
+	s.log.Error("photo", "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, "Erreur interne.\n")
+}
+
 // projectPhoto serves a public photo at one width, made on the first request and kept.
 func (s *Server) projectPhoto(w http.ResponseWriter, r *http.Request) error {
-	c := campaignOf(r)
 	notFound := apperr.New(apperr.NotFound, "dossier.document.not_found")
+	c, err := s.campaignBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
 	id, hash, width, ok := parsePhotoFile(r.PathValue("file"))
 	if !ok {
 		return notFound

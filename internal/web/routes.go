@@ -149,7 +149,7 @@ func (s *Server) routeTable() []route {
 		// Vote.
 		{"GET /{slug}/projets", pub, s.projectsList},
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
-		{"GET /{slug}/photos/{file}", pub, s.projectPhoto},
+		{"GET /{slug}/photos/{file}", pub, s.projectPhoto}, // served by withAssets, before the session
 		{"GET /{slug}/vote", pub, s.voteHome},
 		{"GET /{slug}/vote/urne", pub, s.voteBoard},
 		{"POST /{slug}/vote/urne", pub, s.voteBoard},
@@ -255,9 +255,12 @@ func (s *Server) withAssets(next http.Handler) http.Handler {
 	for _, name := range staticNames() {
 		assets.Handle("GET /static/"+name, s.metrics.instrument("GET /static/", s.guard(route{"GET /static/" + name, access.PermPublic, s.staticServe})))
 	}
+	// The public photos of the projects are the same for everyone too (see projectPhoto).
+	const photos = "GET /{slug}/photos/{file}"
+	assets.Handle(photos, s.metrics.instrument(photos, http.HandlerFunc(s.photoServe)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, pattern := assets.Handler(r); pattern != "" {
-			h.ServeHTTP(w, r)
+		if _, pattern := assets.Handler(r); pattern != "" {
+			assets.ServeHTTP(w, r) // which sets the path's values ({slug}, {file})
 			return
 		}
 		next.ServeHTTP(w, r)
