@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/dossier"
 )
 
 func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -73,7 +75,12 @@ func demoMain(ctx context.Context, cfg serverConfig, now func() time.Time, stdou
 	}
 	if empty {
 		start := time.Now()
-		if err := demo.Seed(ctx, d, now(), account.PasswordParams{}); err != nil {
+		dataDir := cfg.DataDir
+		if dataDir == "" {
+			dataDir = "data"
+		}
+		blobs := dossier.LocalBlobs{Dir: filepath.Join(dataDir, "blobs")}
+		if err := demo.SeedWith(ctx, d, now(), account.PasswordParams{}, blobs); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 		log.Info("demo data seeded", "duration", time.Since(start).Round(time.Millisecond))

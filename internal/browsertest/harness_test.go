@@ -27,6 +27,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/web"
 )
@@ -199,7 +200,7 @@ func startSite(dir string) (*Site, func(), error) {
 		d.Close()
 		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
-	if err := demo.Seed(ctx, d, seedNow, testPasswords); err != nil {
+	if err := demo.SeedWith(ctx, d, seedNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")}); err != nil {
 		d.Close()
 		return nil, nil, fmt.Errorf("seed the demo data: %w", err)
 	}

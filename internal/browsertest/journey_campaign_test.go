@@ -122,10 +122,18 @@ func testFiles(t *testing.T) (pdf, pngPath string) {
 	if err := os.WriteFile(pdf, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
-	for x := range 40 {
-		for y := range 30 {
-			img.Set(x, y, color.RGBA{uint8(6 * x), 120, uint8(8 * y), 255})
+	// A 600 × 400 picture: a green field under a sky, a red square (a shed) on it.
+	img := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	for x := range 600 {
+		for y := range 400 {
+			c := color.RGBA{uint8(120 + y/4), uint8(170 + y/6), 235, 255}
+			if y > 250 {
+				c = color.RGBA{70, uint8(160 - (y-250)/3), 60, 255}
+			}
+			if x > 240 && x < 360 && y > 170 && y < 280 {
+				c = color.RGBA{190, 50, 40, 255}
+			}
+			img.Set(x, y, c)
 		}
 	}
 	var buf bytes.Buffer
@@ -203,6 +211,10 @@ func stepCarrierFilesDossier(t *testing.T, j *journey) {
 			continue // already uploaded
 		}
 		tab.run("choose the file for "+kind, chromedp.SetUploadFiles(chromedp.CSS(form+` input[type=file]`), []string{file}))
+		if kind == "photo" {
+			// The photo goes with its description for those who cannot see it (required).
+			tab.Type("alt", journeyPhotoAlt)
+		}
 		tab.SubmitOK(form + ` button[type=submit]`)
 	}
 	tab.Screenshot("dossier-documents")
@@ -330,6 +342,51 @@ func stepCommissionValidates(t *testing.T, j *journey) {
 	tab.Open("/" + slug + "/projets")
 	tab.WantText(j.projectTitle)
 	tab.Screenshot("catalogue")
+	// The carrier's photo is on the catalogue's card and on the project page, with its
+	// description; every card without a photo has its category's illustration.
+	photo := `img[alt=` + jsString(journeyPhotoAlt) + `]`
+	if !tab.Has(`main .card ` + photo) {
+		t.Fatalf("the catalogue does not show the carrier's photo:\n%s", tab.MainText())
+	}
+	if n := Eval[int](tab, `[...document.querySelectorAll('main .card')].filter(c => !c.querySelector('figure.project-photo')).length`); n != 0 {
+		t.Errorf("%d cards of the catalogue have neither a photo nor an illustration", n)
+	}
+	for _, vp := range []struct {
+		w, h   int64
+		mobile bool
+	}{{1280, 900, false}, {375, 812, true}} {
+		tab.SetViewport(vp.w, vp.h, vp.mobile)
+		tab.Open("/" + slug + "/projets")
+		loadImages(t, tab)
+		tab.Screenshot(fmt.Sprintf("catalogue-photos-%d", vp.w))
+	}
+	tab.SetViewport(1280, 900, false)
+	tab.Open("/" + slug + "/projets")
+	tab.SubmitOK(`main .card h2 a[href="/` + slug + `/projets/` + j.dossierID() + `"]`)
+	if !tab.Has(`main figure.project-photo ` + photo) {
+		t.Fatalf("the project page does not show the carrier's photo:\n%s", tab.MainText())
+	}
+	loadImages(t, tab)
+	tab.Screenshot("project-photo")
+}
+
+// journeyPhotoAlt is the description the carrier gives with the photo.
+const journeyPhotoAlt = "Un abri de jardin rouge au milieu d'un pré vert, sous un ciel bleu"
+
+// loadImages has the page's lazy images load now (a full-page screenshot does not scroll)
+// and waits until each is loaded; a photo that fails to load fails the test.
+func loadImages(t *testing.T, tab *Tab) {
+	t.Helper()
+	Eval[bool](tab, `(document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager'), true)`)
+	for range 50 {
+		if Eval[bool](tab, `[...document.images].every(i => i.complete)`) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if broken := Eval[[]string](tab, `[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.currentSrc || i.src)`); len(broken) > 0 {
+		t.Errorf("images not loaded: %v", broken)
+	}
 }
 
 // voter is one of the journey's voters: how their tab is set up.
@@ -387,6 +444,19 @@ func (j *journey) vote(t *testing.T, v voter) {
 	phone()
 	tab.Check("p", true)
 	tab.Screenshot("vote-ballot")
+	if !v.noJS {
+		// The ballot shows the carrier's photo with its description, at 1280 and 375 px.
+		if !tab.Has(`main form.ballot .choice img[alt=` + jsString(journeyPhotoAlt) + `]`) {
+			t.Errorf("the ballot does not show the carrier's photo")
+		}
+		w, h := int64(1280), int64(900)
+		if v.phone {
+			w, h = phoneWidth, phoneHeight
+		}
+		tab.SetViewport(w, h, v.phone)
+		loadImages(t, tab)
+		tab.Screenshot(fmt.Sprintf("vote-ballot-photos-%d", w))
+	}
 	tab.SubmitOK(ballot + ` button[type=submit]`)
 	phone()
 	tab.WantText(j.projectTitle)
@@ -496,6 +566,9 @@ func stepResultsShowWinner(t *testing.T, j *journey) {
 	}
 	tab.CheckAxe()
 	tab.Screenshot("results")
+	if !tab.Has(`main tr img[alt=` + jsString(journeyPhotoAlt) + `]`) {
+		t.Errorf("the results do not show the carrier's photo")
+	}
 }
 
 func stepAgentRecordsAndProclaims(t *testing.T, j *journey) {

@@ -15,6 +15,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
 )
@@ -67,6 +68,12 @@ func IsEmpty(ctx context.Context, q db.Querier) (bool, error) {
 // log is a valid chain like any other. The demo accounts' passwords are hashed with
 // passwords (zero: account.DefaultParams).
 func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.PasswordParams) error {
+	return SeedWith(ctx, d, now, passwords, nil)
+}
+
+// SeedWith is Seed, the projects of the campaign voting now given photos (drawn, with
+// their alternative texts) stored in blobs; nil blobs: no photos.
+func SeedWith(ctx context.Context, d *db.DB, now time.Time, passwords account.PasswordParams, blobs dossier.Blobs) error {
 	env := change.Env{DB: d, Now: func() time.Time { return now }}
 	if err := seedIdentity(ctx, env); err != nil {
 		return err
@@ -103,7 +110,7 @@ func Seed(ctx context.Context, d *db.DB, now time.Time, passwords account.Passwo
 	if err := seedOpenCommittee(ctx, env, d, now); err != nil {
 		return err
 	}
-	if err := seedVote(ctx, env, d, now); err != nil {
+	if err := seedVote(ctx, env, d, now, blobs); err != nil {
 		return err
 	}
 	if err := seedBoxes(ctx, d, now); err != nil {

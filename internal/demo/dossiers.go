@@ -108,6 +108,10 @@ type demoFiling struct {
 	budget       dossier.Budget
 	created      time.Time
 	submitted    *time.Time
+	// A photo (JPEG) uploaded with its alternative text before the submission, into blobs.
+	blobs    dossier.Blobs
+	photo    []byte
+	photoAlt string
 }
 
 // file files one demo dossier, and returns its id, through the carrier's commands, as the platform, each at its
@@ -133,6 +137,14 @@ func file(ctx context.Context, d *db.DB, terr *territory.Data, c *campaign.Campa
 	for _, in := range steps {
 		if _, err := dossier.SaveStep(ctx, env(f.created), sys, in); err != nil {
 			return 0, err
+		}
+	}
+	if f.photo != nil {
+		penv := env(f.created)
+		penv.Blobs = f.blobs
+		if _, err := dossier.Upload(ctx, penv, sys, dossier.UploadInput{Campaign: c, DossierID: ds.ID, Kind: dossier.DocPhoto,
+			Filename: "photo.jpg", Data: f.photo, Alt: f.photoAlt, Lang: i18n.FR}); err != nil {
+			return 0, fmt.Errorf("photo of %q: %w", f.presentation.Title, err)
 		}
 	}
 	if f.submitted == nil {

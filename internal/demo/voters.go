@@ -48,13 +48,13 @@ var currentBallot = []ballotProject{
 
 // seedVote puts the demo projects on the ballot of the campaign voting now and, when the
 // 2018 edition has projects on its ballot, seeds its synthetic voters and ballots.
-func seedVote(ctx context.Context, env change.Env, d *db.DB, now time.Time) error {
+func seedVote(ctx context.Context, env change.Env, d *db.DB, now time.Time, blobs dossier.Blobs) error {
 	_, voteSlug := Slugs(now)
 	cur, err := campaign.BySlug(ctx, d, voteSlug)
 	if err != nil {
 		return err
 	}
-	if err := seedBallotProjects(ctx, env, cur, now); err != nil {
+	if err := seedBallotProjects(ctx, env, cur, now, blobs); err != nil {
 		return fmt.Errorf("demo projects on the ballot of %s: %w", voteSlug, err)
 	}
 	old, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
@@ -74,7 +74,7 @@ func seedVote(ctx context.Context, env change.Env, d *db.DB, now time.Time) erro
 // paper) during the dossiers phase with their structures, labelled by the committee, put
 // on the ballot by the commission. Their themes (the catalogue's filter) have no command:
 // they are the demo's own data.
-func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaign, now time.Time) error {
+func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaign, now time.Time, blobs dossier.Blobs) error {
 	terr, err := territory.Load()
 	if err != nil {
 		return err
@@ -88,7 +88,13 @@ func seedBallotProjects(ctx context.Context, env change.Env, c *campaign.Campaig
 		created := dw.Start.Add(time.Duration(i+1) * 26 * time.Hour)
 		submitted := created.Add(2 * time.Hour)
 		cat := c.Categories[bp.cat%len(c.Categories)]
-		id, err := file(ctx, env.DB, terr, c, demoFiling{
+		var photo []byte
+		if blobs != nil && i < len(demoPhotos) {
+			if photo, err = drawDemoPhoto(demoPhotos[i]); err != nil {
+				return err
+			}
+		}
+		id, err := file(ctx, env.DB, terr, c, demoFiling{blobs: blobs, photo: photo, photoAlt: demoPhotos[i%len(demoPhotos)].alt,
 			structure: dossier.Structure{Name: bp.structure, LegalForm: legalFormOf(bp.structure), SIRET: demoSIRET(500 + i),
 				Address: "1 place de la Mairie", Commune: bp.commune},
 			category: cat, created: created, submitted: &submitted, budget: demoBudget(r, bp.costCents, cat),

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"image"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/apperr"
@@ -23,6 +24,7 @@ type UploadInput struct {
 	Kind      DocKind
 	Filename  string // as given by the browser
 	Data      []byte
+	Alt       string // the photo's alternative text (required for DocPhoto, ignored otherwise)
 	Lang      i18n.Lang
 }
 
@@ -30,6 +32,13 @@ type UploadInput struct {
 func fileError(key string, args ...any) error {
 	fe := apperr.FieldErrors{}
 	fe.Add("file", key, args...)
+	return fe.Err()
+}
+
+// altError is a refusal of the photo's alternative text, on the form's "alt" field.
+func altError(key string, args ...any) error {
+	fe := apperr.FieldErrors{}
+	fe.Add("alt", key, args...)
 	return fe.Err()
 }
 
@@ -84,6 +93,15 @@ func Upload(ctx context.Context, env Env, who change.Who, in UploadInput) (*Docu
 	if _, ok := ParseDocKind(string(in.Kind)); !ok {
 		return nil, fileError("dossier.upload.kind_required")
 	}
+	var alt string
+	if in.Kind == DocPhoto {
+		// The alternative text is checked before the file: no image is decoded for a form
+		// that must come back anyway.
+		alt = CleanAlt(in.Alt)
+		if err := checkAlt(alt); err != nil {
+			return nil, err
+		}
+	}
 	data, ct, err := checkFile(ctx, in)
 	if err != nil {
 		return nil, err
@@ -91,7 +109,12 @@ func Upload(ctx context.Context, env Env, who change.Who, in UploadInput) (*Docu
 	sum := sha256.Sum256(data)
 	doc := &Document{DossierID: in.DossierID, Kind: in.Kind, BlobKey: NewBlobKey(),
 		Filename: CleanFilename(in.Filename, ct), ContentType: ct, Size: int64(len(data)),
-		SHA256: hex.EncodeToString(sum[:]), UploadedAt: env.Change.Now()}
+		SHA256: hex.EncodeToString(sum[:]), UploadedAt: env.Change.Now(), AltText: alt}
+	if ct == TypeJPEG || ct == TypePNG {
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+			doc.Width, doc.Height = cfg.Width, cfg.Height
+		}
+	}
 	if !who.IsSystem() {
 		doc.UploadedBy = who.Actor.ID()
 	}

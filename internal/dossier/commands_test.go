@@ -166,7 +166,7 @@ func (f *cmdFixture) documents(who access.Actor, d *dossier.Dossier) {
 	f.t.Helper()
 	for _, k := range dossier.DocKinds() {
 		_, err := dossier.Upload(f.ctx, f.env, change.By(who), dossier.UploadInput{Campaign: f.c, DossierID: d.ID, Kind: k,
-			Filename: string(k) + ".png", Data: pngFile(f.t), Lang: i18n.FR})
+			Filename: string(k) + ".png", Data: pngFile(f.t), Alt: "Un carré de couleur", Lang: i18n.FR})
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -363,9 +363,19 @@ func TestCommandsRefuse(t *testing.T) {
 			}, Kind: apperr.NotFound, Key: "dossier.not_found"},
 			{Name: "upload a broken image", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
-					Kind: dossier.DocPhoto, Filename: "x.png", Data: bad})
+					Kind: dossier.DocPhoto, Filename: "x.png", Data: bad, Alt: "Une image"})
 				return err
 			}, Kind: apperr.Invalid, Field: "file"},
+			{Name: "upload a photo without its alternative text", Run: func() error {
+				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
+					Kind: dossier.DocPhoto, Filename: "x.png", Data: pngFile(t), Alt: " \n\t "})
+				return err
+			}, Kind: apperr.Invalid, Field: "alt", Key: "photos.alt.required"},
+			{Name: "upload a photo with a too long alternative text", Run: func() error {
+				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
+					Kind: dossier.DocPhoto, Filename: "x.png", Data: pngFile(t), Alt: strings.Repeat("é", dossier.MaxAlt+1)})
+				return err
+			}, Kind: apperr.Invalid, Field: "alt", Key: "photos.alt.too_long"},
 			{Name: "upload an empty file", Run: func() error {
 				_, err := dossier.Upload(f.ctx, f.env, change.By(f.nadia), dossier.UploadInput{Campaign: f.c, DossierID: ds.ID,
 					Kind: dossier.DocRIB, Filename: "x.pdf"})

@@ -127,7 +127,7 @@ func (k DocKind) Accepts(ct string) bool {
 }
 
 // Public reports whether the document may be shown to anyone once the dossier is on the
-// ballot (the photo). Nothing is public yet: the ballot issue will use this.
+// ballot (the photo), from the public route of the photos (see PublicPhoto).
 func (k DocKind) Public() bool { return k == DocPhoto }
 
 // Document is a stored file of a dossier.
@@ -142,4 +142,8 @@ type Document struct {
 	SHA256      string
 	UploadedBy  int64
 	UploadedAt  time.Time
+	// The photo's alternative text, written by the carrier with it, and its size in pixels
+	// as stored (after the re-encoding); "" and 0 for the other documents.
+	AltText       string
+	Width, Height int
 }

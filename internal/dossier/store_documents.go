@@ -11,12 +11,12 @@ import (
 
 // ---- Documents ----
 
-const docCols = "id, dossier_id, kind, blob_key, filename, content_type, size, sha256, COALESCE(uploaded_by, 0), uploaded_at"
+const docCols = "id, dossier_id, kind, blob_key, filename, content_type, size, sha256, COALESCE(uploaded_by, 0), uploaded_at, alt_text, width, height"
 
 func scanDoc(sc interface{ Scan(...any) error }) (Document, error) {
 	var d Document
 	var kind string
-	err := sc.Scan(&d.ID, &d.DossierID, &kind, &d.BlobKey, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.UploadedAt)
+	err := sc.Scan(&d.ID, &d.DossierID, &kind, &d.BlobKey, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.UploadedBy, &d.UploadedAt, &d.AltText, &d.Width, &d.Height)
 	d.Kind = DocKind(kind)
 	d.UploadedAt = d.UploadedAt.UTC()
 	return d, err
@@ -73,9 +73,10 @@ func PutDocument(ctx context.Context, q db.Querier, doc *Document) (replaced str
 	}
 	doc.UploadedAt = utc(doc.UploadedAt)
 	err = q.QueryRowContext(ctx, `INSERT INTO dossier_documents (dossier_id, kind, blob_key, filename, content_type, size,
-		sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		sha256, uploaded_by, uploaded_at, alt_text, width, height) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		RETURNING id`,
 		doc.DossierID, string(doc.Kind), doc.BlobKey, doc.Filename, doc.ContentType, doc.Size, doc.SHA256,
-		nullID(doc.UploadedBy), doc.UploadedAt).Scan(&doc.ID)
+		nullID(doc.UploadedBy), doc.UploadedAt, doc.AltText, doc.Width, doc.Height).Scan(&doc.ID)
 	if err != nil {
 		return "", fmt.Errorf("insert document: %w", err)
 	}
@@ -90,4 +91,24 @@ func DeleteDocument(ctx context.Context, q db.Querier, dossierID, id int64) (str
 		return "", notFound(err, "dossier.document.not_found")
 	}
 	return key, nil
+}
+
+// PublicPhoto reads the photo document id of a dossier of the campaign that is public: on
+// the ballot or past it (PublicStates). Anything else, a draft's photo among them, is
+// NotFound, as an unknown id is.
+func PublicPhoto(ctx context.Context, q db.Querier, campaignID, id int64) (*Document, error) {
+	states := PublicStates()
+	args := []any{id, campaignID, string(DocPhoto)}
+	for _, st := range states {
+		args = append(args, string(st))
+	}
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT doc.id, doc.dossier_id, doc.kind, doc.blob_key, doc.filename,
+		doc.content_type, doc.size, doc.sha256, COALESCE(doc.uploaded_by, 0), doc.uploaded_at, doc.alt_text, doc.width, doc.height
+		FROM dossier_documents doc
+		JOIN dossiers d ON d.id = doc.dossier_id
+		WHERE doc.id = $1 AND d.campaign_id = $2 AND doc.kind = $3 AND d.state IN (`+db.Placeholders(4, len(states))+")", args...))
+	if err != nil {
+		return nil, notFound(err, "dossier.document.not_found")
+	}
+	return &d, nil
 }

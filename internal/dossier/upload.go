@@ -236,7 +236,15 @@ func shrink(img image.Image, max int) image.Image {
 	if h > w {
 		nw, nh = w*max/h, max
 	}
-	nw, nh = maxInt(nw, 1), maxInt(nh, 1)
+	return resample(img, maxInt(nw, 1), maxInt(nh, 1))
+}
+
+// resample scales img down to nw × nh by area averaging (a box filter whose box is the
+// source area of each output pixel): every source pixel counts, so nothing aliases, which is
+// what a reduction needs. Enlarging is never asked of it.
+func resample(img image.Image, nw, nh int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
 	out := image.NewRGBA(image.Rect(0, 0, nw, nh))
 	// RGBA64At (every image type of the standard library has it) returns a value, where At
 	// returns an interface, allocated for each pixel: three to four times as fast on a photo.

@@ -22,6 +22,17 @@ type Project struct {
 	StructureName    string
 	StructureCommune string // INSEE code of the carrier structure
 	Theme            string // an idea theme key, or ""
+	Photo            Photo  // the carrier's photo; Photo.DocID is 0 when there is none
+}
+
+// Photo is what pages need of a project's photo: the document, its content hash (its
+// public URLs carry it, so that they change with the photo), its alternative text and its
+// size as stored.
+type Photo struct {
+	DocID         int64
+	SHA256        string
+	Alt           string
+	Width, Height int
 }
 
 // Option returns what the ballot rules need of the project.
@@ -39,9 +50,11 @@ func Options(ps []Project) []Option {
 }
 
 const projectQuery = `SELECT d.id, d.category_id, d.title, d.summary, d.description, d.communes, d.total_cost_cents,
-	d.support_cents, s.name, s.commune, COALESCE(t.theme, '')
+	d.support_cents, s.name, s.commune, COALESCE(t.theme, ''),
+	COALESCE(ph.id, 0), COALESCE(ph.sha256, ''), COALESCE(ph.alt_text, ''), COALESCE(ph.width, 0), COALESCE(ph.height, 0)
 	FROM dossiers d JOIN structures s ON s.id = d.structure_id
 	LEFT JOIN vote_project_themes t ON t.dossier_id = d.id
+	LEFT JOIN dossier_documents ph ON ph.dossier_id = d.id AND ph.kind = 'photo'
 	WHERE d.campaign_id = $1 AND d.state IN (%s)
 	ORDER BY COALESCE(d.submitted_at, d.created_at), d.id`
 
@@ -70,7 +83,8 @@ func ProjectsIn(ctx context.Context, q db.Querier, campaignID int64, states ...s
 		var p Project
 		var communes string
 		if err := rows.Scan(&p.ID, &p.CategoryID, &p.Title, &p.Summary, &p.Description, &communes, &p.TotalCostCents,
-			&p.SupportCents, &p.StructureName, &p.StructureCommune, &p.Theme); err != nil {
+			&p.SupportCents, &p.StructureName, &p.StructureCommune, &p.Theme,
+			&p.Photo.DocID, &p.Photo.SHA256, &p.Photo.Alt, &p.Photo.Width, &p.Photo.Height); err != nil {
 			return nil, fmt.Errorf("read project: %w", err)
 		}
 		for _, c := range strings.Split(communes, ",") {

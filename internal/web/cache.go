@@ -88,6 +88,7 @@ type readCaches struct {
 	// moves whenever this process saves it.
 	identity       ttlCache[struct{}, identity.Identity]
 	identityWrites atomic.Uint64
+	photos         photoCache // the photos' widths made so far
 }
 
 // init sets the clocks of the copies and has them follow this process's campaign changes.

@@ -34,6 +34,7 @@ type docView struct {
 	MaxMB   int64
 	Accepts string
 	URL     string
+	Alt     string // the photo's alternative text: as stored, or as typed in a refused form
 }
 
 // dossierPage is the page of one dossier: a step of the form, or the review.
@@ -216,6 +217,7 @@ func (s *Server) dossierPageFor(r *http.Request, c *campaign.Campaign, d *dossie
 		}
 		if dv.Doc != nil {
 			dv.URL = p.URL + "/documents/" + strconv.FormatInt(dv.Doc.ID, 10)
+			dv.Alt = dv.Doc.AltText
 		}
 		p.Documents = append(p.Documents, dv)
 	}
@@ -353,3 +355,6 @@ func (s *Server) dossierReceipt(w http.ResponseWriter, r *http.Request) error {
 	_, err = w.Write(pdf)
 	return err
 }
+
+// MaxAlt is the longest alternative text of a photo, for the form.
+func (dossierPage) MaxAlt() int { return dossier.MaxAlt }

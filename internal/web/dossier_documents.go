@@ -30,6 +30,7 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Errors.Add("file", key, args...)
+		keepAlt(p, r.FormValue("alt"))
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_documents", p)
 	}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -58,13 +59,14 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = dossier.Upload(r.Context(), s.dossierEnv(), change.By(actorOf(r)), dossier.UploadInput{Campaign: c,
-		DossierID: d.ID, Kind: kind, Filename: hdr.Filename, Data: data, Lang: lang})
+		DossierID: d.ID, Kind: kind, Filename: hdr.Filename, Data: data, Alt: r.FormValue("alt"), Lang: lang})
 	if fe, ok := fieldErrors(err); ok {
 		p, err := s.dossierPageFor(r, c, d, "documents")
 		if err != nil {
 			return err
 		}
 		p.Errors = fe
+		keepAlt(p, r.FormValue("alt"))
 		return s.render(w, r, http.StatusUnprocessableEntity, "dossier_documents", p)
 	}
 	if err := s.blobLeft(err); err != nil {
@@ -73,6 +75,15 @@ func (s *Server) dossierUpload(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "dossier.upload.done")
 	http.Redirect(w, r, dossierURL(c, d)+"/documents", http.StatusSeeOther)
 	return nil
+}
+
+// keepAlt puts back the alternative text typed with a refused photo.
+func keepAlt(p *dossierPage, alt string) {
+	for i := range p.Documents {
+		if p.Documents[i].Kind == dossier.DocPhoto && alt != "" {
+			p.Documents[i].Alt = alt
+		}
+	}
 }
 
 // blobLeft logs a change made that left a blob behind, and returns any other error.

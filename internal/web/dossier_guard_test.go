@@ -68,6 +68,7 @@ func multipartBody(csrf, kind, filename string, content []byte) (body []byte, co
 	mw := multipart.NewWriter(&buf)
 	_ = mw.WriteField("csrf_token", csrf)
 	_ = mw.WriteField("kind", kind)
+	_ = mw.WriteField("alt", "Une photo de test")
 	fw, _ := mw.CreateFormFile("file", filename)
 	_, _ = fw.Write(content)
 	_ = mw.Close()

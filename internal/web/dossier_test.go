@@ -53,10 +53,17 @@ func newDossierSite(t *testing.T, d *db.DB) *site {
 // upload posts a file the way a browser sends the documents form.
 func (b *browser) upload(path, kind, filename string, content []byte) page {
 	b.s.t.Helper()
+	return b.uploadAlt(path, kind, filename, content, "Une photo de test : un carré de couleur")
+}
+
+// uploadAlt sends the documents form with the photo's alternative text alt.
+func (b *browser) uploadAlt(path, kind, filename string, content []byte, alt string) page {
+	b.s.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("csrf_token", b.csrf)
 	_ = mw.WriteField("kind", kind)
+	_ = mw.WriteField("alt", alt)
 	fw, _ := mw.CreateFormFile("file", filename)
 	_, _ = fw.Write(content)
 	_ = mw.Close()

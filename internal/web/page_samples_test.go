@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/url"
+	"strings"
 	"time"
 
 	"budgetcitoyen/internal/access"
@@ -174,7 +175,11 @@ func sampleProject() voteProjectView {
 	return voteProjectView{ID: 21, Title: "Jardin", Summary: "Un jardin.", Description: "Un jardin partagé.",
 		TotalCostCents: 9_000_00, SupportCents: 4_500_00, StructureName: "Les Jardins", Theme: "culture",
 		Category: "Solidarité", CategoryID: 1, Places: []string{"Arras", "Lens"}, StructurePlace: "Arras",
-		ThemeName: "Culture", Checked: true}
+		ThemeName: "Culture", Checked: true, HasPhoto: true, Photo: samplePhoto()}
+}
+
+func samplePhoto() photoView {
+	return photoOf("pdc-2026", 1, vote.Photo{DocID: 5, SHA256: strings.Repeat("ab", 32), Alt: "Des bénévoles dans un jardin", Width: 1200, Height: 800})
 }
 
 func sampleReviewNav() []reviewLink {
@@ -401,7 +406,7 @@ func pageSamples(b Base) []pageSample {
 			Category: "a", Arrondissement: "a", Theme: "a", Categories: opts, Arrondissements: opts, Themes: opts, VoteOpen: true}},
 		{page: "projects_list", note: "none", data: projectsListPage{Base: b, Campaign: c}},
 		{page: "projects_show", data: projectsShowPage{Base: b, Campaign: c, Project: sampleProject(), VoteOpen: true}},
-		{page: "projects_show", note: "no place", data: projectsShowPage{Base: b, Campaign: c, Project: voteProjectView{ID: 22, Title: "Ferme"}}},
+		{page: "projects_show", note: "no place", data: projectsShowPage{Base: b, Campaign: c, Project: voteProjectView{ID: 22, Title: "Ferme", Photo: photoOf("pdc-2026", 2, vote.Photo{})}}},
 		{page: "register", data: registerPage{Base: b, Form: registerForm{Email: "marie@example.org", Name: "Marie"}, Errors: errs}},
 		{page: "reset", data: tokenPage{Base: b, Token: "abc", Error: "Lien expiré", Errors: errs}},
 		{page: "results_ballots", data: resultsBallotsPage{Base: b, Campaign: c, Verifiable: true, Ballots: 120,
@@ -418,7 +423,8 @@ func pageSamples(b Base) []pageSample {
 				Aggregation: "Glouton.", TieBreak: "Coût.", Ballots: 120,
 				Groups: []resultsGroupView{{Name: "Toutes", Global: true, Budget: 10, Spent: 8, Left: 2,
 					Rows: []resultsRowView{{Rank: 1, ID: 21, Title: "Jardin", Structure: "Les Jardins", Category: "Solidarité",
-						Votes: 60, Support: 4_500_00, TotalCost: 9_000_00, Selected: true, Explanation: "Retenu", Granted: &granted}}},
+						Votes: 60, Support: 4_500_00, TotalCost: 9_000_00, Selected: true, Explanation: "Retenu", Granted: &granted,
+						Photo: samplePhoto()}}},
 					{Name: "Solidarité", Rows: []resultsRowView{{Rank: 2, Title: "Ferme"}}}},
 				Budget: 10, Spent: 8, Left: 2,
 				Turnout: &results.Participation{Voters: 120, ByArrondissement: []results.Count{{Key: "621", Label: "Arras", N: 60}},

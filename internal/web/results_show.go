@@ -98,6 +98,7 @@ type resultsRowView struct {
 	Selected    bool
 	Explanation string
 	Granted     *int64
+	Photo       photoView
 }
 
 type resultsGroupView struct {
@@ -197,7 +198,7 @@ func (s *Server) resultsShow(w http.ResponseWriter, r *http.Request) error {
 			cat, _ := c.Category(pr.CategoryID)
 			v := resultsRowView{Rank: row.Rank, ID: pr.ID, Title: pr.Title, Structure: pr.StructureName, Category: cat.Name,
 				Votes: int(row.Votes), Support: pr.SupportCents, TotalCost: pr.TotalCostCents, Selected: row.Selected,
-				Explanation: s.explain(lang, row)}
+				Explanation: s.explain(lang, row), Photo: photoOf(c.Slug, pr.CategoryID, pr.Photo)}
 			if a, ok := granted[pr.ID]; ok {
 				v.Granted = &a
 			}

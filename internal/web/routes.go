@@ -151,6 +151,7 @@ func (s *Server) routeTable() []route {
 		// Vote.
 		{"GET /{slug}/projets", pub, s.projectsList},
 		{"GET /{slug}/projets/{id}", pub, s.projectsShow},
+		{"GET /{slug}/photos/{file}", pub, s.projectPhoto}, // served by withAssets, before the session
 		{"GET /{slug}/vote", pub, s.voteHome},
 		{"GET /{slug}/vote/urne", pub, s.voteBoard},
 		{"POST /{slug}/vote/urne", pub, s.voteBoard},
@@ -260,9 +261,12 @@ func (s *Server) withAssets(next http.Handler) http.Handler {
 	for _, rt := range []route{{IdentityCSSPath, access.PermPublic, s.identityCSS}, {IdentityLogoPath, access.PermPublic, s.identityLogo}} {
 		assets.Handle("GET "+rt.pattern, s.metrics.instrument("GET "+rt.pattern, s.guard(rt)))
 	}
+	// The public photos of the projects are the same for everyone too (see projectPhoto).
+	const photos = "GET /{slug}/photos/{file}"
+	assets.Handle(photos, s.metrics.instrument(photos, http.HandlerFunc(s.photoServe)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, pattern := assets.Handler(r); pattern != "" {
-			h.ServeHTTP(w, r)
+		if _, pattern := assets.Handler(r); pattern != "" {
+			assets.ServeHTTP(w, r) // which sets the path's values ({slug}, {file})
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
@@ -64,7 +66,8 @@ func (b *syncBuffer) String() string {
 // newSite seeds the demo data into d and serves it.
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
+	dataDir := t.TempDir()
+	if err := demo.SeedWith(context.Background(), d, testNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dataDir, "blobs")}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	s := &site{t: t, db: d, now: testNow, logs: &syncBuffer{}}
@@ -72,7 +75,7 @@ func newSite(t *testing.T, d *db.DB) *site {
 	s.box = vote.NewBox(d, now)
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(s.logs, nil)),
 		Now: now, BaseURL: "http://example.test", Territory: territoryData(t),
-		DataDir: t.TempDir(), Passwords: testPasswords, Box: s.box})
+		DataDir: dataDir, Passwords: testPasswords, Box: s.box})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ type voteProjectView struct {
 	Arrondissements  []string // codes, for the filter
 	ThemeName        string
 	HasPhoto         bool
+	Photo            photoView
 	ChosenInCategory bool // on the ballot form: this project is the current choice
 	Checked          bool
 }
@@ -41,7 +42,7 @@ func (s *Server) voteViews(lang i18n.Lang, c *campaign.Campaign, ps []vote.Proje
 	for _, p := range ps {
 		v := voteProjectView{ID: p.ID, Title: p.Title, Summary: p.Summary, Description: p.Description,
 			TotalCostCents: p.TotalCostCents, SupportCents: p.SupportCents, StructureName: p.StructureName,
-			Theme: p.Theme, CategoryID: p.CategoryID}
+			Theme: p.Theme, CategoryID: p.CategoryID, HasPhoto: p.Photo.DocID != 0, Photo: photoOf(c.Slug, p.CategoryID, p.Photo)}
 		if cat, ok := c.Category(p.CategoryID); ok {
 			v.Category = cat.Name
 		}

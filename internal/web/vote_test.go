@@ -64,7 +64,7 @@ func TestVoteJourney(t *testing.T) {
 			t.Errorf("theme filter: %d cards", strings.Count(p.Body, `class="card"`))
 		}
 		p = anon.get("/" + slug + "/projets/" + strconv.FormatInt(projects[0].ID, 10))
-		wantContains(t, p, "project page", projects[0].Title, "photo-placeholder", projects[0].StructureName)
+		wantContains(t, p, "project page", projects[0].Title, `class="project-photo`, projects[0].StructureName)
 
 		b, p := voteAs(t, s, "zoe@example.test", "Lefèvre", "2000-05-06", "62041")
 		wantStatus(t, p, http.StatusSeeOther, "declaration")
