@@ -88,7 +88,7 @@ func stepVisitorHome(t *testing.T, j *journey) {
 	if lang := htmlLang(tab); lang != "en" {
 		t.Fatalf("after the switch to English the page is in %q", lang)
 	}
-	if brand := tab.Text("header .brand"); brand != "Citizen budget" {
+	if brand := tab.Text("header .brand-site"); brand != "Citizen budget" {
 		t.Errorf("the site's name in English is %q", brand)
 	}
 	tab.Screenshot("home-en")
