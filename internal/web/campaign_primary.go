@@ -32,7 +32,7 @@ var primaryPhases = []struct {
 }
 
 // primaryOf chooses a campaign's main button: the first open phase in primaryPhases order;
-// once the vote is over, its results; otherwise none.
+// once the vote is over, its results (while the winners are presented and after); otherwise none.
 func primaryOf(c *campaign.Campaign, open []campaign.Phase, results bool, now time.Time) *primaryAction {
 	for _, pp := range primaryPhases {
 		for _, p := range open {
@@ -46,7 +46,7 @@ func primaryOf(c *campaign.Campaign, open []campaign.Phase, results bool, now ti
 			return a
 		}
 	}
-	if results && len(open) == 0 {
+	if results {
 		return &primaryAction{Path: "/" + c.Slug + "/resultats", Key: "pages.primary.results"}
 	}
 	return nil

@@ -88,7 +88,7 @@ type envelopeMark struct {
 const (
 	voteChartWidth = 400
 	voteBarMax     = 330 // leaves room for the count after the longest bar
-	voteRowH       = 38
+	voteRowH       = 33
 	voteMarkGap    = 24
 	voteLabelRunes = 58
 )
@@ -117,8 +117,8 @@ func buildVoteChart(id, title, desc, markText string, budget int64, rows []resul
 		if r.Votes > 0 && w < 2 {
 			w = 2
 		}
-		ch.Bars = append(ch.Bars, voteBar{Label: shorten(r.Title, voteLabelRunes), LabelY: y + 14, Y: y + 20, W: w, H: 12,
-			ValueX: w + 6, ValueY: y + 31, Votes: r.Votes, Funded: r.Selected})
+		ch.Bars = append(ch.Bars, voteBar{Label: shorten(r.Title, voteLabelRunes), LabelY: y + 13, Y: y + 18, W: w, H: 11,
+			ValueX: w + 6, ValueY: y + 28, Votes: r.Votes, Funded: r.Selected})
 		y += voteRowH
 	}
 	ch.Height = y + 4
