@@ -114,7 +114,7 @@ func sampleCampaignView() campaignView {
 }
 
 func sampleWinners() []winnerGroup {
-	return []winnerGroup{{Category: "Solidarité", Winners: []winnerView{{Title: "Jardin", Structure: "Les Jardins", AmountCents: 4_500_00}}},
+	return []winnerGroup{{Category: "Solidarité", Winners: []winnerView{{Title: "Jardin", AmountCents: 4_500_00}}},
 		{Winners: []winnerView{{Title: "Ferme", AmountCents: 1_000_00}}}}
 }
 

@@ -10,8 +10,8 @@ import (
 
 // winnerView is one funded project, as the results summary and the campaign page list it.
 type winnerView struct {
-	Title, Structure string
-	AmountCents      int64 // the amount granted by the Commission permanente, else the support
+	Title       string
+	AmountCents int64 // the amount granted by the Commission permanente, else the support
 }
 
 // winnerGroup is the winners of one category.
@@ -30,7 +30,7 @@ func winnersOf(c *campaign.Campaign, res *results.Result, granted map[int64]int6
 				continue
 			}
 			pr := row.Project
-			w := winnerView{Title: pr.Title, Structure: pr.StructureName, AmountCents: pr.SupportCents}
+			w := winnerView{Title: pr.Title, AmountCents: pr.SupportCents}
 			if a, ok := granted[pr.ID]; ok {
 				w.AmountCents = a
 			}
