@@ -110,7 +110,7 @@ func TestResultsSummary(t *testing.T) {
 		p := s.browser().get("/" + slug + "/resultats")
 		wantStatus(t, p, http.StatusOK, "2018 results")
 		body := p.Body
-		summary, chart, table := strings.Index(body, `class="results-summary"`), strings.Index(body, `<figure class="vote-chart">`), strings.Index(body, `<table class="table">`)
+		summary, chart, table := strings.Index(body, `class="results-summary"`), strings.Index(body, `<figure class="vote-chart">`), strings.Index(body, `<table class="table results-table">`)
 		if summary < 0 || chart < summary || table < chart {
 			t.Fatalf("summary at %d, chart at %d, table at %d: want them in that order", summary, chart, table)
 		}

@@ -88,7 +88,7 @@ type envelopeMark struct {
 const (
 	voteChartWidth = 400
 	voteBarMax     = 330 // leaves room for the count after the longest bar
-	voteRowH       = 33
+	voteRowH       = 28
 	voteMarkGap    = 24
 	voteLabelRunes = 58
 )
@@ -117,8 +117,8 @@ func buildVoteChart(id, title, desc, markText string, budget int64, rows []resul
 		if r.Votes > 0 && w < 2 {
 			w = 2
 		}
-		ch.Bars = append(ch.Bars, voteBar{Label: shorten(r.Title, voteLabelRunes), LabelY: y + 13, Y: y + 18, W: w, H: 11,
-			ValueX: w + 6, ValueY: y + 28, Votes: r.Votes, Funded: r.Selected})
+		ch.Bars = append(ch.Bars, voteBar{Label: shorten(r.Title, voteLabelRunes), LabelY: y + 12, Y: y + 16, W: w, H: 9,
+			ValueX: w + 6, ValueY: y + 25, Votes: r.Votes, Funded: r.Selected})
 		y += voteRowH
 	}
 	ch.Height = y + 4
