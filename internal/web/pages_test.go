@@ -89,7 +89,7 @@ func TestHomePrimaryAction(t *testing.T) {
 
 var (
 	figureRe  = regexp.MustCompile(`<strong class="figure">([^<]+)</strong>`)
-	barRe     = regexp.MustCompile(`<rect class="bar (bar-funded|bar-other)"`)
+	barRe     = regexp.MustCompile(`<rect class="(bar-funded|bar-other)"`)
 	winnerRe  = regexp.MustCompile(`<span class="winner-title">([^<]+)</span>`)
 	votersRe  = regexp.MustCompile(`<p>([0-9\x{202f}\x{a0}]+) votants\.</p>`)
 	selRowsRe = regexp.MustCompile(`<tr class="selected">`)
