@@ -45,7 +45,7 @@ func TestScreens(t *testing.T) {
 		}
 		byRole[p.role] = append(byRole[p.role], p)
 	}
-	for _, r := range []access.Role{access.Agent, access.Admin} {
+	for _, r := range []access.Role{access.Citizen, access.Carrier, access.Animator, access.Committee, access.Trustee, access.Agent, access.Admin} {
 		if !slices.Contains(roles, r) {
 			roles = append(roles, r)
 		}

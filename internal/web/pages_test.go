@@ -74,7 +74,7 @@ func TestHomePrimaryAction(t *testing.T) {
 			p := s.browser().get("/")
 			wantStatus(t, p, http.StatusOK, tc.name)
 			sec := html.UnescapeString(sectionOf(t, p.Body, tc.slug))
-			for _, want := range []string{tc.want, `<a href="/` + tc.slug + `">`, `<ol class="timeline">`, "Calendrier de la campagne"} {
+			for _, want := range []string{tc.want, `<a href="/` + tc.slug + `">`, `<ol class="timeline">`, "Étapes en cours et à venir"} {
 				if !strings.Contains(sec, want) {
 					t.Errorf("%s: the section of %s lacks %q:\n%s", tc.name, tc.slug, want, sec)
 				}
