@@ -160,10 +160,12 @@ func TestArchivedCampaignWinners(t *testing.T) {
 		if got := winnerRe.FindAllString(p.Body, -1); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("the campaign page lists %d winners, the results %d", len(got), len(want))
 		}
-		openSlug, _ := demo.Slugs(testNow)
+		openSlug, voteSlug := demo.Slugs(testNow)
 		if strings.Contains(b.get("/"+openSlug).Body, `id="laureats"`) {
 			t.Error("a campaign whose vote is not over lists winners")
 		}
+		// The page of a campaign whose vote is open leads with the same button as the home.
+		wantContains(t, b.get("/"+voteSlug), "campaign voting now", `<p class="primary-action"><a class="button" href="/`+voteSlug+`/vote">Votez jusqu&#39;au `)
 	})
 }
 
