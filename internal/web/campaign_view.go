@@ -21,6 +21,7 @@ type campaignView struct {
 	Next     *phaseRow    // the next phase to open, if none is open
 	Actions  []actionLink // what a visitor can do now, from the open phases
 	Results  bool         // the vote has closed: its results are public
+	Primary  *primaryAction
 }
 
 // actionLink is a link to a page of the campaign, with the i18n key of its text.
@@ -58,6 +59,7 @@ func viewCampaign(c *campaign.Campaign, now time.Time) campaignView {
 	if w, ok := c.Window(campaign.PhaseVote); ok && now.After(w.End) {
 		v.Results = true
 	}
+	v.Primary = primaryOf(c, v.Open, v.Results, now)
 	if len(v.Open) == 0 {
 		for i := range v.Timeline {
 			if v.Timeline[i].Start.After(now) && (v.Next == nil || v.Timeline[i].Start.Before(v.Next.Start)) {

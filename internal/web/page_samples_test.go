@@ -112,7 +112,13 @@ func sampleCampaignView() campaignView {
 			{Phase: campaign.PhaseProclamation, Start: sampleNow.AddDate(0, 2, 0), End: sampleNow.AddDate(0, 3, 0)}},
 		Open:    []campaign.Phase{campaign.PhaseVote, campaign.PhaseComptoirs},
 		Actions: []actionLink{{Path: "/pdc-2026/vote", Key: "cpage.action.vote"}},
+		Primary: &primaryAction{Path: "/pdc-2026/vote", Key: "pages.primary.vote", Until: sampleNow.AddDate(0, 1, 0)},
 		Results: true}
+}
+
+func sampleWinners() []winnerGroup {
+	return []winnerGroup{{Category: "Solidarité", Winners: []winnerView{{Title: "Jardin", AmountCents: 4_500_00}}},
+		{Winners: []winnerView{{Title: "Ferme", AmountCents: 1_000_00}}}}
 }
 
 func sampleDossier() *dossier.Dossier {
@@ -314,7 +320,7 @@ func pageSamples(b Base) []pageSample {
 			return v
 		}()}},
 		{page: "calendar", data: campaignPage{Base: b, C: sampleCampaignView()}},
-		{page: "campaign", data: campaignPage{Base: b, C: sampleCampaignView()}},
+		{page: "campaign", data: campaignPage{Base: b, C: sampleCampaignView(), Winners: sampleWinners()}},
 		{page: "campaign", note: "archived, knapsack", data: campaignPage{Base: b, C: campaignView{Campaign: &campaign.Campaign{
 			Slug: "pdc-2018", Name: "Pas-de-Calais 2018", Archived: true, VoteRule: campaign.VoteRule{Kind: "knapsack"}}}}},
 		{page: "communes", data: communesPage{Base: b, Q: "arr", Dep: "62", DepName: "Pas-de-Calais", Error: "Inconnu", Searched: true,
@@ -366,6 +372,11 @@ func pageSamples(b Base) []pageSample {
 			v := sampleCampaignView()
 			v.Open = nil
 			v.Next = &v.Timeline[1]
+			v.Primary = &primaryAction{Path: "/pdc-2026/comptoirs", Key: "pages.primary.comptoirs"}
+			return v
+		}(), func() campaignView {
+			v := sampleCampaignView()
+			v.Primary = nil
 			return v
 		}()}, Past: []campaignView{sampleCampaignView()}}},
 		{page: "home", note: "no campaign", data: homePage{Base: b}},
@@ -429,7 +440,9 @@ func pageSamples(b Base) []pageSample {
 				Budget: 10, Spent: 8, Left: 2,
 				Turnout: &results.Participation{Voters: 120, ByArrondissement: []results.Count{{Key: "621", Label: "Arras", N: 60}},
 					ByAge: []results.Count{{Key: "16-24", Label: "16-24", N: 10}}},
-				ArrChart: chart, AgeChart: chart, Verifiable: true}
+				ArrChart: chart, AgeChart: chart, Verifiable: true, Winners: sampleWinners(), WinnerCount: 2,
+				VoteCharts: []voteChart{buildVoteChart("v0", "Voix", "Desc", "Enveloppe dépassée", 5_000_00, []resultsRowView{
+					{Title: "Jardin", Votes: 60, Support: 4_500_00, Selected: true}, {Title: "Ferme", Votes: 61, Support: 1_000_00}})}}
 		}()},
 		{page: "results_show", note: "proclaimed", data: resultsPage{Base: b, Campaign: c, Closed: true, ProclaimedAt: sampleNow,
 			Turnout: &results.Participation{}}},

@@ -260,6 +260,10 @@ func (s *Server) funcs() template.FuncMap {
 			return *p
 		},
 		"csrfField": func() string { return csrfField },
+		"untilDate": untilDate, // a phase's last day in words, without the year when it is this year's
+		"asset":     assetURL,
+		// timelineArgs: the argument of the timeline partial for one campaign of a list.
+		"timelineArgs": func(lang i18n.Lang, c campaignView) timelineArgs { return timelineArgs{Lang: lang, C: c} }, // an embedded asset's address with its content hash
 	}
 }
 

@@ -138,6 +138,9 @@ type resultsPage struct {
 	Spent        int64
 	Left         int64
 	Turnout      *results.Participation
+	Winners      []winnerGroup // the summary: funded projects by category
+	WinnerCount  int
+	VoteCharts   []voteChart // one per group, in Groups order
 	ArrChart     barChart
 	AgeChart     barChart
 	Verifiable   bool
@@ -205,7 +208,16 @@ func (s *Server) resultsShow(w http.ResponseWriter, r *http.Request) error {
 			gv.Rows = append(gv.Rows, v)
 		}
 		p.Groups = append(p.Groups, gv)
+		name := gv.Name
+		if gv.Global {
+			name = s.cat.T(lang, "results.group.global")
+		}
+		p.VoteCharts = append(p.VoteCharts, buildVoteChart("chart-votes-"+strconv.Itoa(len(p.VoteCharts)),
+			s.cat.T(lang, "pages.results.chart_title", name), s.cat.T(lang, "pages.results.chart_desc", i18n.Money(lang, gv.Budget)),
+			s.cat.T(lang, "pages.results.envelope_mark", i18n.Money(lang, gv.Budget)), gv.Budget, gv.Rows))
 	}
+	p.Winners = winnersOf(c, res, granted)
+	p.WinnerCount = winnerCount(p.Winners)
 	cv := cr.Vote
 	p.Turnout = results.GroupTurnout(cv.voters, cv.byCommune, cv.byAgeBracket, s.Territory, c.Territory)
 	arr := p.Turnout.ByArrondissement
