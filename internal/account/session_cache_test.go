@@ -198,16 +198,29 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 			}
 			heard(t, d, s)
 		}
-		setData("second")
-		pctx, p := WithPrefetch(ctx)
-		b, found, err := s.FindCtx(pctx, tok)
-		if err != nil || !found || decodeNote(t, b) != "first" || p.Account == nil {
-			t.Fatalf("nothing said the session changed: %q, %v, %v, account %v", b, found, err, p.Account)
+		// On PostgreSQL the notifications' channel is shared by every test schema of the
+		// database: another package's tests, running at the same time, may say "forget
+		// everything" while this one looks. The stale read is tried a few times: once proves
+		// that the store serves from memory what nothing said changed.
+		cached, latest := "first", ""
+		for try := 0; ; try++ {
+			latest = fmt.Sprintf("second-%d", try)
+			next := latest
+			setData(next)
+			pctx, p := WithPrefetch(ctx)
+			b, found, err := s.FindCtx(pctx, tok)
+			if err == nil && found && decodeNote(t, b) == cached && p.Account != nil {
+				// What a reader gets is its own: changing it changes nothing for the next.
+				b[len(b)-1]++
+				p.Account.Roles[0].Role = access.Admin
+				p.Account.DisplayName = "changed"
+				break
+			}
+			if try == 4 || d.Dialect != db.Postgres {
+				t.Fatalf("nothing said the session changed: %q, %v, %v, account %v", b, found, err, p.Account)
+			}
+			cached, first = next, findSeen(t, s, tok)
 		}
-		// What a reader gets is its own: changing it changes nothing for the next.
-		b[len(b)-1]++
-		p.Account.Roles[0].Role = access.Admin
-		p.Account.DisplayName = "changed"
 		if got := findSeen(t, s, tok); got != first {
 			t.Errorf("after a reader changed its copy: %+v, want %+v", got, first)
 		}
@@ -218,8 +231,8 @@ func TestSessionCacheServesUnchangedSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		heard(t, d, s)
-		if got := findSeen(t, s, tok); got.data != "second" {
-			t.Errorf("after the change was told: %+v, want the data of the second change", got)
+		if got := findSeen(t, s, tok); got.data != latest {
+			t.Errorf("after the change was told: %+v, want %s, the data of the last change", got, latest)
 		}
 		// A change this process makes through a store is forgotten at once, trigger or not.
 		if err := s.CommitCtx(ctx, tok, encodeSession(t, a.ID, "third"), t0.Add(time.Hour)); err != nil {
