@@ -62,7 +62,18 @@ func TestSignInWithCode(t *testing.T) {
 		}
 		known := b.post("/connexion/code", url.Values{"email": {citizen.Email}, "suite": {"/pas-de-calais-2018"}})
 		wantStatus(t, known, http.StatusOK, "known address")
-		if strings.ReplaceAll(unknown.Body, "personne@exemple.fr", "X") != strings.ReplaceAll(known.Body, citizen.Email, "X") {
+		// The pages' main parts: the footer names the institution's contact, whose address
+		// holds the demo citizen's as its end.
+		mainOf := func(body string) string {
+			if i := strings.Index(body, "<main"); i >= 0 {
+				body = body[i:]
+			}
+			if i := strings.Index(body, "</main>"); i >= 0 {
+				body = body[:i]
+			}
+			return body
+		}
+		if strings.ReplaceAll(mainOf(unknown.Body), "personne@exemple.fr", "X") != strings.ReplaceAll(mainOf(known.Body), citizen.Email, "X") {
 			t.Errorf("the answers differ for a known and an unknown address:\n%s\n---\n%s", excerpt(unknown.Body), excerpt(known.Body))
 		}
 		wantContains(t, known, "code step", "un code à 8 chiffres vient de lui être envoyé", `name="email" value="`+citizen.Email+`"`,
