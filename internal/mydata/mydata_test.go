@@ -306,8 +306,8 @@ func TestErase(t *testing.T) {
 				t.Errorf("the name is still in %v", cols)
 			}
 		})
-		// The audit log stores account ids, not addresses, once branch h21-audit is merged
-		// (item 14 of issue #21); until then the entries of Alice's own changes name her.
+		// The audit log names people by account id only (audit.ActorAccount): the entries
+		// of Alice's own changes hold no address either.
 		t.Run("audit_log holds no address", func(t *testing.T) {
 			if cols := dbtest.Holding(t, d, aliceEmail); len(cols) > 0 {
 				t.Errorf("the address is still in %v", cols)

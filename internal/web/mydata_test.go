@@ -121,8 +121,8 @@ func TestMyDataExportThenDelete(t *testing.T) {
 				t.Errorf("the address is still in %v", left)
 			}
 		})
-		// The audit log stores account ids, not addresses, once branch h21-audit is merged
-		// (item 14 of issue #21); until then the entries of the person's own changes name them.
+		// The audit log names people by account id only (audit.ActorAccount): the entries
+		// of the person's own changes hold no address either.
 		t.Run("audit_log holds no address", func(t *testing.T) {
 			if cols := dbtest.Holding(t, s.db, email); len(cols) > 0 {
 				t.Errorf("the address is still in %v", cols)
