@@ -7,6 +7,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
 )
 
 // Project is a project on the ballot, as voters and the results see it.
@@ -97,9 +98,19 @@ func ProjectsIn(ctx context.Context, q db.Querier, campaignID int64, states ...s
 	return out, rows.Err()
 }
 
-// ProjectByID returns one project on the ballot, or NotFound.
+// PublicProjects returns the projects that reached the campaign's ballot, on it still or
+// past it (winners, not funded, granted, followed up): their public pages outlive the vote.
+func PublicProjects(ctx context.Context, q db.Querier, campaignID int64) ([]Project, error) {
+	var states []string
+	for _, st := range dossier.PublicStates() {
+		states = append(states, string(st))
+	}
+	return ProjectsIn(ctx, q, campaignID, states...)
+}
+
+// ProjectByID returns one project that reached the ballot (PublicProjects), or NotFound.
 func ProjectByID(ctx context.Context, q db.Querier, campaignID, id int64) (*Project, error) {
-	ps, err := BallotProjects(ctx, q, campaignID)
+	ps, err := PublicProjects(ctx, q, campaignID)
 	if err != nil {
 		return nil, err
 	}

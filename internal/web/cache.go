@@ -82,6 +82,7 @@ type readCaches struct {
 	campaigns ttlCache[string, *campaign.Campaign]    // by slug
 	list      ttlCache[struct{}, []campaign.Campaign] // all of them, for the public pages
 	ballots   ttlCache[int64, []vote.Project]         // the projects on a campaign's ballot
+	public    ttlCache[int64, []vote.Project]         // the projects that reached it (catalogue)
 	voters    finalCache[voterKey, vote.Voter]        // voter registrations
 	closed    finalCache[closedKey, *closedVoteData]  // what votes closed for good left
 	// identity is the institution's identity, read by every page's layout; identityWrites
@@ -94,6 +95,7 @@ type readCaches struct {
 // init sets the clocks of the copies and has them follow this process's campaign changes.
 func (rc *readCaches) init(d *db.DB, wall func() time.Time) {
 	rc.campaigns.clock, rc.list.clock, rc.ballots.clock, rc.identity.clock = wall, wall, wall, wall
+	rc.public.clock = wall
 	rc.closed.max = maxClosedVotes
 	d.Watch(campaign.Topic, func(int64) { rc.campaignWrites.Add(1) })
 	d.Watch(identity.Topic, func(int64) { rc.identityWrites.Add(1) })
@@ -235,9 +237,18 @@ func (s *Server) ballotProjects(ctx context.Context, campaignID int64) ([]vote.P
 	})
 }
 
+// publicProjects returns the projects that reached the campaign's ballot (on it or past it)
+// from the process's copy, as ballotProjects does: the catalogue lists them after the vote.
+func (s *Server) publicProjects(ctx context.Context, campaignID int64) ([]vote.Project, error) {
+	return s.caches.public.get(campaignID, 0, func() ([]vote.Project, error) {
+		return vote.PublicProjects(ctx, s.db, campaignID)
+	})
+}
+
 // campaignChanged clears the copies after this process changed a campaign or its ballot.
 func (s *Server) campaignChanged() {
 	s.caches.campaigns.clear()
 	s.caches.list.clear()
 	s.caches.ballots.clear()
+	s.caches.public.clear()
 }

@@ -82,12 +82,13 @@ type projectsListPage struct {
 	VoteOpen        bool
 }
 
-// projectsList is the catalogue of the projects on the ballot, with filters by category,
-// arrondissement and theme (a plain GET form: it works without JavaScript).
+// projectsList is the catalogue of the projects that reached the ballot (during the vote,
+// those on it; after, the same projects, whatever became of them), with filters by
+// category, arrondissement and theme (a plain GET form: it works without JavaScript).
 func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	lang := langOf(r)
-	ps, err := s.ballotProjects(r.Context(), c.ID)
+	ps, err := s.publicProjects(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ type projectsShowPage struct {
 	VoteOpen bool
 }
 
-// projectsShow is the page of one project on the ballot.
+// projectsShow is the page of one project that reached the ballot; it outlives the vote.
 func (s *Server) projectsShow(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
