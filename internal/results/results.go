@@ -18,7 +18,6 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/tally"
 	"budgetcitoyen/internal/vote"
 )
@@ -39,19 +38,11 @@ type Data struct {
 	Ballots  []Ballot       // in the box's order (random ids: an order that tells nothing)
 }
 
-// publicStates are the dossier states of a project that was on the ballot: after the close
-// the review moves them to winner / not funded, then granted, in progress, completed.
-func publicStates() []string {
-	var out []string
-	for _, s := range dossier.PublicStates() {
-		out = append(out, string(s))
-	}
-	return out
-}
-
-// Projects returns the projects that were on the ballot of the campaign, in submission order.
+// Projects returns the projects that were on the ballot of the campaign, in submission order
+// (vote.PublicProjects: after the close the review moves them to winner / not funded, then
+// granted, in progress, completed).
 func Projects(ctx context.Context, q db.Querier, campaignID int64) ([]vote.Project, error) {
-	ps, err := vote.ProjectsIn(ctx, q, campaignID, publicStates()...)
+	ps, err := vote.PublicProjects(ctx, q, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("list projects of the results: %w", err)
 	}
