@@ -33,13 +33,13 @@ func CountByState(ctx context.Context, q db.Querier, campaignID int64) (map[Stat
 // steps the dossier did pass.
 func Reached(s State) []State {
 	after := map[State][]State{
-		StateDraft:      {StateDraft, StateSubmitted, StateUnderReview, StateEligible, StateIneligible, StateLabelled, StateNotLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted},
-		StateSubmitted:  {StateSubmitted, StateUnderReview, StateEligible, StateIneligible, StateLabelled, StateNotLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted},
-		StateEligible:   {StateEligible, StateLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted},
-		StateLabelled:   {StateLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted},
-		StateBallot:     {StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted},
-		StateWinner:     {StateWinner, StateGranted, StateInProgress, StateCompleted},
-		StateGranted:    {StateGranted, StateInProgress, StateCompleted},
+		StateDraft:      {StateDraft, StateSubmitted, StateUnderReview, StateEligible, StateIneligible, StateLabelled, StateNotLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateSubmitted:  {StateSubmitted, StateUnderReview, StateEligible, StateIneligible, StateLabelled, StateNotLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateEligible:   {StateEligible, StateLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateLabelled:   {StateLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateBallot:     {StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateWinner:     {StateWinner, StateGranted, StateInProgress, StateCompleted, StateAbandoned},
+		StateGranted:    {StateGranted, StateInProgress, StateCompleted, StateAbandoned},
 		StateInProgress: {StateInProgress, StateCompleted},
 		StateCompleted:  {StateCompleted},
 	}

@@ -29,6 +29,7 @@ const (
 	StateGranted     State = "granted"
 	StateInProgress  State = "in_progress"
 	StateCompleted   State = "completed"
+	StateAbandoned   State = "abandoned" // a funded project given up, with a public reason
 )
 
 // MessageKey is the i18n key of the state's name ("dossier.state.draft").
@@ -41,13 +42,13 @@ func (s State) Editable() bool { return s == StateDraft }
 func States() []State {
 	return []State{StateSubmitted, StateUnderReview, StateEligible, StateIneligible, StateLabelled,
 		StateNotLabelled, StateWithdrawn, StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress,
-		StateCompleted}
+		StateCompleted, StateAbandoned}
 }
 
 // PublicStates are the states of a project that was put on the ballot: it is public from
 // then on (catalogue, results, follow-up).
 func PublicStates() []State {
-	return []State{StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted}
+	return []State{StateBallot, StateWinner, StateNotFunded, StateGranted, StateInProgress, StateCompleted, StateAbandoned}
 }
 
 // The areas whose commands make the moves: the carrier's submission (package dossier), the
@@ -122,6 +123,9 @@ var transitions = []Transition{
 		Perm: access.PermManageDossiers, Role: access.Agent, Mail: true},
 	{Area: AreaReview, Action: "complete", From: []State{StateInProgress}, To: StateCompleted,
 		Perm: access.PermManageDossiers, Role: access.Agent, Mail: true},
+	// A funded project may be given up before it is done; the reason is public.
+	{Area: AreaReview, Action: "abandon", From: []State{StateGranted, StateInProgress}, To: StateAbandoned,
+		Perm: access.PermManageDossiers, Role: access.Agent, Mail: true, Motivation: true},
 }
 
 // Transitions returns the state machine (a copy).

@@ -23,6 +23,7 @@ var allowed = map[State][]State{
 	StateGranted:     {StateWinner},
 	StateInProgress:  {StateGranted},
 	StateCompleted:   {StateInProgress},
+	StateAbandoned:   {StateGranted, StateInProgress},
 }
 
 func TestEveryTransitionAllowedOrRefused(t *testing.T) {
@@ -72,6 +73,7 @@ func TestAuditActions(t *testing.T) {
 		{StateNotLabelled, "review.not_label"},
 		{StateBallot, "review.ballot"},
 		{StateCompleted, "review.complete"},
+		{StateAbandoned, "review.abandon"},
 	} {
 		tr, ok := TransitionTo(tc.to)
 		if !ok || tr.AuditAction() != tc.want {

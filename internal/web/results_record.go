@@ -25,7 +25,7 @@ type resultsRecordState struct {
 
 // decidedStates are the states a project of the ballot reaches once the results are recorded.
 var decidedStates = []dossier.State{dossier.StateWinner, dossier.StateNotFunded, dossier.StateGranted,
-	dossier.StateInProgress, dossier.StateCompleted}
+	dossier.StateInProgress, dossier.StateCompleted, dossier.StateAbandoned}
 
 func (s *Server) resultsRecordState(ctx context.Context, c *campaign.Campaign) (resultsRecordState, error) {
 	st := resultsRecordState{VoteClosed: voteClosed(c, s.now())}
