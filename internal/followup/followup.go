@@ -10,10 +10,15 @@
 package followup
 
 import (
+	"context"
 	"time"
 
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/mail"
 )
 
 // FollowedStates are the states of a funded project: the ones the follow-up shows.
@@ -160,4 +165,16 @@ type ReportFile struct {
 	Size        int64
 	SHA256      string
 	UploadedAt  time.Time
+}
+
+// Env is what the follow-up's changes need: the change environment, the store of the photos'
+// and documents' bytes, the catalog the e-mails are written from, the site's address for
+// their links, and Notify, which returns the e-mails that tell a published update to the
+// people who subscribed to its project (nil: none).
+type Env struct {
+	Change  change.Env
+	Blobs   dossier.Blobs
+	Cat     *i18n.Catalog
+	BaseURL string
+	Notify  func(ctx context.Context, tx *db.Tx, u Update, p Project) ([]mail.Message, error)
 }
