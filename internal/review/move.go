@@ -79,6 +79,19 @@ func Move(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, s 
 	return err
 }
 
+// MoveIn applies one step inside the transaction of another change that implies it (the
+// publication of a follow-up update starts a granted project): the same checks of the
+// current state and motivation, the new state, the public history line, and the carriers'
+// e-mails, returned for the caller's outcome. The caller's change checks who acts (with the
+// transition's permission) and writes the audit entry; the transition must need no phase.
+func MoveIn(ctx context.Context, env Env, tx *db.Tx, c *campaign.Campaign, s Step) ([]mail.Message, error) {
+	if t, ok := TransitionTo(s.To); !ok || len(t.Phases) > 0 {
+		return nil, apperr.New(apperr.Conflict, "review.illegal.unknown")
+	}
+	_, _, mails, err := step(ctx, env, tx, c, s, nil)
+	return mails, err
+}
+
 // MoveAll applies steps of one transition in one transaction with one audit entry (kind
 // "campaign", the list of dossiers before and after): all of them or none. extra runs in the
 // transaction after the steps (the commission's record, the grants).
