@@ -423,6 +423,7 @@ func (s *Server) espaceDossierView(ctx context.Context, lang i18n.Lang, c *campa
 		v.Next = s.cat.T(lang, "espace.next.grant")
 	case dossier.StateGranted, dossier.StateInProgress:
 		v.Next = s.cat.T(lang, "espace.next.carry_out")
+		v.NextLink = &espaceLink{url + "/suivi", s.cat.T(lang, "espace.next.followup_link")}
 	default: // ineligible, not labelled, withdrawn, not funded, completed: nothing more to do
 		v.Next = s.cat.T(lang, "espace.next.none")
 		v.NextLink = history

@@ -199,6 +199,16 @@ func (s *Server) routeTable() []route {
 		{"POST /{slug}/comite/{id}/declaration", access.PermReview, s.reviewDeclare},
 		{"GET /{slug}/dossiers/{id}/historique", access.PermSignedIn, s.reviewHistory},
 
+		// Follow-up: the carriers' updates, their review, the projects' status, the photos.
+		{"GET /{slug}/dossiers/{id}/suivi", access.PermSignedIn, s.followupCarrier},
+		{"POST /{slug}/dossiers/{id}/suivi", access.PermSignedIn, s.followupPost},
+		{"POST /{slug}/dossiers/{id}/suivi/{update}", access.PermSignedIn, s.followupEdit},
+		{"GET /{slug}/dossiers/{id}/suivi/photos/{file}", access.PermSignedIn, s.followupOwnerPhoto},
+		{"GET /{slug}/suivi/photos/{file}", pub, s.followupPublicPhoto}, // served by withAssets, before the session
+		{"GET /admin/campagnes/{slug}/suivi/actualites", access.PermManageDossiers, s.followupQueue},
+		{"POST /admin/campagnes/{slug}/suivi/actualites", access.PermManageDossiers, s.followupReview},
+		{"POST /admin/campagnes/{slug}/suivi/{id}/statut", access.PermManageDossiers, s.followupStatus},
+
 		// Results and open data.
 		{"GET /{slug}/resultats", pub, s.resultsShow},
 		{"GET /{slug}/resultats/bulletins", pub, s.resultsBallots},
@@ -264,6 +274,9 @@ func (s *Server) withAssets(next http.Handler) http.Handler {
 	// The public photos of the projects are the same for everyone too (see projectPhoto).
 	const photos = "GET /{slug}/photos/{file}"
 	assets.Handle(photos, s.metrics.instrument(photos, http.HandlerFunc(s.photoServe)))
+	// And so are the photos of the follow-up's published updates (see followupPublicPhoto).
+	const followupPhotos = "GET /{slug}/suivi/photos/{file}"
+	assets.Handle(followupPhotos, s.metrics.instrument(followupPhotos, http.HandlerFunc(s.followupPhotoServe)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := assets.Handler(r); pattern != "" {
 			assets.ServeHTTP(w, r) // which sets the path's values ({slug}, {file})

@@ -35,6 +35,8 @@ const (
 	screenProjects  console.Screen = "projects"
 	screenMembers   console.Screen = "members"
 	screenUnseal    console.Screen = "unseal"
+	// The follow-up's updates waiting for review (followup_review.go).
+	screenFollowupUpdates console.Screen = "followup_updates"
 )
 
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
@@ -57,6 +59,7 @@ var staffScreens = []staffScreen{
 	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
+	{screenFollowupUpdates, "/admin/campagnes/%s/suivi/actualites", access.PermManageDossiers, "decision", false, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
 	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
 }
