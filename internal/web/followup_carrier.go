@@ -74,8 +74,19 @@ func followupStatusKey(st followup.UpdateStatus) string {
 	return "followup.update.status." + string(st)
 }
 
-// followupUpdateViews dresses updates, newest first, their photos at the addresses of url.
-func followupUpdateViews(us []followup.Update, set followup.Settings, url func(followup.Photo, int) string, edit func(followup.Update) string) []followupUpdateView {
+// followupPhotoAt is where the pages take the photos of an update: the public address once it
+// is published (cached by everyone), the dossier's own before (for those who may read it).
+func followupPhotoAt(slug string) func(followup.Update, followup.Photo, int) string {
+	return func(u followup.Update, p followup.Photo, w int) string {
+		if u.Status == followup.UpdatePublished {
+			return followupPhotoURL(slug, p, w)
+		}
+		return followupOwnerPhotoURL(slug, u.DossierID, p, w)
+	}
+}
+
+// followupUpdateViews dresses updates, newest first, their photos at the addresses of at.
+func followupUpdateViews(us []followup.Update, set followup.Settings, at func(followup.Update, followup.Photo, int) string, edit func(followup.Update) string) []followupUpdateView {
 	out := make([]followupUpdateView, 0, len(us))
 	for _, u := range slices.Backward(us) {
 		v := followupUpdateView{Update: u, StatusKey: followupStatusKey(u.Status), StepLabel: set.StepLabel(u.Step)}
@@ -83,7 +94,7 @@ func followupUpdateViews(us []followup.Update, set followup.Settings, url func(f
 			v.HasProgress, v.Percent = true, *u.Progress
 		}
 		for _, p := range u.Photos {
-			v.Photos = append(v.Photos, followupPhotoOf(p, url))
+			v.Photos = append(v.Photos, followupPhotoOf(p, func(p followup.Photo, w int) string { return at(u, p, w) }))
 		}
 		if edit != nil && u.Status != followup.UpdatePublished {
 			v.EditURL = edit(u)
@@ -127,7 +138,7 @@ func (s *Server) followupCarrierPageFor(r *http.Request, c *campaign.Campaign, d
 			return pg.URL + "?modifier=" + strconv.FormatInt(u.ID, 10) + "#formulaire"
 		}
 	}
-	pg.Updates = followupUpdateViews(us, set, owner, edit)
+	pg.Updates = followupUpdateViews(us, set, followupPhotoAt(c.Slug), edit)
 	for i, l := range set.Steps {
 		pg.Steps = append(pg.Steps, option{strconv.Itoa(i + 1), l})
 	}

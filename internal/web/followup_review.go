@@ -66,8 +66,7 @@ func (s *Server) followupQueuePageFor(r *http.Request, c *campaign.Campaign, v u
 			}
 			projects[u.DossierID] = d
 		}
-		owner := func(ph followup.Photo, w int) string { return followupOwnerPhotoURL(c.Slug, d.ID, ph, w) }
-		view := followupUpdateViews([]followup.Update{u}, set, owner, nil)[0]
+		view := followupUpdateViews([]followup.Update{u}, set, followupPhotoAt(c.Slug), nil)[0]
 		field := followupCommentField(u.ID)
 		p.Items = append(p.Items, followupQueueItem{U: view, Project: d.Title, Structure: d.StructureName, State: d.State,
 			AdminURL: "/admin/campagnes/" + c.Slug + "/dossiers/" + strconv.FormatInt(d.ID, 10), Comment: field, Value: v.Get(field)})

@@ -38,7 +38,7 @@ func followupUpdatesSamples(b Base) []pageSample {
 	carrier := func() *followupCarrierPage {
 		p := &followupCarrierPage{Base: b, C: c, D: d, P: project, URL: "/pdc-2026/dossiers/12/suivi",
 			DossierURL: "/pdc-2026/dossiers/12", ReportURL: "/pdc-2026/dossiers/12/bilan", HistoryURL: "/pdc-2026/dossiers/12/historique",
-			StepLabel: set.StepLabel(1), Updates: followupUpdateViews(us, set, owner, edit), CanPost: true,
+			StepLabel: set.StepLabel(1), Updates: followupUpdateViews(us, set, followupPhotoAt(c.Slug), edit), CanPost: true,
 			Action: "/pdc-2026/dossiers/12/suivi", V: url.Values{}, MaxPhotos: 4, MaxAlt: dossier.MaxAlt, MaxMB: 8,
 			Steps: sampleOptions()}
 		for n := 1; n <= 3; n++ {
@@ -67,7 +67,7 @@ func followupUpdatesSamples(b Base) []pageSample {
 		Errors: apperr.FieldErrors{}}
 	for _, u := range us[1:] {
 		u.Status = followup.UpdatePending
-		queue.Items = append(queue.Items, followupQueueItem{U: followupUpdateViews([]followup.Update{u}, set, owner, nil)[0],
+		queue.Items = append(queue.Items, followupQueueItem{U: followupUpdateViews([]followup.Update{u}, set, followupPhotoAt(c.Slug), nil)[0],
 			Project: d.Title, Structure: d.StructureName, State: d.State, AdminURL: "/admin/campagnes/pdc-2026/dossiers/12",
 			Comment: followupCommentField(u.ID), Value: "À reprendre"})
 	}
