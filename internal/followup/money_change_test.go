@@ -90,9 +90,13 @@ func TestRecordPayment(t *testing.T) {
 				Kind: apperr.Invalid, Field: "paid_on", Key: "followup.payment.date_future"},
 			{Name: "kind", Run: func() error { return pay(f.Agent, with(func(in *followup.PaymentInput) { in.Kind = "gift" })) },
 				Kind: apperr.Invalid, Field: "kind"},
-			{Name: "not funded", Run: func() error { return pay(f.Agent, with(func(in *followup.PaymentInput) { in.DossierID = f.NotFunded })) },
+			{Name: "not funded", Run: func() error {
+				return pay(f.Agent, with(func(in *followup.PaymentInput) { in.DossierID = f.NotFunded }))
+			},
 				Kind: apperr.NotFound},
-			{Name: "abandoned", Run: func() error { return pay(f.Agent, with(func(in *followup.PaymentInput) { in.DossierID = f.Granted[1] })) },
+			{Name: "abandoned", Run: func() error {
+				return pay(f.Agent, with(func(in *followup.PaymentInput) { in.DossierID = f.Granted[1] }))
+			},
 				Kind: apperr.Conflict},
 			{Name: "carrier", Run: func() error { return pay(f.Carrier, ok) }, Kind: apperr.Forbidden},
 		})
@@ -260,7 +264,9 @@ func TestRemind(t *testing.T) {
 			}
 			return n
 		}
-		mails := func() int { return count(t, d, "SELECT COUNT(*) FROM outbox WHERE to_addr = $1", "porteuse@exemple.fr") }
+		mails := func() int {
+			return count(t, d, "SELECT COUNT(*) FROM outbox WHERE to_addr = $1", "porteuse@exemple.fr")
+		}
 		audits := func() int { return count(t, d, "SELECT COUNT(*) FROM audit_log WHERE action = 'followup.remind'") }
 
 		// 1 February: the grant is three weeks old; nothing due, nothing written.

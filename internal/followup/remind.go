@@ -272,4 +272,6 @@ func reminderMails(ctx context.Context, q db.Querier, env Env, r reminder) ([]ma
 }
 
 // dayText is a calendar day in words ("31 décembre 2019").
-func dayText(lang i18n.Lang, d campaign.Date) string { return i18n.LongDate(lang, d.DayStart(time.UTC)) }
+func dayText(lang i18n.Lang, d campaign.Date) string {
+	return i18n.LongDate(lang, d.DayStart(time.UTC))
+}
