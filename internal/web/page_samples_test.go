@@ -683,6 +683,7 @@ func pageSamples(b Base) []pageSample {
 			pageSample{page: page, note: "past the deadline", data: sampleDossierPage(b, false)},
 			pageSample{page: page, note: "handed in", data: submitted})
 	}
+	samples = append(samples, followupMoneySamples(b)...)
 	return samples
 }
 

@@ -24,17 +24,19 @@ type staffScreen struct {
 
 // Screens of the campaign that are not waiting items' targets.
 const (
-	screenConsole   console.Screen = "console"
-	screenSettings  console.Screen = "settings"
-	screenCoverage  console.Screen = "coverage"
-	screenQuestions console.Screen = "questions"
-	screenCriteria  console.Screen = "criteria"
-	screenResults   console.Screen = "results"
-	screenBoard     console.Screen = "board"
-	screenPublic    console.Screen = "public"
-	screenProjects  console.Screen = "projects"
-	screenMembers   console.Screen = "members"
-	screenUnseal    console.Screen = "unseal"
+	screenConsole          console.Screen = "console"
+	screenSettings         console.Screen = "settings"
+	screenCoverage         console.Screen = "coverage"
+	screenQuestions        console.Screen = "questions"
+	screenCriteria         console.Screen = "criteria"
+	screenResults          console.Screen = "results"
+	screenBoard            console.Screen = "board"
+	screenPublic           console.Screen = "public"
+	screenProjects         console.Screen = "projects"
+	screenMembers          console.Screen = "members"
+	screenUnseal           console.Screen = "unseal"
+	screenFollowup         console.Screen = "followup"
+	screenFollowupSettings console.Screen = "followup_settings"
 )
 
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
@@ -57,6 +59,8 @@ var staffScreens = []staffScreen{
 	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
+	{screenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
+	{screenFollowupSettings, "/admin/campagnes/%s/suivi/parametres", access.PermManageCampaigns, "followup", false, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
 	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
 }
