@@ -35,7 +35,6 @@ const (
 	screenProjects         console.Screen = "projects"
 	screenMembers          console.Screen = "members"
 	screenUnseal           console.Screen = "unseal"
-	screenFollowup         console.Screen = "followup"
 	screenFollowupSettings console.Screen = "followup_settings"
 )
 
@@ -59,7 +58,7 @@ var staffScreens = []staffScreen{
 	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
-	{screenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
+	{console.ScreenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
 	{screenFollowupSettings, "/admin/campagnes/%s/suivi/parametres", access.PermManageCampaigns, "followup", false, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
 	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
