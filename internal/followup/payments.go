@@ -95,6 +95,13 @@ func RecordPayment(ctx context.Context, env Env, who change.Who, c *campaign.Cam
 	now := env.Change.Now()
 	p, fe := paymentFields(in, campaign.DateOf(now.In(c.Location())))
 	if len(fe) > 0 {
+		// An amount above the grant is said with the other errors of the form (the change
+		// checks it again).
+		if pr, err := projectFor(ctx, env.Change.DB, c, p.DossierID); err == nil && p.AmountCents > 0 {
+			if above := aboveGrant(pr, p.AmountCents); above != nil {
+				fe["amount"] = *above
+			}
+		}
 		return 0, fe.Err()
 	}
 	var id int64
@@ -111,11 +118,8 @@ func RecordPayment(ctx context.Context, env Env, who change.Who, c *campaign.Cam
 			if !Open(pr.State) && pr.State != dossier.StateCompleted {
 				return change.Outcome{}, apperr.New(apperr.Conflict, "followup.payment.closed")
 			}
-			if fe := CheckPayment(pr.GrantedCents, pr.PaidCents, p.AmountCents); len(fe) > 0 {
-				if m := fe["amount"]; m.Key == "followup.payment.above_grant" {
-					// The remainder in words: the refusal says how much may still be paid.
-					fe["amount"] = apperr.Msg(m.Key, i18n.Money(i18n.FR, pr.GrantedCents-pr.PaidCents))
-				}
+			if above := aboveGrant(pr, p.AmountCents); above != nil {
+				fe := apperr.FieldErrors{"amount": *above}
 				return change.Outcome{}, fe.Err()
 			}
 			err = tx.QueryRowContext(ctx, `INSERT INTO followup_payments (dossier_id, campaign_id, kind, amount_cents, paid_on,
@@ -169,4 +173,18 @@ func actorID(who change.Who) any {
 		return nil
 	}
 	return who.Actor.ID()
+}
+
+// aboveGrant is the refusal of an amount that would take the project's payments above its
+// grant, nil when it is within; it says in words how much may still be paid.
+func aboveGrant(pr *Project, amountCents int64) *apperr.Message {
+	fe := CheckPayment(pr.GrantedCents, pr.PaidCents, amountCents)
+	m, ok := fe["amount"]
+	if !ok {
+		return nil
+	}
+	if m.Key == "followup.payment.above_grant" {
+		m = apperr.Msg(m.Key, i18n.Money(i18n.FR, pr.GrantedCents-pr.PaidCents))
+	}
+	return &m
 }
