@@ -27,6 +27,9 @@ type followupStaffPage struct {
 	Public   string // the project's public page
 	Carrier  string // the project's page for its carrier (its report)
 	Settings followup.Settings
+	// Status is the argument of the partial followup_status, the project's status form
+	// (nil: not shown).
+	Status any
 }
 
 func (s *Server) followupStaffPage(r *http.Request, pay, rev url.Values, fe apperr.FieldErrors) (followupStaffPage, error) {
