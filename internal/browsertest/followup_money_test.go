@@ -12,12 +12,12 @@ import (
 	"budgetcitoyen/internal/followup"
 )
 
-// TestFollowupMoneyPages checks the follow-up's money pages with axe-core at both widths,
+// TestFollowupMoneyPagesAndScreens checks the follow-up's money pages with axe-core at both widths,
 // their forms empty and re-displayed with errors: the carrier's final report (the demo
 // carrier made a member of a funded 2018 project's structure, on a site of its own), the
 // agent's page of the project and the follow-up settings; with -screens, it saves their
 // screenshots.
-func TestFollowupMoneyPages(t *testing.T) {
+func TestFollowupMoneyPagesAndScreens(t *testing.T) {
 	t.Parallel()
 	s := NewSite(t)
 	ctx := context.Background()
