@@ -24,19 +24,21 @@ type staffScreen struct {
 
 // Screens of the campaign that are not waiting items' targets.
 const (
-	screenConsole          console.Screen = "console"
-	screenSettings         console.Screen = "settings"
-	screenCoverage         console.Screen = "coverage"
-	screenQuestions        console.Screen = "questions"
-	screenCriteria         console.Screen = "criteria"
-	screenResults          console.Screen = "results"
-	screenBoard            console.Screen = "board"
-	screenPublic           console.Screen = "public"
-	screenProjects         console.Screen = "projects"
-	screenMembers          console.Screen = "members"
-	screenUnseal           console.Screen = "unseal"
-	screenFollowupSettings console.Screen = "followup_settings"
+	screenConsole   console.Screen = "console"
+	screenSettings  console.Screen = "settings"
+	screenCoverage  console.Screen = "coverage"
+	screenQuestions console.Screen = "questions"
+	screenCriteria  console.Screen = "criteria"
+	screenResults   console.Screen = "results"
+	screenBoard     console.Screen = "board"
+	screenPublic    console.Screen = "public"
+	screenProjects  console.Screen = "projects"
+	screenMembers   console.Screen = "members"
+	screenUnseal    console.Screen = "unseal"
 )
+
+// screenFollowupSettings is the follow-up's settings of a campaign.
+const screenFollowupSettings console.Screen = "followup_settings"
 
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
 var staffScreens = []staffScreen{
