@@ -179,6 +179,9 @@ func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sende
 			if _, err := srv.QueueReviewReminders(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("committee reminders", "err", err)
 			}
+			if _, err := srv.QueueFollowupReminders(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("follow-up reminders", "err", err)
+			}
 		}
 	}
 }

@@ -33,6 +33,7 @@ func TestStaffTablesFitAPhone(t *testing.T) {
 		{access.Agent, "/admin/campagnes/" + past + "/comite", "", true},
 		{access.Agent, "/admin/campagnes/" + past + "/comite/seance", "session-phone", true},
 		{access.Agent, "/admin/campagnes/" + past + "/commission-permanente", "", false},
+		{access.Agent, "/admin/campagnes/" + past + "/suivi", "followup-phone", true},
 		{access.Agent, "/" + open + "/comptoirs/gestion", "comptoirs-phone", true},
 	}
 	byRole := map[access.Role]*Tab{}

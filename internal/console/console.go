@@ -111,6 +111,11 @@ func Build(ctx context.Context, q db.Querier, c *campaign.Campaign, now time.Tim
 	k.Commission, k.Decision = cm != nil, d != nil
 	k.Funnel = k.funnel()
 	k.Waiting = k.waiting(now)
+	fw, err := followupWaiting(ctx, q, c, now)
+	if err != nil {
+		return nil, err
+	}
+	k.Waiting = append(k.Waiting, fw...)
 	return k, nil
 }
 

@@ -163,11 +163,19 @@ func cellText(v any) string {
 // XLSX writes the table as an Excel workbook: amounts are numbers in euros with a money
 // format, so that staff can sum and filter them.
 func (t Table) XLSX(sheet string) ([]byte, error) {
+	return Workbook(Sheet{Name: sheet, Table: t})
+}
+
+// Sheet is a named table of a workbook.
+type Sheet struct {
+	Name  string
+	Table Table
+}
+
+// Workbook writes tables as the sheets of one Excel workbook, in order (see Table.XLSX).
+func Workbook(sheets ...Sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
 	euro := "#,##0.00 \"€\""
 	style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &euro})
 	if err != nil {
@@ -177,10 +185,32 @@ func (t Table) XLSX(sheet string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	for n, sh := range sheets {
+		if n == 0 {
+			err = f.SetSheetName("Sheet1", sh.Name)
+		} else {
+			_, err = f.NewSheet(sh.Name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := writeSheet(f, sh.Name, sh.Table, style, bold); err != nil {
+			return nil, err
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeSheet(f *excelize.File, sheet string, t Table, style, bold int) error {
+	var err error
 	for i, h := range t.Header {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		if err := f.SetCellStr(sheet, cell, h); err != nil {
-			return nil, err
+			return err
 		}
 		_ = f.SetCellStyle(sheet, cell, cell, bold)
 	}
@@ -199,14 +229,10 @@ func (t Table) XLSX(sheet string) ([]byte, error) {
 				err = f.SetCellStr(sheet, cell, fmt.Sprint(v))
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return nil
 }

@@ -39,7 +39,8 @@ import (
 const (
 	MaxUpdateTitle = 120
 	MaxUpdateBody  = 4000
-	MaxComment     = 2000
+	// MaxComment is the longest comment of an agent sending back an update or a report.
+	MaxComment = 2000
 )
 
 // MaxPhotoSize is the largest photo file accepted, as for the dossier's photo.

@@ -150,6 +150,7 @@ func TestConsoleWaitingItemsLinkToTheirPage(t *testing.T) {
 		"reviews_pending": "/comite/seance", "reviews_overdue": "/comite/seance", "ready": "/comite/seance",
 		"commission": "/commission", "results": "/commission-permanente", "decision": "/commission-permanente",
 		"proclamation": "/commission-permanente", "vote_settings": "/vote", "census": "/vote", "box": "/vote/urne",
+		"followup_reports": "/suivi", "followup_payments": "/suivi", "followup_late": "/suivi",
 	}
 	eachSite(t, func(t *testing.T, s *site) {
 		all, err := campaign.List(context.Background(), s.db)

@@ -199,6 +199,10 @@ func TestDossierRoutesRefuseAnotherCarrier(t *testing.T) {
 			{"POST " + d + "/suivi", "POST", d + "/suivi", nil, bombPNG(t, 7000, 7000), "photo", 404},
 			{"POST " + d + "/suivi/{update}", "POST", d + "/suivi/1", url.Values{"title": {"x"}}, nil, "", 404},
 			{"GET " + d + "/suivi/photos/{file}", "GET", d + "/suivi/photos/1-0123456789abcdef-320.jpg", nil, nil, "", 404},
+			{"GET " + d + "/bilan", "GET", d + "/bilan", nil, nil, "", 404},
+			{"POST " + d + "/bilan", "POST", d + "/bilan", url.Values{"summary": {"x"}, "total_cost": {"1"}}, nil, "", 404},
+			{"POST " + d + "/bilan", "POST", d + "/bilan", nil, exe, "", 404},
+			{"GET " + d + "/bilan/documents/{file}", "GET", d + "/bilan/documents/{doc}", nil, nil, "", 404},
 			{"GET " + adm + "/dossiers/{id}", "GET", adm + "/dossiers/{id}", nil, nil, "", 403},
 			{"POST " + adm + "/dossiers/{id}/prolongation", "POST", adm + "/dossiers/{id}/prolongation", url.Values{"until": {"2026-12-31"}}, nil, "", 403},
 			{"GET " + adm + "/comite/dossiers/{id}", "GET", adm + "/comite/dossiers/{id}", nil, nil, "", 403},
@@ -233,6 +237,7 @@ func TestDossierRoutesRefuseAnotherCarrier(t *testing.T) {
 			body = csrfRe.ReplaceAllString(body, "csrf")
 			i, dc := strconv.FormatInt(id, 10), strconv.FormatInt(doc, 10)
 			return strings.NewReplacer("/dossiers/"+i+"/documents/"+dc, "/dossiers/ID/documents/DOC",
+				"/dossiers/"+i+"/bilan/documents/"+dc, "/dossiers/ID/bilan/documents/DOC",
 				"/dossiers/"+i, "/dossiers/ID", "/comite/"+i, "/comite/ID").Replace(body)
 		}
 		snapshot := dossierSnapshot(t, s)

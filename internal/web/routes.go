@@ -208,6 +208,20 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/suivi/actualites", access.PermManageDossiers, s.followupQueue},
 		{"POST /admin/campagnes/{slug}/suivi/actualites", access.PermManageDossiers, s.followupReview},
 		{"POST /admin/campagnes/{slug}/suivi/{id}/statut", access.PermManageDossiers, s.followupStatus},
+		// Follow-up: money (the final report, the payments, the staff's board and settings).
+		{"GET /{slug}/dossiers/{id}/bilan", access.PermSignedIn, s.followupReportShow},
+		{"POST /{slug}/dossiers/{id}/bilan", access.PermSignedIn, s.followupReportSave},
+		{"GET /{slug}/dossiers/{id}/bilan/documents/{file}", access.PermSignedIn, s.followupReportFile},
+		{"GET /admin/campagnes/{slug}/suivi", access.PermManageDossiers, s.followupBoard},
+		{"GET /admin/campagnes/{slug}/suivi/export.csv", access.PermManageDossiers, s.followupExportCSV},
+		{"GET /admin/campagnes/{slug}/suivi/paiements.csv", access.PermManageDossiers, s.followupPaymentsCSV},
+		{"GET /admin/campagnes/{slug}/suivi/export.xlsx", access.PermManageDossiers, s.followupExportXLSX},
+		{"GET /admin/campagnes/{slug}/suivi/parametres", access.PermManageCampaigns, s.followupSettings},
+		{"POST /admin/campagnes/{slug}/suivi/parametres", access.PermManageCampaigns, s.followupSettingsSave},
+		{"GET /admin/campagnes/{slug}/suivi/{id}", access.PermManageDossiers, s.followupStaff},
+		{"POST /admin/campagnes/{slug}/suivi/{id}/paiements", access.PermManageDossiers, s.followupPaymentAdd},
+		{"POST /admin/campagnes/{slug}/suivi/{id}/paiements/{payment}/supprimer", access.PermManageDossiers, s.followupPaymentDelete},
+		{"POST /admin/campagnes/{slug}/suivi/{id}/bilan", access.PermManageDossiers, s.followupReportReview},
 
 		// Results and open data.
 		{"GET /{slug}/resultats", pub, s.resultsShow},

@@ -39,6 +39,9 @@ const (
 	screenFollowupUpdates console.Screen = "followup_updates"
 )
 
+// screenFollowupSettings is the follow-up's settings of a campaign.
+const screenFollowupSettings console.Screen = "followup_settings"
+
 // staffScreens lists every staff page of a campaign, in the order of the campaign's life.
 var staffScreens = []staffScreen{
 	{screenConsole, "/admin/campagnes/%s", access.PermManageCampaigns, "setup", true, ""},
@@ -59,7 +62,9 @@ var staffScreens = []staffScreen{
 	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
-	{screenFollowupUpdates, "/admin/campagnes/%s/suivi/actualites", access.PermManageDossiers, "decision", false, ""},
+	{console.ScreenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
+	{screenFollowupUpdates, "/admin/campagnes/%s/suivi/actualites", access.PermManageDossiers, "followup", false, ""},
+	{screenFollowupSettings, "/admin/campagnes/%s/suivi/parametres", access.PermManageCampaigns, "followup", false, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
 	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
 }
