@@ -95,11 +95,11 @@ func (t Topic) check(ctx context.Context, q db.Querier) error {
 	switch t.Kind {
 	case KindProject:
 		p, err := followup.ProjectOf(ctx, q, t.TargetID)
-		if err != nil {
+		if err != nil && !apperr.IsKind(err, apperr.NotFound) {
 			return err
 		}
-		if p.CampaignID != t.Campaign.ID {
-			return apperr.New(apperr.NotFound, "followup.not_funded")
+		if err != nil || p.CampaignID != t.Campaign.ID {
+			return apperr.New(apperr.NotFound, "subscription.topic.unknown")
 		}
 		return nil
 	}
