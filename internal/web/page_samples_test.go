@@ -718,6 +718,8 @@ func sampleMyData(b Base) myDataPage {
 			Title: "Jardin", Summary: "Résumé", CostCents: 12_000_00, CreatedByMe: true, CreatedAt: at, SubmittedAt: &at}},
 		Votes: []mydata.Vote{{Campaign: c, Method: "email", Commune: "62041", BirthDate: "1990-04-01", Voted: true},
 			{Campaign: c, Method: "census", Commune: "62041", BirthDate: "1990-04-01"}},
+		Subscriptions: []mydata.Subscription{{Campaign: c, Kind: "project", TargetID: 12, Title: "Jardin", CreatedAt: at, ConfirmedAt: &at},
+			{Campaign: c, Kind: "project", TargetID: 13, CreatedAt: at}},
 	}
 	return myDataPage{Base: b, X: x, communes: map[string]string{"62041": "Arras (62041)"}}
 }
