@@ -256,7 +256,7 @@ func TestFollowedProjectPage(t *testing.T) {
 	wantContains(t, p, "project", "Résultat du vote", "Voix", "Commission permanente du", "Suivi du projet",
 		"Chantier &amp; travaux &lt;commencés&gt;", fmt.Sprintf(`id="etape-%d"`, f.updates[1]), `alt="Les bénévoles au jardin"`,
 		fmt.Sprintf(`/%s/suivi/photos/`, f.c.Slug), "1280w", "<p>Second paragraphe.</p>", "Fait le 2 mars 2019", "Suivre ce projet",
-		`action="/`+f.c.Slug+fmt.Sprintf(`/projets/%d/suivre"`, f.projects[0].DossierID), `href="/`+f.c.Slug+`/suivi"`)
+		`action="/`+f.c.Slug+fmt.Sprintf(`/projets/%d/suivre#suivre"`, f.projects[0].DossierID), `href="/`+f.c.Slug+`/suivi"`)
 	if strings.Contains(p.Body, "Brouillon secret") {
 		t.Error("a pending update is on the page")
 	}
