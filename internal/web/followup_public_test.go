@@ -260,6 +260,32 @@ func TestFollowedProjectPage(t *testing.T) {
 	if strings.Contains(p.Body, "Brouillon secret") {
 		t.Error("a pending update is on the page")
 	}
+
+	// An abandoned project shows its public reason; a completed one its accepted report.
+	ctx := context.Background()
+	gone, done := f.projects[1].DossierID, f.projects[2].DossierID
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"UPDATE dossiers SET state = 'abandoned' WHERE id = $1", []any{gone}},
+		{`INSERT INTO review_history (dossier_id, from_state, to_state, motivation, at) VALUES ($1, 'granted', 'abandoned',
+			'Le local a été repris par la commune.', $2)`, []any{gone, s.now}},
+		{"UPDATE dossiers SET state = 'completed' WHERE id = $1", []any{done}},
+		{`INSERT INTO followup_reports (dossier_id, campaign_id, status, indicators, summary, total_cost_cents, submitted_at)
+			VALUES ($1, $2, 'accepted', '[{"label":"Personnes touchées","value":1250}]', 'Un an de réparations.', 987654, $3)`,
+			[]any{done, f.c.ID, s.now}},
+	} {
+		if _, err := s.db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantContains(t, b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, gone)), "abandoned", "Projet abandonné",
+		"Le local a été repris par la commune.")
+	wantContains(t, b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, done)), "completed", "Le bilan", "Personnes touchées",
+		i18n.Int(i18n.FR, 1250), i18n.Money(i18n.FR, 987654), "Un an de réparations.", `value="100"`)
+	ab := b.get("/" + f.c.Slug + "/suivi?statut=abandoned")
+	wantContains(t, ab, "abandoned filter", fmt.Sprintf(`href="/%s/projets/%d"`, f.c.Slug, gone), "</strong> projet financé affiché")
 	od := b.get("/donnees")
 	wantContains(t, od, "donnees", "/"+f.c.Slug+"/suivi.csv", "/"+f.c.Slug+"/suivi/jalons.csv",
 		"/api/v1/campaigns/"+f.c.Slug+"/followup", "<code>paid_cents</code>")
