@@ -104,6 +104,7 @@ func writeReport(w io.Writer, r privacy.Report) {
 		{"e-mails", r.Outbox},
 		{"addresses of ended invitations", r.Invitations},
 		{"unconfirmed accounts", r.UnverifiedAccounts},
+		{"unconfirmed subscriptions", r.Subscriptions},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "  %-32s %d\n", l.name, l.n)

@@ -4,6 +4,7 @@ import (
 	"budgetcitoyen/internal/access"
 	"fmt"
 	"net/http"
+	"strconv"
 	"testing"
 )
 
@@ -32,7 +33,17 @@ func submitWithErrors(t *testing.T, tab *Tab) {
 // and re-displayed with errors. A new page adds its line here.
 func a11yPages(s *Site) []a11yPage {
 	open, vote := s.Slugs()
+	followed := "/" + ArchivedSlug + "/projets/" + strconv.FormatInt(s.FundedProject(), 10)
 	return []a11yPage{
+		// The follow-up of the funded projects, and following one by e-mail.
+		{name: "followup", path: "/" + ArchivedSlug + "/suivi"},
+		{name: "followed-project", path: followed},
+		{name: "followed-project-subscribe-errors", path: followed, action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "pas une adresse")
+			submitWithErrors(t, tab)
+		}},
+		{name: "unsubscribed", path: "/abonnements/desabonner?jeton=inconnu"},
+
 		// Public pages.
 		{name: "home", path: "/"},
 		{name: "home-en", path: "/?lang=en"},

@@ -79,7 +79,8 @@ func ReservedSlugs() []string {
 	return []string{"admin", "connexion", "deconnexion", "inscription", "compte", "static",
 		"healthz", "readyz", "metrics", "calendrier", "idees", "comptoirs", "projets", "vote",
 		"resultats", "mentions-legales", "donnees-personnelles", "accessibilite", "contact",
-		"mot-de-passe-oublie", "reinitialiser", "verifier", "langue", "api", "communes", "donnees", "espace", "identite"}
+		"mot-de-passe-oublie", "reinitialiser", "verifier", "langue", "api", "communes", "donnees", "espace", "identite",
+		"abonnements"}
 }
 
 func reservedSlug(s string) bool {

@@ -31,6 +31,10 @@ type Message struct {
 	// other message to such an address is left out (see Confirmed), so that nothing typed by
 	// someone else reaches an address before its owner has asked for the site's e-mails.
 	Proof bool
+	// Unsubscribe is the address of the one-click unsubscription of a subscription's e-mail
+	// (package subscription), sent as the RFC 8058 headers List-Unsubscribe and
+	// List-Unsubscribe-Post; "" for other e-mails.
+	Unsubscribe string
 }
 
 // Sender delivers one message.
@@ -107,6 +111,10 @@ func compose(from, to *mail.Address, m Message, now time.Time) []byte {
 	b.WriteString("To: " + to.String() + "\r\n")
 	b.WriteString("Subject: " + mimeHeader(m.Subject) + "\r\n")
 	b.WriteString("Date: " + now.Format(time.RFC1123Z) + "\r\n")
+	if u := strings.NewReplacer("\r", "", "\n", "", "<", "", ">", "").Replace(m.Unsubscribe); u != "" {
+		b.WriteString("List-Unsubscribe: <" + u + ">\r\n")
+		b.WriteString("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+	}
 	b.WriteString("MIME-Version: 1.0\r\n")
 	b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n")
 	b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")

@@ -37,7 +37,7 @@ func OutboxRows(msgs []Message, now time.Time) ([][]any, error) {
 		if _, err := mail.ParseAddress(m.To); err != nil {
 			return nil, fmt.Errorf("queue e-mail to %q: %w", m.To, err)
 		}
-		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive}
+		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive, m.Unsubscribe}
 	}
 	return rows, nil
 }
@@ -45,7 +45,8 @@ func OutboxRows(msgs []Message, now time.Time) ([][]any, error) {
 // Outbox is the batch insert of messages into the outbox (rows from OutboxRows).
 var Outbox = db.Batch{Table: "outbox", Columns: []db.Column{
 	{Name: "created_at", PGType: "timestamptz"}, {Name: "to_addr", PGType: "text"}, {Name: "subject", PGType: "text"},
-	{Name: "body_text", PGType: "text"}, {Name: "next_attempt_at", PGType: "timestamptz"}, {Name: "sensitive", PGType: "boolean"}}}
+	{Name: "body_text", PGType: "text"}, {Name: "next_attempt_at", PGType: "timestamptz"}, {Name: "sensitive", PGType: "boolean"},
+	{Name: "list_unsubscribe", PGType: "text"}}}
 
 // Worker sends the outbox's due messages. Several workers (one per server process) may run
 // against one database: each claims messages with a lease before sending them.
@@ -137,7 +138,7 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 		WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
 			AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3)
 		AND sent_at IS NULL AND failed_at IS NULL AND (locked_until IS NULL OR locked_until < $2)
-		RETURNING id, attempts, to_addr, subject, body_text, sensitive`, now.Add(w.Lease), now, w.Batch)
+		RETURNING id, attempts, to_addr, subject, body_text, sensitive, list_unsubscribe`, now.Add(w.Lease), now, w.Batch)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox messages: %w", err)
 	}
@@ -145,7 +146,7 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 	var out []claimed
 	for rows.Next() {
 		var c claimed
-		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body, &c.msg.Sensitive); err != nil {
+		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body, &c.msg.Sensitive, &c.msg.Unsubscribe); err != nil {
 			return nil, fmt.Errorf("scan outbox message: %w", err)
 		}
 		out = append(out, c)
@@ -194,7 +195,7 @@ func Pending(ctx context.Context, q db.Querier) (int, error) {
 
 // Sent lists the messages sent to addr, newest first (tests and the person's data export).
 func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
+	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text, list_unsubscribe FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
 	if err != nil {
 		return nil, fmt.Errorf("list e-mails: %w", err)
 	}
@@ -202,7 +203,7 @@ func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
 	var out []Message
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.To, &m.Subject, &m.Body); err != nil {
+		if err := rows.Scan(&m.To, &m.Subject, &m.Body, &m.Unsubscribe); err != nil {
 			return nil, fmt.Errorf("scan e-mail: %w", err)
 		}
 		out = append(out, m)

@@ -112,12 +112,14 @@ func usage(ctx context.Context, q db.Querier, a Ask, since time.Time) (Usage, er
 	return u, rows.Err()
 }
 
-// Confirmed reports whether addr is the confirmed address of an account: it proved, by a
-// link or a code, that it receives e-mails there. Only e-mails that carry such a proof
-// (Message.Proof) may go to an address not confirmed.
+// Confirmed reports whether addr is a confirmed address: that of an account or of a
+// subscription (package subscription) whose owner proved, by a link or a code, that they
+// receive e-mails there. Only e-mails that carry such a proof (Message.Proof) may go to an
+// address not confirmed.
 func Confirmed(ctx context.Context, q db.Querier, addr string) (bool, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM accounts WHERE email = $1 AND email_verified_at IS NOT NULL",
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM accounts WHERE email = $1 AND email_verified_at IS NOT NULL)
+		+ (SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND confirmed_at IS NOT NULL)`,
 		addr).Scan(&n); err != nil {
 		return false, fmt.Errorf("is the address confirmed: %w", err)
 	}

@@ -136,3 +136,41 @@ func TestSMTPSenderReportsAnUnreachableServer(t *testing.T) {
 		t.Fatal("no error from an unreachable server")
 	}
 }
+
+// A subscription's e-mail, queued and sent by the worker, carries the RFC 8058 headers of
+// its one-click unsubscription; other e-mails carry none.
+func TestWorkerSendsTheUnsubscribeHeaders(t *testing.T) {
+	box, port := startSMTP(t)
+	d := sqliteDB(t)
+	ctx := context.Background()
+	const link = "https://budget.example.org/abonnements/desabonner?jeton=abc"
+	for _, m := range []mail.Message{{To: "a@example.org", Subject: "Nouvelle étape", Body: "Texte", Unsubscribe: link},
+		{To: "b@example.org", Subject: "Rappel", Body: "Demain"}} {
+		if err := mail.Enqueue(ctx, d, m, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &mail.Worker{DB: d, Sender: mail.SMTPSender{Config: mail.SMTPConfig{Host: "127.0.0.1", Port: port, From: "noreply@example.org"}}}
+	if n, err := w.RunOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("worker sent %d, err %v", n, err)
+	}
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	for _, got := range box.msgs {
+		parsed, err := netmail.ReadMessage(strings.NewReader(string(got.data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lu, post := parsed.Header.Get("List-Unsubscribe"), parsed.Header.Get("List-Unsubscribe-Post")
+		switch got.to[0] {
+		case "a@example.org":
+			if lu != "<"+link+">" || post != "List-Unsubscribe=One-Click" {
+				t.Errorf("subscription e-mail: List-Unsubscribe %q, List-Unsubscribe-Post %q", lu, post)
+			}
+		default:
+			if lu != "" || post != "" {
+				t.Errorf("other e-mail: List-Unsubscribe %q, List-Unsubscribe-Post %q", lu, post)
+			}
+		}
+	}
+}

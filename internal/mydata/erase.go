@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/workshop"
 )
@@ -28,6 +29,7 @@ type Erased struct {
 	AccountID        int64
 	StructuresLeft   int64
 	VoterRowsDeleted int64
+	Subscriptions    int64
 	Workshop         workshop.Forgotten
 }
 
@@ -42,7 +44,8 @@ type Erased struct {
 //   - its registrations to comptoirs not started are cancelled (seats go to the waiting
 //     list), those to sessions held are kept for the attendance figures;
 //   - its voter register rows are deleted; the participation register keeps the keyed hash
-//     without the account, so the turnout holds.
+//     without the account, so the turnout holds;
+//   - the subscriptions by e-mail of its address are deleted.
 //
 // Ideas and dossiers stay: the campaign's record needs them, and they name the person only
 // through the account, which no longer says who it was. An account that holds a share of a
@@ -99,6 +102,9 @@ func EraseIn(ctx context.Context, env Env, tx *db.Tx, id int64, now time.Time) (
 	if res.VoterRowsDeleted, err = vote.ForgetVoter(ctx, tx, id); err != nil {
 		return res, nil, err
 	}
+	if res.Subscriptions, err = subscription.ForgetEmail(ctx, tx, email); err != nil {
+		return res, nil, err
+	}
 	return res, mails, nil
 }
 
@@ -106,5 +112,6 @@ func EraseIn(ctx context.Context, env Env, tx *db.Tx, id int64, now time.Time) (
 func (e Erased) audit() map[string]any {
 	return map[string]any{"deleted": true, "structures_left": e.StructuresLeft,
 		"workshop_registrations_cancelled": e.Workshop.Left, "workshop_registrations_kept": e.Workshop.Kept,
-		"moved_up": e.Workshop.MovedUp, "voter_rows_deleted": e.VoterRowsDeleted}
+		"moved_up": e.Workshop.MovedUp, "voter_rows_deleted": e.VoterRowsDeleted,
+		"subscriptions_deleted": e.Subscriptions}
 }

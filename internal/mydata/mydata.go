@@ -18,6 +18,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/workshop"
 )
@@ -33,6 +34,20 @@ type Export struct {
 	Structures  []Structure    `json:"structures"`
 	Dossiers    []Dossier      `json:"dossiers"`
 	Votes       []Vote         `json:"votes"`
+	// Subscriptions are the subscriptions by e-mail of the account's address (package
+	// subscription: anyone may subscribe an address, with or without an account).
+	Subscriptions []Subscription `json:"subscriptions"`
+}
+
+// Subscription is a subscription by e-mail of the person's address: what it follows, and
+// whether its owner confirmed it.
+type Subscription struct {
+	Campaign    Campaign   `json:"campaign"`
+	Kind        string     `json:"kind"`
+	TargetID    int64      `json:"target_id"`
+	Title       string     `json:"title"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ConfirmedAt *time.Time `json:"confirmed_at"`
 }
 
 // Campaign names the campaign an item belongs to.
@@ -143,7 +158,8 @@ func Collect(ctx context.Context, q db.Querier, accountID int64, now time.Time) 
 	campaigns := campaignNames{q: q, known: map[int64]Campaign{}}
 	x := &Export{GeneratedAt: now.UTC(), Account: Account{ID: a.ID, Email: a.Email, DisplayName: a.DisplayName,
 		Lang: a.Lang, CreatedAt: a.CreatedAt, VerifiedAt: a.EmailVerifiedAt, HasPassword: a.HasPassword, Roles: []Role{}},
-		Ideas: []Idea{}, Workshops: []Registration{}, Structures: []Structure{}, Dossiers: []Dossier{}, Votes: []Vote{}}
+		Ideas: []Idea{}, Workshops: []Registration{}, Structures: []Structure{}, Dossiers: []Dossier{}, Votes: []Vote{},
+		Subscriptions: []Subscription{}}
 	for _, g := range a.Roles {
 		r := Role{Role: g.Role}
 		if g.CampaignID != nil {
@@ -225,6 +241,25 @@ func Collect(ctx context.Context, q db.Querier, accountID int64, now time.Time) 
 		}
 		x.Votes = append(x.Votes, Vote{Campaign: c, Method: v.Method, Commune: v.Commune,
 			BirthDate: v.BirthDate.String(), Voted: v.Voted})
+	}
+
+	subs, err := subscription.ByEmail(ctx, q, a.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range subs {
+		c, err := campaigns.of(ctx, sub.CampaignID)
+		if err != nil {
+			return nil, err
+		}
+		xs := Subscription{Campaign: c, Kind: string(sub.Kind), TargetID: sub.TargetID, CreatedAt: sub.CreatedAt,
+			ConfirmedAt: sub.ConfirmedAt}
+		if sub.Kind == subscription.KindProject {
+			if d, err := dossier.ByID(ctx, q, sub.TargetID); err == nil {
+				xs.Title = d.Title
+			}
+		}
+		x.Subscriptions = append(x.Subscriptions, xs)
 	}
 	return x, nil
 }

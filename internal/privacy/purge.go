@@ -16,6 +16,7 @@ import (
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/mydata"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -28,6 +29,8 @@ type Report struct {
 	Outbox             int64 `json:"outbox"`
 	Invitations        int64 `json:"invitation_addresses"`
 	UnverifiedAccounts int64 `json:"unverified_accounts"`
+	// Subscriptions is the number of subscriptions by e-mail never confirmed, erased.
+	Subscriptions int64 `json:"unconfirmed_subscriptions"`
 	// Voters is the number of voter register rows erased, by campaign slug; a campaign whose
 	// register is due but empty is there with 0 (its census list and keyed hashes went).
 	Voters map[string]int64 `json:"voters,omitempty"`
@@ -35,7 +38,7 @@ type Report struct {
 
 // Empty reports whether the purge had nothing to erase.
 func (r Report) Empty() bool {
-	return r.Sessions+r.Tokens+r.SignInFailures+r.MailQuota+r.Outbox+r.Invitations+r.UnverifiedAccounts == 0 &&
+	return r.Sessions+r.Tokens+r.SignInFailures+r.MailQuota+r.Outbox+r.Invitations+r.UnverifiedAccounts+r.Subscriptions == 0 &&
 		len(r.Voters) == 0
 }
 
@@ -96,6 +99,7 @@ func purge(ctx context.Context, env mydata.Env, tx *db.Tx, now time.Time) (Repor
 		{&rep.MailQuota, func() (int64, error) { return mail.PurgeQuota(ctx, tx, cut.Throttle) }},
 		{&rep.Outbox, func() (int64, error) { return mail.PurgeOutbox(ctx, tx, cut.Outbox, now) }},
 		{&rep.Invitations, func() (int64, error) { return dossier.PurgeInvitationAddresses(ctx, tx, cut.Unverified) }},
+		{&rep.Subscriptions, func() (int64, error) { return subscription.PurgeUnconfirmed(ctx, tx, cut.Unverified) }},
 	}
 	for _, s := range steps {
 		if *s.n, err = s.run(); err != nil {

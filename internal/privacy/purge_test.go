@@ -32,16 +32,17 @@ func count(t *testing.T, d *db.DB, query string, args ...any) int {
 // leftovers are the queries that count the personal data a purge past every retention
 // period must leave none of: what the personal-data page says goes.
 var leftovers = map[string]string{
-	"sessions":              "SELECT COUNT(*) FROM sessions",
-	"sign-in links":         "SELECT COUNT(*) FROM account_tokens",
-	"sign-in failures":      "SELECT COUNT(*) FROM login_failures",
-	"e-mail quota":          "SELECT COUNT(*) FROM mail_quota",
-	"e-mails":               "SELECT COUNT(*) FROM outbox",
-	"unconfirmed addresses": "SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NULL AND email LIKE '%@%'",
-	"invitation addresses":  "SELECT COUNT(*) FROM structure_invitations WHERE email <> ''",
-	"voter register":        "SELECT COUNT(*) FROM vote_voters",
-	"census list":           "SELECT COUNT(*) FROM vote_census",
-	"participation hashes":  "SELECT COUNT(*) FROM vote_participation WHERE person_key NOT LIKE 'purged-%'",
+	"sessions":                  "SELECT COUNT(*) FROM sessions",
+	"sign-in links":             "SELECT COUNT(*) FROM account_tokens",
+	"sign-in failures":          "SELECT COUNT(*) FROM login_failures",
+	"e-mail quota":              "SELECT COUNT(*) FROM mail_quota",
+	"e-mails":                   "SELECT COUNT(*) FROM outbox",
+	"unconfirmed addresses":     "SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NULL AND email LIKE '%@%'",
+	"invitation addresses":      "SELECT COUNT(*) FROM structure_invitations WHERE email <> ''",
+	"voter register":            "SELECT COUNT(*) FROM vote_voters",
+	"census list":               "SELECT COUNT(*) FROM vote_census",
+	"participation hashes":      "SELECT COUNT(*) FROM vote_participation WHERE person_key NOT LIKE 'purged-%'",
+	"unconfirmed subscriptions": "SELECT COUNT(*) FROM subscriptions WHERE confirmed_at IS NULL",
 }
 
 // The demo, purged at a date past every retention period, keeps none of the personal data
@@ -70,6 +71,8 @@ func TestPurgeDemoPastEveryPeriod(t *testing.T) {
 			{`INSERT INTO vote_census (campaign_id, family_key, given_key, birth_date, commune)
 				SELECT MIN(id), 'DUPONT', 'JEANNE', '2001-02-03', '62041' FROM campaigns`, nil},
 			{"INSERT INTO account_tokens (token_hash, account_id, purpose, expires_at, created_at) SELECT 't', MIN(id), 'reset', $1, $1 FROM accounts", []any{seeded}},
+			{`INSERT INTO subscriptions (campaign_id, kind, target_id, email, confirm_hash, unsubscribe_token, created_at, confirm_sent_at)
+				SELECT MIN(id), 'project', 1, 'abonne@example.org', 'h', 'u', $1, $1 FROM campaigns`, []any{seeded}},
 		}
 		for _, f := range fixtures {
 			if _, err := d.ExecContext(ctx, f.q, f.args...); err != nil {
@@ -81,7 +84,7 @@ func TestPurgeDemoPastEveryPeriod(t *testing.T) {
 			before[name] = count(t, d, q)
 		}
 		for _, name := range []string{"sessions", "sign-in links", "sign-in failures", "e-mail quota", "e-mails", "invitation addresses",
-			"voter register", "census list", "participation hashes"} {
+			"voter register", "census list", "participation hashes", "unconfirmed subscriptions"} {
 			if before[name] == 0 {
 				t.Fatalf("the fixture holds no %s: the test would prove nothing", name)
 			}

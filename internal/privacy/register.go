@@ -16,6 +16,8 @@ const (
 	Days  Unit = "days"
 	// UntilDeleted: kept as long as the account, which its owner can delete at any time.
 	UntilDeleted Unit = "until_deleted"
+	// UntilUnsubscribed: kept until its owner unsubscribes (or deletes their account).
+	UntilUnsubscribed Unit = "until_unsubscribed"
 	// Archive: kept with the campaign's record (the projects, the count), without identity
 	// where it says so.
 	Archive Unit = "archive"
@@ -36,7 +38,7 @@ type Retention struct {
 }
 
 // Processings are the processing activities of the register, in its order.
-var Processings = []string{"accounts", "ideas", "workshops", "dossiers", "vote", "mail", "security", "audit"}
+var Processings = []string{"accounts", "ideas", "workshops", "dossiers", "vote", "subscriptions", "mail", "security", "audit"}
 
 // CampaignRule is what the pages need of a campaign to state its own durations.
 type CampaignRule struct {
@@ -65,6 +67,10 @@ func Retentions(s Site, camps []CampaignRule) []Retention {
 	}
 	return append(out,
 		Retention{Kind: "participation", Processing: "vote", Unit: Archive},
+		// A subscription by e-mail lasts until its owner ends it (a link in every e-mail) or
+		// deletes their account; one never confirmed goes as an unconfirmed account does.
+		Retention{Kind: "subscriptions", Processing: "subscriptions", Unit: UntilUnsubscribed},
+		Retention{Kind: "unconfirmed_subscriptions", Processing: "subscriptions", Amount: s.UnverifiedDays, Unit: Days},
 		Retention{Kind: "outbox", Processing: "mail", Amount: s.OutboxDays, Unit: Days},
 		Retention{Kind: "sessions", Processing: "security", Amount: SessionHours, Unit: Hours},
 		Retention{Kind: "throttle", Processing: "security", Amount: s.ThrottleHours, Unit: Hours},

@@ -56,6 +56,11 @@ var visitorForms = map[string]bool{
 	"POST /{slug}/vote/courriel":       true,
 	"POST /{slug}/vote/urne":           true,
 	"POST /{slug}/resultats/bulletins": true,
+	// Following a project by e-mail, and the buttons of the subscription e-mails' links
+	// (the one-click unsubscription of RFC 8058 comes from a mail client, with no session).
+	"POST /{slug}/projets/{id}/suivre": true,
+	"POST /abonnements/confirmer":      true,
+	"POST /abonnements/desabonner":     true,
 }
 
 // checkCSRF checks the token of every state-changing request, but those of visitorForms

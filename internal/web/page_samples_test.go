@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/console"
 	"budgetcitoyen/internal/dossier"
+	"budgetcitoyen/internal/followup"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/mydata"
@@ -417,6 +418,19 @@ func pageSamples(b Base) []pageSample {
 			Category: "a", Arrondissement: "a", Theme: "a", Categories: opts, Arrondissements: opts, Themes: opts, VoteOpen: true}},
 		{page: "projects_list", note: "none", data: projectsListPage{Base: b, Campaign: c}},
 		{page: "projects_show", data: projectsShowPage{Base: b, Campaign: c, Project: sampleProject(), VoteOpen: true}},
+		{page: "projects_show", note: "result and follow-up", data: sampleFollowedProject(b, c, false)},
+		{page: "projects_show", note: "abandoned, form in error", data: sampleFollowedProject(b, c, true)},
+		{page: "followup_index", data: followupIndexPage{Base: b, Campaign: c, Total: 2, Granted: 9_000_00, Paid: 4_500_00,
+			Status: "granted", Category: "a", Arrondissement: "a", Statuses: opts, Categories: opts, Arrondissements: opts,
+			Projects: []followupRow{sampleFollowupRow(false), sampleFollowupRow(true)}}},
+		{page: "followup_index", note: "none match", data: followupIndexPage{Base: b, Campaign: c, Total: 2}},
+		{page: "followup_index", note: "nothing funded", data: followupIndexPage{Base: b, Campaign: c}},
+		{page: "subscription", note: "sent", data: subscriptionPage{Base: b, Mode: "sent", ProjectName: "Jardin", ProjectURL: "/c/projets/1"}},
+		{page: "subscription", note: "confirm", data: subscriptionPage{Base: b, Mode: "confirm", Secret: "s", ProjectName: "Jardin", ProjectURL: "/c/projets/1"}},
+		{page: "subscription", note: "confirmed", data: subscriptionPage{Base: b, Mode: "confirmed", ProjectName: "Jardin", ProjectURL: "/c/projets/1"}},
+		{page: "subscription", note: "confirmed, project gone", data: subscriptionPage{Base: b, Mode: "confirmed"}},
+		{page: "subscription", note: "unsubscribe", data: subscriptionPage{Base: b, Mode: "unsubscribe", Secret: "s", ProjectName: "Jardin"}},
+		{page: "subscription", note: "unsubscribed", data: subscriptionPage{Base: b, Mode: "unsubscribed"}},
 		{page: "projects_show", note: "no place", data: projectsShowPage{Base: b, Campaign: c, Project: voteProjectView{ID: 22, Title: "Ferme", Photo: photoOf("pdc-2026", 2, vote.Photo{})}}},
 		{page: "register", data: registerPage{Base: b, Form: registerForm{Email: "marie@example.org", Name: "Marie"}, Errors: errs}},
 		{page: "reset", data: tokenPage{Base: b, Token: "abc", Error: "Lien expiré", Errors: errs}},
@@ -706,6 +720,8 @@ func sampleMyData(b Base) myDataPage {
 			Title: "Jardin", Summary: "Résumé", CostCents: 12_000_00, CreatedByMe: true, CreatedAt: at, SubmittedAt: &at}},
 		Votes: []mydata.Vote{{Campaign: c, Method: "email", Commune: "62041", BirthDate: "1990-04-01", Voted: true},
 			{Campaign: c, Method: "census", Commune: "62041", BirthDate: "1990-04-01"}},
+		Subscriptions: []mydata.Subscription{{Campaign: c, Kind: "project", TargetID: 12, Title: "Jardin", CreatedAt: at, ConfirmedAt: &at},
+			{Campaign: c, Kind: "project", TargetID: 13, CreatedAt: at}},
 	}
 	return myDataPage{Base: b, X: x, communes: map[string]string{"62041": "Arras (62041)"}}
 }
@@ -739,4 +755,43 @@ func sampleEspace(b Base) espacePage {
 		Trusteeships: []espaceLink{{URL: "/pdc-2026/vote/urne/ouvrir", Text: "Pas-de-Calais 2026"}},
 		Staff:        []espaceLink{{URL: "/admin", Text: "Administration"}},
 		Suggestions:  []espaceLink{{URL: "/pdc-2026/comptoirs", Text: "S'inscrire à un comptoir — Pas-de-Calais 2026"}}}
+}
+
+// sampleFollowupRow is a funded project as the follow-up page lists it.
+func sampleFollowupRow(abandoned bool) followupRow {
+	at := sampleNow.Add(-48 * time.Hour)
+	r := followupRow{ID: 21, Title: "Jardin <partagé>", Structure: "Asso", Category: "Environnement", CategoryID: 1,
+		State: dossier.StateInProgress, Progress: 40, Step: 1, StepLabel: "Convention signée", Granted: 9_000_00, Paid: 4_500_00,
+		Updates: 2, LastUpdate: &at, Arrondissements: []string{"621"}, Places: []string{"Arras", "Lens"},
+		Dates: followup.Milestones{GrantedAt: &at}}
+	if abandoned {
+		r.State, r.LastUpdate, r.Places, r.StepLabel = dossier.StateAbandoned, nil, nil, ""
+		r.Dates.AbandonedAt, r.Dates.Reason = &at, "Local perdu"
+	}
+	return r
+}
+
+// sampleFollowedProject is the page of a funded project with its result and follow-up.
+func sampleFollowedProject(b Base, c *campaign.Campaign, abandoned bool) projectsShowPage {
+	granted := int64(9_000_00)
+	progress := 40
+	planned, _ := campaign.ParseDate("2026-04-01")
+	done, _ := campaign.ParseDate("2026-04-03")
+	p := projectsShowPage{Base: b, Campaign: c, Project: sampleProject(),
+		Result: &projectResultView{Rank: 2, Votes: 321, Selected: true, Explanation: "Retenu", Provisional: abandoned, Granted: &granted,
+			Decision: &review.CPDecision{Date: planned, Deliberation: "CP-2026-12"}},
+		Followup: &projectFollowupView{Row: sampleFollowupRow(abandoned),
+			Updates: []updateView{{ID: 5, Title: "Travaux", Body: "Un.\n\nDeux.", PlannedOn: planned, DoneOn: done,
+				PublishedAt: sampleNow, StepLabel: "Travaux", Progress: &progress,
+				Photos: []updatePhotoView{{Alt: "Le jardin", Src: "/c/suivi/photos/1-a-320.jpg", SrcSet: "/c/suivi/photos/1-a-320.jpg 320w", Width: 320, Height: 213}}},
+				{ID: 6, Title: "Prévu", PlannedOn: planned, PublishedAt: sampleNow}, {ID: 7, Title: "Publié", PublishedAt: sampleNow}},
+			Report: &reportView{Indicators: []indicatorView{{"Personnes touchées", 120}}, Summary: []string{"Bilan."}, TotalCost: 12_000_00}}}
+	if abandoned {
+		p.Followup.Updates, p.Followup.Report = nil, nil
+		p.Result.Granted, p.Result.Decision, p.Result.Selected = nil, nil, false
+		errs := apperr.FieldErrors{}
+		errs.Add("email", "account.email_invalid")
+		p.Subscribe = subscribeForm{Email: "x", Errors: errs, Error: "Trop d'e-mails"}
+	}
+	return p
 }

@@ -30,6 +30,8 @@ var notPages = map[string]string{
 	"/verifier":                          "from the e-mail's link",
 	"/reinitialiser":                     "from the e-mail's link",
 	"/compte/invitation":                 "from the e-mail's link",
+	"/abonnements/confirmer":             "from the e-mail's link",
+	"/abonnements/desabonner":            "from the e-mail's link",
 	"/connexion/code":                    "after asking a code",
 	"/calendrier":                        "redirects to a campaign's page",
 	"/idees":                             "redirects to a campaign's page",
@@ -54,7 +56,7 @@ var notPages = map[string]string{
 
 // isFile tells the routes that serve a download rather than a page.
 func isFile(pattern string) bool {
-	for _, ext := range []string{".csv", ".ics", ".pdf", ".json", ".xlsx", ".pb", ".txt", ".zip"} {
+	for _, ext := range []string{".csv", ".ics", ".pdf", ".json", ".xlsx", ".pb", ".txt", ".zip", ".atom"} {
 		if strings.HasSuffix(pattern, ext) {
 			return true
 		}

@@ -29,13 +29,15 @@ var templateFiles embed.FS
 // the anti-forgery token for its forms, the flash message, the path (for the language
 // switch and the return after sign-in).
 type Base struct {
-	Lang      i18n.Lang
-	Title     string
-	Actor     access.Actor
-	CSRF      string
-	Path      string
-	Query     string
-	Flash     string
+	Lang  i18n.Lang
+	Title string
+	Actor access.Actor
+	CSRF  string
+	Path  string
+	Query string
+	Flash string
+	// Feed is the address of the page's Atom feed (a <link rel="alternate">), "" for none.
+	Feed      string
 	RequestID string
 	Now       time.Time
 	CanAdmin  bool

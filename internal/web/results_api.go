@@ -136,7 +136,8 @@ func (s *Server) apiCampaignOf(c *campaign.Campaign) apiCampaign {
 	}
 	base := "/api/v1/campaigns/" + c.Slug
 	a.Links = map[string]string{"self": base, "projects": base + "/projects", "results": base + "/results",
-		"ballots_csv": base + "/ballots.csv", "page": "/" + c.Slug}
+		"ballots_csv": base + "/ballots.csv", "page": "/" + c.Slug,
+		"followup": base + "/followup", "followup_page": "/" + c.Slug + "/suivi"}
 	return a
 }
 

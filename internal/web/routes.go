@@ -1,8 +1,10 @@
 package web
 
 import (
-	"budgetcitoyen/internal/access"
 	"net/http"
+
+	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/subscription"
 )
 
 // handler is a request handler that returns its error instead of writing it: one adapter
@@ -236,6 +238,18 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/campaigns/{slug}/results", pub, s.apiResults},
 		{"GET /api/v1/campaigns/{slug}/ballots.csv", pub, s.apiBallotsCSV},
 		{"GET /api/v1/campaigns/{slug}/ballots/{envelope}", pub, s.apiBallotsPB},
+
+		// Public follow-up of the funded projects, subscriptions.
+		{"GET /{slug}/suivi", pub, s.followupIndex},
+		{"GET /{slug}/suivi.atom", pub, s.followupFeed},
+		{"GET /{slug}/suivi.csv", pub, s.followupCSV},
+		{"GET /{slug}/suivi/jalons.csv", pub, s.followupMilestonesCSV},
+		{"GET /api/v1/campaigns/{slug}/followup", pub, s.apiFollowup},
+		{"POST /{slug}/projets/{id}/suivre", pub, s.followupSubscribe},
+		{"GET " + subscription.ConfirmPath, pub, s.subscriptionConfirmShow},
+		{"POST " + subscription.ConfirmPath, pub, s.subscriptionConfirm},
+		{"GET " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribeShow},
+		{"POST " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribe},
 
 		// Operations.
 		{"GET /healthz", pub, s.healthz},

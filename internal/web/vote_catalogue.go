@@ -126,21 +126,50 @@ type projectsShowPage struct {
 	Campaign *campaign.Campaign
 	Project  voteProjectView
 	VoteOpen bool
+	// Once the results are public: the project's result; once funded: its follow-up and the
+	// form to follow it by e-mail.
+	Result    *projectResultView
+	Followup  *projectFollowupView
+	Subscribe subscribeForm
+}
+
+// subscribeForm is the form to follow a funded project's updates by e-mail.
+type subscribeForm struct {
+	Email  string
+	Errors apperr.FieldErrors
+	Error  string // a refusal that is not a field's (too many e-mails asked)
 }
 
 // projectsShow is the page of one project that reached the ballot; it outlives the vote.
 func (s *Server) projectsShow(w http.ResponseWriter, r *http.Request) error {
-	c := campaignOf(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return apperr.New(apperr.NotFound, "vote.project.not_found")
-	}
-	pr, err := vote.ProjectByID(r.Context(), s.db, c.ID, id)
+	p, err := s.projectsShowData(r)
 	if err != nil {
 		return err
 	}
-	v := s.voteViews(langOf(r), c, []vote.Project{*pr})[0]
-	return s.render(w, r, http.StatusOK, "projects_show", projectsShowPage{
-		Base: s.base(r, "vote.project.title", pr.Title), Campaign: c, Project: v,
-		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())})
+	return s.render(w, r, http.StatusOK, "projects_show", p)
+}
+
+// projectsShowData reads the project page of the request's {id}.
+func (s *Server) projectsShowData(r *http.Request) (projectsShowPage, error) {
+	c := campaignOf(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return projectsShowPage{}, apperr.New(apperr.NotFound, "vote.project.not_found")
+	}
+	ctx := r.Context()
+	pr, err := vote.ProjectByID(ctx, s.db, c.ID, id)
+	if err != nil {
+		return projectsShowPage{}, err
+	}
+	lang := langOf(r)
+	v := s.voteViews(lang, c, []vote.Project{*pr})[0]
+	p := projectsShowPage{Base: s.base(r, "vote.project.title", pr.Title), Campaign: c, Project: v,
+		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())}
+	if p.Result, err = s.projectResult(ctx, lang, c, id); err != nil {
+		return p, err
+	}
+	if p.Followup, err = s.projectFollowup(ctx, c, id); err != nil {
+		return p, err
+	}
+	return p, nil
 }
