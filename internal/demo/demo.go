@@ -116,7 +116,10 @@ func SeedWith(ctx context.Context, d *db.DB, now time.Time, passwords account.Pa
 	if err := seedBoxes(ctx, d, now); err != nil {
 		return err
 	}
-	return seedResults2018(ctx, env, d)
+	if err := seedResults2018(ctx, env, d); err != nil {
+		return err
+	}
+	return seedFollowup2018(ctx, d, now, blobs)
 }
 
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {
