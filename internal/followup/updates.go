@@ -547,7 +547,7 @@ func reviewMails(env Env, c *campaign.Campaign, d *dossier.Dossier, u Update, pu
 	for _, r := range rs {
 		text := comment
 		if text == "" {
-			text = env.Cat.T(r.Lang, "mail.review.no_motivation")
+			text = env.Cat.T(r.Lang, "mail.followup.no_comment")
 		}
 		out = append(out, mail.Message{To: r.Email, Subject: env.Cat.T(r.Lang, key+".subject", d.ID),
 			Body: env.Cat.T(r.Lang, key+".body", u.Title, d.Title, text, link)})
