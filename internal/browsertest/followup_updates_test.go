@@ -16,6 +16,7 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/followup/followuptest"
 )
 
 // TestFollowupUpdatePages: a carrier of a granted project posts an update with a photo in a
@@ -30,6 +31,7 @@ func TestFollowupUpdatePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	followuptest.Afresh(t, s.DB, followuptest.Completed(t, s.DB, c.ID, 1)...)
 	var id, structure int64
 	if err := s.DB.QueryRowContext(ctx, `SELECT id, structure_id FROM dossiers WHERE campaign_id = $1 AND state = 'granted'
 		ORDER BY id LIMIT 1`, c.ID).Scan(&id, &structure); err != nil {

@@ -14,6 +14,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/followup"
+	"budgetcitoyen/internal/followup/followuptest"
 )
 
 // sendMultipart posts a form with files the way a browser sends the final report's form.
@@ -52,6 +53,7 @@ func TestFollowupMoneyJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		followuptest.Afresh(t, s.db, followuptest.Completed(t, s.db, c.ID, 1)...)
 		ps, err := followup.Projects(ctx, s.db, c.ID)
 		if err != nil || len(ps) < 2 {
 			t.Fatalf("2018 funded projects: %d %v", len(ps), err)

@@ -16,6 +16,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/followup"
+	"budgetcitoyen/internal/followup/followuptest"
 )
 
 // postMultipart sends a form with files the way a browser does, with the session's
@@ -59,6 +60,7 @@ func followupProject(t *testing.T, s *site) (slug string, id, other int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	followuptest.Afresh(t, s.db, followuptest.Completed(t, s.db, c.ID, 2)...)
 	var structure int64
 	if err := s.db.QueryRowContext(ctx, `SELECT id, structure_id FROM dossiers WHERE campaign_id = $1 AND state = 'granted'
 		ORDER BY id LIMIT 1`, c.ID).Scan(&id, &structure); err != nil {
@@ -105,7 +107,7 @@ func TestFollowupUpdatesJourney(t *testing.T) {
 		wantStatus(t, p, http.StatusUnprocessableEntity, "photo without its description")
 		wantContains(t, p, "refused form", "Décrivez la photo", `value="Convention signée"`, "La convention est signée.",
 			"choisissez-les à nouveau")
-		if n := countSQL(t, s, "SELECT COUNT(*) FROM followup_updates"); n != 0 {
+		if n := countSQL(t, s, "SELECT COUNT(*) FROM followup_updates WHERE dossier_id = "+strconv.FormatInt(id, 10)); n != 0 {
 			t.Fatalf("a refused form stored %d updates", n)
 		}
 		form.Set("alt_1", "La signature à la mairie")
@@ -155,7 +157,8 @@ func TestFollowupUpdatesJourney(t *testing.T) {
 		wantContains(t, p, "return without a comment", "le commentaire est obligatoire")
 		wantStatus(t, agent.post(queue, url.Values{"update": {strconv.FormatInt(uid, 10)}, "decision": {"return"},
 			comment: {"Précisez la date."}}), http.StatusSeeOther, "return")
-		if mails := s.mails(ca.Email); len(mails) == 0 || !strings.Contains(mails[len(mails)-1].Subject, "actualité à reprendre") {
+		if mails := s.mails(ca.Email); len(mails) == 0 || // the latest first
+			!strings.Contains(mails[0].Subject, "actualité à reprendre") {
 			t.Errorf("the carrier's mails: %+v", mails)
 		}
 		wantStatus(t, carrier.post("/"+slug+"/dossiers/"+strconv.FormatInt(id, 10)+"/suivi", url.Values{}), http.StatusUnprocessableEntity, "an empty form")

@@ -116,3 +116,51 @@ func (f *Fixture) State(t testing.TB, id int64) dossier.State {
 	}
 	return ds.State
 }
+
+// Afresh puts funded projects of the demo back as they were on the day of their grant: no
+// update, payment, report or follow-up row, state granted (their history up to the grant is kept). Tests of
+// the follow-up's first steps start from the demo's 2018 projects, which the demo follows
+// to their end.
+func Afresh(t testing.TB, d *db.DB, dossierIDs ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range dossierIDs {
+		for _, q := range []string{
+			"DELETE FROM followup_photos WHERE update_id IN (SELECT id FROM followup_updates WHERE dossier_id = $1)",
+			"DELETE FROM followup_updates WHERE dossier_id = $1",
+			"DELETE FROM followup_payments WHERE dossier_id = $1",
+			"DELETE FROM followup_report_files WHERE dossier_id = $1",
+			"DELETE FROM followup_reports WHERE dossier_id = $1",
+			"DELETE FROM followup_projects WHERE dossier_id = $1",
+			"DELETE FROM review_history WHERE dossier_id = $1 AND to_state IN ('in_progress', 'completed', 'abandoned')",
+			"UPDATE dossiers SET state = 'granted' WHERE id = $1",
+		} {
+			if _, err := d.ExecContext(ctx, q, id); err != nil {
+				t.Fatalf("afresh dossier %d: %s: %v", id, q, err)
+			}
+		}
+	}
+}
+
+// Completed returns the ids of a campaign's completed projects, at most n, by id.
+func Completed(t testing.TB, d *db.DB, campaignID int64, n int) []int64 {
+	t.Helper()
+	rows, err := d.QueryContext(context.Background(), `SELECT id FROM dossiers WHERE campaign_id = $1 AND state = 'completed'
+		ORDER BY id LIMIT $2`, campaignID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	if len(out) < n {
+		t.Fatalf("%d completed projects, want %d", len(out), n)
+	}
+	return out
+}
