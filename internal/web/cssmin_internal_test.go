@@ -7,10 +7,12 @@ import (
 
 func TestMinifyCSS(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"a { color: red; }", "a{color:red;}"},
-		{"/* doc */\n.x  .y {\n  margin: 0 auto;\n}\n", ".x .y{margin:0 auto;}"},
+		{"a { color: red; }", "a{color:red}"},
+		{"a { color: red; margin: 0 ; }\nb{}", "a{color:red;margin:0}b{}"},
+		{`.s::after { content: ";" }`, `.s::after{content:";"}`},
+		{"/* doc */\n.x  .y {\n  margin: 0 auto;\n}\n", ".x .y{margin:0 auto}"},
 		{"main :is(h1, h2) > p{}", "main :is(h1,h2) > p{}"},
-		{`.q::before { content: "  /* kept */  "; }`, `.q::before{content:"  /* kept */  ";}`},
+		{`.q::before { content: "  /* kept */  "; }`, `.q::before{content:"  /* kept */  "}`},
 		{`.e::before { content: 'it\'s' }`, `.e::before{content:'it\'s'}`},
 		{"@media (max-width: 40rem) {\n  .a { b: c }\n}", "@media (max-width:40rem){.a{b:c}}"},
 		{"a:hover .b, main :is(p) { x: y }", "a:hover .b,main :is(p){x:y}"},
