@@ -81,7 +81,7 @@ func TestAccessibilityCrawl(t *testing.T) {
 				// Pages of the site only: no downloads, no JSON API (the open-data page links it).
 				links := Eval[[]string](tab, `[...document.querySelectorAll('a[href^="/"]:not([download])')]
   .map(a => a.getAttribute('href').split('#')[0])
-  .filter(h => h && !/\.(csv|pdf|ics|xlsx|svg|css|png|jpg|txt)(\?|$)/.test(h) && !h.startsWith('/static/') &&
+  .filter(h => h && !/\.(csv|pdf|ics|xlsx|svg|css|png|jpg|txt|atom)(\?|$)/.test(h) && !h.startsWith('/static/') &&
     !/[?&]lang=/.test(h) && !/^\/(metrics|healthz|readyz|api\/)/.test(h) && !/\.(json|pb)(\?|$)/.test(h))`)
 				for _, l := range links {
 					if !seen[routeShape(l)] {
