@@ -56,12 +56,12 @@ func TestConsoleCountsEqualTheDatabase(t *testing.T) {
 				"drafted":   countSQL(t, s, "SELECT COUNT(*) FROM dossiers WHERE campaign_id = $1", id),
 				"submitted": countSQL(t, s, "SELECT COUNT(*) FROM dossiers WHERE campaign_id = $1 AND state <> 'draft'", id),
 				"eligible": after("eligible", "labelled", "withdrawn", "ballot", "winner", "not_funded", "granted",
-					"in_progress", "completed"),
-				"labelled":  after("labelled", "withdrawn", "ballot", "winner", "not_funded", "granted", "in_progress", "completed"),
-				"ballot":    after("ballot", "winner", "not_funded", "granted", "in_progress", "completed"),
+					"in_progress", "completed", "abandoned"),
+				"labelled":  after("labelled", "withdrawn", "ballot", "winner", "not_funded", "granted", "in_progress", "completed", "abandoned"),
+				"ballot":    after("ballot", "winner", "not_funded", "granted", "in_progress", "completed", "abandoned"),
 				"voters":    countSQL(t, s, "SELECT COUNT(*) FROM vote_participation WHERE campaign_id = $1", id),
-				"winners":   after("winner", "granted", "in_progress", "completed"),
-				"granted":   after("granted", "in_progress", "completed"),
+				"winners":   after("winner", "granted", "in_progress", "completed", "abandoned"),
+				"granted":   after("granted", "in_progress", "completed", "abandoned"),
 				"completed": after("completed"),
 			}
 			k, err := console.Build(ctx, s.db, c, s.now)
