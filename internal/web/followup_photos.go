@@ -56,22 +56,7 @@ func followupPhotoOf(p followup.Photo, url func(followup.Photo, int) string) fol
 // followupPhotoServe serves the public photos before the session middleware (withAssets),
 // the same response for everyone; its refusals are plain text, never cached.
 func (s *Server) followupPhotoServe(w http.ResponseWriter, r *http.Request) {
-	err := s.followupPublicPhoto(w, r)
-	if err == nil {
-		return
-	}
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if apperr.IsKind(err, apperr.NotFound) {
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, "Photo introuvable.\n")
-		return
-	}
-	s.log.Error("follow-up photo", "path", r.URL.Path, "err", err)
-	w.WriteHeader(http.StatusInternalServerError)
-	_, _ = io.WriteString(w, "Erreur interne.\n")
+	s.servePlainPhoto(w, r, "follow-up photo", s.followupPublicPhoto)
 }
 
 // followupPublicPhoto serves a photo of a published update of the campaign.

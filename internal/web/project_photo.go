@@ -96,7 +96,13 @@ func photoOf(slug string, categoryID int64, p vote.Photo) photoView {
 // response for everyone, no cookie read or set, so shared caches may keep them. Its
 // refusals are plain text (an <img> shows no page), never cached.
 func (s *Server) photoServe(w http.ResponseWriter, r *http.Request) {
-	err := s.projectPhoto(w, r)
+	s.servePlainPhoto(w, r, "photo", s.projectPhoto)
+}
+
+// servePlainPhoto answers a public photo's request with serve, its refusals in plain text,
+// never cached; what names the photo's kind in the log.
+func (s *Server) servePlainPhoto(w http.ResponseWriter, r *http.Request, what string, serve func(http.ResponseWriter, *http.Request) error) {
+	err := serve(w, r)
 	if err == nil {
 		return
 	}
@@ -109,7 +115,7 @@ func (s *Server) photoServe(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "Photo introuvable.\n")
 		return
 	}
-	s.log.Error("photo", "path", r.URL.Path, "err", err)
+	s.log.Error(what, "path", r.URL.Path, "err", err)
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = io.WriteString(w, "Erreur interne.\n")
 }
