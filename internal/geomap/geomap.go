@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Attribution is the outlines' credit, shown on every map.
@@ -146,6 +147,8 @@ type Options struct {
 	// Commune gives a commune's class (an index in Classes) and its tooltip after its name,
 	// e.g. "3 projets"; name is its official name.
 	Commune func(code, name string) (class int, label string)
+	// Legend is the legend's heading (what the classes count), or "".
+	Legend string
 	// Labels of the borders in the legend; French by default.
 	EPCILabel, ArrondissementLabel string
 }
@@ -162,13 +165,13 @@ const (
 func (m *Map) SVG(o Options) []byte {
 	epciLabel := o.EPCILabel
 	if epciLabel == "" {
-		epciLabel = "Limite d'intercommunalité (EPCI)"
+		epciLabel = "Limite d'intercommunalité"
 	}
 	arrLabel := o.ArrondissementLabel
 	if arrLabel == "" {
 		arrLabel = "Limite d'arrondissement"
 	}
-	// Legend entries: the classes that have a label, then the two borders; two columns.
+	// Legend entries: the classes that have a label, then the two borders.
 	var entries []Class
 	for _, c := range o.Classes {
 		if c.Label != "" {
@@ -176,8 +179,19 @@ func (m *Map) SVG(o Options) []byte {
 		}
 	}
 	entries = append(entries, Class{"-epci", epciLabel}, Class{"-arr", arrLabel})
-	rows := (len(entries) + 1) / 2
-	height := m.Height + 10 + rows*legendRow + 24
+	// Two columns when the labels fit (guessing a character at 0.55 em), else one.
+	cols := 2
+	for _, e := range entries {
+		if float64(utf8.RuneCountInString(e.Label))*legendFont*0.55+32 > float64(m.Width/2) {
+			cols = 1
+		}
+	}
+	rows := (len(entries) + cols - 1) / cols
+	top := m.Height + 10
+	if o.Legend != "" {
+		top += legendRow
+	}
+	height := top + rows*legendRow + 24
 
 	// The communes grouped by class: the fill is said once per group.
 	groups := make([][]int, len(o.Classes))
@@ -221,19 +235,23 @@ func (m *Map) SVG(o Options) []byte {
 	}
 	b.WriteString(`</g>`)
 	b.WriteString(`<g fill="none" stroke-linejoin="round" stroke-linecap="round">`)
-	fmt.Fprintf(&b, `<path stroke="#555" stroke-width="1.2" d="%s"/>`, m.EPCI)
+	fmt.Fprintf(&b, `<path stroke="#444" stroke-width="1.4" d="%s"/>`, m.EPCI)
 	fmt.Fprintf(&b, `<path stroke="#111" stroke-width="2.4" d="%s"/>`, m.Arrondissements)
 	fmt.Fprintf(&b, `<path stroke="#111" stroke-width="1.2" d="%s"/>`, m.Outline)
 	b.WriteString(`</g>`)
 
 	// Legend.
 	fmt.Fprintf(&b, `<g font-family="sans-serif" font-size="%d" fill="#222">`, legendFont)
+	if o.Legend != "" {
+		fmt.Fprintf(&b, `<text x="4" y="%d" font-weight="bold">%s</text>`, top-legendRow+15, esc(o.Legend))
+	}
 	colW := m.Width / 2
 	for i, e := range entries {
-		x, y := 4+(i%2)*colW, m.Height+10+(i/2)*legendRow
+		// Column by column, so that the classes read in order down the first column.
+		x, y := 4+(i/rows)*colW, top+(i%rows)*legendRow
 		switch e.Fill {
 		case "-epci":
-			fmt.Fprintf(&b, `<path stroke="#555" stroke-width="1.2" d="M%d %dh24"/>`, x, y+9)
+			fmt.Fprintf(&b, `<path stroke="#444" stroke-width="1.4" d="M%d %dh24"/>`, x, y+9)
 		case "-arr":
 			fmt.Fprintf(&b, `<path stroke="#111" stroke-width="2.4" d="M%d %dh24"/>`, x, y+9)
 		default:

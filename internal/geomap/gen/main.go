@@ -48,15 +48,16 @@ import (
 )
 
 // Width is the map's width in units: about 190 m a unit for the Pas-de-Calais.
-const Width = 600
+var Width = 600
 
 // Tolerance is the simplification's tolerance in map units, chosen so that the map of the
 // Pas-de-Calais stays well under 100 KB of SVG (geomap's tests say how much).
-var Tolerance = 1.8
+var Tolerance = 2.0
 
 func main() {
 	src := flag.String("src", "../../third_party/geo", "folder of the départements' outlines")
 	out := flag.String("out", "data", "output folder")
+	flag.IntVar(&Width, "width", Width, "map width (units)")
 	flag.Float64Var(&Tolerance, "tolerance", Tolerance, "simplification tolerance (map units)")
 	flag.Parse()
 	terr, err := territory.Load()
