@@ -155,8 +155,8 @@ type Options struct {
 
 // Legend sizes, in map units.
 const (
-	legendFont = 17
-	legendRow  = 26
+	legendFont = 22 // about 12 px when the map is 343 px wide (a 375 px phone)
+	legendRow  = 30
 )
 
 // SVG draws the map. The result is a standalone SVG document without the XML declaration: it
@@ -191,7 +191,7 @@ func (m *Map) SVG(o Options) []byte {
 	if o.Legend != "" {
 		top += legendRow
 	}
-	height := top + rows*legendRow + 24
+	height := top + rows*legendRow + 26
 
 	// The communes grouped by class: the fill is said once per group.
 	groups := make([][]int, len(o.Classes))
@@ -243,7 +243,7 @@ func (m *Map) SVG(o Options) []byte {
 	// Legend.
 	fmt.Fprintf(&b, `<g font-family="sans-serif" font-size="%d" fill="#222">`, legendFont)
 	if o.Legend != "" {
-		fmt.Fprintf(&b, `<text x="4" y="%d" font-weight="bold">%s</text>`, top-legendRow+15, esc(o.Legend))
+		fmt.Fprintf(&b, `<text x="4" y="%d" font-weight="bold">%s</text>`, top-legendRow+18, esc(o.Legend))
 	}
 	colW := m.Width / 2
 	for i, e := range entries {
@@ -251,15 +251,15 @@ func (m *Map) SVG(o Options) []byte {
 		x, y := 4+(i/rows)*colW, top+(i%rows)*legendRow
 		switch e.Fill {
 		case "-epci":
-			fmt.Fprintf(&b, `<path stroke="#444" stroke-width="1.4" d="M%d %dh24"/>`, x, y+9)
+			fmt.Fprintf(&b, `<path stroke="#444" stroke-width="1.4" d="M%d %dh24"/>`, x, y+11)
 		case "-arr":
-			fmt.Fprintf(&b, `<path stroke="#111" stroke-width="2.4" d="M%d %dh24"/>`, x, y+9)
+			fmt.Fprintf(&b, `<path stroke="#111" stroke-width="2.4" d="M%d %dh24"/>`, x, y+11)
 		default:
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="24" height="18" fill="%s" stroke="#777" stroke-width=".5"/>`, x, y, e.Fill)
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="24" height="22" fill="%s" stroke="#777" stroke-width=".5"/>`, x, y, e.Fill)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, x+32, y+15, esc(e.Label))
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, x+32, y+18, esc(e.Label))
 	}
-	fmt.Fprintf(&b, `<text x="4" y="%d" font-size="13" fill="#444">%s</text>`, height-6, esc(Attribution))
+	fmt.Fprintf(&b, `<text x="4" y="%d" font-size="15" fill="#444">%s</text>`, height-6, esc(Attribution))
 	b.WriteString(`</g></svg>`)
 	return b.Bytes()
 }

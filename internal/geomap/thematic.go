@@ -162,17 +162,19 @@ func classOf(breaks []int64, v int64) int {
 	return i
 }
 
-// spread picks n fills of Palette from light to dark, as far apart as it can.
+// spread picks n fills of Palette from light to dark, as far apart as it can; fewer than
+// five leave out the lightest, too close to NoValue.
 func spread(n int) []string {
 	if n >= len(Palette) {
 		return Palette
 	}
+	p := Palette[1:]
 	if n == 1 {
-		return Palette[2:3]
+		return p[1:2]
 	}
 	out := make([]string, n)
 	for i := range out {
-		out[i] = Palette[i*(len(Palette)-1)/(n-1)]
+		out[i] = p[i*(len(p)-1)/(n-1)]
 	}
 	return out
 }
