@@ -23,7 +23,7 @@ func TestMapPages(t *testing.T) {
 			for _, w := range screenWidths {
 				tab.SetViewport(w.width, w.height, w.mobile)
 				tab.Open(pg.path)
-				for _, sel := range []string{`.map img[alt][src*="/carte/"]`, ".map details summary", ".map details table tbody tr"} {
+				for _, sel := range []string{`.map img[alt][src*="/carte/"]`, ".map details summary", ".map details p"} {
 					if !tab.Has(sel) {
 						t.Fatalf("%s at %s px: no %s", pg.path, w.name, sel)
 					}

@@ -38,9 +38,7 @@ type communeMapView struct {
 	Heading       string
 	Summary       string // of the list: how many communes
 	Note          string // how the counts are made, or ""
-	TotalHead     string
-	CommuneHead   string // the list's columns
-	CountHead     string
+	TotalLine     string
 	Width, Height int
 	Communes      []communeCount // by name
 	Total         int            // sum of the counts
@@ -135,8 +133,8 @@ func (s *Server) communeMap(r *http.Request, c *campaign.Campaign, kind mapKind)
 		v.Total += n
 	}
 	k := "maps." + string(kind)
-	v.Heading, v.CommuneHead, v.CountHead = s.cat.T(lang, k+".heading"), s.cat.T(lang, "maps.commune"), s.cat.T(lang, k+".column")
-	v.Summary, v.Note, v.TotalHead = s.cat.T(lang, k+".summary", len(v.Communes)), s.cat.T(lang, k+".note"), s.cat.T(lang, "maps.total")
+	v.Heading, v.Summary = s.cat.T(lang, k+".heading"), s.cat.T(lang, k+".summary", len(v.Communes))
+	v.Note, v.TotalLine = s.cat.T(lang, k+".note"), s.cat.T(lang, "maps.total", v.Total)
 	slices.SortFunc(v.Communes, func(a, b communeCount) int {
 		return strings.Compare(territory.Normalize(a.Name), territory.Normalize(b.Name))
 	})

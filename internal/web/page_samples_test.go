@@ -800,6 +800,5 @@ func sampleFollowedProject(b Base, c *campaign.Campaign, abandoned bool) project
 // sampleCommuneMap is a map of counts on a page, with two communes.
 func sampleCommuneMap(kind string) *communeMapView {
 	return &communeMapView{Src: "/pdc-2026/carte/" + kind + ".svg?v=0123456789abcdef", Alt: "Carte", Width: 600, Height: 700,
-		Heading: "Sur la carte", Summary: "Communes : 2", Note: "Une note", CommuneHead: "Commune", CountHead: "Nombre",
-		TotalHead: "Total", Communes: []communeCount{{"Arras", 2}, {"Béthune", 1}}, Total: 3}
+		Heading: "Sur la carte", Summary: "Communes : 2", Note: "Une note", TotalLine: "Total : 3.", Communes: []communeCount{{"Arras", 2}, {"Béthune", 1}}, Total: 3}
 }
