@@ -264,6 +264,28 @@ func (m *Map) SVG(o Options) []byte {
 	return b.Bytes()
 }
 
+// ViewBox returns the width and height of the viewBox of an SVG drawn by this package (for
+// the width and height attributes of an <img> showing it).
+func ViewBox(svg []byte) (w, h int, ok bool) {
+	const attr = `viewBox="0 0 `
+	i := bytes.Index(svg, []byte(attr))
+	if i < 0 {
+		return 0, 0, false
+	}
+	rest := svg[i+len(attr):]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(rest[:end]))
+	if len(f) != 2 {
+		return 0, 0, false
+	}
+	w, err1 := strconv.Atoi(f[0])
+	h, err2 := strconv.Atoi(f[1])
+	return w, h, err1 == nil && err2 == nil
+}
+
 // Codes returns the INSEE codes of the map's communes, sorted.
 func (m *Map) Codes() []string {
 	out := make([]string, len(m.Communes))

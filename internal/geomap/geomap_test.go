@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -163,4 +164,34 @@ func ExampleChoropleth() {
 	// Output:
 	// true 887
 	// true
+}
+
+// TestCountsClasses: a few different counts get one class each; many, quintiles.
+func TestCountsClasses(t *testing.T) {
+	legend := func(counts map[string]int) []string {
+		svg, err := geomap.Counts("62", counts, geomap.Labels{Lang: i18n.FR})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range regexp.MustCompile(`<text x="\d+" y="\d+">([^<]+)</text>`).FindAllStringSubmatch(string(svg), -1) {
+			out = append(out, m[1])
+		}
+		w, h, ok := geomap.ViewBox(svg)
+		if !ok || w != 600 || h < 600 {
+			t.Errorf("viewBox %d×%d", w, h)
+		}
+		return out
+	}
+	if got := strings.Join(legend(map[string]int{"62041": 1, "62119": 1, "62193": 2, "62001": 1}), "|"); got != "Aucun|1|2|Limite d&#39;intercommunalité|Limite d&#39;arrondissement" {
+		t.Errorf("legend %s", got)
+	}
+	many := map[string]int{}
+	m, _ := geomap.Load("62")
+	for i, c := range m.Communes[:100] {
+		many[c.Code] = i + 1
+	}
+	if got := strings.Join(legend(many), "|"); got != "Aucun|1 – 20|21 – 40|41 – 60|61 – 80|81 – 100|Limite d&#39;intercommunalité|Limite d&#39;arrondissement" {
+		t.Errorf("legend %s", got)
+	}
 }

@@ -104,7 +104,7 @@ func Counts(dep string, counts map[string]int, l Labels) ([]byte, error) {
 			ns = append(ns, int64(n))
 		}
 	}
-	breaks := quantileBreaks(ns, len(Palette), 1)
+	breaks := countBreaks(ns, len(Palette))
 	fills := spread(len(breaks) + 1)
 	o := Options{Title: l.Title, Legend: l.Legend}
 	l.borders(&o)
@@ -128,6 +128,21 @@ func Counts(dep string, counts map[string]int, l Labels) ([]byte, error) {
 		return 1 + classOf(breaks, int64(n)), label
 	}
 	return m.SVG(o), nil
+}
+
+// countBreaks returns the breaks of counts: one class per count when there are at most k
+// different counts, else quantileBreaks.
+func countBreaks(ns []int64, k int) []int64 {
+	distinct := slices.Clone(ns)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	if len(distinct) <= k {
+		if len(distinct) == 0 {
+			return nil
+		}
+		return distinct[1:]
+	}
+	return quantileBreaks(ns, k, 1)
 }
 
 // quantileBreaks returns up to k-1 increasing breaks, multiples of step, that cut values

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -169,9 +168,8 @@ func (s *Server) mapFile(r *http.Request, c *campaign.Campaign, kind mapKind, co
 		return mapFile{}, err
 	}
 	f = mapFile{version: version, svg: svg}
-	// The viewBox's height: <svg … viewBox="0 0 W H" …>.
-	if _, err := fmt.Sscanf(string(svg[bytes.Index(svg, []byte(`viewBox="`))+len(`viewBox="`):]), "0 0 %d %d", new(int), &f.height); err != nil {
-		return mapFile{}, fmt.Errorf("map: %w", err)
+	if _, f.height, ok = geomap.ViewBox(svg); !ok {
+		return mapFile{}, fmt.Errorf("map of %s: no viewBox", c.Slug)
 	}
 	mc.mu.Lock()
 	if mc.files == nil || len(mc.files) > 1000 {
