@@ -195,3 +195,20 @@ func TestCountsClasses(t *testing.T) {
 		t.Errorf("legend %s", got)
 	}
 }
+
+// BenchmarkChoropleth draws the participation map of the 62 with a rate for every commune.
+func BenchmarkChoropleth(b *testing.B) {
+	m, err := geomap.Load("62")
+	if err != nil {
+		b.Fatal(err)
+	}
+	values := map[string]float64{}
+	for i, c := range m.Communes {
+		values[c.Code] = float64(i%97) / 1000
+	}
+	for b.Loop() {
+		if _, err := geomap.Choropleth("62", values, nil, geomap.Labels{Lang: i18n.FR, Title: "Participation"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
