@@ -90,6 +90,7 @@ type readCaches struct {
 	identity       ttlCache[struct{}, identity.Identity]
 	identityWrites atomic.Uint64
 	photos         photoCache // the photos' widths made so far
+	maps           mapCache   // the commune maps drawn (maps.go)
 }
 
 // init sets the clocks of the copies and has them follow this process's campaign changes.

@@ -415,7 +415,8 @@ func pageSamples(b Base) []pageSample {
 				Commands: []string{"curl …"}, Mode: "individually_verifiable"},
 			{C: c, Mode: "recount"}}}},
 		{page: "projects_list", data: projectsListPage{Base: b, Campaign: c, Projects: []voteProjectView{sampleProject()}, Total: 1,
-			Category: "a", Arrondissement: "a", Theme: "a", Categories: opts, Arrondissements: opts, Themes: opts, VoteOpen: true}},
+			Category: "a", Arrondissement: "a", Theme: "a", Categories: opts, Arrondissements: opts, Themes: opts, VoteOpen: true,
+			Map: sampleCommuneMap("projets")}},
 		{page: "projects_list", note: "none", data: projectsListPage{Base: b, Campaign: c}},
 		{page: "projects_show", data: projectsShowPage{Base: b, Campaign: c, Project: sampleProject(), VoteOpen: true}},
 		{page: "projects_show", note: "result and follow-up", data: sampleFollowedProject(b, c, false)},
@@ -651,7 +652,7 @@ func pageSamples(b Base) []pageSample {
 			return s
 		}()},
 			Arrondissements: opts, Topics: opts, Arr: "a", Topic: "b", Filtered: true, ICSURL: "/pdc-2026/comptoirs.ics",
-			CanManage: true}},
+			CanManage: true, Map: sampleCommuneMap("comptoirs")}},
 		{page: "workshop_list", note: "none", data: workshopListPage{Base: b, C: c, Open: true}},
 		{page: "workshop_list", note: "none for the filter", data: workshopListPage{Base: b, C: c, Filtered: true}},
 		{page: "workshop_manage", data: workshopManagePage{Base: b, C: c, Sessions: []sessionView{sampleSessionView(true), sampleSessionView(false)}}},
@@ -794,4 +795,10 @@ func sampleFollowedProject(b Base, c *campaign.Campaign, abandoned bool) project
 		p.Subscribe = subscribeForm{Email: "x", Errors: errs, Error: "Trop d'e-mails"}
 	}
 	return p
+}
+
+// sampleCommuneMap is a map of counts on a page, with two communes.
+func sampleCommuneMap(kind string) *communeMapView {
+	return &communeMapView{Src: "/pdc-2026/carte/" + kind + ".svg?v=0123456789abcdef", Alt: "Carte", Width: 600, Height: 700,
+		Heading: "Sur la carte", Summary: "Communes : 2", Note: "Une note", TotalLine: "Total : 3.", Communes: []communeCount{{"Arras", 2}, {"Béthune", 1}}, Total: 3}
 }

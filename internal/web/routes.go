@@ -92,6 +92,10 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/comptes/{id}/roles/retirer", access.PermManageAccounts, s.adminAccountRevoke},
 		{"POST /admin/comptes/{id}/statut", access.PermManageAccounts, s.adminAccountStatus},
 
+		// Maps of the catalogue and of the comptoirs.
+		{"GET /{slug}/carte/projets.svg", pub, s.mapShow(mapProjects)},
+		{"GET /{slug}/carte/comptoirs.svg", pub, s.mapShow(mapWorkshops)},
+
 		// Comptoirs.
 		{"GET /{slug}/comptoirs", pub, s.workshopList},
 		{"GET /{slug}/comptoirs/calendrier.ics", pub, s.workshopListICS},

@@ -80,6 +80,7 @@ type projectsListPage struct {
 	Arrondissements []option
 	Themes          []option
 	VoteOpen        bool
+	Map             *communeMapView // nil when the département has no map
 }
 
 // projectsList is the catalogue of the projects that reached the ballot (during the vote,
@@ -117,6 +118,9 @@ func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		p.Projects = append(p.Projects, v)
+	}
+	if p.Map, err = s.communeMap(r, c, mapProjects); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "projects_list", p)
 }

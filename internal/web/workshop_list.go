@@ -60,6 +60,7 @@ type workshopListPage struct {
 	ICSURL          string
 	Open            bool // the comptoirs phase is open: registration possible
 	CanManage       bool
+	Map             *communeMapView // nil when the département has no map
 }
 
 // workshopFilter reads the list's filters (arrondissement, topic) from the query string.
@@ -133,6 +134,9 @@ func (s *Server) workshopList(w http.ResponseWriter, r *http.Request) error {
 		CanManage: s.canManageWorkshops(r, c)}
 	for _, ws := range s.filterSessions(list, f) {
 		p.Sessions = append(p.Sessions, s.sessionView(c, ws))
+	}
+	if p.Map, err = s.communeMap(r, c, mapWorkshops); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "workshop_list", p)
 }
