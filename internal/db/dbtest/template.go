@@ -84,15 +84,23 @@ var templateNameRe = regexp.MustCompile(`^[a-z0-9_]{1,16}$`)
 
 func (tp *Template) check(t testing.TB) {
 	t.Helper()
+	if err := tp.usable(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// usable tells what is wrong with tp or with the tests' TestMain.
+func (tp *Template) usable() error {
 	templates.mu.Lock()
 	running := templates.running
 	templates.mu.Unlock()
 	if !running {
-		t.Fatal("dbtest: a test using a Template must run through dbtest.Run (func TestMain(m *testing.M) { os.Exit(dbtest.Run(m)) }), which removes the templates at the end")
+		return errors.New("dbtest: a test using a Template must run through dbtest.Run (func TestMain(m *testing.M) { os.Exit(dbtest.Run(m)) }), which removes the templates at the end")
 	}
 	if !templateNameRe.MatchString(tp.Name) || tp.Seed == nil {
-		t.Fatalf("dbtest: template %q: Name must be 1 to 16 of a-z, 0-9, _ and Seed set", tp.Name)
+		return fmt.Errorf("dbtest: template %q: Name must be 1 to 16 of a-z, 0-9, _ and Seed set", tp.Name)
 	}
+	return nil
 }
 
 // Each runs fn twice, as subtests "sqlite" and "postgres", each on its own copy of the
@@ -104,30 +112,47 @@ func (tp *Template) Each(t *testing.T, fn func(t *testing.T, d *db.DB, dir strin
 }
 
 // SQLite returns a copy of the template's SQLite database, in a temporary folder, closed at
-// the end of the test, and a copy of the folder Seed wrote into (a temporary folder too).
+// the end of the test, and a copy of the folder Seed wrote into.
 func (tp *Template) SQLite(t testing.TB) (*db.DB, string) {
 	t.Helper()
 	tp.check(t)
+	d, dir, err := tp.SQLiteIn(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d, dir
+}
+
+// SQLiteIn is SQLite for a database that outlives a test (one site shared by several
+// tests): the copy is made in the folder dst, the database as the file test.db and the copy
+// of Seed's folder as the folder data, and the caller closes the database.
+func (tp *Template) SQLiteIn(dst string) (d *db.DB, dir string, err error) {
+	if err := tp.usable(); err != nil {
+		return nil, "", err
+	}
 	p := &tp.sqlite
 	p.once.Do(func() { p.err = tp.prepareSQLite(p) })
 	if p.err != nil {
-		t.Fatalf("template %s on SQLite: %v", tp.Name, p.err)
+		return nil, "", fmt.Errorf("template %s on SQLite: %w", tp.Name, p.err)
 	}
-	dir := copyDir(t, p.dir)
-	path := filepath.Join(t.TempDir(), "test.db")
+	dir = filepath.Join(dst, "data")
+	if err := copyDir(p.dir, dir); err != nil {
+		return nil, "", fmt.Errorf("copy template %s: %w", tp.Name, err)
+	}
+	path := filepath.Join(dst, "test.db")
 	// A closed database has no write-ahead log left (its last connection copied it into the
 	// file); if one was left anyway, it is part of the database and goes with it.
 	for _, suffix := range []string{"", "-wal"} {
 		if err := copyFile(p.path+suffix, path+suffix); err != nil && !(suffix != "" && errors.Is(err, fs.ErrNotExist)) {
-			t.Fatalf("copy template %s: %v", tp.Name, err)
+			return nil, "", fmt.Errorf("copy template %s: %w", tp.Name, err)
 		}
 	}
-	d, err := db.Open(context.Background(), "sqlite:"+path, "")
+	d, err = db.Open(context.Background(), "sqlite:"+path, "")
 	if err != nil {
-		t.Fatalf("open the copy of template %s: %v", tp.Name, err)
+		return nil, "", fmt.Errorf("open the copy of template %s: %w", tp.Name, err)
 	}
-	t.Cleanup(func() { d.Close() })
-	return d, dir
+	return d, dir, nil
 }
 
 func (tp *Template) prepareSQLite(p *prepared) error {
@@ -198,7 +223,10 @@ func (tp *Template) Postgres(t testing.TB) (*db.DB, string) {
 	if p.err != nil {
 		t.Fatalf("template %s on PostgreSQL: %v", tp.Name, p.err)
 	}
-	dir := copyDir(t, p.dir)
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := copyDir(p.dir, dir); err != nil {
+		t.Fatalf("copy template %s: %v", tp.Name, err)
+	}
 	name := pgName(pgCopyPrefix)
 	if _, err := pgBaseDB.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+p.path); err != nil {
 		t.Fatalf("copy template %s: %v", tp.Name, err)
@@ -324,11 +352,9 @@ func dropStaleDatabases(ctx context.Context) {
 	}
 }
 
-// copyDir copies the folder src, recursively, into a new temporary folder of the test.
-func copyDir(t testing.TB, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, e fs.DirEntry, err error) error {
+// copyDir copies the folder src, recursively, as the new folder dst.
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -346,10 +372,6 @@ func copyDir(t testing.TB, src string) string {
 			return fmt.Errorf("%s: neither a file nor a folder", path)
 		}
 	})
-	if err != nil {
-		t.Fatalf("copy template folder: %v", err)
-	}
-	return dst
 }
 
 func copyFile(src, dst string) error {
