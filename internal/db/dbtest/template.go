@@ -275,7 +275,7 @@ func (tp *Template) preparePostgres(p *prepared, base string) error {
 	}
 	name := pgName(pgTemplatePrefix + tp.Name + "_")
 	if _, err := pgBaseDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		return err
+		return fmt.Errorf("a template is a database of its own, which the test server's user must be allowed to create (CREATEDB): %w", err)
 	}
 	templates.mu.Lock()
 	templates.pgNames = append(templates.pgNames, name)
