@@ -215,14 +215,15 @@ const pgSchema = "bctest"
 func (tp *Template) Postgres(t testing.TB) (*db.DB, string) {
 	t.Helper()
 	tp.check(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	base := pgBase(t)
 	p := &tp.postgres
 	p.once.Do(func() { p.err = tp.preparePostgres(p, base) })
 	if p.err != nil {
 		t.Fatalf("template %s on PostgreSQL: %v", tp.Name, p.err)
 	}
+	// The copy's own time: the first test's includes the seed, the machine may be busy.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	dir := filepath.Join(t.TempDir(), "data")
 	if err := copyDir(p.dir, dir); err != nil {
 		t.Fatalf("copy template %s: %v", tp.Name, err)
