@@ -24,8 +24,8 @@ import (
 // uploads): no other test sees it.
 //
 // The copy is exact: on SQLite the database file itself, copied; on PostgreSQL a database of
-// its own created from the template one (CREATE DATABASE … TEMPLATE, a copy of its files:
-// rows, sequences, the audit chain, dead rows and all), dropped at the end of the test. Its
+// its own created from the template one (CREATE DATABASE … TEMPLATE copies it block by
+// block: rows, sequences, the audit chain, dead rows and all), dropped at the end of the test. Its
 // notification channels are its own too: PostgreSQL's LISTEN and NOTIFY work per database.
 //
 // A package whose tests use templates runs them through Run, from its TestMain, which
