@@ -52,8 +52,21 @@ var (
 var testPasswords = account.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 func TestMain(m *testing.M) {
-	os.Exit(runWithBrowser(m))
+	os.Exit(dbtest.Run(browserRun{m}))
 }
+
+// browserRun runs the tests with a browser (runWithBrowser), inside dbtest.Run, which
+// removes the demo template at the end.
+type browserRun struct{ m *testing.M }
+
+func (r browserRun) Run() int { return runWithBrowser(r.m) }
+
+// siteDemo is the database of every Site: the demo placed around seedNow, its accounts'
+// passwords hashed with testPasswords, its projects' photos in the data folder's blobs. It
+// is seeded once, and each site gets its own copy.
+var siteDemo = &dbtest.Template{Name: "browser", Seed: func(ctx context.Context, d *db.DB, dir string) error {
+	return demo.SeedWith(ctx, d, seedNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")})
+}}
 
 // runWithBrowser starts one headless Chromium for the whole package, runs the tests and
 // stops it. Without Chromium the tests still run, and each one skips (or fails under
@@ -141,8 +154,8 @@ type Site struct {
 	now time.Time
 }
 
-// NewSite seeds a new database with the demo data placed around seedNow and serves it, for
-// this test alone: use it when the test moves the clock or changes shared data.
+// NewSite serves a copy of the demo data placed around seedNow (siteDemo), for this test
+// alone: use it when the test moves the clock or changes shared data.
 func NewSite(t testing.TB) *Site {
 	t.Helper()
 	requireBrowser(t)
@@ -162,7 +175,7 @@ var (
 )
 
 // SharedSite is one site for the tests that only read and add data of their own (their own
-// accounts, forms re-displayed with errors): it saves seeding a database per test. Its
+// accounts, forms re-displayed with errors): it saves a database and a server per test. Its
 // clock must not be moved.
 func SharedSite(t testing.TB) *Site {
 	t.Helper()
@@ -188,27 +201,18 @@ func SharedSite(t testing.TB) *Site {
 	return shared
 }
 
-// startSite seeds a new SQLite database in dir and serves it on a free loopback port; stop
-// closes the server and the database.
+// startSite copies the seeded demo (siteDemo) into dir and serves it on a free loopback
+// port; stop closes the server and the database.
 func startSite(dir string) (*Site, func(), error) {
-	ctx := context.Background()
-	d, err := db.Open(ctx, "sqlite:"+filepath.Join(dir, "site.db"), dir)
+	d, dataDir, err := siteDemo.SQLiteIn(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open the database: %w", err)
-	}
-	if _, err := d.Migrate(ctx); err != nil {
-		d.Close()
-		return nil, nil, fmt.Errorf("migrate: %w", err)
-	}
-	if err := demo.SeedWith(ctx, d, seedNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")}); err != nil {
-		d.Close()
-		return nil, nil, fmt.Errorf("seed the demo data: %w", err)
+		return nil, nil, fmt.Errorf("the demo data: %w", err)
 	}
 	s := &Site{DB: d, now: seedNow}
 	ts := httptest.NewUnstartedServer(nil)
 	s.URL = "http://" + ts.Listener.Addr().String()
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: s.Now, BaseURL: s.URL, DataDir: dir, Passwords: testPasswords})
+		Now: s.Now, BaseURL: s.URL, DataDir: dataDir, Passwords: testPasswords})
 	if err != nil {
 		ts.Close()
 		d.Close()

@@ -9,17 +9,13 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/vote"
 )
 
 func TestDemoBoxes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	Seeded.Each(t, func(t *testing.T, d *db.DB, _ string) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-		if err := Seed(ctx, d, now, TestPasswords); err != nil {
-			t.Fatal(err)
-		}
+		now := SeededNow
 		open, voting := Slugs(now)
 		shares, err := Shares(ctx, d, now)
 		if err != nil || len(shares) != 6 {

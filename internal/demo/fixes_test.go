@@ -4,12 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/campaign"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/review"
@@ -21,11 +19,8 @@ import (
 // do not depend on the database: SQLite alone.
 func TestDemoDataIsConsistent(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	d := dbtest.SQLite(t)
-	if err := demo.Seed(ctx, d, now, demo.TestPasswords); err != nil {
-		t.Fatal(err)
-	}
+	now := demo.SeededNow
+	d, _ := demo.Seeded.SQLite(t)
 	open, vote := demo.Slugs(now)
 	oc, err := campaign.BySlug(ctx, d, open)
 	if err != nil {

@@ -3,11 +3,9 @@ package demo_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/idea"
 	"budgetcitoyen/internal/territory"
@@ -18,14 +16,9 @@ func TestSeedIdeas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	now := demo.SeededNow
+	demo.Seeded.Each(t, func(t *testing.T, d *db.DB, _ string) {
 		ctx := context.Background()
-		start := time.Now()
-		if err := demo.Seed(ctx, d, now, demo.TestPasswords); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("demo seeded in %v", time.Since(start))
 		open, _ := demo.Slugs(now)
 		for _, tc := range []struct {
 			slug           string

@@ -3,22 +3,17 @@ package demo
 import (
 	"context"
 	"testing"
-	"time"
 
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
 )
 
 func TestDemo2018IsProclaimed(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	Seeded.Each(t, func(t *testing.T, d *db.DB, _ string) {
 		ctx := context.Background()
-		if err := Seed(ctx, d, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), TestPasswords); err != nil {
-			t.Fatal(err)
-		}
 		c, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
 		if err != nil {
 			t.Fatal(err)

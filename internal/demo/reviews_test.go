@@ -4,25 +4,17 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/review"
 )
 
 func TestDemoReviews(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	Seeded.Each(t, func(t *testing.T, d *db.DB, _ string) {
 		ctx := context.Background()
-		start := time.Now()
-		if err := Seed(ctx, d, now, TestPasswords); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("whole demo seeded in %v", time.Since(start))
 		c, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
 		if err != nil {
 			t.Fatal(err)

@@ -3,24 +3,17 @@ package demo
 import (
 	"context"
 	"testing"
-	"time"
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/vote"
 )
 
 func TestSeedVote(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	Seeded.Each(t, func(t *testing.T, d *db.DB, _ string) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-		start := time.Now()
-		if err := Seed(ctx, d, now, TestPasswords); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("seed: %v", time.Since(start))
+		now := SeededNow
 		_, voteSlug := Slugs(now)
 		cur, err := campaign.BySlug(ctx, d, voteSlug)
 		if err != nil {

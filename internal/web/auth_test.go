@@ -59,7 +59,7 @@ func TestSignInAndOut(t *testing.T) {
 }
 
 func TestSignInRedirectStaysOnTheSite(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	citizen := demoAccount(t, access.Citizen)
 	bypasses := []string{"//evil.example/x", "https://evil.example", `/\evil.example`, "", "/\t/evil.example",
 		"/\t\\evil.example", "/\n/evil.example", "/.//evil.example", "/%2F/evil.example", "/\u3000/evil.example"}

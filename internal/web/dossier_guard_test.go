@@ -363,7 +363,7 @@ func around(a, b string) string {
 // still checked on every route: missing or forged, the request is refused and changes
 // nothing; right, it goes through.
 func TestMultipartFormsNeedTheToken(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	carrier := demoAccount(t, access.Carrier)
 	b := s.browser()
 	b.signIn(carrier.Email, carrier.Password)

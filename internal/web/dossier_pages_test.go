@@ -9,14 +9,13 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 )
 
 // TestDossierPages renders the dossier pages in both languages (no missing message) and
 // the agents' question editor.
 func TestDossierPages(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachPlainDB(t, func(t *testing.T, d *db.DB) {
 		s := newDossierSite(t, d)
 		open, _ := demo.Slugs(testNow)
 		carrier := demoAccount(t, access.Carrier)

@@ -35,12 +35,10 @@ import (
 // newDossierSite is newSite with a data folder, where the documents are stored.
 func newDossierSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	dataDir := seedDemo(t, plainDemo, d)
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", DataDir: t.TempDir(),
+		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", DataDir: dataDir,
 		Passwords: testPasswords})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +94,7 @@ var tinyPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
 // a comptoir files a dossier in each category with the support computed at the caps, gets the
 // e-mail and the PDF, and an agent exports; bad input gets a clear message and loses nothing.
 func TestDossierJourney(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachPlainDB(t, func(t *testing.T, d *db.DB) {
 		s := newDossierSite(t, d)
 		ctx := context.Background()
 		open, _ := demo.Slugs(testNow)

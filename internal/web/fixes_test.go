@@ -193,7 +193,7 @@ func TestAttendanceOnlyFromTheSessionStart(t *testing.T) {
 // between the rule and the tie-break, singular counts, required fields marked as the form
 // says.
 func TestFrenchTypography(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	b := s.browser()
 	p := plain(b.get("/pas-de-calais-2018/resultats"))
 	wantStatus(t, p, http.StatusOK, "2018 results")

@@ -279,7 +279,7 @@ func readCSV(t *testing.T, p page) [][]string {
 // A funded project's page shows its result, its follow-up and the timeline of its published
 // milestones with their photos; /donnees links and documents the follow-up's files.
 func TestFollowedProjectPage(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	f := seedFollowup(t, s)
 	b := s.browser()
 	p := b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, f.projects[0].DossierID))

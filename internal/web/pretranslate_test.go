@@ -21,7 +21,7 @@ const maxCrawl = 60
 // demo account, in French and in English, is byte for byte the same whether it is rendered
 // from the pretranslated templates or from the templates as written.
 func TestPretranslatedPagesMatchPlainOnes(t *testing.T) {
-	s := newSite(t, sqliteDB(t)) // the templates do not depend on the database
+	s := newSite(t, siteDB(t)) // the templates do not depend on the database
 	srv, ok := s.srv.Config.Handler.(*web.Server)
 	if !ok {
 		t.Fatalf("the site's handler is a %T", s.srv.Config.Handler)

@@ -17,8 +17,6 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
-	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
@@ -30,9 +28,7 @@ import (
 // tests tell clients apart by their own loopback addresses (browserFrom).
 func proxiedSite(t *testing.T, d *db.DB, trusted string) (s *site, direct *httptest.Server) {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	dataDir := seedDemo(t, plainDemo, d)
 	proxies, err := web.ParseTrustedProxies(trusted)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +38,7 @@ func proxiedSite(t *testing.T, d *db.DB, trusted string) (s *site, direct *httpt
 	s.box = vote.NewBox(d, now)
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(s.logs, nil)),
 		Now: now, BaseURL: "http://example.test", Territory: territoryData(t),
-		DataDir: t.TempDir(), Passwords: testPasswords, Box: s.box, TrustedProxies: proxies})
+		DataDir: dataDir, Passwords: testPasswords, Box: s.box, TrustedProxies: proxies})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +86,7 @@ func (b *browser) postForged(base, path string, form url.Values, forged string) 
 // at other people's accounts, with forged X-Forwarded-For headers naming their addresses)
 // leave their password sign-in, their e-mail code sign-in and their vote working.
 func TestAttackBehindProxyLocksOnlyTheAttacker(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachPlainDB(t, func(t *testing.T, d *db.DB) {
 		s, direct := proxiedSite(t, d, "127.0.0.1/32")
 		citizen, agent := demoAccount(t, access.Citizen), demoAccount(t, access.Agent)
 		const voter = "zoe@example.test"

@@ -119,7 +119,7 @@ func TestStateChangingRequestsNeedTheToken(t *testing.T) {
 }
 
 func TestOversizedUploadGetsASizeMessage(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	b := s.browser()
 	b.get("/")
 	body := strings.NewReader(strings.Repeat("x", 33<<20))
@@ -137,7 +137,7 @@ func TestOversizedUploadGetsASizeMessage(t *testing.T) {
 // The public lists of campaigns come from a copy kept a second at most, which a change made
 // through this process replaces at once.
 func TestCampaignListsShowAChangeAtOnce(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	ctx := context.Background()
 	b := s.browser()
 	wantContains(t, b.get("/"), "home", "Budget citoyen du Pas-de-Calais 2018")
@@ -159,7 +159,7 @@ func TestCampaignListsShowAChangeAtOnce(t *testing.T) {
 // do not vary with the cookie and set none, so that shared caches may keep them. They keep
 // the security headers, and an unknown asset still gets the French 404 page.
 func TestAssetsDoNotDependOnTheSession(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	b := s.browser()
 	a := demoAccount(t, "citizen")
 	b.signIn(a.Email, a.Password)

@@ -115,7 +115,7 @@ func TestEveryPageWithinTwoClicks(t *testing.T) {
 		return strings.TrimPrefix(p, "GET ")
 	}
 	roles := []access.Role{access.Citizen, access.Carrier, access.Animator, access.Committee, access.Agent, access.Admin}
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	ctx := context.Background()
 	camps, err := campaign.List(ctx, s.db)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
@@ -38,7 +37,7 @@ func (s *site) committeeMailCount(addr string) int {
 // override and a reason, on the session's form and on the dossier's, keeping what was
 // typed; with them it is recorded and the reason is in the audit entry.
 func TestCommitteeScheduleAndQuorum(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachSiteDB(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 		ctx := context.Background()
 		open := openSlug()

@@ -14,7 +14,6 @@ import (
 	"budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/review"
@@ -38,7 +37,7 @@ func fullReviewForm(crit []review.Criterion, score string) url.Values {
 // the projects are on the public ballot page; the audit chain holds, and breaks when a row
 // is changed by hand.
 func TestReviewJourney(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachSiteDB(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 		ctx := context.Background()
 		open, _ := demo.Slugs(testNow)

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -63,13 +64,11 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// newSite seeds the demo data into d and serves it.
+// newSite serves the demo data with its projects' photos (siteDemo): d is a copy of it, from
+// siteDB or eachSiteDB, or else an empty migrated database, which it seeds.
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
-	dataDir := t.TempDir()
-	if err := demo.SeedWith(context.Background(), d, testNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dataDir, "blobs")}); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	dataDir := seedDemo(t, siteDemo, d)
 	s := &site{t: t, db: d, now: testNow, logs: &syncBuffer{}}
 	now := func() time.Time { return s.now }
 	s.box = vote.NewBox(d, now)
@@ -102,7 +101,80 @@ func territoryData(t *testing.T) *territory.Data {
 
 // eachSite runs fn on a seeded site over SQLite and over PostgreSQL.
 func eachSite(t *testing.T, fn func(t *testing.T, s *site)) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) { fn(t, newSite(t, d)) })
+	eachSiteDB(t, func(t *testing.T, d *db.DB) { fn(t, newSite(t, d)) })
+}
+
+// TestMain removes, at the end, the demo templates that the tests copy.
+func TestMain(m *testing.M) { os.Exit(dbtest.Run(m)) }
+
+// siteDemo is the database of newSite: the demo placed around testNow, its accounts'
+// passwords hashed with testPasswords, its projects' photos in the data folder's blobs.
+// It is seeded once per database kind, and each test gets its own copy.
+var siteDemo = &dbtest.Template{Name: "site", Seed: func(ctx context.Context, d *db.DB, dir string) error {
+	return demo.SeedWith(ctx, d, testNow, testPasswords, dossier.LocalBlobs{Dir: filepath.Join(dir, "blobs")})
+}}
+
+// plainDemo is siteDemo without the photos, the database of newSiteWith, newDossierSite,
+// proxiedSite and newOIDCSite.
+var plainDemo = &dbtest.Template{Name: "plain", Seed: func(ctx context.Context, d *db.DB, _ string) error {
+	return demo.Seed(ctx, d, testNow, testPasswords)
+}}
+
+// demoCopy is where a database handed out by siteDB, plainDB and their each… come from: the
+// template and the copy of its data folder.
+type demoCopy struct {
+	tpl *dbtest.Template
+	dir string
+}
+
+// demoCopies are the copies handed out, by *db.DB, for seedDemo.
+var demoCopies sync.Map
+
+func keepCopy(t *testing.T, tpl *dbtest.Template, d *db.DB, dir string) *db.DB {
+	demoCopies.Store(d, demoCopy{tpl, dir})
+	t.Cleanup(func() { demoCopies.Delete(d) })
+	return d
+}
+
+// siteDB is a copy of siteDemo on SQLite, for newSite.
+func siteDB(t *testing.T) *db.DB {
+	d, dir := siteDemo.SQLite(t)
+	return keepCopy(t, siteDemo, d, dir)
+}
+
+// plainDB is a copy of plainDemo on SQLite, for newSiteWith.
+func plainDB(t *testing.T) *db.DB {
+	d, dir := plainDemo.SQLite(t)
+	return keepCopy(t, plainDemo, d, dir)
+}
+
+// eachSiteDB is dbtest.Each on copies of siteDemo, for newSite.
+func eachSiteDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	siteDemo.Each(t, func(t *testing.T, d *db.DB, dir string) { fn(t, keepCopy(t, siteDemo, d, dir)) })
+}
+
+// eachPlainDB is dbtest.Each on copies of plainDemo, for newDossierSite, proxiedSite and
+// newOIDCSite.
+func eachPlainDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	plainDemo.Each(t, func(t *testing.T, d *db.DB, dir string) { fn(t, keepCopy(t, plainDemo, d, dir)) })
+}
+
+// seedDemo returns the data folder of d, a copy of tpl: the copy of the template's folder.
+// Given an empty migrated database instead, it seeds it as tpl does, in a new folder.
+func seedDemo(t *testing.T, tpl *dbtest.Template, d *db.DB) string {
+	t.Helper()
+	if v, ok := demoCopies.Load(d); ok {
+		c := v.(demoCopy)
+		if c.tpl != tpl {
+			t.Fatalf("a copy of the %s demo, where the %s demo was expected", c.tpl.Name, tpl.Name)
+		}
+		return c.dir
+	}
+	dir := t.TempDir()
+	if err := tpl.Seed(context.Background(), d, dir); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return dir
 }
 
 // browser is one visitor with its own cookies. It does not follow redirects, so tests see them.

@@ -15,7 +15,6 @@ import (
 
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/oidc"
@@ -30,12 +29,10 @@ func newOIDCSite(t *testing.T, d *db.DB) (*site, *oidctest.Provider) {
 	t.Helper()
 	const base = "http://example.test"
 	prov := oidctest.Start(t, base+web.OIDCCallbackPath)
-	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	dataDir := seedDemo(t, plainDemo, d)
 	s := &site{t: t, db: d, now: testNow}
 	srv, err := web.New(web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return s.now }, BaseURL: base, Territory: territoryData(t), DataDir: t.TempDir(),
+		Now: func() time.Time { return s.now }, BaseURL: base, Territory: territoryData(t), DataDir: dataDir,
 		Passwords: testPasswords,
 		OIDC:      oidc.Config{Issuer: prov.URL, ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret, ACR: "eidas1"}})
 	if err != nil {
@@ -113,7 +110,7 @@ func franceConnect(t *testing.T, b *browser, prov *oidctest.Provider, tamper fun
 }
 
 func TestVoteWithFranceConnect(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	eachPlainDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, prov := newOIDCSite(t, d)
 		_, slug := demo.Slugs(testNow)
@@ -200,7 +197,7 @@ func TestVoteWithFranceConnect(t *testing.T) {
 // Without a provider configured, the button is absent and the route refuses, even when the
 // campaign accepts the method.
 func TestVoteWithoutFranceConnect(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	enableOIDC(t, s)
 	_, slug := demo.Slugs(testNow)
 	b, p := voterAtIdentity(t, s, "sans@example.test")

@@ -14,7 +14,6 @@ import (
 	"budgetcitoyen/internal/access"
 
 	"budgetcitoyen/internal/db"
-	"budgetcitoyen/internal/demo"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
 )
@@ -22,15 +21,13 @@ import (
 // newSiteWith is newSite with a configuration changed by edit before the server starts.
 func newSiteWith(t *testing.T, d *db.DB, edit func(*web.Config)) *site {
 	t.Helper()
-	if err := demo.Seed(context.Background(), d, testNow, testPasswords); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	dataDir := seedDemo(t, plainDemo, d)
 	s := &site{t: t, db: d, now: testNow, logs: &syncBuffer{}}
 	now := func() time.Time { return s.now }
 	s.box = vote.NewBox(d, now)
 	cfg := web.Config{DB: d, Logger: slog.New(slog.NewTextHandler(s.logs, nil)),
 		Now: now, BaseURL: "http://example.test", Territory: territoryData(t),
-		DataDir: t.TempDir(), Passwords: testPasswords, Box: s.box}
+		DataDir: dataDir, Passwords: testPasswords, Box: s.box}
 	edit(&cfg)
 	srv, err := web.New(cfg)
 	if err != nil {
@@ -53,7 +50,7 @@ func (b *browser) getWith(path, header, value string) page {
 }
 
 func TestMetricsBehindToken(t *testing.T) {
-	s := newSiteWith(t, sqliteDB(t), func(c *web.Config) { c.MetricsToken = "metrics-token-1" })
+	s := newSiteWith(t, plainDB(t), func(c *web.Config) { c.MetricsToken = "metrics-token-1" })
 	b := s.browser()
 	b.get("/")
 	for _, auth := range []string{"", "Bearer", "Bearer wrong", "Basic bWV0cmljcy10b2tlbi0x", "Bearer metrics-token-"} {
@@ -77,7 +74,7 @@ func TestHSTSOnlyOverHTTPS(t *testing.T) {
 		{"https://budget.example.org", "max-age=63072000; includeSubDomains"},
 		{"http://example.test", ""},
 	} {
-		s := newSiteWith(t, sqliteDB(t), func(c *web.Config) { c.BaseURL = tc.base })
+		s := newSiteWith(t, plainDB(t), func(c *web.Config) { c.BaseURL = tc.base })
 		b := s.browser()
 		for _, path := range []string{"/", "/connexion", "/static/site.css", "/nulle-part"} {
 			if got := b.get(path).Header.Get("Strict-Transport-Security"); got != tc.want {

@@ -153,7 +153,7 @@ func TestWorkshopJourney(t *testing.T) {
 }
 
 func TestWorkshopCoverageFlagsEmpty(t *testing.T) {
-	s := newSite(t, sqliteDB(t))
+	s := newSite(t, siteDB(t))
 	open, _ := demo.Slugs(testNow)
 	agentAcc := demoAccount(t, access.Agent)
 	agent := s.browser()

@@ -1,5 +1,6 @@
 // Package dbtest gives tests real, freshly migrated databases: an SQLite file in a temporary
 // folder and a PostgreSQL schema of its own, so that one storage suite runs against both.
+// A Template gives each test its own copy of a database seeded once per test binary.
 package dbtest
 
 import (
@@ -101,13 +102,9 @@ func Postgres(t testing.TB) *db.DB {
 // PostgresEmpty is Postgres without the migrations.
 func PostgresEmpty(t testing.TB) *db.DB {
 	t.Helper()
+	base := pgBase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	base := PostgresURL()
-	pgOnce.Do(func() { pgBaseDB, pgErr = db.Open(ctx, base, "") })
-	if pgErr != nil {
-		SkipOrFail(t, "PostgreSQL not reachable at %s (set BC_TEST_POSTGRES_URL): %v", db.Redact(base), pgErr)
-	}
 	schema := "bctest_" + randomHex(6)
 	if _, err := pgBaseDB.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema %s: %v", schema, err)
