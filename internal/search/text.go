@@ -29,9 +29,20 @@ func Tokens(text string) []string {
 		if stopWords[w] {
 			continue
 		}
-		out = append(out, french.Stem(w, true))
+		out = append(out, french.Stem(singular(w), true))
 	}
 	return out
+}
+
+// singular takes the plural's s or x off a word before stemming: the Snowball stemmer
+// leaves some plurals apart from their singular (« vergers » verger, « verger » verg;
+// « velos » velos, « velo » velo). A word that only looks plural loses its letter whether
+// asked or indexed, which keeps the two the same.
+func singular(w string) string {
+	if len(w) > 3 && (w[len(w)-1] == 'x' || w[len(w)-1] == 's' && w[len(w)-2] != 's') {
+		return w[:len(w)-1]
+	}
+	return w
 }
 
 // Normalize is the text as it is indexed: its tokens separated by spaces.
