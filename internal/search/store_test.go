@@ -114,9 +114,17 @@ func TestSearch(t *testing.T) {
 				t.Errorf("dossiers for %q: %q", q, got)
 			}
 		}
-		// Every word is required; the title ranks before the description.
+		// Every word is required.
 		if got := f.ideaTitles(t, "épicerie solidaire", false); !slices.Equal(got, []string{"Une épicerie solidaire"}) {
 			t.Errorf("ideas for « épicerie solidaire »: %q", got)
+		}
+		// A word of the title ranks its item before one where it is in the description only
+		// (the idea « Des paniers paysans » is the newer: first without a search).
+		if got := f.ideaTitles(t, "épicerie", false); len(got) != 2 || got[0] != "Une épicerie solidaire" {
+			t.Errorf("ideas for « épicerie », best first: %q", got)
+		}
+		if got := f.ideaTitles(t, "", false); len(got) != 3 || got[0] != "Des paniers paysans" {
+			t.Errorf("ideas without a search, newest first: %q", got)
 		}
 		if got := f.ideaTitles(t, "vélo", false); len(got) != 0 {
 			t.Errorf("ideas for « vélo »: %q", got)
