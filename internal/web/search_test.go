@@ -51,6 +51,12 @@ func TestSearchLists(t *testing.T) {
 		}
 		wantContains(t, p, "food ideas for epicerie", `<option value="alimentation" selected>`, `value="epicerie"`)
 		wantContains(t, v.get(arch+"/idees?q=zzzzqq"), "ideas for zzzzqq", "Aucun résultat pour « zzzzqq »")
+		// The pages of a search keep it.
+		p = v.get(arch + "/idees?q=habitants")
+		if n := searchCount(t, p, "ideas for habitants"); n <= 20 {
+			t.Errorf("%d ideas for habitants: not enough for a second page", n)
+		}
+		wantContains(t, p, "ideas for habitants", `href="`+arch+`/idees?page=2&amp;q=habitants"`)
 		for _, q := range []string{"de la", "!!!", `"*(`, "«»"} {
 			wantContains(t, v.get(arch+"/idees?q="+url.QueryEscape(q)), "ideas for "+q, "ne contient aucun mot à rechercher")
 		}
