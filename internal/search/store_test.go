@@ -48,7 +48,7 @@ func setup(t testing.TB, d *db.DB) *fixture {
 	return &fixture{ctx: ctx, d: d, c: c, authorID: a.ID, st: st}
 }
 
-func (f *fixture) idea(t *testing.T, title, description string) *idea.Idea {
+func (f *fixture) idea(t testing.TB, title, description string) *idea.Idea {
 	t.Helper()
 	i := &idea.Idea{CampaignID: f.c.ID, AuthorID: f.authorID, Title: title, Description: description,
 		Theme: idea.ThemeFood, Carrier: idea.CarrierPerson, Commune: "62041", Arrondissement: "621", CreatedAt: now}
@@ -299,6 +299,22 @@ func TestMigrationIndexesExistingItems(t *testing.T) {
 		list, _, err := idea.List(ctx, d, idea.Filter{CampaignID: c.ID, Search: search.ParseQuery("épiceries")})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("after the migration, %d ideas for « épiceries », %v", len(list), err)
+		}
+	})
+}
+
+// FuzzFind: whatever is typed, the search runs on SQLite's FTS5 without an error (a term is
+// never read as an operator or a syntax error).
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{"épicerie", `"a" OR b*`, "NEAR(a b)", "a AND NOT b", "col:x", "^x", "x + y", "\x00", "ﬁ İ ǅ"} {
+		f.Add(s)
+	}
+	d := dbtest.SQLite(f)
+	fx := setup(f, d)
+	fx.idea(f, "Une épicerie solidaire", "")
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := search.Find(context.Background(), d, search.Ideas, search.ParseQuery(s)); err != nil {
+			t.Fatalf("Find(%q): %v", s, err)
 		}
 	})
 }
