@@ -58,6 +58,7 @@ func a11yPages(s *Site) []a11yPage {
 		{name: "accessibility", path: "/accessibilite"},
 		{name: "contact", path: "/contact"},
 		{name: "not-found", path: "/pas-de-page-ici/vraiment", status: http.StatusNotFound},
+		{name: "ideas-search", path: "/" + ArchivedSlug + "/idees?q=%C3%A9piceries"},
 
 		// Accounts.
 		{name: "signin", path: "/connexion"},

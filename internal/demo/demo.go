@@ -18,6 +18,7 @@ import (
 	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/review"
+	"budgetcitoyen/internal/search"
 )
 
 // Account is one demo account, printed by the demo command.
@@ -119,7 +120,13 @@ func SeedWith(ctx context.Context, d *db.DB, now time.Time, passwords account.Pa
 	if err := seedResults2018(ctx, env, d); err != nil {
 		return err
 	}
-	return seedFollowup2018(ctx, d, now, blobs)
+	if err := seedFollowup2018(ctx, d, now, blobs); err != nil {
+		return err
+	}
+	// The stores indexed each idea, dossier and comptoir as the commands wrote it; the demo
+	// ends with the search index rebuilt whole, so that it matches the data even where a
+	// step of the seeding writes rows by other means.
+	return d.InTx(ctx, func(tx *db.Tx) error { return search.Rebuild(ctx, tx) })
 }
 
 func insertCampaign(ctx context.Context, env change.Env, c *campaign.Campaign) error {

@@ -12,6 +12,7 @@ import (
 	"budgetcitoyen/internal/db"
 	"budgetcitoyen/internal/db/dbtest"
 	"budgetcitoyen/internal/demo"
+	"budgetcitoyen/internal/search"
 )
 
 func TestSeed(t *testing.T) {
@@ -51,6 +52,7 @@ func TestSeed(t *testing.T) {
 				t.Errorf("%s lacks its role %s", a.Email, a.Role)
 			}
 		}
+		checkSearch(t, d)
 		rep, err := audit.Verify(ctx, d)
 		if err != nil || !rep.OK() || rep.Entries < 9 { // 9: campaigns and accounts; later areas add their own
 			t.Fatalf("audit after seeding: %v %+v", err, rep)
@@ -94,5 +96,27 @@ func checkCampaigns(t *testing.T, d *db.DB, now time.Time) {
 	old, err := campaign.BySlug(ctx, d, campaign.PresetPasDeCalais2018)
 	if err != nil || !old.Archived || old.EnvelopeCents != 352_151_00 {
 		t.Fatalf("2018 campaign: %v %+v", err, old)
+	}
+}
+
+// checkSearch: the demo's ideas and dossiers that speak of an « épicerie » are all found
+// from « epicerie » and from « épiceries », and only they.
+func checkSearch(t *testing.T, d *db.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for k, text := range map[search.Kind]string{
+		search.Ideas:    "SELECT COUNT(*) FROM ideas WHERE title || ' ' || description || ' ' || structure LIKE '%picerie%'",
+		search.Dossiers: "SELECT COUNT(*) FROM dossiers d JOIN structures s ON s.id = d.structure_id WHERE d.title || ' ' || d.summary || ' ' || d.description || ' ' || s.name LIKE '%picerie%'",
+	} {
+		var want int
+		if err := d.QueryRowContext(ctx, text).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"epicerie", "épiceries"} {
+			ids, err := search.Find(ctx, d, k, search.ParseQuery(q))
+			if err != nil || want == 0 || len(ids) != want {
+				t.Errorf("%s for %q: %d found, %d hold the word (%v)", k, q, len(ids), want, err)
+			}
+		}
 	}
 }

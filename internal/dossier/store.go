@@ -10,6 +10,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/search"
 )
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
@@ -87,6 +88,9 @@ func Insert(ctx context.Context, q db.Querier, d *Dossier, now time.Time) error 
 	if err != nil {
 		return fmt.Errorf("insert dossier: %w", err)
 	}
+	if err := search.Reindex(ctx, q, search.Dossiers, d.ID); err != nil {
+		return err
+	}
 	return saveLines(ctx, q, d)
 }
 
@@ -116,6 +120,9 @@ func Save(ctx context.Context, q db.Querier, d *Dossier, now time.Time) error {
 		d.Timeline, d.TotalCostCents(), d.SupportCents, d.UpdatedAt, d.ID)
 	if err != nil {
 		return fmt.Errorf("save dossier %d: %w", d.ID, err)
+	}
+	if err := search.Reindex(ctx, q, search.Dossiers, d.ID); err != nil {
+		return err
 	}
 	return saveLines(ctx, q, d)
 }
@@ -159,9 +166,12 @@ type Filter struct {
 	LegalForm  LegalForm
 	AccountID  int64 // only the dossiers of structures this account is a member of
 	WithLines  bool  // read the budget lines too (exports)
+	// Search keeps the dossiers whose text matches, the best matches first (empty: all).
+	Search search.Query
 }
 
-// List returns the dossiers matching f, by category then id.
+// List returns the dossiers matching f, by category then id (by relevance first when f
+// searches).
 func List(ctx context.Context, q db.Querier, f Filter) ([]Dossier, error) {
 	where := []string{"d.campaign_id = $1"}
 	args := []any{f.CampaignID}
@@ -181,8 +191,13 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Dossier, error) {
 	if f.AccountID != 0 {
 		add("d.structure_id IN (SELECT structure_id FROM structure_members WHERE account_id = $%d)", f.AccountID)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+dossierCols+" FROM dossiers d JOIN structures s ON s.id = d.structure_id WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY d.category_id, d.id", args...)
+	from, order := "dossiers d JOIN structures s ON s.id = d.structure_id", "d.category_id, d.id"
+	if c, ok := search.Join(db.DialectOf(q), search.Dossiers, "d.id", f.Search, len(args)+1); ok {
+		from, order = from+c.Join, c.Order+", "+order
+		args = append(args, c.Arg)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+dossierCols+" FROM "+from+" WHERE "+
+		strings.Join(where, " AND ")+" ORDER BY "+order, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list dossiers: %w", err)
 	}

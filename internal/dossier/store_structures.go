@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/search"
 )
 
 // The SQL of the structures, their members and the categories' questions.
@@ -65,6 +66,33 @@ func UpdateStructure(ctx context.Context, q db.Querier, s *Structure, now time.T
 		s.Commune, s.UpdatedAt, s.ID)
 	if err != nil {
 		return fmt.Errorf("update structure %d: %w", s.ID, err)
+	}
+	return reindexStructure(ctx, q, s.ID)
+}
+
+// reindexStructure indexes again the dossiers of a structure, whose name they are found by.
+func reindexStructure(ctx context.Context, q db.Querier, structureID int64) error {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM dossiers WHERE structure_id = $1", structureID)
+	if err != nil {
+		return fmt.Errorf("dossiers of structure %d: %w", structureID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("dossiers of structure %d: %w", structureID, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := search.Reindex(ctx, q, search.Dossiers, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

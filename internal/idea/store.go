@@ -9,6 +9,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/search"
 )
 
 const columns = `id, campaign_id, author_id, title, description, theme, commune, arrondissement, epci,
@@ -26,7 +27,7 @@ func Insert(ctx context.Context, q db.Querier, i *Idea) error {
 	if err != nil {
 		return fmt.Errorf("insert idea: %w", err)
 	}
-	return nil
+	return search.Reindex(ctx, q, search.Ideas, i.ID)
 }
 
 func errNotFound() error { return apperr.New(apperr.NotFound, "idea.error.not_found") }
@@ -53,11 +54,13 @@ type Filter struct {
 	AuthorID       int64  // 0 for all
 	IncludeHidden  bool   // moderation lists show hidden ideas too
 	OnlyHidden     bool
-	Limit, Offset  int // Limit ≤ 0: no limit
+	// Search keeps the ideas whose text matches, the best matches first (empty: all).
+	Search        search.Query
+	Limit, Offset int // Limit ≤ 0: no limit
 }
 
-// List returns the ideas of the filter, newest first, and how many match in all (for
-// pagination).
+// List returns the ideas of the filter, newest first (by relevance first when f searches),
+// and how many match in all (for pagination).
 func List(ctx context.Context, q db.Querier, f Filter) ([]Idea, int, error) {
 	where := []string{"campaign_id = $1"}
 	args := []any{f.CampaignID}
@@ -84,11 +87,16 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Idea, int, error) {
 		where = append(where, "hidden_at IS NULL")
 	}
 	cond := strings.Join(where, " AND ")
+	from, order := "ideas", "created_at DESC, id DESC"
+	if c, ok := search.Join(db.DialectOf(q), search.Ideas, "ideas.id", f.Search, len(args)+1); ok {
+		from, order = from+c.Join, c.Order+", "+order
+		args = append(args, c.Arg)
+	}
 	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM ideas WHERE "+cond, args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count ideas: %w", err)
 	}
-	query := "SELECT " + columns + " FROM ideas WHERE " + cond + " ORDER BY created_at DESC, id DESC"
+	query := "SELECT " + columns + " FROM " + from + " WHERE " + cond + " ORDER BY " + order
 	if f.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}

@@ -43,6 +43,7 @@ type dossierAdminPage struct {
 	Arrondissements []option
 	LegalForms      []option
 	Query           string
+	Search          searchView
 }
 
 // adminDossiers lists a campaign's dossiers with filters, and the requested support of each
@@ -54,7 +55,9 @@ func (s *Server) adminDossiers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := dossierAdminPage{Base: s.base(r, "dossier.admin.title", c.Name), C: c, V: r.URL.Query(), Query: r.URL.RawQuery}
+	p := dossierAdminPage{Base: s.base(r, "dossier.admin.title", c.Name), C: c, V: r.URL.Query(), Query: r.URL.RawQuery,
+		Search: searchOf(r)}
+	p.Search.Count = len(rows)
 	for _, d := range rows {
 		cat, _ := c.Category(d.D.CategoryID)
 		d.Category = cat.Name
@@ -94,10 +97,11 @@ func (s *Server) adminDossiers(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "dossier_admin", p)
 }
 
-// filteredDossiers applies the list's filters (category, state, arrondissement, legal form).
+// filteredDossiers applies the list's filters (category, state, arrondissement, legal form)
+// and its full-text search q.
 func (s *Server) filteredDossiers(r *http.Request, c *campaign.Campaign, withLines bool) ([]dossierRow, error) {
 	q := r.URL.Query()
-	f := dossier.Filter{CampaignID: c.ID, WithLines: withLines}
+	f := dossier.Filter{CampaignID: c.ID, WithLines: withLines, Search: searchOf(r).Query}
 	f.CategoryID, _ = strconv.ParseInt(q.Get("categorie"), 10, 64)
 	if st := q.Get("etat"); st != "" {
 		f.State = dossier.State(st)

@@ -24,6 +24,7 @@ type ideaListPage struct {
 	Arrondissement  string
 	Themes          []option
 	Arrondissements []option
+	Search          searchView
 	Pages           []ideaPageLink
 	Prev, Next      string
 	PageNum         int
@@ -38,7 +39,7 @@ type ideaPageLink struct {
 }
 
 // ideaList shows the published ideas of a campaign that publishes them, with filters by
-// theme and arrondissement (a plain GET form) and pages.
+// theme and arrondissement and a full-text search q (a plain GET form) and pages.
 func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	lang := langOf(r)
@@ -46,7 +47,7 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	p := ideaListPage{
 		Base: s.base(r, "idea.list.title", c.Name), Campaign: c, Public: c.IdeasPublic,
 		CanModerate: ideaCanModerate(r, c), DepositOpen: c.IsOpen(campaign.PhaseIdeas, s.now()),
-		Themes: s.themeOptions(lang), Arrondissements: s.arrondissementOptions(c),
+		Themes: s.themeOptions(lang), Arrondissements: s.arrondissementOptions(c), Search: searchOf(r),
 	}
 	if !c.IdeasPublic {
 		return s.render(w, r, http.StatusOK, "idea_list", p)
@@ -58,19 +59,20 @@ func (s *Server) ideaList(w http.ResponseWriter, r *http.Request) error {
 	if a := q.Get("arrondissement"); a != "" && hasOption(p.Arrondissements, a) {
 		f.Arrondissement, p.Arrondissement = a, a
 	}
+	f.Search = p.Search.Query
 	p.PageNum = pageParam(q)
 	f.Offset = (p.PageNum - 1) * ideasPerPage
 	list, total, err := idea.List(r.Context(), s.db, f)
 	if err != nil {
 		return err
 	}
-	p.Total = total
+	p.Total, p.Search.Count = total, total
 	for _, i := range list {
 		p.Ideas = append(p.Ideas, s.viewIdea(lang, c, i))
 	}
 	p.PageCount = (total + ideasPerPage - 1) / ideasPerPage
 	link := func(n int) string {
-		return pageLink(r.URL.Path, url.Values{"theme": {p.Theme}, "arrondissement": {p.Arrondissement}}, n)
+		return pageLink(r.URL.Path, url.Values{"theme": {p.Theme}, "arrondissement": {p.Arrondissement}, "q": {p.Search.Q}}, n)
 	}
 	if p.PageCount > 1 {
 		for n := 1; n <= p.PageCount; n++ {

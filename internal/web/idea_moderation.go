@@ -21,6 +21,7 @@ type ideaModerationPage struct {
 	Ideas      []ideaView
 	Total      int
 	State      string // "", "publiees", "masquees"
+	Search     searchView
 	Pages      []ideaPageLink
 	Prev, Next string
 	// The hide form that failed: its idea, the reason typed and the error.
@@ -38,8 +39,8 @@ func (s *Server) renderModeration(w http.ResponseWriter, r *http.Request, status
 	lang := langOf(r)
 	q := r.URL.Query()
 	p := ideaModerationPage{Base: s.base(r, "idea.moderation.title", c.Name), Campaign: c,
-		ErrorID: errID, Reason: reason, Errors: errs}
-	f := idea.Filter{CampaignID: c.ID, IncludeHidden: true, Limit: moderationPerPage}
+		ErrorID: errID, Reason: reason, Errors: errs, Search: searchOf(r)}
+	f := idea.Filter{CampaignID: c.ID, IncludeHidden: true, Limit: moderationPerPage, Search: p.Search.Query}
 	switch q.Get("etat") {
 	case "publiees":
 		p.State, f.IncludeHidden = "publiees", false
@@ -52,11 +53,11 @@ func (s *Server) renderModeration(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	p.Total = total
+	p.Total, p.Search.Count = total, total
 	for _, i := range list {
 		p.Ideas = append(p.Ideas, s.viewIdea(lang, c, i))
 	}
-	link := func(n int) string { return pageLink(r.URL.Path, url.Values{"etat": {p.State}}, n) }
+	link := func(n int) string { return pageLink(r.URL.Path, url.Values{"etat": {p.State}, "q": {p.Search.Q}}, n) }
 	if count := (total + moderationPerPage - 1) / moderationPerPage; count > 1 {
 		for n := 1; n <= count; n++ {
 			p.Pages = append(p.Pages, ideaPageLink{Num: n, URL: link(n), Current: n == page})

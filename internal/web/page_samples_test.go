@@ -19,10 +19,16 @@ import (
 	"budgetcitoyen/internal/privacy"
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
+	"budgetcitoyen/internal/search"
 	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/workshop"
 )
+
+// sampleSearch is a list's search of q that found n items.
+func sampleSearch(q string, n int) searchView {
+	return searchView{Q: q, Query: search.ParseQuery(q), Count: n}
+}
 
 // sampleNow is the date of the samples.
 var sampleNow = time.Date(2026, time.March, 14, 10, 30, 0, 0, time.UTC)
@@ -338,6 +344,8 @@ func pageSamples(b Base) []pageSample {
 			Sums:         []categorySum{{Category: sampleCategory(), Submitted: 2, Drafts: 1, SupportCents: 9_000_00, EnvelopeCents: 30_000_00, Global: true, Over: true}},
 			TotalSupport: 9_000_00, V: url.Values{"etat": {"a"}}, Categories: opts, States: opts, Arrondissements: opts, LegalForms: opts,
 			Query: "etat=draft"}},
+		{page: "dossier_admin", note: "search, nothing found", data: dossierAdminPage{Base: b, C: c, Query: "q=v%C3%A9lo",
+			Search: sampleSearch("vélo", 0)}},
 		{page: "dossier_home", note: "comptoir required", data: dossierHomePage{Base: b, C: c, Dossiers: []dossier.Dossier{*d},
 			Open: true, Deadline: "31 mars 2026", Structures: 1, NeedComptoir: true,
 			Sessions: []workshop.Session{sampleSessionView(false).Session}}},
@@ -394,12 +402,20 @@ func pageSamples(b Base) []pageSample {
 			Prev:  "/pdc-2026/idees?page=1", Next: "/pdc-2026/idees?page=3", PageNum: 2, PageCount: 3}},
 		{page: "idea_list", note: "none", data: ideaListPage{Base: b, Campaign: c, Public: true, Themes: opts, Arrondissements: opts}},
 		{page: "idea_list", note: "not public", data: ideaListPage{Base: b, Campaign: c}},
+		{page: "idea_list", note: "search", data: ideaListPage{Base: b, Campaign: c, Public: true, Ideas: []ideaView{sampleIdeaView(false)},
+			Total: 1, Themes: opts, Arrondissements: opts, Search: sampleSearch("épiceries <&>", 1)}},
+		{page: "idea_list", note: "search, nothing found", data: ideaListPage{Base: b, Campaign: c, Public: true, Themes: opts,
+			Arrondissements: opts, Search: sampleSearch("vélo", 0)}},
+		{page: "idea_list", note: "search of stop words", data: ideaListPage{Base: b, Campaign: c, Public: true, Themes: opts,
+			Arrondissements: opts, Search: sampleSearch("de la", 0)}},
 		{page: "idea_moderation", data: ideaModerationPage{Base: b, Campaign: c,
 			Ideas: []ideaView{sampleIdeaView(true), sampleIdeaView(false)}, Total: 2, State: "masquees",
 			Pages: []ideaPageLink{{Num: 1, URL: "/pdc-2026/idees/moderation?page=1", Current: true}, {Num: 2, URL: "/pdc-2026/idees/moderation?page=2"}},
 			Prev:  "/pdc-2026/idees/moderation?page=1", Next: "/pdc-2026/idees/moderation?page=2",
 			ErrorID: 5, Reason: "Hors sujet", Errors: errs}},
 		{page: "idea_moderation", note: "none", data: ideaModerationPage{Base: b, Campaign: c}},
+		{page: "idea_moderation", note: "search", data: ideaModerationPage{Base: b, Campaign: c,
+			Ideas: []ideaView{sampleIdeaView(true), sampleIdeaView(false)}, Total: 2, Search: sampleSearch("épicerie", 2)}},
 		{page: "idea_orientation", data: ideaOrientationPage{Base: b, Campaign: c, Idea: sampleIdeaView(false),
 			Sessions: []ideaSessionView{
 				{ID: 4, Title: "Comptoir", Path: "/pdc-2026/comptoirs/4", Register: "/pdc-2026/comptoirs/4/inscription",
@@ -418,6 +434,9 @@ func pageSamples(b Base) []pageSample {
 			Category: "a", Arrondissement: "a", Theme: "a", Categories: opts, Arrondissements: opts, Themes: opts, VoteOpen: true,
 			Map: sampleCommuneMap("projets")}},
 		{page: "projects_list", note: "none", data: projectsListPage{Base: b, Campaign: c}},
+		{page: "projects_list", note: "search", data: projectsListPage{Base: b, Campaign: c, Projects: []voteProjectView{sampleProject()}, Total: 3,
+			Categories: opts, Search: sampleSearch("épicerie", 1)}},
+		{page: "projects_list", note: "search, nothing found", data: projectsListPage{Base: b, Campaign: c, Total: 3, Search: sampleSearch("vélo", 0)}},
 		{page: "projects_show", data: projectsShowPage{Base: b, Campaign: c, Project: sampleProject(), VoteOpen: true}},
 		{page: "projects_show", note: "result and follow-up", data: sampleFollowedProject(b, c, false)},
 		{page: "projects_show", note: "abandoned, form in error", data: sampleFollowedProject(b, c, true)},
@@ -657,6 +676,12 @@ func pageSamples(b Base) []pageSample {
 		{page: "workshop_list", note: "none for the filter", data: workshopListPage{Base: b, C: c, Filtered: true}},
 		{page: "workshop_manage", data: workshopManagePage{Base: b, C: c, Sessions: []sessionView{sampleSessionView(true), sampleSessionView(false)}}},
 		{page: "workshop_manage", note: "none", data: workshopManagePage{Base: b, C: c}},
+		{page: "workshop_manage", note: "search", data: workshopManagePage{Base: b, C: c, Sessions: []sessionView{sampleSessionView(false)},
+			Search: sampleSearch("épicerie", 1)}},
+		{page: "workshop_manage", note: "search, nothing found", data: workshopManagePage{Base: b, C: c, Search: sampleSearch("vélo", 0)}},
+		{page: "workshop_list", note: "search", data: workshopListPage{Base: b, C: c, Sessions: []sessionView{sampleSessionView(false)},
+			Filtered: true, Search: sampleSearch("épicerie", 1)}},
+		{page: "workshop_list", note: "search, nothing found", data: workshopListPage{Base: b, C: c, Filtered: true, Search: sampleSearch("vélo", 0)}},
 		{page: "workshop_mine", data: workshopMinePage{Base: b, C: c, Items: []myRegistrationView{
 			{MyRegistration: workshop.MyRegistration{Registration: workshop.Registration{Status: workshop.Registered, Attendance: workshop.Present}},
 				S: sampleSessionView(true)},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/search"
 	"budgetcitoyen/internal/vote"
 )
 
@@ -79,13 +81,15 @@ type projectsListPage struct {
 	Categories      []option
 	Arrondissements []option
 	Themes          []option
+	Search          searchView
 	VoteOpen        bool
 	Map             *communeMapView // nil when the département has no map
 }
 
 // projectsList is the catalogue of the projects that reached the ballot (during the vote,
 // those on it; after, the same projects, whatever became of them), with filters by
-// category, arrondissement and theme (a plain GET form: it works without JavaScript).
+// category, arrondissement and theme and a full-text search q (a plain GET form: it works
+// without JavaScript).
 func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	lang := langOf(r)
@@ -96,7 +100,7 @@ func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := projectsListPage{Base: s.base(r, "vote.projects.title", c.Name), Campaign: c,
 		Arrondissements: s.arrondissementOptions(c), Themes: s.themeOptions(lang),
-		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now())}
+		VoteOpen: c.IsOpen(campaign.PhaseVote, s.now()), Search: searchOf(r)}
 	for _, cat := range c.Categories {
 		p.Categories = append(p.Categories, option{strconv.FormatInt(cat.ID, 10), cat.Name})
 	}
@@ -119,10 +123,36 @@ func (s *Server) projectsList(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Projects = append(p.Projects, v)
 	}
+	if p.Projects, err = s.searchProjects(r.Context(), p.Search, p.Projects); err != nil {
+		return err
+	}
+	p.Search.Count = len(p.Projects)
 	if p.Map, err = s.communeMap(r, c, mapProjects); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "projects_list", p)
+}
+
+// searchProjects keeps the projects the search finds, best first.
+func (s *Server) searchProjects(ctx context.Context, v searchView, ps []voteProjectView) ([]voteProjectView, error) {
+	if !v.Active() {
+		return ps, nil
+	}
+	byID := map[int64]voteProjectView{}
+	ids := make([]int64, 0, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+		ids = append(ids, p.ID)
+	}
+	found, err := s.searchOrder(ctx, search.Dossiers, v, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]voteProjectView, 0, len(found))
+	for _, id := range found {
+		out = append(out, byID[id])
+	}
+	return out, nil
 }
 
 type projectsShowPage struct {

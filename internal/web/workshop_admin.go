@@ -16,20 +16,25 @@ type workshopManagePage struct {
 	Base
 	C        *campaign.Campaign
 	Sessions []sessionView
+	Search   searchView
 }
 
 // workshopManage lists every session of the campaign for the agents, past and cancelled ones
-// included.
+// included, with a full-text search q.
 func (s *Server) workshopManage(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	list, err := workshop.List(r.Context(), s.db, c.ID)
 	if err != nil {
 		return err
 	}
-	p := workshopManagePage{Base: s.base(r, "workshop.manage.title", c.Name), C: c}
+	p := workshopManagePage{Base: s.base(r, "workshop.manage.title", c.Name), C: c, Search: searchOf(r)}
+	if list, err = s.searchSessions(r.Context(), p.Search, list); err != nil {
+		return err
+	}
 	for _, ws := range list {
 		p.Sessions = append(p.Sessions, s.sessionView(c, ws))
 	}
+	p.Search.Count = len(p.Sessions)
 	return s.render(w, r, http.StatusOK, "workshop_manage", p)
 }
 

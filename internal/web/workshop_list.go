@@ -10,6 +10,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/search"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -56,6 +57,7 @@ type workshopListPage struct {
 	Arrondissements []option
 	Topics          []option
 	Arr, Topic      string
+	Search          searchView
 	Filtered        bool
 	ICSURL          string
 	Open            bool // the comptoirs phase is open: registration possible
@@ -119,8 +121,8 @@ func (s *Server) topicOptions(r *http.Request) []option {
 	return out
 }
 
-// workshopList shows the upcoming sessions of the campaign, with filters that work as a
-// plain GET form.
+// workshopList shows the upcoming sessions of the campaign, with filters and a full-text
+// search q that work as a plain GET form.
 func (s *Server) workshopList(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	list, err := workshop.Upcoming(r.Context(), s.db, c.ID, s.now())
@@ -131,14 +133,42 @@ func (s *Server) workshopList(w http.ResponseWriter, r *http.Request) error {
 	p := workshopListPage{Base: s.base(r, "workshop.list.title", c.Name), C: c, Arr: f.Arr, Topic: string(f.Topic),
 		Filtered: f != workshopFilter{}, Arrondissements: s.arrondissementOptions(c), Topics: s.topicOptions(r),
 		ICSURL: "/" + c.Slug + "/comptoirs/calendrier.ics" + f.query(), Open: c.IsOpen(campaign.PhaseComptoirs, s.now()),
-		CanManage: s.canManageWorkshops(r, c)}
-	for _, ws := range s.filterSessions(list, f) {
+		CanManage: s.canManageWorkshops(r, c), Search: searchOf(r)}
+	p.Filtered = p.Filtered || p.Search.Q != ""
+	found, err := s.searchSessions(r.Context(), p.Search, s.filterSessions(list, f))
+	if err != nil {
+		return err
+	}
+	for _, ws := range found {
 		p.Sessions = append(p.Sessions, s.sessionView(c, ws))
 	}
+	p.Search.Count = len(p.Sessions)
 	if p.Map, err = s.communeMap(r, c, mapWorkshops); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "workshop_list", p)
+}
+
+// searchSessions keeps the sessions the search finds, best first.
+func (s *Server) searchSessions(ctx context.Context, v searchView, list []workshop.Session) ([]workshop.Session, error) {
+	if !v.Active() {
+		return list, nil
+	}
+	byID := map[int64]workshop.Session{}
+	ids := make([]int64, 0, len(list))
+	for _, ws := range list {
+		byID[ws.ID] = ws
+		ids = append(ids, ws.ID)
+	}
+	found, err := s.searchOrder(ctx, search.Sessions, v, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workshop.Session, 0, len(found))
+	for _, id := range found {
+		out = append(out, byID[id])
+	}
+	return out, nil
 }
 
 // workshopListICS is the calendar of the upcoming sessions (with the list's filters).

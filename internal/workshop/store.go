@@ -9,6 +9,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/search"
 )
 
 func errNotFound() error { return apperr.New(apperr.NotFound, "workshop.error.not_found") }
@@ -25,6 +26,9 @@ func Create(ctx context.Context, q db.Querier, s *Session, now time.Time) error 
 		return fmt.Errorf("insert workshop session: %w", err)
 	}
 	s.CreatedAt, s.UpdatedAt = now, now
+	if err := search.Reindex(ctx, q, search.Sessions, s.ID); err != nil {
+		return err
+	}
 	return setAnimators(ctx, q, s.ID, s.Animators)
 }
 
@@ -42,6 +46,9 @@ func Update(ctx context.Context, q db.Querier, s *Session, now time.Time) error 
 		return errNotFound()
 	}
 	s.UpdatedAt = now
+	if err := search.Reindex(ctx, q, search.Sessions, s.ID); err != nil {
+		return err
+	}
 	if _, err := q.ExecContext(ctx, "DELETE FROM workshop_animators WHERE session_id = $1", s.ID); err != nil {
 		return fmt.Errorf("reset animators of session %d: %w", s.ID, err)
 	}

@@ -19,6 +19,8 @@ import (
 	// no database could be migrated to the last version.
 	_ "budgetcitoyen/internal/audit"
 	"budgetcitoyen/internal/db"
+	// The search package registers the Go step of migration 0030, which fills its index.
+	_ "budgetcitoyen/internal/search"
 )
 
 // DefaultPostgresURL is used when BC_TEST_POSTGRES_URL is not set.
