@@ -253,6 +253,7 @@ func (s *Server) routeTable() []route {
 
 		// Statistics of participation.
 		{"GET /{slug}/statistiques", pub, s.statsShow},
+		{"GET /{slug}/statistiques/communes", pub, s.statsCommunes},
 		{"GET /admin/campagnes/{slug}/statistiques", access.PermManageCampaigns, s.statsAdmin},
 		{"GET /admin/campagnes/{slug}/statistiques/{file}", access.PermManageCampaigns, s.statsCSV},
 

@@ -92,6 +92,7 @@ type statsPage struct {
 	Base
 	C            *campaign.Campaign
 	Staff        bool
+	CommunesOnly bool // the public table of the communes, a page of its own
 	Total        statsRowView
 	Stages       []statsStageView
 	StageChart   statsBars
@@ -174,6 +175,18 @@ func (s *Server) statsShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.render(w, r, http.StatusOK, "stats", p)
+}
+
+// statsCommunes is /{slug}/statistiques/communes: the table of the communes, long enough
+// to be a page of its own.
+func (s *Server) statsCommunes(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.statsPageOf(r, false)
+	if err != nil {
+		return err
+	}
+	p.CommunesOnly = true
+	p.Title = s.cat.T(langOf(r), "stats.communes_title", p.C.Name)
 	return s.render(w, r, http.StatusOK, "stats", p)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -55,7 +56,11 @@ func TestStatsDemo(t *testing.T) {
 		b := s.browser()
 		p := b.get("/" + slug + "/statistiques")
 		wantStatus(t, p, http.StatusOK, "statistics")
-		wantContains(t, p, "statistics", `role="img"`, "<figcaption>", "moins de 5", "Participation par canton", "Arras-1")
+		t.Logf("statistics page: %d bytes of HTML", len(p.Body))
+		if d := os.Getenv("BC_STATS_DUMP"); d != "" {
+			_ = os.WriteFile(d, []byte(p.Body), 0o644)
+		}
+		wantContains(t, p, "statistics", `role="img"`, "<figcaption>", "moins de 5", "Participation par canton", "Arras-1", `href="/`+slug+`/statistiques/communes"`)
 		got := map[string]int{}
 		for _, m := range statsStageRe.FindAllStringSubmatch(p.Body, -1) {
 			if _, ok := want[m[1]]; ok {
@@ -85,6 +90,10 @@ func TestStatsDemo(t *testing.T) {
 		if sums != [4]int{want["Idées"], want["Présences aux comptoirs"], want["Dossiers déposés"], want["Votants"]} {
 			t.Errorf("arrondissements sum to %v, want %v", sums, want)
 		}
+		cp := b.get("/" + slug + "/statistiques/communes")
+		wantStatus(t, cp, http.StatusOK, "communes")
+		wantContains(t, cp, "communes", "Arras", "Béthune", "Participation par commune")
+		t.Logf("communes page: %d bytes of HTML", len(cp.Body))
 		wantContains(t, b.get("/"+slug), "campaign page", `href="/`+slug+`/statistiques"`)
 		wantContains(t, b.get("/"+slug+"/resultats"), "results page", `href="/`+slug+`/statistiques"`)
 
