@@ -8,3 +8,9 @@ CREATE TABLE vote_days (
     voters BIGINT NOT NULL,
     PRIMARY KEY (campaign_id, day)
 );
+
+-- The statistics group the register by commune and age bracket: an index in that order lets
+-- them read it without sorting (a campaign of 40,000 voters: a few tens of milliseconds on
+-- SQLite instead of a hundred or more). Its entries are ordered by those values and the
+-- person key, never by time.
+CREATE INDEX vote_participation_place ON vote_participation (campaign_id, commune, age_bracket);
