@@ -78,3 +78,29 @@ func TestVoteDaysSumToTheRegister(t *testing.T) {
 		}
 	})
 }
+
+// Into a sealed box too, the days count the people the register takes.
+func TestVoteDaysSealedBox(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newRegFixture(t, d)
+		f.sealBox()
+		ctx := context.Background()
+		box := vote.NewBox(d, func() time.Time { return f.clock })
+		day := vote.DayOf(f.clock, f.c.Location())
+		for i := range 12 {
+			_, err := box.Cast(ctx, vote.Cast{CampaignID: f.c.ID, PersonKey: fmt.Sprintf("s%d", i%10), Commune: "62041",
+				AgeBracket: "25-34", Day: day})
+			if (err != nil) != (i >= 10) {
+				t.Fatalf("cast %d: %v", i, err)
+			}
+		}
+		box.Flush()
+		byDay, err := vote.VotersByDay(ctx, d, f.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := vote.VoterCount(ctx, d, f.c.ID); n != 10 || byDay[day] != 10 || len(byDay) != 1 {
+			t.Errorf("register %d, days %v", n, byDay)
+		}
+	})
+}
