@@ -147,11 +147,11 @@ type statsBars struct {
 }
 
 type statsBar struct {
-	Label         string
-	LabelY, Y     int
-	W, TextX      int
-	Value         string
-	Width, Height int
+	Label     string
+	LabelY, Y int
+	W, TextX  int
+	Value     string
+	Height    int
 }
 
 // statsDays is the vertical bar chart of the voters per day, the days of reminders marked.
