@@ -44,6 +44,14 @@ func a11yPages(s *Site) []a11yPage {
 		}},
 		{name: "unsubscribed", path: "/abonnements/desabonner?jeton=inconnu"},
 
+		// The statistics of participation (TestStatsAccessibility checks them alone).
+		{name: "stats-archived", path: "/" + ArchivedSlug + "/statistiques"},
+		{name: "stats-archived-en", path: "/" + ArchivedSlug + "/statistiques?lang=en"},
+		{name: "stats-communes", path: "/" + ArchivedSlug + "/statistiques/communes"},
+		{name: "stats-open", path: "/" + open + "/statistiques"},
+		{name: "stats-vote", path: "/" + vote + "/statistiques"},
+		{name: "stats-agents", role: access.Agent, path: "/admin/campagnes/" + ArchivedSlug + "/statistiques"},
+
 		// Public pages.
 		{name: "home", path: "/"},
 		{name: "home-en", path: "/?lang=en"},

@@ -249,7 +249,8 @@ func SeedVoters(ctx context.Context, env change.Env, terr *territory.Data, c *ca
 		in.Voters = append(in.Voters, vote.VoterInput{Email: fmt.Sprintf("votant-%d@demo.budgetcitoyen.test", i),
 			Identity: vote.Identity{Method: vote.MethodEmail, FamilyName: "Votant " + strconv.Itoa(i), GivenName: "Démo",
 				BirthDate: birth.String(), Commune: cm.Code}})
-		casts = append(casts, vote.Cast{CampaignID: c.ID, AgeBracket: vote.AgeBracket(birth, day), Choices: choices})
+		casts = append(casts, vote.Cast{CampaignID: c.ID, AgeBracket: vote.AgeBracket(birth, day), Choices: choices,
+			Day: vote.DayOf(at, loc)})
 	}
 	venv := vote.Env{Change: env, Territory: terr}
 	voters, err := vote.RegisterAll(ctx, venv, change.System("demo"), in)

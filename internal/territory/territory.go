@@ -41,6 +41,7 @@ type Commune struct {
 	Arrondissement string   // e.g. "622"; "" where there is none (Mayotte, some collectivities)
 	EPCI           string   // SIREN of its EPCI à fiscalité propre; "" for the few that have none
 	Population     int      // INSEE legal population (total); 0 when unknown
+	Canton         string   // code of its canton (see Canton); "" where the outlines are not shipped
 }
 
 // Arrondissement is an arrondissement départemental.
@@ -64,23 +65,32 @@ type Departement struct {
 
 // Data is the loaded territory. It is read-only after Load, so safe for concurrent use.
 type Data struct {
-	communes   []Commune // sorted by name (folded), then code
-	keys       []string  // Normalize(name) of communes[i]
-	compact    []string  // keys[i] without spaces
-	byCode     map[string]int
-	byPostcode map[string][]int // indices, in name order
-	byDep      map[string][]int // indices, in name order
-	deps       map[string]Departement
-	arrs       map[string]Arrondissement
-	arrsByDep  map[string][]Arrondissement // sorted by code
-	epcis      map[string]EPCI
-	epcisByDep map[string][]EPCI // sorted by name
+	communes     []Commune // sorted by name (folded), then code
+	keys         []string  // Normalize(name) of communes[i]
+	compact      []string  // keys[i] without spaces
+	byCode       map[string]int
+	byPostcode   map[string][]int // indices, in name order
+	byDep        map[string][]int // indices, in name order
+	deps         map[string]Departement
+	arrs         map[string]Arrondissement
+	arrsByDep    map[string][]Arrondissement // sorted by code
+	epcis        map[string]EPCI
+	epcisByDep   map[string][]EPCI // sorted by name
+	cantons      map[string]Canton
+	cantonsByDep map[string][]Canton // sorted by code
 }
 
 // Load parses the embedded data. It takes a few tens of milliseconds: call it once at start
 // and share the result.
 func Load() (*Data, error) {
-	return parse(embedded)
+	d, err := parse(embedded)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.loadCantons(cantonsTSV); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 func parse(gz []byte) (*Data, error) {

@@ -1,6 +1,8 @@
 package territory
 
 import (
+	"os"
+	"os/exec"
 	"slices"
 	"sort"
 	"strings"
@@ -457,5 +459,55 @@ func BenchmarkSearch(b *testing.B) {
 				d.Search(bm.q, bm.dep, 20)
 			}
 		})
+	}
+}
+
+func TestCantonsOfPasDeCalais(t *testing.T) {
+	d := data(t)
+	cantons := d.Cantons("62")
+	if len(cantons) != 39 {
+		t.Fatalf("62 has %d cantons, want 39", len(cantons))
+	}
+	used := map[string]int{}
+	for _, c := range d.Communes("62") {
+		if _, ok := d.Canton(c.Canton); !ok {
+			t.Errorf("%s %s: canton %q", c.Code, c.Name, c.Canton)
+		}
+		used[c.Canton]++
+	}
+	for _, k := range cantons {
+		if used[k.Code] == 0 {
+			t.Errorf("canton %s %s holds no commune", k.Code, k.Name)
+		}
+	}
+	for _, tc := range []struct{ commune, canton string }{
+		{"62119", "Béthune"}, {"62765", "Saint-Omer"}, {"62510", "Liévin"},
+	} {
+		c, _ := d.Commune(tc.commune)
+		if k, _ := d.Canton(c.Canton); k.Name != tc.canton {
+			t.Errorf("%s %s is in canton %q, want %q", c.Code, c.Name, k.Name, tc.canton)
+		}
+	}
+	if c, _ := d.Commune("75056"); c.Canton != "" {
+		t.Errorf("Paris has canton %q; no outlines are shipped for it", c.Canton)
+	}
+}
+
+// TestCantonsGenerated checks that the embedded file is what the generator writes today.
+func TestCantonsGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator")
+	}
+	out := t.TempDir() + "/cantons.tsv"
+	cmd := exec.Command("go", "run", "./cantongen", "-geo", "../../third_party/geo", "-out", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cantongen: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != cantonsTSV {
+		t.Fatal("data/cantons.tsv differs from what cantongen writes: run go generate ./internal/territory/")
 	}
 }

@@ -29,6 +29,10 @@ type Cast struct {
 	AgeBracket string
 	Choices    []int64 // ascending, validated against the rule by the caller
 	Receipt    string  // NewReceipt(); filled by Box.Cast when empty
+	// Day is the day of the vote in the campaign's time zone (YYYY-MM-DD, see DayOf), whose
+	// counter of voters (vote_days) the cast increments with the register; "" counts it in
+	// no day. The register itself keeps no time.
+	Day string
 	// Tracker is set by WriteGroup when the campaign's box is sealed: the fingerprint of the
 	// ballot's ciphertext, which the voter can find on the box's public board.
 	Tracker string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"strconv"
+	"time"
 
 	"budgetcitoyen/internal/db"
 )
@@ -43,6 +44,9 @@ func WriteGroup(ctx context.Context, q db.Querier, casts []Cast, boxes map[int64
 			continue
 		}
 		kept = append(kept, p)
+	}
+	if err := addDays(ctx, q, kept); err != nil {
+		return nil, err
 	}
 	var clear []placed
 	sealed := map[int64][]placed{}
@@ -103,6 +107,16 @@ func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, resu
 	}
 	query := "WITH p AS (" + part.Query + "), b AS (" + bal.Query + ")"
 	args := append(part.Args, bal.Args...)
+	if ids, keys, days := dayColumns(people); len(days) > 0 {
+		// The counters of the days, of only the people the register took: a join of p with
+		// the casts' days, summed per day (one row per key, as ON CONFLICT DO UPDATE needs).
+		n := len(args)
+		query += fmt.Sprintf(", d AS (INSERT INTO vote_days (campaign_id, day, voters)"+
+			" SELECT p.campaign_id, k.day, COUNT(*) FROM p JOIN unnest($%d::bigint[], $%d::text[], $%d::text[]) AS k(campaign_id, person_key, day)"+
+			" ON k.campaign_id = p.campaign_id AND k.person_key = p.person_key GROUP BY p.campaign_id, k.day"+
+			" ON CONFLICT (campaign_id, day) DO UPDATE SET voters = vote_days.voters + EXCLUDED.voters)", n+1, n+2, n+3)
+		args = append(args, ids, keys, days)
+	}
 	inserted := make(map[string]bool, len(people))
 	st := db.Statement{Query: query + " SELECT campaign_id, person_key FROM p", Args: args}
 	if err := db.QueryEach(ctx, q, st, scanPeople(inserted)); err != nil {
@@ -114,6 +128,67 @@ func writeGroupPostgres(ctx context.Context, q db.Querier, people []placed, resu
 		}
 	}
 	return nil
+}
+
+// dayColumns returns the campaign, person key and day of the casts that have a day, as
+// columns (sent as arrays with the PostgreSQL group, never stored together).
+func dayColumns(people []placed) (ids []int64, keys, days []string) {
+	for _, p := range people {
+		if p.Day != "" {
+			ids, keys, days = append(ids, p.CampaignID), append(keys, p.PersonKey), append(days, p.Day)
+		}
+	}
+	return ids, keys, days
+}
+
+// addDays increments the counters of the days of the casts the register took.
+func addDays(ctx context.Context, q db.Querier, kept []placed) error {
+	type key struct {
+		campaign int64
+		day      string
+	}
+	n := map[key]int64{}
+	var keys []key
+	for _, p := range kept {
+		if p.Day == "" {
+			continue
+		}
+		k := key{p.CampaignID, p.Day}
+		if n[k] == 0 {
+			keys = append(keys, k)
+		}
+		n[k]++
+	}
+	for _, k := range keys {
+		if _, err := q.ExecContext(ctx, `INSERT INTO vote_days (campaign_id, day, voters) VALUES ($1, $2, $3)
+			ON CONFLICT (campaign_id, day) DO UPDATE SET voters = vote_days.voters + excluded.voters`, k.campaign, k.day, n[k]); err != nil {
+			return fmt.Errorf("count the day's voters: %w", err)
+		}
+	}
+	return nil
+}
+
+// DayOf is the day of t in loc as Cast.Day and vote_days write it.
+func DayOf(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
+
+// VotersByDay returns the number of voters of each day of the campaign's vote (days without a
+// voter are absent), from the counters written with the register.
+func VotersByDay(ctx context.Context, q db.Querier, campaignID int64) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, "SELECT day, voters FROM vote_days WHERE campaign_id = $1", campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("read the voters by day: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var day string
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, err
+		}
+		out[day] = n
+	}
+	return out, rows.Err()
 }
 
 // placed is a cast with its place in the caller's slice.

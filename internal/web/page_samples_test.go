@@ -20,6 +20,7 @@ import (
 	"budgetcitoyen/internal/results"
 	"budgetcitoyen/internal/review"
 	"budgetcitoyen/internal/search"
+	"budgetcitoyen/internal/stats"
 	"budgetcitoyen/internal/territory"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/workshop"
@@ -484,6 +485,26 @@ func pageSamples(b Base) []pageSample {
 		{page: "results_show", note: "box sealed", data: resultsPage{Base: b, Campaign: c, Closed: true, BoxSealed: true, BoardURL: "/pdc-2026/vote/urne"}},
 		{page: "results_show", note: "box unsealed", data: resultsPage{Base: b, Campaign: c, Closed: true, ProclaimedAt: sampleNow,
 			Turnout: &results.Participation{}, BoardURL: "/pdc-2026/vote/urne", BoxK: 2, BoxN: 3}},
+		{page: "stats", data: func() statsPage {
+			row := statsRowView{Name: "Arras", Population: "41\u202f000", Cells: [4]string{"12", "moins de 5", "3", "1\u202f204"}, Rate: "2,9\u00a0%"}
+			st := []statsStageView{{Key: "Idées", N: "12", Rate: "0,01\u00a0%"}, {Key: "Votants", N: "1\u202f204", Rate: "2,9\u00a0%"}}
+			tbl := statsTable{Lang: b.Lang, ID: "t", Caption: "Par commune", Head: "Commune", Stages: st, Rows: []statsRowView{row}, Total: row}
+			return statsPage{Base: b, C: c, Staff: true, Total: row, Stages: st,
+				StageChart: buildStatsBars("s", "Étapes", "Desc", b.Lang, []statsBarInput{{"Idées", 12}, {"Votants", 1204}}),
+				AgeChart:   buildStatsBars("a", "Âges", "Desc", b.Lang, []statsBarInput{{"18-24 ans", 0}}),
+				DayChart: buildStatsDays("d", "Jours", "Desc", []stats.Count{{Key: "2026-09-10", N: 3}, {Key: "2026-09-11", N: 9}},
+					map[string]bool{"2026-09-11": true}),
+				Days:      []statsCountView{{Label: "10 septembre 2026", N: "3"}, {Label: "11 septembre 2026", N: "9", Reminder: true}},
+				Ages:      []statsCountView{{Label: "18-24 ans", N: "0"}},
+				Reminders: true, ArrTable: tbl, EPCITable: tbl, CantonTable: tbl, CommuneTable: tbl, Quiet: 1,
+				Elsewhere: &statsRowView{Name: "Hors du territoire", Cells: [4]string{"1", "0", "0", "2"}},
+				Map:       template.HTML(`<svg role="img" aria-label="Carte"></svg>`),
+				Exports:   []resultsFile{{Name: "communes.csv", URL: "/c.csv"}}}
+		}()},
+		{page: "stats", note: "communes", data: statsPage{Base: b, C: c, CommunesOnly: true, Quiet: 3,
+			CommuneTable: statsTable{Lang: b.Lang, ID: "t", Rows: []statsRowView{{Name: "Arras"}}}, Elsewhere: &statsRowView{Name: "Ailleurs"}}},
+		{page: "stats", note: "before the vote, public", data: statsPage{Base: b, C: c, Quiet: 887,
+			StageChart: buildStatsBars("s", "Étapes", "Desc", b.Lang, nil)}},
 		{page: "review_commission", data: reviewCommissionPage{Base: b, Nav: sampleReviewNav(), C: c,
 			Rows:     []reviewLabelledRow{{D: *d, Category: "Solidarité", Field: "w12", ReasonField: "w12_reason"}},
 			OnBallot: 4, V: url.Values{"w12": {"1"}}, Errors: errs}},

@@ -255,6 +255,12 @@ func (s *Server) routeTable() []route {
 		{"GET " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribeShow},
 		{"POST " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribe},
 
+		// Statistics of participation.
+		{"GET /{slug}/statistiques", pub, s.statsShow},
+		{"GET /{slug}/statistiques/communes", pub, s.statsCommunes},
+		{"GET /admin/campagnes/{slug}/statistiques", access.PermManageCampaigns, s.statsAdmin},
+		{"GET /admin/campagnes/{slug}/statistiques/{file}", access.PermManageCampaigns, s.statsCSV},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},

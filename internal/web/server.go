@@ -54,6 +54,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header tells
 	// the client's address (see clientAddrOf); none: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// ReminderDays, when set, returns the instants of the reminders sent to a campaign's
+	// subscribers: the statistics mark their days on the chart of the vote's days. nil: none.
+	ReminderDays func(ctx context.Context, campaignID int64) ([]time.Time, error)
 }
 
 // Server holds the dependencies of the handlers.
@@ -85,6 +88,10 @@ type Server struct {
 	oidc *oidc.Client
 	// trustedProxies are Config.TrustedProxies.
 	trustedProxies []netip.Prefix
+	// reminderDays is Config.ReminderDays (nil: no reminders to mark).
+	reminderDays func(ctx context.Context, campaignID int64) ([]time.Time, error)
+	// stats is the copy of each campaign's statistics, kept while its version holds.
+	stats statsCache
 }
 
 // New builds a server ready to serve.
@@ -120,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 		db: cfg.DB, log: cfg.Logger, now: cfg.Now, baseURL: cfg.BaseURL, dataDir: cfg.DataDir,
 		version: cfg.Version, cat: cat, metrics: newMetrics(), Territory: cfg.Territory, box: cfg.Box, passwords: cfg.Passwords,
 		clearBallots: cfg.ClearBallots, metricsToken: cfg.MetricsToken, hsts: strings.HasPrefix(cfg.BaseURL, "https://"),
-		trustedProxies: cfg.TrustedProxies,
+		trustedProxies: cfg.TrustedProxies, reminderDays: cfg.ReminderDays,
 	}
 	s.caches.init(cfg.DB, time.Now)
 	if cfg.OIDC.Enabled() {

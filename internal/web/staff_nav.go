@@ -39,6 +39,9 @@ const (
 	screenFollowupUpdates console.Screen = "followup_updates"
 )
 
+// screenStats is the statistics of participation of a campaign, with their exports.
+const screenStats console.Screen = "stats"
+
 // screenFollowupSettings is the follow-up's settings of a campaign.
 const screenFollowupSettings console.Screen = "followup_settings"
 
@@ -62,6 +65,7 @@ var staffScreens = []staffScreen{
 	{screenUnseal, "/%s/vote/urne/ouvrir", access.PermUnseal, "vote", false, ""},
 	{console.ScreenDecision, "/admin/campagnes/%s/commission-permanente", access.PermManageDossiers, "decision", true, ""},
 	{screenResults, "/%s/resultats", access.PermPublic, "decision", true, ""},
+	{screenStats, "/admin/campagnes/%s/statistiques", access.PermManageCampaigns, "decision", false, ""},
 	{console.ScreenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
 	{screenFollowupUpdates, "/admin/campagnes/%s/suivi/actualites", access.PermManageDossiers, "followup", false, ""},
 	{screenFollowupSettings, "/admin/campagnes/%s/suivi/parametres", access.PermManageCampaigns, "followup", false, ""},

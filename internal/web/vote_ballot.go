@@ -292,7 +292,7 @@ func (s *Server) voteConfirm(w http.ResponseWriter, r *http.Request) error {
 	y, m, d := now.In(loc).Date()
 	cast := vote.Cast{CampaignID: c.ID, PersonKey: v.PersonKey, Commune: v.Commune,
 		AgeBracket: vote.AgeBracket(v.BirthDate, vote.Date{Year: y, Month: m, Day: d}), Choices: choices,
-		Receipt: vote.NewReceipt()}
+		Receipt: vote.NewReceipt(), Day: vote.DayOf(now, loc)}
 	acc := actorOf(r).Account
 	if acc != nil && acc.Email != "" {
 		m := s.voteEnv().Mail.Voted(acc.Email, lang, c)
