@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/geomap"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/stats"
 	"budgetcitoyen/internal/vote"
@@ -282,8 +284,37 @@ func (s *Server) statsPageOf(r *http.Request, staff bool) (*statsPage, error) {
 				URL: "/admin/campagnes/" + c.Slug + "/statistiques/" + l + ".csv"})
 		}
 	}
-	// The map of the communes is inlined here once drawn (p.Map, see its slot in stats.html).
+	if p.Map, err = s.statsMap(lang, c, rep.Communes); err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+// statsMap draws the communes' map of the vote's participation, inlined on the page (one
+// <path> per commune): a commune's colour is its voters per inhabitant; a commune under the
+// secrecy threshold is drawn as such, never by its figure. Empty when the campaign's
+// département has no map (its table says the same).
+func (s *Server) statsMap(lang i18n.Lang, c *campaign.Campaign, communes []stats.Row) (template.HTML, error) {
+	if !geomap.Has(c.Territory) {
+		return "", nil
+	}
+	rates, hidden := map[string]float64{}, map[string]bool{}
+	for _, row := range communes {
+		cell := row.Cells[stats.Voters]
+		switch {
+		case cell.Hidden:
+			hidden[row.Code] = true
+		case cell.RateBP >= 0:
+			rates[row.Code] = float64(cell.RateBP) / 10000
+		}
+	}
+	svg, err := geomap.Choropleth(c.Territory, rates, hidden, geomap.Labels{Lang: lang,
+		Title: s.cat.T(lang, "stats.map_title", c.Name), Legend: s.cat.T(lang, "stats.map_legend"),
+		Hidden: s.cat.T(lang, "stats.map_hidden")})
+	if err != nil {
+		return "", fmt.Errorf("draw the participation map of %s: %w", c.Slug, err)
+	}
+	return svg, nil
 }
 
 // reminderDaysOf returns the days (YYYY-MM-DD in the campaign's time zone) on which its
