@@ -213,7 +213,7 @@ func Pending(ctx context.Context, q db.Querier) (int, error) {
 
 // Sent lists the messages sent to addr, newest first (tests and the person's data export).
 func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text, list_unsubscribe FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
+	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text, list_unsubscribe, body_html FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
 	if err != nil {
 		return nil, fmt.Errorf("list e-mails: %w", err)
 	}
@@ -221,7 +221,7 @@ func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
 	var out []Message
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.To, &m.Subject, &m.Body, &m.Unsubscribe); err != nil {
+		if err := rows.Scan(&m.To, &m.Subject, &m.Body, &m.Unsubscribe, &m.HTML); err != nil {
 			return nil, fmt.Errorf("scan e-mail: %w", err)
 		}
 		out = append(out, m)

@@ -100,6 +100,10 @@ func TestCampaignNews(t *testing.T) {
 			!strings.Contains(m.Body, "https://budget.test/"+c.Slug+"/vote") {
 			t.Errorf("vote open e-mail: %+v", m)
 		}
+		if !strings.Contains(m.HTML, `<a href="`+m.Unsubscribe+`">`) || !strings.Contains(m.HTML, `<html lang="fr">`) ||
+			!strings.Contains(m.HTML, "<h1>Le vote du budget citoyen est ouvert</h1>") || strings.Contains(m.HTML, "\x00") {
+			t.Errorf("vote open HTML: %s", m.HTML)
+		}
 		// Marc wants no more than the results.
 		marc, _ := subscription.ByEmail(ctx, d, "marc@exemple.fr")
 		if _, err := subscription.SetPreferences(ctx, w.env, visitor("10.9.0.2"), marc[0].Unsubscribe,

@@ -140,10 +140,17 @@ func (n *Newsroom) write(ed *edition, lang i18n.Lang) writtenEdition {
 	if ed.lines != "" {
 		text += "\n\n" + strings.TrimSpace(strings.ReplaceAll(ed.lines, "\r\n", "\n"))
 	}
-	w := writtenEdition{subject: subject, text: text, html: htmlParagraphs(text)}
+	base := strings.TrimRight(n.BaseURL, "/")
+	foot := n.Cat.T(lang, "news.mail.footer", base+PreferencesPath+"?jeton="+markSecret, base+UnsubscribePath+"?jeton="+markSecret)
+	w := writtenEdition{subject: subject, text: text + "\n\n" + foot,
+		html: HTMLMail(lang, subject, htmlParagraphs(text)+htmlParagraphs(foot))}
 	ed.texts[lang] = w
 	return w
 }
+
+// markSecret marks the subscriber's secret in the links of an edition written once per
+// language.
+const markSecret = "\x00jeton\x00"
 
 // message addresses ed to subscriber s, with the links to their preferences and to the
 // one-click unsubscription (also as the RFC 8058 headers).
@@ -153,12 +160,9 @@ func (ed *edition) message(n *Newsroom, s Subscription) mail.Message {
 		lang = i18n.FR
 	}
 	w := n.write(ed, lang)
-	base := strings.TrimRight(n.BaseURL, "/")
-	prefs := base + PreferencesPath + "?jeton=" + s.Unsubscribe
-	unsub := base + UnsubscribePath + "?jeton=" + s.Unsubscribe
-	foot := n.Cat.T(lang, "news.mail.footer", prefs, unsub)
-	return mail.Message{To: s.Email, Subject: w.subject, Body: w.text + "\n\n" + foot, Unsubscribe: unsub,
-		HTML: HTMLMail(lang, w.subject, w.html+htmlParagraphs(foot))}
+	unsub := strings.TrimRight(n.BaseURL, "/") + UnsubscribePath + "?jeton=" + s.Unsubscribe
+	return mail.Message{To: s.Email, Subject: w.subject, Body: strings.ReplaceAll(w.text, markSecret, s.Unsubscribe),
+		Unsubscribe: unsub, HTML: strings.ReplaceAll(w.html, markSecret, s.Unsubscribe)}
 }
 
 // HTMLMail is the HTML alternative of a news e-mail: a whole document in lang, its subject
