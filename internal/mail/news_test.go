@@ -48,7 +48,7 @@ func TestSMTPSenderAlternative(t *testing.T) {
 	box, port := startSMTP(t)
 	s := mail.SMTPSender{Config: mail.SMTPConfig{Host: "127.0.0.1", Port: port, From: "noreply@example.org"}}
 	msg := mail.Message{To: "lea@example.org", Subject: "Le vote est ouvert", Body: "Bonjour,\n\nVotez.",
-		HTML: "<!DOCTYPE html>\n<html lang=\"fr\"><body><h1>Le vote est ouvert</h1><p>Votez.</p></body></html>",
+		HTML:        "<!DOCTYPE html>\n<html lang=\"fr\"><body><h1>Le vote est ouvert</h1><p>Votez.</p></body></html>",
 		Unsubscribe: "https://budget.test/abonnements/desabonner?jeton=x"}
 	if err := s.Send(context.Background(), msg); err != nil {
 		t.Fatal(err)
