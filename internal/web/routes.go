@@ -251,6 +251,12 @@ func (s *Server) routeTable() []route {
 		{"GET " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribeShow},
 		{"POST " + subscription.UnsubscribePath, pub, s.subscriptionUnsubscribe},
 
+		// Campaign news by e-mail: subscription, preferences (newsletters: staff routes).
+		{"GET /{slug}/abonnement", pub, s.newsSubscribeShow},
+		{"POST /{slug}/abonnement", pub, s.newsSubscribe},
+		{"GET " + subscription.PreferencesPath, pub, s.newsPreferencesShow},
+		{"POST " + subscription.PreferencesPath, pub, s.newsPreferencesSave},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},
