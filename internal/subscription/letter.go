@@ -293,3 +293,14 @@ func nullAccount(who change.Who) sql.NullInt64 {
 	}
 	return sql.NullInt64{Int64: who.Actor.Account.ID, Valid: true}
 }
+
+// CountWanting counts a campaign's confirmed subscribers who want news n.
+func CountWanting(ctx context.Context, q db.Querier, campaignID int64, n News) (int, error) {
+	var count int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscriptions WHERE kind = 'campaign' AND target_id = $1
+		AND confirmed_at IS NOT NULL AND topics LIKE $2`, campaignID, "%,"+string(n)+",%").Scan(&count)
+	if err != nil {
+		return 0, fmt.Errorf("count subscribers: %w", err)
+	}
+	return count, nil
+}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"time"
+
 	"budgetcitoyen/internal/apperr"
+	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/subscription"
 )
 
@@ -29,7 +32,30 @@ func newsSamples(b Base) []pageSample {
 	refusedPrefs := prefs
 	refusedPrefs.Errors = apperr.FieldErrors{}
 	refusedPrefs.Errors.Add("commune_q", "idea.error.commune_unknown")
+	at := sampleNow.Add(48 * time.Hour)
+	letters := []letterView{
+		{Letter: subscription.Letter{ID: 3, Title: "Le vote approche <&>", Status: subscription.LetterScheduled, SendAt: &at}, Path: "/admin/campagnes/c/lettres/3", When: at},
+		{Letter: subscription.Letter{ID: 2, Title: "Bienvenue", Status: subscription.LetterDraft}, Path: "/admin/campagnes/c/lettres/2"},
+		{Letter: subscription.Letter{ID: 1, Title: "Les comptoirs", Status: subscription.LetterSent, SentAt: &at}, Path: "/admin/campagnes/c/lettres/1", When: at},
+	}
+	list := lettersPage{Base: b, C: c, Letters: letters, Subscribers: 1234}
+	refusedList := lettersPage{Base: b, C: c, Subscribers: 1, Form: subscription.LetterForm{Title: ""}, Errors: apperr.FieldErrors{}}
+	refusedList.Errors.Add("title", "news.letter.error.title_required")
+	preview := &mail.Message{Subject: "La lettre d'information du budget citoyen", Body: "Bonjour,\n\nVoici la lettre.\n\nhttps://exemple.fr"}
+	draft := lettersPage{Base: b, C: c, Letter: &letters[1], Form: subscription.LetterForm{Title: "Bienvenue", Body: "Texte"}, Preview: preview}
+	scheduled := lettersPage{Base: b, C: c, Letter: &letters[0], Preview: preview}
+	sent := lettersPage{Base: b, C: c, Letter: &letters[2], Preview: preview}
+	badDate := draft
+	badDate.SendAt = "hier"
+	badDate.Errors = apperr.FieldErrors{}
+	badDate.Errors.Add("send_at", "news.letter.error.send_at")
 	return []pageSample{
+		{page: "news_letters", data: list},
+		{page: "news_letters", note: "none, refused", data: refusedList},
+		{page: "news_letter", note: "draft", data: draft},
+		{page: "news_letter", note: "scheduled", data: scheduled},
+		{page: "news_letter", note: "sent", data: sent},
+		{page: "news_letter", note: "bad date", data: badDate},
 		{page: "news_subscribe", data: newsSubscribePage{Base: b, News: form}},
 		{page: "news_subscribe", note: "refused", data: newsSubscribePage{Base: b, News: refused}},
 		{page: "news_subscribe", note: "too many", data: newsSubscribePage{Base: b, News: many}},

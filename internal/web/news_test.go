@@ -88,6 +88,22 @@ func (b *smtpInbox) subjects(t *testing.T, addr string) []string {
 	return out
 }
 
+// newsQueue is a server process's queueing of the campaigns' news (without sending).
+func (s *site) newsQueue() func() {
+	srv, err := web.New(web.Config{DB: s.db, Logger: slog.New(slog.NewTextHandler(s.logs, nil)),
+		Now: func() time.Time { return s.now }, BaseURL: "http://example.test", Territory: territoryData(s.t),
+		DataDir: s.t.TempDir(), Passwords: testPasswords, Box: s.box})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return func() {
+		s.t.Helper()
+		if _, err := srv.QueueCampaignNews(context.Background()); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
 // worker is the background work of a server process against the site's database: the
 // campaigns' news, then the outbox sent through SMTP.
 func (s *site) newsWorker(port int) func() {
