@@ -17,6 +17,7 @@ import (
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/subscription"
+	"budgetcitoyen/internal/workshop"
 )
 
 const consent = "J'accepte de recevoir les nouvelles de la campagne par e-mail."
@@ -278,4 +279,42 @@ func TestHTMLMail(t *testing.T) {
 	if strings.Contains(h, "<img") || strings.Contains(h, "<script") {
 		t.Errorf("remote content: %s", h)
 	}
+}
+
+// A comptoir session reaches the subscribers of its commune (or its intercommunality) who
+// want the comptoirs' news; a published update reaches those who want the follow-up's.
+func TestComptoirAndFollowupNews(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		c := w.f.Campaign
+		w.subscribeCampaign("arras@exemple.fr", "62041")
+		w.subscribeCampaign("loin@exemple.fr", "62765")
+		w.subscribeCampaign("nulle@exemple.fr", "")
+		s := &workshop.Session{CampaignID: c.ID, Title: "Comptoir", Topics: []workshop.Topic{workshop.TopicPitch}, Host: "Asso",
+			Address: "1 rue", Commune: "62041", StartsAt: w.f.Now.Add(72 * time.Hour), EndsAt: w.f.Now.Add(75 * time.Hour), Capacity: 10}
+		if err := workshop.Create(ctx, d, s, w.f.Now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(ctx, `INSERT INTO followup_updates (dossier_id, campaign_id, status, title, body, created_at, published_at)
+			VALUES ($1, $2, 'published', 'Travaux commencés', 'Texte', $3, $3)`, w.f.Granted[0], c.ID, w.f.Now); err != nil {
+			t.Fatal(err)
+		}
+		w.f.Now = w.f.Now.Add(time.Hour)
+		if _, err := w.newsroom().Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for addr, want := range map[string][]string{
+			"arras@exemple.fr": {"Confirmez votre abonnement", "Un comptoir à initiatives citoyennes près de chez vous", "Des nouvelles d'un projet du budget citoyen"},
+			"loin@exemple.fr":  {"Confirmez votre abonnement", "Des nouvelles d'un projet du budget citoyen"},
+			"nulle@exemple.fr": {"Confirmez votre abonnement", "Des nouvelles d'un projet du budget citoyen"},
+		} {
+			got := subjects(t, d, addr)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %q, want %q", addr, got, want)
+			}
+		}
+	})
 }
