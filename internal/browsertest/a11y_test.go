@@ -58,6 +58,7 @@ func a11yPages(s *Site) []a11yPage {
 			tab.SubmitOK(`main form[action="/abonnements/confirmer"] button[type=submit]`)
 			tab.SubmitOK(`main a[href^="/abonnements/preferences"]`)
 		}},
+		{name: "news-idea-optin", role: access.Citizen, path: "/" + open + "/idees/deposer"},
 		{name: "newsletters", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres"},
 		{name: "newsletters-errors", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres", action: submitWithErrors},
 		{name: "newsletter", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres", action: func(t *testing.T, tab *Tab) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"budgetcitoyen/internal/access"
+	"budgetcitoyen/internal/account"
 	"budgetcitoyen/internal/apperr"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
@@ -154,4 +155,60 @@ func SetPreferences(ctx context.Context, env Env, who change.Who, secret string,
 		return nil, err
 	}
 	return s, nil
+}
+
+// OptIn subscribes a signed-in person to a campaign's news with one checkbox (the idea
+// deposit form): their account's address, the wording of the checkbox as consent. A
+// verified address needs no confirmation e-mail (it is the address the person proved);
+// one not verified yet goes through the double opt-in like a visitor's. An address already
+// subscribed is left as it is, news and commune included.
+func OptIn(ctx context.Context, env Env, who change.Who, c *campaign.Campaign, consent string, commune string, lang i18n.Lang) error {
+	a := who.Actor.Account
+	if !who.Actor.SignedIn() {
+		return apperr.New(apperr.Forbidden, "subscription.campaign.unknown")
+	}
+	if !a.Verified() {
+		return SubscribeCampaign(ctx, env, who, c, CampaignRequest{Email: a.Email, Commune: commune, Consent: consent, Lang: lang})
+	}
+	if lang == "" {
+		lang = i18n.FR
+	}
+	t := CampaignTopic(c)
+	_, err := change.Do(ctx, env.Change, change.Request{
+		Who: who, Permission: access.PermSignedIn, Campaign: c, Action: "subscription.opt_in", EntityKind: "subscription",
+		Apply: func(ctx context.Context, tx *db.Tx) (change.Outcome, error) {
+			if err := t.check(ctx, tx); err != nil {
+				return change.Outcome{}, err
+			}
+			now := utc(env.Change.Now())
+			email := account.NormalizeEmail(a.Email)
+			s, err := find(ctx, tx, "kind = $1 AND target_id = $2 AND email = $3", string(KindCampaign), c.ID, email)
+			if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+				return change.Outcome{}, err
+			}
+			after := map[string]any{"kind": KindCampaign, "target": c.ID, "confirmed": true}
+			switch {
+			case s != nil && s.Confirmed():
+				return change.Outcome{EntityID: strconv.FormatInt(s.ID, 10), After: after}, nil
+			case s != nil:
+				_, err = tx.ExecContext(ctx, `UPDATE subscriptions SET confirmed_at = $1, consent_at = $1, consent_text = $2, confirm_hash = ''
+					WHERE id = $3`, now, consent, s.ID)
+				return change.Outcome{EntityID: strconv.FormatInt(s.ID, 10), After: after}, err
+			}
+			unsub, err := newSecret()
+			if err != nil {
+				return change.Outcome{}, err
+			}
+			var id int64
+			err = tx.QueryRowContext(ctx, `INSERT INTO subscriptions (campaign_id, kind, target_id, email, lang, unsubscribe_token,
+				created_at, confirm_sent_at, confirmed_at, topics, commune, consent_text, consent_at)
+				VALUES ($1, $2, $1, $3, $4, $5, $6, $6, $6, $7, $8, $9, $6) RETURNING id`,
+				c.ID, string(KindCampaign), email, string(lang), unsub, now, formatNews(AllNews()), commune, consent).Scan(&id)
+			if err != nil {
+				return change.Outcome{}, fmt.Errorf("insert subscription: %w", err)
+			}
+			return change.Outcome{EntityID: strconv.FormatInt(id, 10), After: after}, nil
+		},
+	})
+	return err
 }

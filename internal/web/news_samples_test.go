@@ -56,6 +56,8 @@ func newsSamples(b Base) []pageSample {
 		{page: "news_letter", note: "scheduled", data: scheduled},
 		{page: "news_letter", note: "sent", data: sent},
 		{page: "news_letter", note: "bad date", data: badDate},
+		{page: "idea_deposit", note: "signed in, news box", data: ideaDepositPage{Base: b, Campaign: c, EmailFixed: true,
+			NewsConsent: "Recevoir aussi les nouvelles <&>", News: true}},
 		{page: "news_subscribe", data: newsSubscribePage{Base: b, News: form}},
 		{page: "news_subscribe", note: "refused", data: newsSubscribePage{Base: b, News: refused}},
 		{page: "news_subscribe", note: "too many", data: newsSubscribePage{Base: b, News: many}},

@@ -17,6 +17,7 @@ import (
 
 	smtp "github.com/emersion/go-smtp"
 
+	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/subscription"
@@ -265,5 +266,30 @@ func TestNewsPreferences(t *testing.T) {
 	wantContains(t, okp, "saved", "Vos choix sont enregistrés", `value="vote" checked`)
 	if n := s.count("SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND topics = ',vote,results,' AND commune = '62041'", addr); n != 1 {
 		t.Fatal("preferences not saved")
+	}
+}
+
+// A signed-in person depositing an idea subscribes to the campaign's news with one
+// checkbox: confirmed at once (their address is verified), with the checkbox's wording as
+// consent; unchecked, nothing.
+func TestIdeaDepositNewsOptIn(t *testing.T) {
+	s := newSite(t, sqliteDB(t))
+	citizen := demoAccount(t, access.Citizen)
+	b := s.browser()
+	b.signIn(citizen.Email, citizen.Password)
+	slug := openSlug()
+	page := b.get("/" + slug + "/idees/deposer")
+	wantContains(t, page, "deposit form", `name="news"`)
+	form := ideaForm("Une épicerie solidaire", "Arras", "")
+	wantStatus(t, b.post("/"+slug+"/idees/deposer", form), http.StatusSeeOther, "without the box")
+	if n := s.count("SELECT COUNT(*) FROM subscriptions WHERE email = $1", citizen.Email); n != 0 {
+		t.Fatalf("unchecked box subscribed: %d", n)
+	}
+	form = ideaForm("Un atelier vélo", "Arras", "")
+	form.Set("news", "1")
+	wantStatus(t, b.post("/"+slug+"/idees/deposer", form), http.StatusSeeOther, "with the box")
+	if n := s.count(`SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND kind = 'campaign' AND confirmed_at IS NOT NULL
+		AND consent_at IS NOT NULL AND consent_text LIKE 'Recevoir aussi%' AND commune = '62041'`, citizen.Email); n != 1 {
+		t.Fatalf("opt-in: %d", n)
 	}
 }
