@@ -32,8 +32,8 @@ type ideaDepositPage struct {
 	// campaign's news with the idea ("" for a visitor); News is whether it is checked.
 	NewsConsent string
 	News        bool
-	MaxTitle   int
-	MaxDesc    int
+	MaxTitle    int
+	MaxDesc     int
 }
 
 func (s *Server) depositPage(r *http.Request, c *campaign.Campaign) ideaDepositPage {
