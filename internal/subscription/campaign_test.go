@@ -318,3 +318,68 @@ func TestComptoirAndFollowupNews(t *testing.T) {
 		}
 	})
 }
+
+// A newsletter: saved, scheduled, cancelled, scheduled again, sent once by the worker to
+// the subscribers who want the newsletters; no longer cancellable once sent. Audited.
+func TestLetterLife(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		c := w.f.Campaign
+		w.subscribeCampaign("lit@exemple.fr", "")
+		w.subscribeCampaign("nelit@exemple.fr", "")
+		nelit, _ := subscription.ByEmail(ctx, d, "nelit@exemple.fr")
+		if _, err := subscription.SetPreferences(ctx, w.env, visitor("10.9.0.5"), nelit[0].Unsubscribe,
+			subscription.Preferences{News: []subscription.News{subscription.NewsResults}}); err != nil {
+			t.Fatal(err)
+		}
+		id, err := subscription.SaveLetter(ctx, w.env, w.f.Agent, c, 0, subscription.LetterForm{Title: "Le vote <approche>", Body: "Premier.\n\nSecond."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := subscription.SaveLetter(ctx, w.env, visitor("10.9.0.6"), c, id, subscription.LetterForm{Title: "x", Body: "y"}); !apperr.IsKind(err, apperr.Forbidden) && !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Errorf("a visitor changed a letter: %v", err)
+		}
+		at := w.f.Now.Add(time.Hour)
+		if err := subscription.ScheduleLetter(ctx, w.env, w.f.Agent, c, id, at); err != nil {
+			t.Fatal(err)
+		}
+		if err := subscription.CancelLetter(ctx, w.env, w.f.Agent, c, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := subscription.ScheduleLetter(ctx, w.env, w.f.Agent, c, id, at); err != nil {
+			t.Fatal(err)
+		}
+		dbtest.LastAudit(t, d, "subscription.letter.schedule")
+		nr := w.newsroom()
+		if n, err := nr.Run(ctx); err != nil || n != 0 {
+			t.Fatalf("before its time: %d %v", n, err)
+		}
+		w.f.Now = at.Add(time.Minute)
+		for range 2 {
+			if _, err := nr.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := subjects(t, d, "lit@exemple.fr"); len(got) != 2 || got[1] != "La lettre d'information du budget citoyen" {
+			t.Errorf("reader: %q", got)
+		}
+		if got := subjects(t, d, "nelit@exemple.fr"); len(got) != 1 {
+			t.Errorf("not a reader: %q", got)
+		}
+		ms, _ := mail.Sent(ctx, d, "lit@exemple.fr")
+		if !strings.Contains(ms[0].Body, "Le vote <approche>") || !strings.Contains(ms[0].HTML, "Le vote &lt;approche&gt;") ||
+			!strings.Contains(ms[0].HTML, "<p>Second.</p>") {
+			t.Errorf("letter: %q\n%s", ms[0].Body, ms[0].HTML)
+		}
+		if err := subscription.CancelLetter(ctx, w.env, w.f.Agent, c, id); !apperr.IsKind(err, apperr.Conflict) {
+			t.Errorf("cancel after sending: %v", err)
+		}
+		if err := subscription.TestLetter(ctx, w.env, w.f.Agent, c, id, i18n.FR); err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(t, d, "agent@exemple.fr"); len(got) != 1 {
+			t.Errorf("test send: %q", got)
+		}
+	})
+}
