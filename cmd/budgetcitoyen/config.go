@@ -26,6 +26,8 @@ type serverConfig struct {
 	LogFormat string
 	LogLevel  string
 	SMTP      mail.SMTPConfig
+	// MailPerMinute caps the e-mails sent per minute by each process (0: no cap).
+	MailPerMinute int
 	// MetricsAddr is the listen address of /metrics alone; empty = not served there.
 	MetricsAddr string
 	// MetricsToken serves /metrics on the site to requests bearing it; empty = not there.
@@ -66,6 +68,7 @@ func bindServerFlags(fs *flag.FlagSet, c *serverConfig) {
 	fs.StringVar(&c.SMTP.Username, "smtp-user", envOr("BC_SMTP_USER", ""), "SMTP user name (env BC_SMTP_USER)")
 	fs.StringVar(&c.SMTP.Password, "smtp-password", envOr("BC_SMTP_PASSWORD", ""), "SMTP password; prefer the environment variable (env BC_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTP.From, "smtp-from", envOr("BC_SMTP_FROM", "Budget citoyen <noreply@localhost>"), "sender of e-mails (env BC_SMTP_FROM)")
+	fs.IntVar(&c.MailPerMinute, "mail-per-minute", envInt("BC_MAIL_PER_MINUTE", 600), "e-mails sent per minute at most, by each process: the news and newsletters to a campaign's subscribers leave at this rate; 0 = no cap (env BC_MAIL_PER_MINUTE)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("BC_METRICS_ADDR", ""), "listen address of the Prometheus metrics (/metrics), for the monitoring only; empty = not served (env BC_METRICS_ADDR)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("BC_METRICS_TOKEN", ""), "serve /metrics on the site too, to requests with the header \"Authorization: Bearer TOKEN\"; empty = not on the site (env BC_METRICS_TOKEN)")
 	// OpenID Connect (FranceConnect).
@@ -86,6 +89,9 @@ func (c *serverConfig) finish() error {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	c.Proxies = proxies
+	if c.MailPerMinute < 0 {
+		return fmt.Errorf("--mail-per-minute must be 0 or more")
+	}
 	if c.SMTP.Host != "" && c.SMTP.From == "" {
 		return fmt.Errorf("--smtp-from is required with --smtp-host")
 	}

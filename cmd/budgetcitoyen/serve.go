@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
-		runWorker(workerCtx, d, srv, cfg.sender(log), now, log)
+		runWorker(workerCtx, d, srv, cfg.sender(log), cfg.MailPerMinute, now, log)
 	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
@@ -152,19 +152,30 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	return nil
 }
 
-// runWorker is the background work of one process: sending the outbox and, every few
-// minutes, removing expired sessions. Several processes may run it against one database.
-func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sender, now func() time.Time, log *slog.Logger) {
-	w := &mail.Worker{DB: d, Sender: sender, Now: now, Logger: log}
+// runWorker is the background work of one process: sending the outbox (at most perMinute
+// e-mails a minute, 0: no cap), every minute queueing the campaigns' news to their
+// subscribers and, every few minutes, removing expired sessions. Several processes may run
+// it against one database.
+func runWorker(ctx context.Context, d *db.DB, srv *web.Server, sender mail.Sender, perMinute int, now func() time.Time, log *slog.Logger) {
+	w := &mail.Worker{DB: d, Sender: sender, Now: now, Logger: log, PerMinute: perMinute}
 	go w.Run(ctx)
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	news := time.NewTicker(time.Minute)
+	defer news.Stop()
 	// The retention purge runs at the first tick, then once a day.
 	var lastPurge time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-news.C:
+			// The count only: never an address next to anything.
+			if n, err := srv.QueueCampaignNews(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("campaign news", "err", err)
+			} else if n > 0 {
+				log.Info("campaign news queued", "emails", n)
+			}
 		case <-t.C:
 			if err := srv.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session clean-up", "err", err)

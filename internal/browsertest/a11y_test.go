@@ -52,6 +52,28 @@ func a11yPages(s *Site) []a11yPage {
 		{name: "stats-vote", path: "/" + vote + "/statistiques"},
 		{name: "stats-agents", role: access.Agent, path: "/admin/campagnes/" + ArchivedSlug + "/statistiques"},
 
+		// A campaign's news by e-mail: the form's page, its errors, the preferences page of
+		// the e-mails' links (reached here from the confirmed page); the newsletters.
+		{name: "news-subscribe", path: "/" + open + "/abonnement"},
+		{name: "news-subscribe-errors", path: "/" + open + "/abonnement", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "pas une adresse")
+			submitWithErrors(t, tab)
+		}},
+		{name: "news-preferences", path: "/" + open + "/abonnement", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("email", "a11y-nouvelles@example.org")
+			tab.SubmitOK(mainSubmit)
+			tab.Open(s.LastLink(t, "a11y-nouvelles@example.org", "abonnements/confirmer"))
+			tab.SubmitOK(`main form[action="/abonnements/confirmer"] button[type=submit]`)
+			tab.SubmitOK(`main a[href^="/abonnements/preferences"]`)
+		}},
+		{name: "news-idea-optin", role: access.Citizen, path: "/" + open + "/idees/deposer"},
+		{name: "newsletters", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres"},
+		{name: "newsletters-errors", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres", action: submitWithErrors},
+		{name: "newsletter", role: access.Agent, path: "/admin/campagnes/" + open + "/lettres", action: func(t *testing.T, tab *Tab) {
+			tab.Fill("title", "Le vote approche", "body", "Premier paragraphe.\n\nSecond paragraphe.")
+			tab.SubmitOK(mainSubmit)
+		}},
+
 		// Public pages.
 		{name: "home", path: "/"},
 		{name: "home-en", path: "/?lang=en"},

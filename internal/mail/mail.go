@@ -35,6 +35,10 @@ type Message struct {
 	// (package subscription), sent as the RFC 8058 headers List-Unsubscribe and
 	// List-Unsubscribe-Post; "" for other e-mails.
 	Unsubscribe string
+	// HTML is the HTML alternative of Body (multipart/alternative), "" for plain text only.
+	// The text stays the reference: the HTML says the same, without remote images nor
+	// scripts.
+	HTML string
 }
 
 // Sender delivers one message.
@@ -116,11 +120,28 @@ func compose(from, to *mail.Address, m Message, now time.Time) []byte {
 		b.WriteString("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
 	}
 	b.WriteString("MIME-Version: 1.0\r\n")
-	b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n")
-	b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
-	body := strings.ReplaceAll(m.Body, "\r\n", "\n")
-	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
+	if m.HTML == "" {
+		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n")
+		b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
+		b.WriteString(crlf(m.Body))
+		return []byte(b.String())
+	}
+	// multipart/alternative: the text first, the HTML last (the one a reader prefers).
+	boundary := "=_budgetcitoyen_" + strconv.FormatInt(now.UnixNano(), 36)
+	b.WriteString("Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n")
+	for _, part := range []struct{ typ, body string }{{"text/plain", m.Body}, {"text/html", m.HTML}} {
+		b.WriteString("--" + boundary + "\r\n")
+		b.WriteString("Content-Type: " + part.typ + "; charset=UTF-8\r\n")
+		b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
+		b.WriteString(crlf(part.body) + "\r\n")
+	}
+	b.WriteString("--" + boundary + "--\r\n")
 	return []byte(b.String())
+}
+
+// crlf writes a body's line ends as CRLF.
+func crlf(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
 }
 
 func mimeHeader(s string) string {

@@ -37,7 +37,7 @@ func OutboxRows(msgs []Message, now time.Time) ([][]any, error) {
 		if _, err := mail.ParseAddress(m.To); err != nil {
 			return nil, fmt.Errorf("queue e-mail to %q: %w", m.To, err)
 		}
-		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive, m.Unsubscribe}
+		rows[i] = []any{now.UTC(), m.To, m.Subject, m.Body, now.UTC(), m.Sensitive, m.Unsubscribe, m.HTML}
 	}
 	return rows, nil
 }
@@ -46,7 +46,7 @@ func OutboxRows(msgs []Message, now time.Time) ([][]any, error) {
 var Outbox = db.Batch{Table: "outbox", Columns: []db.Column{
 	{Name: "created_at", PGType: "timestamptz"}, {Name: "to_addr", PGType: "text"}, {Name: "subject", PGType: "text"},
 	{Name: "body_text", PGType: "text"}, {Name: "next_attempt_at", PGType: "timestamptz"}, {Name: "sensitive", PGType: "boolean"},
-	{Name: "list_unsubscribe", PGType: "text"}}}
+	{Name: "list_unsubscribe", PGType: "text"}, {Name: "body_html", PGType: "text"}}}
 
 // Worker sends the outbox's due messages. Several workers (one per server process) may run
 // against one database: each claims messages with a lease before sending them.
@@ -59,6 +59,13 @@ type Worker struct {
 	Lease       time.Duration // how long a claimed message is reserved; default 2 min
 	MaxAttempts int           // then the message is marked failed; default 8
 	Batch       int           // messages claimed per poll; default 20
+	// PerMinute caps the messages this worker sends in any minute (0: no cap but Batch per
+	// Interval), so that a newsletter to a whole campaign leaves at the rate the mail relay
+	// accepts. Each process has its own cap.
+	PerMinute int
+
+	windowStart time.Time
+	windowSent  int
 }
 
 func (w *Worker) defaults() {
@@ -109,7 +116,17 @@ type claimed struct {
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.defaults()
 	now := w.Now().UTC()
-	batch, err := w.claim(ctx, now)
+	limit := w.Batch
+	if w.PerMinute > 0 {
+		if now.Sub(w.windowStart) >= time.Minute || now.Before(w.windowStart) {
+			w.windowStart, w.windowSent = now, 0
+		}
+		limit = min(limit, w.PerMinute-w.windowSent)
+		if limit <= 0 {
+			return 0, nil
+		}
+	}
+	batch, err := w.claim(ctx, now, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -119,6 +136,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		if err := w.settle(ctx, c, sendErr, w.Now().UTC()); err != nil {
 			return sent, err
 		}
+		w.windowSent++
 		if sendErr == nil {
 			sent++
 		} else if c.msg.Sensitive {
@@ -131,14 +149,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
+func (w *Worker) claim(ctx context.Context, now time.Time, limit int) ([]claimed, error) {
 	// The outer condition is checked again on each row as it is locked for update, so two
 	// workers that picked the same ids in the subquery cannot both claim a message.
 	rows, err := w.DB.QueryContext(ctx, `UPDATE outbox SET locked_until = $1
 		WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
 			AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3)
 		AND sent_at IS NULL AND failed_at IS NULL AND (locked_until IS NULL OR locked_until < $2)
-		RETURNING id, attempts, to_addr, subject, body_text, sensitive, list_unsubscribe`, now.Add(w.Lease), now, w.Batch)
+		RETURNING id, attempts, to_addr, subject, body_text, sensitive, list_unsubscribe, body_html`, now.Add(w.Lease), now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox messages: %w", err)
 	}
@@ -146,7 +164,7 @@ func (w *Worker) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 	var out []claimed
 	for rows.Next() {
 		var c claimed
-		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body, &c.msg.Sensitive, &c.msg.Unsubscribe); err != nil {
+		if err := rows.Scan(&c.id, &c.attempts, &c.msg.To, &c.msg.Subject, &c.msg.Body, &c.msg.Sensitive, &c.msg.Unsubscribe, &c.msg.HTML); err != nil {
 			return nil, fmt.Errorf("scan outbox message: %w", err)
 		}
 		out = append(out, c)
@@ -162,10 +180,10 @@ func (w *Worker) settle(ctx context.Context, c claimed, sendErr error, now time.
 	switch {
 	case sendErr == nil:
 		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = '',
-			body_text = '' WHERE id = $2`, now, c.id)
+			body_text = '', body_html = '' WHERE id = $2`, now, c.id)
 	case c.attempts+1 >= w.MaxAttempts:
 		_, err = w.DB.ExecContext(ctx, `UPDATE outbox SET failed_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2,
-			body_text = '' WHERE id = $3`, now, truncate(sendErr.Error()), c.id)
+			body_text = '', body_html = '' WHERE id = $3`, now, truncate(sendErr.Error()), c.id)
 	default:
 		backoff := time.Duration(1<<min(c.attempts, 10)) * 30 * time.Second
 		_, err = w.DB.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = $2 WHERE id = $3", now.Add(backoff), truncate(sendErr.Error()), c.id)
@@ -195,7 +213,7 @@ func Pending(ctx context.Context, q db.Querier) (int, error) {
 
 // Sent lists the messages sent to addr, newest first (tests and the person's data export).
 func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
-	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text, list_unsubscribe FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
+	rows, err := q.QueryContext(ctx, "SELECT to_addr, subject, body_text, list_unsubscribe, body_html FROM outbox WHERE to_addr = $1 ORDER BY id DESC", addr)
 	if err != nil {
 		return nil, fmt.Errorf("list e-mails: %w", err)
 	}
@@ -203,7 +221,7 @@ func Sent(ctx context.Context, q db.Querier, addr string) ([]Message, error) {
 	var out []Message
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.To, &m.Subject, &m.Body, &m.Unsubscribe); err != nil {
+		if err := rows.Scan(&m.To, &m.Subject, &m.Body, &m.Unsubscribe, &m.HTML); err != nil {
 			return nil, fmt.Errorf("scan e-mail: %w", err)
 		}
 		out = append(out, m)

@@ -48,6 +48,12 @@ type Subscription struct {
 	Title       string     `json:"title"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ConfirmedAt *time.Time `json:"confirmed_at"`
+	// A campaign's news: the news chosen, the commune given (INSEE code), and the consent
+	// (the wording shown, the date of the confirmation).
+	News        []string   `json:"news,omitempty"`
+	Commune     string     `json:"commune,omitempty"`
+	ConsentText string     `json:"consent_text,omitempty"`
+	ConsentAt   *time.Time `json:"consent_at,omitempty"`
 }
 
 // Campaign names the campaign an item belongs to.
@@ -257,6 +263,12 @@ func Collect(ctx context.Context, q db.Querier, accountID int64, now time.Time) 
 		if sub.Kind == subscription.KindProject {
 			if d, err := dossier.ByID(ctx, q, sub.TargetID); err == nil {
 				xs.Title = d.Title
+			}
+		}
+		if sub.Kind == subscription.KindCampaign {
+			xs.Title, xs.Commune, xs.ConsentText, xs.ConsentAt = c.Name, sub.Commune, sub.ConsentText, sub.ConsentAt
+			for _, n := range sub.News {
+				xs.News = append(xs.News, string(n))
 			}
 		}
 		x.Subscriptions = append(x.Subscriptions, xs)

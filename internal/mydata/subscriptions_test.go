@@ -26,16 +26,27 @@ func TestSubscriptionsExportedAndErased(t *testing.T) {
 				t.Fatal(i, err)
 			}
 		}
+		// The campaign's news too, with the consent.
+		if _, err := d.ExecContext(ctx, `INSERT INTO subscriptions (campaign_id, kind, target_id, email, unsubscribe_token,
+			created_at, confirm_sent_at, confirmed_at, topics, commune, consent_text, consent_at)
+			VALUES ($1, 'campaign', $1, 'porteuse@exemple.fr', 'jeton-news', $2, $2, $2, ',vote,results,', '62041', 'J''accepte', $2)`,
+			f.Campaign.ID, f.Now); err != nil {
+			t.Fatal(err)
+		}
 		x, err := mydata.Collect(ctx, d, f.Carrier.Actor.ID(), f.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(x.Subscriptions) != 1 || x.Subscriptions[0].Title != "Projet 0" || x.Subscriptions[0].ConfirmedAt == nil ||
+		if len(x.Subscriptions) != 2 || x.Subscriptions[0].Title != "Projet 0" || x.Subscriptions[0].ConfirmedAt == nil ||
 			x.Subscriptions[0].Campaign.Slug != f.Campaign.Slug {
 			t.Fatalf("export: %+v", x.Subscriptions)
 		}
+		if n := x.Subscriptions[1]; n.Kind != "campaign" || n.ConsentText != "J'accepte" || n.ConsentAt == nil || n.Commune != "62041" ||
+			strings.Join(n.News, ",") != "vote,results" || n.Title != f.Campaign.Name {
+			t.Fatalf("campaign news export: %+v", n)
+		}
 		res, err := mydata.Erase(ctx, mydata.Env{Change: f.Env(), Workshop: workshop.Mailer{}}, f.Carrier)
-		if err != nil || res.Subscriptions != 1 {
+		if err != nil || res.Subscriptions != 2 {
 			t.Fatalf("erase: %+v %v", res, err)
 		}
 		if list, _ := subscription.ByEmail(ctx, d, "porteuse@exemple.fr"); len(list) != 0 {

@@ -70,8 +70,15 @@ type Subscription struct {
 	CreatedAt     time.Time
 	ConfirmSentAt time.Time
 	ConfirmedAt   *time.Time
-	// Unsubscribe is the secret of the unsubscription link.
+	// Unsubscribe is the secret of the unsubscription link (and of the preferences page of
+	// a campaign's news).
 	Unsubscribe string
+	// A campaign's news (KindCampaign): the news wanted, the subscriber's commune (INSEE code,
+	// "" for none), and the consent: the wording the form showed, and when it was confirmed.
+	News        []News
+	Commune     string
+	ConsentText string
+	ConsentAt   *time.Time
 }
 
 // Confirmed reports whether the address's owner confirmed the subscription.
@@ -100,6 +107,11 @@ func (t Topic) check(ctx context.Context, q db.Querier) error {
 		}
 		if err != nil || p.CampaignID != t.Campaign.ID {
 			return apperr.New(apperr.NotFound, "subscription.topic.unknown")
+		}
+		return nil
+	case KindCampaign:
+		if t.Campaign == nil || t.TargetID != t.Campaign.ID || t.Campaign.Archived {
+			return apperr.New(apperr.NotFound, "subscription.campaign.unknown")
 		}
 		return nil
 	}
@@ -140,6 +152,17 @@ func hash(secret string) string {
 // the same, so that it tells no one whether an address follows the topic. A bad address is a
 // field error "email"; past the mail limits, an apperr TooMany; nothing is saved then.
 func Subscribe(ctx context.Context, env Env, who change.Who, t Topic, email string, lang i18n.Lang) error {
+	return subscribe(ctx, env, who, t, email, lang, details{})
+}
+
+// details are what a campaign's news subscription records besides its address.
+type details struct {
+	news    []News
+	commune string
+	consent string
+}
+
+func subscribe(ctx context.Context, env Env, who change.Who, t Topic, email string, lang i18n.Lang, dt details) error {
 	email = account.NormalizeEmail(email)
 	if key, ok := account.CheckEmail(email); !ok {
 		fe := apperr.FieldErrors{}
@@ -178,13 +201,16 @@ func Subscribe(ctx context.Context, env Env, who change.Who, t Topic, email stri
 				}
 				s = &Subscription{}
 				err = tx.QueryRowContext(ctx, `INSERT INTO subscriptions (campaign_id, kind, target_id, email, lang, confirm_hash,
-					unsubscribe_token, created_at, confirm_sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-					t.Campaign.ID, string(t.Kind), t.TargetID, email, string(lang), hash(secret), unsub, now).Scan(&s.ID)
+					unsubscribe_token, created_at, confirm_sent_at, topics, commune, consent_text)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING id`,
+					t.Campaign.ID, string(t.Kind), t.TargetID, email, string(lang), hash(secret), unsub, now,
+					formatNews(dt.news), dt.commune, dt.consent).Scan(&s.ID)
 				if err != nil {
 					return change.Outcome{}, fmt.Errorf("insert subscription: %w", err)
 				}
-			} else if _, err := tx.ExecContext(ctx, `UPDATE subscriptions SET confirm_hash = $1, confirm_sent_at = $2, lang = $3
-				WHERE id = $4`, hash(secret), now, string(lang), s.ID); err != nil {
+			} else if _, err := tx.ExecContext(ctx, `UPDATE subscriptions SET confirm_hash = $1, confirm_sent_at = $2, lang = $3,
+				topics = $4, commune = $5, consent_text = $6 WHERE id = $7`, hash(secret), now, string(lang),
+				formatNews(dt.news), dt.commune, dt.consent, s.ID); err != nil {
 				return change.Outcome{}, fmt.Errorf("renew subscription: %w", err)
 			}
 			sent = true
@@ -230,11 +256,11 @@ func Confirm(ctx context.Context, env Env, who change.Who, secret string) (*Subs
 			if s, err = PendingByConfirm(ctx, tx, secret, now); err != nil {
 				return change.Outcome{}, err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE subscriptions SET confirmed_at = $1, confirm_hash = '' WHERE id = $2",
+			if _, err := tx.ExecContext(ctx, "UPDATE subscriptions SET confirmed_at = $1, consent_at = $1, confirm_hash = '' WHERE id = $2",
 				now, s.ID); err != nil {
 				return change.Outcome{}, fmt.Errorf("confirm subscription: %w", err)
 			}
-			s.ConfirmedAt = &now
+			s.ConfirmedAt, s.ConsentAt = &now, &now
 			return change.Outcome{EntityID: strconv.FormatInt(s.ID, 10),
 				After: map[string]any{"kind": s.Kind, "target": s.TargetID, "confirmed": true}}, nil
 		},
@@ -281,15 +307,22 @@ func Unsubscribe(ctx context.Context, env Env, who change.Who, secret string) (*
 	return s, nil
 }
 
-const columns = `id, campaign_id, kind, target_id, email, lang, created_at, confirm_sent_at, confirmed_at, unsubscribe_token`
+const columns = `id, campaign_id, kind, target_id, email, lang, created_at, confirm_sent_at, confirmed_at, unsubscribe_token,
+	topics, commune, consent_text, consent_at`
 
 func scan(sc interface{ Scan(...any) error }) (Subscription, error) {
 	var s Subscription
-	var confirmed sql.NullTime
+	var confirmed, consent sql.NullTime
+	var topics string
 	err := sc.Scan(&s.ID, &s.CampaignID, &s.Kind, &s.TargetID, &s.Email, &s.Lang, &s.CreatedAt, &s.ConfirmSentAt,
-		&confirmed, &s.Unsubscribe)
+		&confirmed, &s.Unsubscribe, &topics, &s.Commune, &s.ConsentText, &consent)
 	if err != nil {
 		return s, err
+	}
+	s.News = parseNews(topics)
+	if consent.Valid {
+		t := consent.Time.UTC()
+		s.ConsentAt = &t
 	}
 	s.CreatedAt, s.ConfirmSentAt = s.CreatedAt.UTC(), s.ConfirmSentAt.UTC()
 	if confirmed.Valid {
@@ -311,7 +344,11 @@ func find(ctx context.Context, q db.Querier, where string, args ...any) (*Subscr
 }
 
 func list(ctx context.Context, q db.Querier, where string, args ...any) ([]Subscription, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM subscriptions WHERE "+where+" ORDER BY id", args...)
+	return query(ctx, q, "SELECT "+columns+" FROM subscriptions WHERE "+where+" ORDER BY id", args...)
+}
+
+func query(ctx context.Context, q db.Querier, text string, args ...any) ([]Subscription, error) {
+	rows, err := q.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list subscriptions: %w", err)
 	}

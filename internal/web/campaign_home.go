@@ -8,6 +8,8 @@ type homePage struct {
 	Base
 	Current []campaignView
 	Past    []campaignView
+	// News are the forms of the current campaigns' news by e-mail, by slug.
+	News map[string]newsForm
 }
 
 func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) error {
@@ -23,6 +25,10 @@ func (s *Server) homeShow(w http.ResponseWriter, r *http.Request) error {
 			p.Past = append(p.Past, v)
 		} else {
 			p.Current = append(p.Current, v)
+			if p.News == nil {
+				p.News = map[string]newsForm{}
+			}
+			p.News[all[i].Slug] = s.newsForm(p.Lang, &all[i], true)
 		}
 	}
 	return s.render(w, r, http.StatusOK, "home", p)

@@ -11,12 +11,18 @@ type campaignPage struct {
 	C campaignView
 	// Winners are the funded projects by category, once the vote is closed and counted.
 	Winners []winnerGroup
+	// News is the form of the campaign's news by e-mail (nil once archived).
+	News *newsForm
 }
 
 func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) error {
 	c := campaignOf(r)
 	p := campaignPage{Base: s.base(r, ""), C: viewCampaign(c, s.now())}
 	p.Title = c.Name
+	if !c.Archived {
+		f := s.newsForm(p.Lang, c, false)
+		p.News = &f
+	}
 	if p.C.Results {
 		ws, err := s.campaignWinners(r, p.C)
 		if err != nil {

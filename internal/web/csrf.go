@@ -61,6 +61,10 @@ var visitorForms = map[string]bool{
 	"POST /{slug}/projets/{id}/suivre": true,
 	"POST /abonnements/confirmer":      true,
 	"POST /abonnements/desabonner":     true,
+	// A campaign's news: the form of the home and campaign pages, the preferences page of
+	// the e-mails' links.
+	"POST /{slug}/abonnement":       true,
+	"POST /abonnements/preferences": true,
 }
 
 // checkCSRF checks the token of every state-changing request, but those of visitorForms

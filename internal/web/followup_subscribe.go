@@ -25,11 +25,24 @@ type subscriptionPage struct {
 	Secret      string
 	ProjectURL  string
 	ProjectName string
+	// A campaign's news: its name and page, and the preferences page of the subscription.
+	CampaignName string
+	CampaignURL  string
+	PrefsURL     string
 }
 
 // subscriptionTopic names a subscription's topic for its pages: the project's title and
 // address ("" when it no longer exists).
 func (s *Server) subscriptionTopic(r *http.Request, sub *subscription.Subscription, p *subscriptionPage) {
+	if sub != nil && sub.Kind == subscription.KindCampaign {
+		if c, err := campaign.ByID(r.Context(), s.db, sub.CampaignID); err == nil {
+			p.CampaignName, p.CampaignURL = c.Name, "/"+c.Slug
+		}
+		if sub.Confirmed() && sub.Unsubscribe != "" && p.Mode == "confirmed" {
+			p.PrefsURL = subscription.PreferencesPath + "?jeton=" + sub.Unsubscribe
+		}
+		return
+	}
 	if sub == nil || sub.Kind != subscription.KindProject {
 		return
 	}

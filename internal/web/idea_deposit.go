@@ -8,6 +8,7 @@ import (
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/idea"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/territory"
 )
 
@@ -27,8 +28,12 @@ type ideaDepositPage struct {
 	Themes     []option
 	Carriers   []option
 	EmailFixed bool // a signed-in person deposits with their account's address
-	MaxTitle   int
-	MaxDesc    int
+	// NewsConsent is the wording of the checkbox that subscribes a signed-in person to the
+	// campaign's news with the idea ("" for a visitor); News is whether it is checked.
+	NewsConsent string
+	News        bool
+	MaxTitle    int
+	MaxDesc     int
 }
 
 func (s *Server) depositPage(r *http.Request, c *campaign.Campaign) ideaDepositPage {
@@ -43,6 +48,7 @@ func (s *Server) depositPage(r *http.Request, c *campaign.Campaign) ideaDepositP
 	if actor := actorOf(r); actor.SignedIn() {
 		p.EmailFixed = true
 		p.Form.Email = actor.Account.Email
+		p.NewsConsent = s.cat.T(lang, "news.optin.idea", c.Name)
 	}
 	return p
 }
@@ -101,6 +107,7 @@ func (s *Server) ideaDepositSubmit(w http.ResponseWriter, r *http.Request) error
 		form.CommuneCode = commune.Code
 	}
 	p.Form = form
+	p.News = p.NewsConsent != "" && r.PostForm.Get("news") != ""
 	if len(errs) > 0 {
 		p.Errors = errs
 		return s.render(w, r, http.StatusUnprocessableEntity, "idea_deposit", p)
@@ -115,6 +122,12 @@ func (s *Server) ideaDepositSubmit(w http.ResponseWriter, r *http.Request) error
 	}
 	if err != nil {
 		return err
+	}
+	if p.News {
+		// The idea is saved: a refused subscription (the mail limits) does not undo it.
+		if err := subscription.OptIn(r.Context(), s.subscriptionEnv(), change.By(actor), c, p.NewsConsent, form.CommuneCode, lang); err != nil {
+			s.log.Warn("news opt-in with an idea", "err", err)
+		}
 	}
 	s.sessions.Put(r.Context(), sessionIdeaKey, i.ID)
 	s.flash(r, "idea.deposit.done")

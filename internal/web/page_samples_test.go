@@ -745,6 +745,7 @@ func pageSamples(b Base) []pageSample {
 			pageSample{page: page, note: "handed in", data: submitted})
 	}
 	samples = append(samples, followupUpdatesSamples(b)...)
+	samples = append(samples, newsSamples(b)...)
 	samples = append(samples, followupMoneySamples(b)...)
 	return samples
 }

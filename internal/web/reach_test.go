@@ -32,6 +32,8 @@ var notPages = map[string]string{
 	"/compte/invitation":                 "from the e-mail's link",
 	"/abonnements/confirmer":             "from the e-mail's link",
 	"/abonnements/desabonner":            "from the e-mail's link",
+	"/abonnements/preferences":           "from the e-mail's link",
+	"/{slug}/abonnement":                 "the page of the news form's errors (the form is on the campaign's page)",
 	"/connexion/code":                    "after asking a code",
 	"/calendrier":                        "redirects to a campaign's page",
 	"/idees":                             "redirects to a campaign's page",

@@ -261,6 +261,21 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/campagnes/{slug}/statistiques", access.PermManageCampaigns, s.statsAdmin},
 		{"GET /admin/campagnes/{slug}/statistiques/{file}", access.PermManageCampaigns, s.statsCSV},
 
+		// Campaign news by e-mail: subscription, preferences (newsletters: staff routes).
+		{"GET /{slug}/abonnement", pub, s.newsSubscribeShow},
+		{"POST /{slug}/abonnement", pub, s.newsSubscribe},
+		{"GET " + subscription.PreferencesPath, pub, s.newsPreferencesShow},
+		{"POST " + subscription.PreferencesPath, pub, s.newsPreferencesSave},
+
+		// Newsletters of a campaign's agents to its subscribers.
+		{"GET /admin/campagnes/{slug}/lettres", access.PermManageCampaigns, s.lettersList},
+		{"POST /admin/campagnes/{slug}/lettres", access.PermManageCampaigns, s.letterSave},
+		{"GET /admin/campagnes/{slug}/lettres/{id}", access.PermManageCampaigns, s.letterShow},
+		{"POST /admin/campagnes/{slug}/lettres/{id}", access.PermManageCampaigns, s.letterSave},
+		{"POST /admin/campagnes/{slug}/lettres/{id}/essai", access.PermManageCampaigns, s.letterTest},
+		{"POST /admin/campagnes/{slug}/lettres/{id}/programmer", access.PermManageCampaigns, s.letterSchedule},
+		{"POST /admin/campagnes/{slug}/lettres/{id}/annuler", access.PermManageCampaigns, s.letterCancel},
+
 		// Operations.
 		{"GET /healthz", pub, s.healthz},
 		{"GET /readyz", pub, s.readyz},

@@ -69,6 +69,7 @@ var staffScreens = []staffScreen{
 	{console.ScreenFollowup, "/admin/campagnes/%s/suivi", access.PermManageDossiers, "followup", true, ""},
 	{screenFollowupUpdates, "/admin/campagnes/%s/suivi/actualites", access.PermManageDossiers, "followup", false, ""},
 	{screenFollowupSettings, "/admin/campagnes/%s/suivi/parametres", access.PermManageCampaigns, "followup", false, ""},
+	{screenLetters, "/admin/campagnes/%s/lettres", access.PermManageCampaigns, "public", false, ""},
 	{screenPublic, "/%s", access.PermPublic, "public", false, ""},
 	{screenProjects, "/%s/projets", access.PermPublic, "public", false, ""},
 }
