@@ -20,6 +20,7 @@ import (
 	"budgetcitoyen/internal/mail"
 	"budgetcitoyen/internal/mydata"
 	"budgetcitoyen/internal/privacy"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/vote"
 	"budgetcitoyen/internal/web"
 )
@@ -86,7 +87,11 @@ func serve(ctx context.Context, cfg serverConfig, d *db.DB, now func() time.Time
 	box.Logger = log
 	srv, err := web.New(web.Config{DB: d, Logger: log, Now: now, BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
 		Version: versionString(), OIDC: cfg.OIDC, Box: box, Sessions: account.NewSessionCache(d),
-		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.Proxies})
+		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.Proxies,
+		// The statistics' days of the vote mark those on which the subscribers got news.
+		ReminderDays: func(ctx context.Context, campaignID int64) ([]time.Time, error) {
+			return subscription.MailingDays(ctx, d, campaignID)
+		}})
 	if err != nil {
 		return err
 	}
