@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"html"
 	"net/http"
 	"os"
 	"regexp"
@@ -12,6 +13,9 @@ import (
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
+	"budgetcitoyen/internal/geomap"
+	"budgetcitoyen/internal/i18n"
+	"budgetcitoyen/internal/stats"
 )
 
 var statsStageRe = regexp.MustCompile(`<tr><th scope="row">([^<]+)</th><td>([0-9\x{202f}]+)</td><td>[^<]*</td></tr>`)
@@ -129,5 +133,77 @@ func TestStatsDemo(t *testing.T) {
 			t.Errorf("communes.csv total %v", last)
 		}
 		wantStatus(t, agent.get("/admin/campagnes/"+slug+"/statistiques/autre.csv"), http.StatusNotFound, "unknown file")
+	})
+}
+
+// TestStatsMapShowsTheRegister checks the communes' map inlined on the statistics page
+// against the database: one path per commune of the 62, the rate of each commune with
+// enough voters (voters of the register over its population), and no figure for a commune
+// under the secrecy threshold, which is drawn in the withheld colour.
+func TestStatsMapShowsTheRegister(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		ctx := context.Background()
+		slug := campaign.PresetPasDeCalais2018
+		c, err := campaign.BySlug(ctx, s.db, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.db.QueryContext(ctx, "SELECT commune, COUNT(*) FROM vote_participation WHERE campaign_id = $1 GROUP BY commune", c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		voters := map[string]int{}
+		for rows.Next() {
+			var code string
+			var n int
+			if err := rows.Scan(&code, &n); err != nil {
+				t.Fatal(err)
+			}
+			voters[code] = n
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		p := s.browser().get("/" + slug + "/statistiques")
+		wantStatus(t, p, http.StatusOK, "statistics")
+		start := strings.Index(p.Body, `<div class="stats-map">`)
+		if start < 0 {
+			t.Fatal("no map on the statistics page")
+		}
+		svg := p.Body[start : start+strings.Index(p.Body[start:], "</svg>")]
+		titles := regexp.MustCompile(`<path d="[^"]+"><title>([^<]+)</title></path>`).FindAllStringSubmatch(svg, -1)
+		if len(titles) != 887 {
+			t.Errorf("the map draws %d communes, want the 887 of the 62", len(titles))
+		}
+		shown := map[string]string{}
+		for _, m := range titles {
+			shown[html.UnescapeString(m[1])] = ""
+		}
+		terr := territoryData(t)
+		checked, hidden := 0, 0
+		for code, n := range voters {
+			cm, ok := terr.Commune(code)
+			if !ok || cm.Departement != "62" {
+				continue
+			}
+			if n < stats.Threshold {
+				hidden++
+				if _, ok := shown[cm.Name]; !ok {
+					t.Errorf("%s (%d voters): its title is not the bare name %q", code, n, cm.Name)
+				}
+				continue
+			}
+			want := cm.Name + " : " + i18n.Percent(i18n.FR, stats.Rate(n, cm.Population))
+			if _, ok := shown[want]; !ok {
+				t.Errorf("%s: no commune titled %q on the map", code, want)
+			}
+			checked++
+		}
+		if checked == 0 || hidden == 0 {
+			t.Errorf("the demo should have communes above (%d) and under (%d) the threshold", checked, hidden)
+		}
+		if !strings.Contains(svg, `fill="`+geomap.Hidden+`"`) || !strings.Contains(svg, "Non diffusé (moins de 5 votants)") {
+			t.Error("the map has no withheld class in its legend")
+		}
 	})
 }
