@@ -141,6 +141,9 @@ type newsPreferencesPage struct {
 	Saved        bool
 }
 
+// ID is the prefix of the commune fields' ids (template newsCommune).
+func (newsPreferencesPage) ID() string { return "f" }
+
 type newsChoice struct {
 	Value   string
 	Checked bool
