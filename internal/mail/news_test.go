@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/mail/mailtest"
 )
 
 // The per-minute cap: no more than PerMinute e-mails leave in a minute; the rest wait.
 func TestWorkerPerMinute(t *testing.T) {
-	box, port := startSMTP(t)
+	box, port := mailtest.Start(t)
 	d := sqliteDB(t)
 	ctx := context.Background()
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
@@ -36,16 +37,15 @@ func TestWorkerPerMinute(t *testing.T) {
 	if n, err := w.RunOnce(ctx); err != nil || n != 2 {
 		t.Fatalf("next minute: %d %v", n, err)
 	}
-	box.mu.Lock()
-	defer box.mu.Unlock()
-	if len(box.msgs) != 4 {
-		t.Errorf("received %d", len(box.msgs))
+	msgs := box.Messages()
+	if len(msgs) != 4 {
+		t.Errorf("received %d", len(msgs))
 	}
 }
 
 // An e-mail with an HTML alternative is multipart/alternative: the text, then the HTML.
 func TestSMTPSenderAlternative(t *testing.T) {
-	box, port := startSMTP(t)
+	box, port := mailtest.Start(t)
 	s := mail.SMTPSender{Config: mail.SMTPConfig{Host: "127.0.0.1", Port: port, From: "noreply@example.org"}}
 	msg := mail.Message{To: "lea@example.org", Subject: "Le vote est ouvert", Body: "Bonjour,\n\nVotez.",
 		HTML:        "<!DOCTYPE html>\n<html lang=\"fr\"><body><h1>Le vote est ouvert</h1><p>Votez.</p></body></html>",
@@ -53,9 +53,7 @@ func TestSMTPSenderAlternative(t *testing.T) {
 	if err := s.Send(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	box.mu.Lock()
-	data := box.msgs[0].data
-	box.mu.Unlock()
+	data := box.Messages()[0].Data
 	parsed, err := netmail.ReadMessage(strings.NewReader(string(data)))
 	if err != nil {
 		t.Fatal(err)

@@ -3,90 +3,49 @@ package web_test
 import (
 	"context"
 	"html"
-	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	netmail "net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	smtp "github.com/emersion/go-smtp"
 
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/mail"
+	"budgetcitoyen/internal/mail/mailtest"
 	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/web"
 )
 
-// smtpInbox is a real SMTP server in the test process that keeps the messages it receives.
-type smtpInbox struct {
-	mu   sync.Mutex
-	msgs []*netmail.Message
-	raw  []string
-}
-
-func (b *smtpInbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{inbox: b}, nil }
-
-type smtpSession struct{ inbox *smtpInbox }
-
-func (s *smtpSession) Reset()                               {}
-func (s *smtpSession) Logout() error                        { return nil }
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := netmail.ReadMessage(strings.NewReader(string(b)))
-	if err != nil {
-		return err
-	}
-	s.inbox.mu.Lock()
-	s.inbox.msgs = append(s.inbox.msgs, m)
-	s.inbox.raw = append(s.inbox.raw, string(b))
-	s.inbox.mu.Unlock()
-	return nil
-}
-
-func startInbox(t *testing.T) (*smtpInbox, int) {
+// subjects decodes the subjects of the messages received for addr, in order.
+func subjects(t *testing.T, box *mailtest.Inbox, addr string) []string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	box := &smtpInbox{}
-	srv := smtp.NewServer(box)
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	return box, ln.Addr().(*net.TCPAddr).Port
-}
-
-// subjects decodes the subjects received for addr, in order.
-func (b *smtpInbox) subjects(t *testing.T, addr string) []string {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []string
-	for _, m := range b.msgs {
-		if !strings.Contains(m.Header.Get("To"), addr) {
+	for _, m := range box.Messages() {
+		parsed := parseMail(t, m)
+		if !strings.Contains(parsed.Header.Get("To"), addr) {
 			continue
 		}
-		s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+		s, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// parseMail reads a received message's headers and body.
+func parseMail(t *testing.T, m mailtest.Received) *netmail.Message {
+	t.Helper()
+	parsed, err := netmail.ReadMessage(strings.NewReader(string(m.Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
 }
 
 // newsQueue is a server process's queueing of the campaigns' news (without sending).
@@ -139,7 +98,7 @@ func (s *site) newsWorker(port int) func() {
 // each once; one click (POST) on the List-Unsubscribe address stops the next ones.
 func TestCampaignNewsByEmail(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
-		inbox, port := startInbox(t)
+		inbox, port := mailtest.Start(t)
 		c, slug := votingCampaign(t, s)
 		vote, _ := c.Window(campaign.PhaseVote)
 		s.now = vote.Start.Add(-24 * time.Hour)
@@ -178,7 +137,7 @@ func TestCampaignNewsByEmail(t *testing.T) {
 			t.Fatalf("consent: %q %v", consent, err)
 		}
 		run()
-		if got := inbox.subjects(t, addr); len(got) != 1 || got[0] != "Confirmez votre abonnement" {
+		if got := subjects(t, inbox, addr); len(got) != 1 || got[0] != "Confirmez votre abonnement" {
 			t.Fatalf("before the vote: %q", got)
 		}
 
@@ -189,13 +148,12 @@ func TestCampaignNewsByEmail(t *testing.T) {
 		run()
 		run()
 		want := []string{"Confirmez votre abonnement", "Le vote du budget citoyen est ouvert", "Plus que trois jours pour voter au budget citoyen"}
-		if got := inbox.subjects(t, addr); strings.Join(got, "|") != strings.Join(want, "|") {
+		if got := subjects(t, inbox, addr); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Fatalf("received %q, want %q", got, want)
 		}
-		inbox.mu.Lock()
-		last := inbox.msgs[len(inbox.msgs)-1]
-		raw := inbox.raw[len(inbox.raw)-1]
-		inbox.mu.Unlock()
+		msgs := inbox.Messages()
+		raw := string(msgs[len(msgs)-1].Data)
+		last := parseMail(t, msgs[len(msgs)-1])
 		if !strings.Contains(raw, "multipart/alternative") || !strings.Contains(raw, `<html lang="fr">`) || strings.Contains(raw, "<img") {
 			t.Errorf("not an accessible HTML alternative: %s", raw)
 		}
@@ -229,7 +187,7 @@ func TestCampaignNewsByEmail(t *testing.T) {
 		}
 		s.now = vote.End.Add(2 * time.Hour)
 		run()
-		if got := inbox.subjects(t, addr); len(got) != 3 {
+		if got := subjects(t, inbox, addr); len(got) != 3 {
 			t.Errorf("after unsubscribing: %q", got)
 		}
 		if n := s.count("SELECT COUNT(*) FROM campaign_mailings WHERE campaign_id = $1 AND kind = 'results'", c.ID); n != 1 {
