@@ -68,7 +68,7 @@ func campaigns(now time.Time) ([]*campaign.Campaign, error) {
 
 	open := campaign.CopyForEdition(archived, openSlug, fmt.Sprintf("Budget citoyen du Pas-de-Calais %d", openYear), 0)
 	open.Description = "Édition en cours : déposez vos idées, rejoignez un comptoir à initiatives citoyennes " +
-		"et déposez le dossier de votre projet. Vote « 3 coups de cœur » parmi tous les projets."
+		"et déposez le dossier de votre projet. Vote «\u00a03 coups de cœur\u00a0» parmi tous les projets."
 	open.VoteRule = campaign.VoteRule{Kind: campaign.VoteApproval, K: 3}
 	open.EnvelopeCents = 400_000_00
 	place(open, now, openNow)

@@ -221,7 +221,7 @@ func seedDossiers(ctx context.Context, d *db.DB, now time.Time) error {
 			f := demoFiling{structure: st, category: cat, created: at, budget: demoBudget(r, cost, cat),
 				presentation: dossier.Presentation{Title: kind + " " + place,
 					Summary:     "Un projet " + place + " porté par des habitants : " + kind + " ouvert à tous.",
-					Description: "Le projet « " + kind + " " + place + " » réunit habitants, bénévoles et salariés autour d'une activité utile au territoire.",
+					Description: "Le projet «\u00a0" + kind + " " + place + "\u00a0» réunit habitants, bénévoles et salariés autour d'une activité utile au territoire.",
 					Timeline:    "Trimestre 1 : préparation ; trimestre 2 : ouverture ; trimestre 3 : bilan.",
 					Communes:    []string{commune}}}
 			if submitted {

@@ -72,3 +72,18 @@ func TestOneWordForEmail(t *testing.T) {
 		}
 	}
 }
+
+// TestGuillemetsHoldTheirSpaces: in French, the space inside « and » is a no-break space, so
+// that a line never starts with » or ends with « (as it did on a phone, after a campaign's
+// name).
+func TestGuillemetsHoldTheirSpaces(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, msg := range c.msgs[FR] {
+		if strings.Contains(msg, "« ") || strings.Contains(msg, " »") {
+			t.Errorf("%s: %q has a breaking space inside its guillemets", key, msg)
+		}
+	}
+}

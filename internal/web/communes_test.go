@@ -160,11 +160,11 @@ func TestCommunesPage(t *testing.T) {
 
 		none := b.get("/communes?q=" + url.QueryEscape("<zzz>") + "&dep=62")
 		wantStatus(t, none, http.StatusOK, "no match")
-		wantContains(t, none, "no match", "Aucune commune ne correspond à « &lt;zzz&gt; »")
+		wantContains(t, none, "no match", "Aucune commune ne correspond à « &lt;zzz&gt; »")
 
 		bad := b.get("/communes?q=arras&dep=99")
 		wantStatus(t, bad, http.StatusUnprocessableEntity, "unknown département")
-		wantContains(t, bad, "unknown département", "Le département « 99 » n&#39;existe pas.")
+		wantContains(t, bad, "unknown département", "Le département « 99 » n&#39;existe pas.")
 
 		long := b.get("/communes?q=" + strings.Repeat("b", 5000))
 		wantStatus(t, long, http.StatusOK, "long query")

@@ -91,7 +91,7 @@ func (s *Server) saveInput(r *http.Request, c *campaign.Campaign, d *dossier.Dos
 			if choices := ambiguous[part]; len(choices) > 0 {
 				labels := make([]string, len(choices))
 				for i, ch := range choices {
-					labels[i] = "« " + s.communeLabel(ch.Code) + " »"
+					labels[i] = "«\u00a0" + s.communeLabel(ch.Code) + "\u00a0»"
 				}
 				fe.Add("communes", "fixes.commune.ambiguous_lines", part, strings.Join(labels, ", "))
 			}

@@ -316,7 +316,7 @@ func TestEspaceCarrierNextStep(t *testing.T) {
 		b.signIn(carrier.Email, carrier.Password)
 		p := b.get("/espace")
 		wantContains(t, p, "draft", "Prochaine étape : compléter le dossier (", "éléments manquants) avant le ",
-			"Reprendre à l&#39;étape « ")
+			"Reprendre à l&#39;étape « ")
 		wantContains(t, b.get("/espace?lang=en"), "in English", "<h1>My space</h1>", "Next step: complete the dossier")
 
 		c, err := campaign.BySlug(context.Background(), s.db, openSlug())

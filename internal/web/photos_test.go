@@ -126,7 +126,7 @@ func TestPhotoOfADraftStaysPrivate(t *testing.T) {
 		wantContains(t, p, "photo without alt", "Décrivez la photo", `href="#f-alt"`, `aria-invalid="true"`)
 		p = a.uploadAlt(durl+"/documents", "photo", "photo.png", pngBytes(60, 40), "Un rectangle gris")
 		wantStatus(t, p, http.StatusSeeOther, "photo with alt")
-		wantContains(t, a.get(durl+"/documents"), "documents page", "« Un rectangle gris »")
+		wantContains(t, a.get(durl+"/documents"), "documents page", "« Un rectangle gris »")
 		docs, err := dossier.Documents(ctx, s.db, id)
 		if err != nil {
 			t.Fatal(err)

@@ -21,7 +21,7 @@ func TestPrivacyPagesFollowTheSettings(t *testing.T) {
 		wantContains(t, p, "privacy page", "Durées de conservation", "E-mails envoyés", "30 jours", "12 heures", "24 heures",
 			"180 jours (conservés par l&#39;hébergeur)",
 			// The 2018 edition's vote closed at the end of 30 September 2018.
-			"Registre des votants de « Budget citoyen du Pas-de-Calais 2018 »",
+			"Registre des votants de « Budget citoyen du Pas-de-Calais 2018 »",
 			"90 jours après la clôture du vote, soit jusqu&#39;au samedi 29 décembre 2018",
 			`href="/compte"`, `href="/donnees-personnelles/registre"`)
 		p = visitor.get("/donnees-personnelles/registre")

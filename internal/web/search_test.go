@@ -13,7 +13,7 @@ import (
 	"budgetcitoyen/internal/demo"
 )
 
-var searchCountRe = regexp.MustCompile(`(\d+) résultats? pour « ([^»]*) »`)
+var searchCountRe = regexp.MustCompile(`(\d+) résultats? pour « ([^»]*) »`)
 
 // searchCount reads the number of results a list page announces for its search.
 func searchCount(t *testing.T, p page, what string) int {
@@ -50,7 +50,7 @@ func TestSearchLists(t *testing.T) {
 			t.Errorf("food ideas for epicerie: %d of %d", n, ideas["epicerie"])
 		}
 		wantContains(t, p, "food ideas for epicerie", `<option value="alimentation" selected>`, `value="epicerie"`)
-		wantContains(t, v.get(arch+"/idees?q=zzzzqq"), "ideas for zzzzqq", "Aucun résultat pour « zzzzqq »")
+		wantContains(t, v.get(arch+"/idees?q=zzzzqq"), "ideas for zzzzqq", "Aucun résultat pour « zzzzqq »")
 		// The pages of a search keep it.
 		p = v.get(arch + "/idees?q=habitants")
 		if n := searchCount(t, p, "ideas for habitants"); n <= 20 {

@@ -176,7 +176,7 @@ func TestVoteBoard(t *testing.T) {
 		missing := hex.EncodeToString(other)
 		p = b.post(board, url.Values{"empreinte": {missing}})
 		wantStatus(t, p, http.StatusOK, "look-up not found")
-		wantContains(t, p, "look-up not found", "Aucune empreinte ne correspond à « "+missing+" »")
+		wantContains(t, p, "look-up not found", "Aucune empreinte ne correspond à « "+missing+" »")
 		if strings.Contains(p.Body, "Votre bulletin est dans") {
 			t.Error("a tracker not in the box is found")
 		}

@@ -116,7 +116,7 @@ func TestBoxCeremony(t *testing.T) {
 		bad := sealForm(append(trustees[:2:2], demo.Account{Email: "personne@example.test"}), "2")
 		p = b.post(path, bad)
 		wantStatus(t, p, http.StatusUnprocessableEntity, "unknown trustee")
-		wantContains(t, p, "unknown trustee", `id="f-trustees-error"`, "« personne@example.test »",
+		wantContains(t, p, "unknown trustee", `id="f-trustees-error"`, "« personne@example.test »",
 			trustees[0].Email+"\r\n"+trustees[1].Email+"\r\npersonne@example.test</textarea>", `name="k" type="number" value="2"`)
 		p = b.post(path, sealForm(trustees, "4"))
 		wantStatus(t, p, http.StatusUnprocessableEntity, "k above n")

@@ -120,7 +120,7 @@ func Parse(f Form, r Rules) (Session, apperr.FieldErrors) {
 		// Name the communes, written the way the field reads them back.
 		var labels []string
 		for _, m := range r.Territory.Resolve(f.Commune, r.Departement) {
-			labels = append(labels, "« "+m.Name+" ("+m.Code+") »")
+			labels = append(labels, "«\u00a0"+m.Name+" ("+m.Code+")\u00a0»")
 		}
 		fe.Add("commune", "workshop.error.commune_choose", strings.Join(labels, ", "))
 	} else if key != "" {

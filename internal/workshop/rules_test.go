@@ -72,7 +72,7 @@ func TestParseForm(t *testing.T) {
 			t.Errorf("commune %q: %q, %v; want %s", in, s.Commune, fe, want)
 		}
 	}
-	if _, fe := Parse(func() Form { f := good; f.Commune = "62300"; return f }(), rules); fmt.Sprint(fe["commune"].Args) != "[« Éleu-dit-Leauwette (62291) », « Lens (62498) »]" {
+	if _, fe := Parse(func() Form { f := good; f.Commune = "62300"; return f }(), rules); fmt.Sprint(fe["commune"].Args) != "[« Éleu-dit-Leauwette (62291) », « Lens (62498) »]" {
 		t.Errorf("shared postcode: the communes to choose from %v", fe["commune"].Args)
 	}
 	rules.Registered = 15
