@@ -91,7 +91,7 @@ var (
 	figureRe  = regexp.MustCompile(`<strong class="figure">([^<]+)</strong>`)
 	barRe     = regexp.MustCompile(`<rect class="(bar-funded|bar-other)"`)
 	winnerRe  = regexp.MustCompile(`<span class="winner-title">([^<]+)</span>`)
-	votersRe  = regexp.MustCompile(`<p>([0-9\x{202f}\x{a0}]+) votants\.</p>`)
+	votersRe  = regexp.MustCompile(`<p>([0-9\x{202f}\x{a0}]+) votants\. `)
 	selRowsRe = regexp.MustCompile(`<tr class="selected">`)
 )
 

@@ -56,9 +56,9 @@ var notPages = map[string]string{
 	"/{slug}/vote/franceconnect/commune": "a step of the vote, reached from its page",
 }
 
-// isFile tells the routes that serve a download rather than a page.
+// isFile tells the routes that serve a download or an image (the maps) rather than a page.
 func isFile(pattern string) bool {
-	for _, ext := range []string{".csv", ".ics", ".pdf", ".json", ".xlsx", ".pb", ".txt", ".zip", ".atom"} {
+	for _, ext := range []string{".csv", ".ics", ".pdf", ".json", ".xlsx", ".pb", ".txt", ".zip", ".atom", ".svg"} {
 		if strings.HasSuffix(pattern, ext) {
 			return true
 		}
