@@ -8,6 +8,7 @@ import (
 	"net/http"
 	netmail "net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"budgetcitoyen/internal/mail/mailtest"
 	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/web"
+	"budgetcitoyen/internal/workshop"
 )
 
 // subjects decodes the subjects of the messages received for addr, in order.
@@ -249,5 +251,33 @@ func TestIdeaDepositNewsOptIn(t *testing.T) {
 	if n := s.count(`SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND kind = 'campaign' AND confirmed_at IS NOT NULL
 		AND consent_at IS NOT NULL AND consent_text LIKE 'Recevoir aussi%' AND commune = '62041'`, citizen.Email); n != 1 {
 		t.Fatalf("opt-in: %d", n)
+	}
+}
+
+// A signed-in person registering for a comptoir subscribes to the campaign's news with one
+// checkbox, the comptoir's commune standing for theirs; unchecked, nothing.
+func TestComptoirRegistrationNewsOptIn(t *testing.T) {
+	s := newSite(t, siteDB(t))
+	citizen := demoAccount(t, access.Citizen)
+	b := s.browser()
+	b.signIn(citizen.Email, citizen.Password)
+	lens, c := demoSessionID(t, s, "Comptoir de Lens")
+	arras, _ := demoSessionID(t, s, "Comptoir d'Arras")
+	base := "/" + c.Slug + "/comptoirs/"
+	wantContains(t, b.get(base+lens), "session page", `name="news"`, "Recevoir aussi par e-mail les nouvelles")
+	wantStatus(t, b.post(base+lens+"/inscription", url.Values{}), http.StatusSeeOther, "without the box")
+	if n := s.count("SELECT COUNT(*) FROM subscriptions WHERE email = $1", citizen.Email); n != 0 {
+		t.Fatalf("unchecked box subscribed: %d", n)
+	}
+	wantStatus(t, b.post(base+arras+"/inscription", url.Values{"news": {"1"}}), http.StatusSeeOther, "with the box")
+	var commune string
+	if err := s.db.QueryRowContext(context.Background(), `SELECT commune FROM subscriptions WHERE email = $1 AND kind = 'campaign'
+		AND confirmed_at IS NOT NULL AND consent_text LIKE 'Recevoir aussi%comptoirs près de ce lieu%'`, citizen.Email).Scan(&commune); err != nil {
+		t.Fatalf("opt-in: %v", err)
+	}
+	id, _ := strconv.ParseInt(arras, 10, 64)
+	ws, err := workshop.ByID(context.Background(), s.db, id)
+	if err != nil || commune != ws.Commune {
+		t.Errorf("subscribed with commune %q, want the comptoir's %q (%v)", commune, ws.Commune, err)
 	}
 }

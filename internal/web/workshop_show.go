@@ -6,6 +6,7 @@ import (
 	"budgetcitoyen/internal/access"
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
+	"budgetcitoyen/internal/subscription"
 	"budgetcitoyen/internal/workshop"
 )
 
@@ -20,6 +21,9 @@ type workshopShowPage struct {
 	CanManage    bool
 	CanAttend    bool // may mark attendance
 	AnimatorList []string
+	// NewsConsent is the wording of the checkbox of the registration form that subscribes
+	// the person to the campaign's news too ("" for a visitor).
+	NewsConsent string
 }
 
 func (s *Server) canManageWorkshops(r *http.Request, c *campaign.Campaign) bool {
@@ -39,6 +43,7 @@ func (s *Server) workshopShow(w http.ResponseWriter, r *http.Request) error {
 		CanAttend: access.Allowed(actor, access.PermMarkAttendance, &c.ID)}
 	p.Open = c.IsOpen(campaign.PhaseComptoirs, now) && !p.Ended && !ws.Cancelled()
 	if actor.SignedIn() {
+		p.NewsConsent = s.cat.T(langOf(r), "news.optin.comptoir", c.Name)
 		if p.Mine, err = workshop.RegistrationOf(r.Context(), s.db, ws.ID, actor.ID()); err != nil {
 			return err
 		}
@@ -68,6 +73,15 @@ func (s *Server) workshopRegister(w http.ResponseWriter, r *http.Request) error 
 	reg, err := workshop.Join(r.Context(), s.workshopEnv(), change.By(actorOf(r)), workshop.PersonInput{Campaign: c, SessionID: ws.ID})
 	if err != nil {
 		return err
+	}
+	if r.PostForm.Get("news") != "" {
+		// The registration is saved: a refused subscription (the mail limits) does not undo
+		// it. The comptoir's commune stands for the person's, for the news of comptoirs near it.
+		lang := langOf(r)
+		consent := s.cat.T(lang, "news.optin.comptoir", c.Name)
+		if err := subscription.OptIn(r.Context(), s.subscriptionEnv(), change.By(actorOf(r)), c, consent, ws.Commune, lang); err != nil {
+			s.log.Warn("news opt-in with a comptoir registration", "err", err)
+		}
 	}
 	if reg.Status == workshop.Waiting {
 		s.flash(r, "workshop.flash.waiting")
