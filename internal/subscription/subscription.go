@@ -33,6 +33,7 @@ import (
 	"budgetcitoyen/internal/campaign"
 	"budgetcitoyen/internal/change"
 	"budgetcitoyen/internal/db"
+	"budgetcitoyen/internal/dossier"
 	"budgetcitoyen/internal/followup"
 	"budgetcitoyen/internal/i18n"
 	"budgetcitoyen/internal/mail"
@@ -107,6 +108,10 @@ func (t Topic) check(ctx context.Context, q db.Querier) error {
 		}
 		if err != nil || p.CampaignID != t.Campaign.ID {
 			return apperr.New(apperr.NotFound, "subscription.topic.unknown")
+		}
+		if p.State == dossier.StateCompleted || p.State == dossier.StateAbandoned {
+			// A completed or abandoned project publishes nothing more.
+			return apperr.New(apperr.Conflict, "subscription.topic.closed")
 		}
 		return nil
 	case KindCampaign:

@@ -197,10 +197,25 @@ func TestSubscribeRefusals(t *testing.T) {
 		if err := subscription.Subscribe(ctx, w.env, visitor("10.1.0.2"), topic, "flot@exemple.fr", i18n.FR); err != nil {
 			t.Fatalf("fifth ask (already asked, nothing sent): %v", err)
 		}
+		// A completed or abandoned project publishes nothing more.
+		closed := map[int64]string{w.f.Granted[1]: "completed", w.f.Granted[2]: "abandoned"}
+		for id, state := range closed {
+			if _, err := d.ExecContext(ctx, "UPDATE dossiers SET state = $1 WHERE id = $2", state, id); err != nil {
+				t.Fatal(err)
+			}
+		}
 		dbtest.Refuse(t, snap, []dbtest.Refusal{
 			{Name: "bad address", Run: func() error {
 				return subscription.Subscribe(ctx, w.env, visitor("10.1.0.3"), topic, "pas-une-adresse", i18n.FR)
 			}, Kind: apperr.Invalid, Field: "email"},
+			{Name: "completed project", Run: func() error {
+				return subscription.Subscribe(ctx, w.env, visitor("10.1.0.3"), subscription.ProjectTopic(w.f.Campaign, w.f.Granted[1]),
+					"fin@exemple.fr", i18n.FR)
+			}, Kind: apperr.Conflict},
+			{Name: "abandoned project", Run: func() error {
+				return subscription.Subscribe(ctx, w.env, visitor("10.1.0.3"), subscription.ProjectTopic(w.f.Campaign, w.f.Granted[2]),
+					"fin@exemple.fr", i18n.FR)
+			}, Kind: apperr.Conflict},
 			{Name: "not funded", Run: func() error {
 				return subscription.Subscribe(ctx, w.env, visitor("10.1.0.3"), subscription.ProjectTopic(w.f.Campaign, w.f.NotFunded),
 					"x@exemple.fr", i18n.FR)

@@ -207,6 +207,12 @@ type indicatorView struct {
 // Abandoned reports whether the project was abandoned.
 func (v projectFollowupView) Abandoned() bool { return v.Row.State == dossier.StateAbandoned }
 
+// Closed reports whether the project is completed or abandoned: it publishes nothing more,
+// so nobody may subscribe to its updates.
+func (v projectFollowupView) Closed() bool {
+	return v.Row.State == dossier.StateCompleted || v.Row.State == dossier.StateAbandoned
+}
+
 // updatePhotos dresses an update's photos with their sizes.
 func updatePhotos(slug string, ps []followup.Photo) []updatePhotoView {
 	out := make([]updatePhotoView, 0, len(ps))

@@ -311,10 +311,19 @@ func TestFollowedProjectPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantContains(t, b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, gone)), "abandoned", "Projet abandonné",
-		"Le local a été repris par la commune.")
-	wantContains(t, b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, done)), "completed", "Le bilan", "Personnes touchées",
+	goneP := b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, gone))
+	wantContains(t, goneP, "abandoned", "Projet abandonné", "Le local a été repris par la commune.")
+	doneP := b.get(fmt.Sprintf("/%s/projets/%d", f.c.Slug, done))
+	wantContains(t, doneP, "completed", "Le bilan", "Personnes touchées",
 		i18n.Int(i18n.FR, 1250), i18n.Money(i18n.FR, 987654), "Un an de réparations.", `value="100"`)
+	// They publish nothing more: no form to follow them, and a request is refused.
+	for _, p := range []page{goneP, doneP} {
+		if strings.Contains(p.Body, "/suivre#suivre") {
+			t.Error("a closed project offers to follow it")
+		}
+	}
+	wantStatus(t, b.post(fmt.Sprintf("/%s/projets/%d/suivre", f.c.Slug, done), url.Values{"email": {"fin@exemple.fr"}}),
+		http.StatusConflict, "follow a completed project")
 	ab := b.get("/" + f.c.Slug + "/suivi?statut=abandoned")
 	wantContains(t, ab, "abandoned filter", fmt.Sprintf(`href="/%s/projets/%d"`, f.c.Slug, gone), `<strong class="figure">2</strong> projets financés affichés`) // the demo's own and this one
 	od := b.get("/donnees")
