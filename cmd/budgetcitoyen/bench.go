@@ -47,14 +47,15 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	database := fs.String("database", "", "database URL: empty = a new SQLite file in a temporary folder; postgres://… = a new schema there, dropped at the end")
 	voters := fs.Int("voters", 2000, "number of voters")
 	concurrency := fs.Int("concurrency", 256, "voters voting at the same time")
+	mailing := fs.Int("mailing", 0, "while the ballots are cast, queue the vote-open e-mail to this many subscribers of the campaign's news and send the outbox at the default rate (does a large mailing slow the vote?)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the casting of the ballots to this file")
 	boxMode := fs.String("box", "both", "sealed = seal the campaign's ballot box first (3 trustees, k = 2), every ballot encrypted as it is cast; "+
 		"clear = ballots in clear (a vote the server never opens, for the measure only); both = clear, then sealed, in the same run")
 	if code, ok := parseFlags(fs, args[1:], stderr); !ok {
 		return code
 	}
-	if *voters < 1 || *concurrency < 1 {
-		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive")
+	if *voters < 1 || *concurrency < 1 || *mailing < 0 {
+		fmt.Fprintln(stderr, "budgetcitoyen bench: --voters and --concurrency must be positive, --mailing not negative")
 		return 2
 	}
 	modes, ok := map[string][]bool{"clear": {false}, "sealed": {true}, "both": {false, true}}[*boxMode]
@@ -87,7 +88,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	var results []benchResult
 	for i, sealed := range modes {
-		res, err := benchVote(context.Background(), *database, *voters, *concurrency, sealed, profile, stderr)
+		res, err := benchVote(context.Background(), *database, *voters, *concurrency, *mailing, sealed, profile, stderr)
 		if err != nil {
 			fmt.Fprintln(stderr, "budgetcitoyen bench:", err)
 			return 1
@@ -117,6 +118,7 @@ type benchResult struct {
 	BareAfter           float64
 	Groups, Singles     int64
 	CPU, BareCPU        time.Duration // process CPU time per ballot, per bare request
+	Mailing             *benchMailing // the news sent during the ballots (--mailing), or nil
 	Sealed              bool          // the ballots were encrypted to a sealed box
 }
 
@@ -137,6 +139,9 @@ func (r benchResult) print(w io.Writer) {
 		float64(r.Ballots)/float64(max(r.Groups, 1)), r.Singles)
 	fmt.Fprintf(w, "bare handler %.0f req/s (%.0f before the ballots, %.0f after)\n", r.BareRate, r.BareBefore, r.BareAfter)
 	fmt.Fprintf(w, "ratio        %.1f %%\n", 100*r.rate()/r.BareRate)
+	if r.Mailing != nil {
+		r.Mailing.print(w)
+	}
 	if r.CPU > 0 {
 		// CPU per request is steadier than rates on a shared machine: it tells whether a
 		// change made the work smaller, whatever the speed of the moment.
@@ -201,7 +206,7 @@ func benchDB(ctx context.Context, rawURL string) (*db.DB, func(), error) {
 }
 
 // benchVote runs the bench; profile, when not nil, receives a CPU profile of the casting.
-func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, profile io.Writer, stderr io.Writer) (benchResult, error) {
+func benchVote(ctx context.Context, rawURL string, n, conc, mailing int, sealed bool, profile io.Writer, stderr io.Writer) (benchResult, error) {
 	res := benchResult{Voters: n, Concurrency: conc, Sealed: sealed}
 	d, cleanup, err := benchDB(ctx, rawURL)
 	if err != nil {
@@ -261,6 +266,17 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, pro
 	if err != nil {
 		return res, fmt.Errorf("ballot page: %w", err)
 	}
+	stopMailing := func() error { return nil }
+	if mailing > 0 {
+		fmt.Fprintf(stderr, "adding %d subscribers to the campaign's news…\n", mailing)
+		if err := benchSubscribers(ctx, d, c.ID, mailing, now); err != nil {
+			return res, err
+		}
+		res.Mailing = &benchMailing{Subscribers: mailing}
+		if stopMailing, err = res.Mailing.start(ctx, d, 600); err != nil {
+			return res, err
+		}
+	}
 	lat := make([]time.Duration, n)
 	g0, _, s0 := box.Stats()
 	if profile != nil {
@@ -287,6 +303,9 @@ func benchVote(ctx context.Context, rawURL string, n, conc int, sealed bool, pro
 	res.Elapsed, res.CPU = time.Since(start), (processCPU()-cpu0)/time.Duration(n)
 	if profile != nil {
 		pprof.StopCPUProfile()
+	}
+	if mErr := stopMailing(); err == nil && mErr != nil {
+		err = fmt.Errorf("mailing: %w", mErr)
 	}
 	if err != nil {
 		return res, err

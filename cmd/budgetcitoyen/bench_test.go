@@ -31,7 +31,7 @@ func TestBenchVote(t *testing.T) {
 				d.Close()
 			}
 			var stderr bytes.Buffer
-			res, err := benchVote(context.Background(), tc.url, 40, 8, tc.sealed, nil, &stderr)
+			res, err := benchVote(context.Background(), tc.url, 40, 8, 30, tc.sealed, nil, &stderr)
 			if err != nil {
 				t.Fatalf("bench: %v\n%s", err, stderr.String())
 			}
@@ -39,9 +39,14 @@ func TestBenchVote(t *testing.T) {
 				res.BareBefore <= 0 || res.BareAfter <= 0 || string(res.Dialect) != tc.name || res.Sealed != tc.sealed {
 				t.Errorf("bench result %+v", res)
 			}
+			// The mailing of --mailing: the vote's e-mail queued to each subscriber, during the
+			// ballots.
+			if res.Mailing == nil || res.Mailing.Queued != 30 {
+				t.Errorf("mailing during the ballots: %+v, want 30 queued", res.Mailing)
+			}
 			var out bytes.Buffer
 			res.print(&out)
-			for _, want := range []string{"database     " + tc.name, "ballots      40 counted", "ballots/s", "p99", "bare handler", "ratio"} {
+			for _, want := range []string{"database     " + tc.name, "ballots      40 counted", "ballots/s", "p99", "bare handler", "ratio", "mailing      30 subscribers"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}
