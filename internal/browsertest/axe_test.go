@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -45,7 +46,7 @@ func (tab *Tab) Axe() []axeViolation {
   .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => ({target: JSON.stringify(n.target), html: n.html, summary: n.failureSummary || ''}))})))`,
 		strings.Join(tags, ", "))
-	return value(tab, "run axe-core", chromedp.Evaluate[[]axeViolation](script, chromedp.EvalAwaitPromise))
+	return valueWithin(tab, "run axe-core", axeTimeout, chromedp.Evaluate[[]axeViolation](script, chromedp.EvalAwaitPromise))
 }
 
 // CheckAxe fails the test if axe-core finds any WCAG 2.1 A or AA violation on the page
@@ -69,6 +70,10 @@ func (tab *Tab) CheckAxe() {
 	}
 	tab.t.Errorf("axe-core: %d WCAG 2.1 A/AA violation(s) on %s:%s", len(vs), tab.location(), b.String())
 }
+
+// axeTimeout bounds one axe-core run: the agents' statistics page (887 communes in a table
+// and on a map) takes seconds alone and may take more than actionTimeout on a busy machine.
+const axeTimeout = 90 * time.Second
 
 // phoneWidth and phoneHeight are the small-phone viewport every page must fit (375×812).
 const phoneWidth, phoneHeight = 375, 812

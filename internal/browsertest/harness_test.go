@@ -356,7 +356,14 @@ func (tab *Tab) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 // value runs one action that returns a value.
 func value[T any](tab *Tab, what string, a chromedp.Action[T]) T {
 	tab.t.Helper()
-	ctx, cancel := context.WithTimeout(tab.ctx, actionTimeout)
+	return valueWithin(tab, what, actionTimeout, a)
+}
+
+// valueWithin is value with its own time limit, for the slow actions (axe-core on a page of
+// a thousand table rows and map paths, on a loaded machine).
+func valueWithin[T any](tab *Tab, what string, limit time.Duration, a chromedp.Action[T]) T {
+	tab.t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, limit)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
