@@ -41,7 +41,7 @@ const (
 	followupFreshness = 2 * 24 * time.Hour
 	// DefaultChunk is how many subscriptions one transaction queues: small enough that the
 	// votes' transactions never wait long behind it.
-	DefaultChunk = 2000
+	DefaultChunk = 500
 )
 
 // Newsroom queues the e-mails of the campaigns' news to their confirmed subscribers (the
@@ -244,30 +244,31 @@ func (n *Newsroom) queue(ctx context.Context, p pending) (int, error) {
 	}
 	total := 0
 	for {
-		done := false
-		queued := 0
-		err := n.DB.InTx(ctx, func(tx *db.Tx) error {
-			now := n.now()
-			subs, err := query(ctx, tx, "SELECT "+columns+` FROM subscriptions WHERE kind = $1 AND target_id = $2
-				AND confirmed_at IS NOT NULL AND id > $3 AND topics LIKE $4 ORDER BY id LIMIT $5`,
-				string(KindCampaign), c.ID, p.cursor, "%,"+string(ed.news)+",%", chunk)
-			if err != nil {
-				return err
+		// The chunk is read and its e-mails written outside the transaction, which then only
+		// advances the cursor (if no other worker did) and inserts: the database's writer
+		// is held for the inserts alone, and the votes' transactions pass between chunks.
+		now := n.now()
+		subs, err := query(ctx, n.DB, "SELECT "+columns+` FROM subscriptions WHERE kind = $1 AND target_id = $2
+			AND confirmed_at IS NOT NULL AND id > $3 AND topics LIKE $4 ORDER BY id LIMIT $5`,
+			string(KindCampaign), c.ID, p.cursor, "%,"+string(ed.news)+",%", chunk)
+		if err != nil {
+			return total, err
+		}
+		if len(subs) == 0 || ed.skip {
+			_, err := n.DB.ExecContext(ctx, "UPDATE campaign_mailings SET done_at = $1 WHERE id = $2 AND cursor_id = $3 AND done_at IS NULL",
+				now, p.id, p.cursor)
+			return total, err
+		}
+		msgs := make([]mail.Message, 0, len(subs))
+		for _, s := range subs {
+			if ed.want != nil && !ed.want(s) {
+				continue
 			}
-			if len(subs) == 0 || ed.skip {
-				done = true
-				_, err := tx.ExecContext(ctx, "UPDATE campaign_mailings SET done_at = $1 WHERE id = $2 AND cursor_id = $3 AND done_at IS NULL",
-					now, p.id, p.cursor)
-				return err
-			}
-			msgs := make([]mail.Message, 0, len(subs))
-			for _, s := range subs {
-				if ed.want != nil && !ed.want(s) {
-					continue
-				}
-				msgs = append(msgs, ed.message(n, s))
-			}
-			last := subs[len(subs)-1].ID
+			msgs = append(msgs, ed.message(n, s))
+		}
+		last := subs[len(subs)-1].ID
+		start := time.Now()
+		err = n.DB.InTx(ctx, func(tx *db.Tx) error {
 			res, err := tx.ExecContext(ctx, `UPDATE campaign_mailings SET cursor_id = $1, recipients = recipients + $2
 				WHERE id = $3 AND cursor_id = $4 AND done_at IS NULL`, last, int64(len(msgs)), p.id, p.cursor)
 			if err != nil {
@@ -277,11 +278,8 @@ func (n *Newsroom) queue(ctx context.Context, p pending) (int, error) {
 				return errRaced
 			}
 			if len(msgs) > 0 {
-				if err := mail.EnqueueAll(ctx, tx, msgs, now); err != nil {
-					return err
-				}
+				return mail.EnqueueAll(ctx, tx, msgs, now)
 			}
-			p.cursor, queued = last, len(msgs)
 			return nil
 		})
 		if errors.Is(err, errRaced) {
@@ -290,9 +288,14 @@ func (n *Newsroom) queue(ctx context.Context, p pending) (int, error) {
 		if err != nil {
 			return total, err
 		}
-		total += queued
-		if done {
-			return total, nil
+		p.cursor = last
+		total += len(msgs)
+		// As long a pause as the chunk's transaction took: a mailing holds the writer half
+		// the time at most, whatever the votes being cast.
+		select {
+		case <-ctx.Done():
+			return total, ctx.Err()
+		case <-time.After(time.Since(start)):
 		}
 	}
 }
